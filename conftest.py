@@ -1,0 +1,89 @@
+"""Fixtures shared by every test: two tenants ("ours" and "theirs") with a member in every role."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django_scopes import scope
+
+from partners.models import Partner
+from partners.tests.factories import PartnerFactory
+from prm.accounts.models import Invitation
+from prm.accounts.tests.factories import InvitationFactory
+from prm.audit.models import AuditEvent
+from prm.audit.services import audit_record
+from prm.tenancy.demo import logo_png
+from prm.tenancy.models import Membership, Tenant
+from prm.tenancy.roles import Role
+from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
+
+
+@dataclass
+class TenantWorld:
+    """One tenant with a member in every role, two partner companies and some rows to probe."""
+
+    tenant: Tenant
+    partner: Partner  # the partner whose admin and rep are in `members`
+    other_partner: Partner  # a second company of the same tenant
+    members: dict[str, Membership] = field(default_factory=dict)
+    other_partner_admin: Membership | None = None
+    other_partner_rep: Membership | None = None
+    partner_invitation: Invitation | None = None
+    other_partner_invitation: Invitation | None = None
+    audit_event: AuditEvent | None = None
+
+    @property
+    def host(self) -> str:
+        return self.tenant.primary_domain.host  # type: ignore[union-attr]
+
+
+def build_world(slug: str) -> TenantWorld:
+    tenant = TenantFactory(slug=slug, name=slug.title())
+    tenant.logo.save("logo.png", logo_png(slug[:2].upper(), "#123456", "#abcdef"))
+    with scope(tenant=tenant):
+        partner = PartnerFactory(tenant=tenant, name=f"{slug} partner A")
+        other = PartnerFactory(tenant=tenant, name=f"{slug} partner B")
+        world = TenantWorld(tenant=tenant, partner=partner, other_partner=other)
+        for role in (Role.PROGRAM_LEADER, Role.PARTNER_OPS, Role.CAM):
+            world.members[role] = MembershipFactory(tenant=tenant, role=role)
+        world.members[Role.PARTNER_ADMIN] = partner_membership(partner, Role.PARTNER_ADMIN)
+        world.members[Role.PARTNER_REP] = partner_membership(partner, Role.PARTNER_REP)
+        world.other_partner_admin = partner_membership(other, Role.PARTNER_ADMIN)
+        world.other_partner_rep = partner_membership(other, Role.PARTNER_REP)
+        world.partner_invitation = InvitationFactory(partner=partner)
+        world.other_partner_invitation = InvitationFactory(partner=other)
+        world.audit_event = audit_record(
+            tenant=tenant, actor=None, action="test.seeded", obj=partner
+        )
+    return world
+
+
+@pytest.fixture
+def ours(db) -> TenantWorld:  # type: ignore[no-untyped-def]
+    return build_world("ours")
+
+
+@pytest.fixture
+def theirs(db) -> TenantWorld:  # type: ignore[no-untyped-def]
+    return build_world("theirs")
+
+
+class HostClient(Client):
+    """A test client that talks to one host, as a browser on that host would."""
+
+    def __init__(self, host: str, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(HTTP_HOST=host, **kwargs)
+        self.host = host
+
+
+@pytest.fixture
+def host_client():  # type: ignore[no-untyped-def]
+    """`host_client(host, membership=None)`: a client on `host`, logged in as that member."""
+
+    def make(host: str, membership: Membership | None = None) -> HostClient:
+        client = HostClient(host)
+        if membership is not None:
+            client.force_login(membership.user)
+        return client
+
+    return make

@@ -1,0 +1,63 @@
+"""allauth adapters: invitation-only sign-up; emails and TOTP labels in the tenant's name."""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.mail import EmailMultiAlternatives
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from prm.portal.branding import branding_for
+from prm.portal.mail import tenant_from_address
+
+
+def _current_tenant() -> Any:
+    request = context.request
+    return getattr(request, "tenant", None) if request is not None else None
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Nobody signs up on their own: people join a tenant through an invitation.
+        return False
+
+    def format_email_subject(self, subject: str) -> str:
+        tenant = _current_tenant()
+        prefix = f"[{tenant.portal_title or tenant.name}] " if tenant else ""
+        return prefix + str(subject)
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMultiAlternatives:
+        """allauth's plain-text message, plus an HTML part in the tenant's branding."""
+        message = super().render_mail(template_prefix, email, context, headers)
+        tenant = _current_tenant()
+        if tenant is None or not isinstance(message, EmailMultiAlternatives):
+            return message
+        message.from_email = tenant_from_address(tenant)
+        if tenant.support_email:
+            message.reply_to = [tenant.support_email]
+        if not message.alternatives:
+            html = render_to_string(
+                "emails/text_as_html.html",
+                {
+                    "tenant": tenant,
+                    "branding": branding_for(tenant),
+                    "subject": message.subject,
+                    "text": message.body,
+                },
+            )
+            message.attach_alternative(html, "text/html")
+        return message
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        tenant = _current_tenant()
+        return (tenant.portal_title or tenant.name) if tenant else super().get_totp_issuer()

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "prm.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from prm.portal import nav
+
+        nav.register(
+            nav.NavItem(
+                label=_("Team"),
+                url_name="accounts:team",
+                capability="portal.team.manage",
+                icon="people",
+                order=900,
+            )
+        )

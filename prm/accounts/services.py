@@ -1,0 +1,291 @@
+"""Invitations and memberships: the only code that creates members or changes their standing."""
+
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from prm.audit.services import audit_record
+from prm.tenancy.enqueue import enqueue_on_commit
+from prm.tenancy.models import Membership, Tenant, TenantOwned
+from prm.tenancy.roles import PARTNER_ROLES, VENDOR_ROLES, Role
+
+from .models import Invitation, User
+from .tasks import invitation_send_task
+
+
+def may_manage_member(actor: Membership, *, role: str, partner: TenantOwned | None) -> bool:
+    """Whether `actor` may invite, deactivate or reactivate a member with this role and company.
+
+    Vendor roles need `members.staff.invite`; partner roles need `members.partner.invite`, or
+    `portal.team.manage` for the actor's own company only.
+    """
+    if role in VENDOR_ROLES:
+        return actor.can("members.staff.invite")
+    if actor.can("members.partner.invite"):
+        return True
+    return (
+        actor.can("portal.team.manage") and partner is not None and partner.pk == actor.partner_id
+    )
+
+
+def invitation_create(
+    *,
+    actor: Membership,
+    email: str,
+    role: str,
+    partner: TenantOwned | None = None,
+    ip: str | None = None,
+) -> Invitation:
+    """Invite `email` into the actor's tenant as `role` (of `partner` for partner roles).
+
+    A pending invitation for the same address is replaced. Raises `PermissionDenied` when the actor
+    may not invite into that role or company, `ValidationError` (by field) when the address is
+    already a member or role and company do not fit. The email is sent after commit.
+    """
+    tenant = actor.tenant
+    email = email.strip().lower()
+    if role in PARTNER_ROLES and partner is None:
+        raise ValidationError({"partner": _("Choose the partner company this user belongs to.")})
+    if role in VENDOR_ROLES and partner is not None:
+        raise ValidationError({"partner": _("Vendor staff do not belong to a partner company.")})
+    if partner is not None and partner.tenant_id != tenant.pk:
+        raise ValidationError({"partner": _("Choose a partner company of this program.")})
+    if not may_manage_member(actor, role=role, partner=partner):
+        raise PermissionDenied(_("You may not invite users into this role or company."))
+
+    return _invitation_create(
+        tenant=tenant, email=email, role=role, partner=partner, invited_by=actor.user, ip=ip
+    )
+
+
+def invitation_create_by_operator(
+    *, operator: User, tenant: Tenant, email: str, ip: str | None = None
+) -> Invitation:
+    """The platform operator invites a tenant's (first) program leader.
+
+    Raises `PermissionDenied` unless `operator` is a platform operator, `ValidationError` when the
+    address is already a member.
+    """
+    if not (operator.is_active and operator.is_staff):
+        raise PermissionDenied
+    return _invitation_create(
+        tenant=tenant,
+        email=email.strip().lower(),
+        role=Role.PROGRAM_LEADER,
+        partner=None,
+        invited_by=operator,
+        ip=ip,
+    )
+
+
+def _invitation_create(
+    *,
+    tenant: Tenant,
+    email: str,
+    role: str,
+    partner: TenantOwned | None,
+    invited_by: User,
+    ip: str | None,
+) -> Invitation:
+    with transaction.atomic():
+        if Membership.objects.filter(
+            tenant=tenant, user__email__iexact=email, is_active=True
+        ).exists():
+            raise ValidationError({"email": _("This person is already a member of the program.")})
+        now = timezone.now()
+        replaced = list(
+            Invitation.objects.pending()
+            .select_for_update()
+            .filter(tenant=tenant, email__iexact=email)
+        )
+        for old in replaced:
+            old.revoked_at = now
+            old.save(update_fields=["revoked_at"])
+        invitation = Invitation.objects.create(
+            tenant=tenant,
+            email=email,
+            role=role,
+            partner_id=partner.pk if partner else None,
+            invited_by=invited_by,
+            nonce=secrets.token_hex(16),
+            expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        audit_record(
+            tenant=tenant,
+            actor=invited_by,
+            action="accounts.invitation.sent",
+            obj=invitation,
+            after={"email": email, "role": role, "partner": str(partner or "")},
+            ip=ip,
+        )
+        _send_after_commit(invitation)
+    return invitation
+
+
+def invitation_resend(*, actor: Membership, invitation: Invitation, ip: str | None = None) -> None:
+    """Send a pending or expired invitation again with a fresh link and a new expiry.
+
+    The previous link stops working. Raises `ValidationError` for accepted or revoked invitations.
+    """
+    if not may_manage_member(actor, role=invitation.role, partner=invitation.partner):
+        raise PermissionDenied(_("You may not manage this invitation."))
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at or invitation.revoked_at:
+            raise ValidationError(_("Only a pending or expired invitation can be sent again."))
+        invitation.nonce = secrets.token_hex(16)
+        invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+        invitation.sent_at = None
+        invitation.save(update_fields=["nonce", "expires_at", "sent_at"])
+        audit_record(
+            tenant=invitation.tenant,
+            actor=actor.user,
+            action="accounts.invitation.resent",
+            obj=invitation,
+            ip=ip,
+        )
+        _send_after_commit(invitation)
+
+
+def invitation_revoke(*, actor: Membership, invitation: Invitation, ip: str | None = None) -> None:
+    """Revoke a pending invitation so its link stops working. Idempotent for revoked ones."""
+    if not may_manage_member(actor, role=invitation.role, partner=invitation.partner):
+        raise PermissionDenied(_("You may not manage this invitation."))
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at:
+            raise ValidationError(_("This invitation was already accepted."))
+        if invitation.revoked_at:
+            return
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            tenant=invitation.tenant,
+            actor=actor.user,
+            action="accounts.invitation.revoked",
+            obj=invitation,
+            ip=ip,
+        )
+
+
+def invitation_accept(
+    *, invitation: Invitation, password: str, full_name: str = "", ip: str | None = None
+) -> Membership:
+    """Accept an invitation: create (or confirm) the user, make them a member, verify the email.
+
+    A new user gets `full_name` and `password`; a person who already has an account (they are a
+    member elsewhere) proves it with their current password instead. The invitation is locked, so
+    a link used twice at the same moment makes one membership. Raises `ValidationError` when the
+    invitation is no longer pending or the password is wrong.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status != Invitation.Status.PENDING:
+            raise ValidationError(
+                _("This invitation is %(status)s and cannot be used any more.")
+                % {"status": invitation.get_status_display().lower()}
+            )
+        user = User.objects.filter(email__iexact=invitation.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                invitation.email, password=password, full_name=full_name.strip()
+            )
+        elif not user.check_password(password):
+            raise ValidationError({"password": _("This is not the password of your account.")})
+        membership, _created = Membership.objects.update_or_create(
+            tenant=invitation.tenant,
+            user=user,
+            defaults={
+                "role": invitation.role,
+                "partner": invitation.partner,
+                "is_active": True,
+                "deactivated_at": None,
+            },
+        )
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email__iexact=user.email,
+            defaults={"email": user.email, "verified": True, "primary": True},
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit_record(
+            tenant=invitation.tenant,
+            actor=user,
+            action="accounts.invitation.accepted",
+            obj=invitation,
+            after={"role": invitation.role, "partner": str(invitation.partner or "")},
+            ip=ip,
+        )
+    return membership
+
+
+def membership_deactivate(
+    *, actor: Membership, membership: Membership, reason: str, ip: str | None = None
+) -> None:
+    """End a membership. The member's sessions on this tenant end on their next request.
+
+    Raises `PermissionDenied` when the actor may not manage that member, `ValidationError` when the
+    reason is empty or the actor targets themself.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the membership ends.")})
+    if membership.pk == actor.pk:
+        raise ValidationError(_("You cannot deactivate your own membership."))
+    if not may_manage_member(actor, role=membership.role, partner=membership.partner):
+        raise PermissionDenied(_("You may not manage this member."))
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if not membership.is_active:
+            return
+        membership.is_active = False
+        membership.deactivated_at = timezone.now()
+        membership.save(update_fields=["is_active", "deactivated_at"])
+        audit_record(
+            tenant=membership.tenant,
+            actor=actor.user,
+            action="accounts.membership.deactivated",
+            obj=membership,
+            before={"is_active": True},
+            after={"is_active": False},
+            reason=reason.strip(),
+            ip=ip,
+        )
+
+
+def membership_reactivate(
+    *, actor: Membership, membership: Membership, reason: str = "", ip: str | None = None
+) -> None:
+    """Restore a deactivated membership with its previous role and company."""
+    if not may_manage_member(actor, role=membership.role, partner=membership.partner):
+        raise PermissionDenied(_("You may not manage this member."))
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.is_active:
+            return
+        membership.is_active = True
+        membership.deactivated_at = None
+        membership.save(update_fields=["is_active", "deactivated_at"])
+        audit_record(
+            tenant=membership.tenant,
+            actor=actor.user,
+            action="accounts.membership.reactivated",
+            obj=membership,
+            before={"is_active": False},
+            after={"is_active": True},
+            reason=reason.strip(),
+            ip=ip,
+        )
+
+
+def _send_after_commit(invitation: Invitation) -> None:
+    enqueue_on_commit(
+        invitation_send_task, tenant_id=invitation.tenant_id, invitation_id=invitation.pk
+    )

@@ -1,0 +1,44 @@
+"""Writing audit events: each state-changing service calls `audit_record` in its transaction."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from prm.tenancy.models import Tenant
+
+from .models import AuditEvent
+
+
+def audit_record(
+    *,
+    tenant: Tenant,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    ip: str | None = None,
+) -> AuditEvent:
+    """Append one audit event.
+
+    `actor` is the user who acted, or None for the system (beat jobs, tasks). `action` is a dotted
+    code such as `accounts.invitation.accepted`. `before`/`after` hold the fields that changed, as
+    JSON-serialisable values. Call it inside the service's transaction so that the event exists
+    exactly when the change does.
+    """
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        tenant=tenant,
+        actor=user,
+        actor_label=user.email if user else "system",
+        action=action,
+        object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        before=before or {},
+        after=after or {},
+        reason=reason,
+        ip_address=ip,
+    )

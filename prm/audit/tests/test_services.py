@@ -1,0 +1,48 @@
+"""Audit events record who changed what, from which state to which, and why."""
+
+import pytest
+from django_scopes import scope
+
+from prm.audit.models import AuditEvent
+from prm.audit.selectors import audit_events_for
+from prm.audit.services import audit_record
+from prm.tenancy.roles import Role
+
+
+@pytest.mark.django_db
+def test_an_event_records_actor_object_change_reason_and_ip(ours):
+    leader = ours.members[Role.PROGRAM_LEADER].user
+    with scope(tenant=ours.tenant):
+        event = audit_record(
+            tenant=ours.tenant,
+            actor=leader,
+            action="partners.partner.status_changed",
+            obj=ours.partner,
+            before={"status": "onboarding"},
+            after={"status": "active"},
+            reason="Signed the agreement",
+            ip="10.0.0.7",
+        )
+        assert event.actor_label == leader.email
+        assert event.object_repr == ours.partner.name
+        assert event.changes() == [("status", "onboarding", "active")]
+        assert audit_events_for(tenant=ours.tenant, obj=ours.partner)[0] == event
+
+
+@pytest.mark.django_db
+def test_system_events_have_no_actor(ours):
+    with scope(tenant=ours.tenant):
+        event = audit_record(tenant=ours.tenant, actor=None, action="accounts.invitation.expired")
+    assert (event.actor, event.actor_label) == (None, "system")
+
+
+@pytest.mark.django_db
+def test_an_objects_history_holds_only_its_own_tenants_events(ours, theirs):
+    with scope(tenant=ours.tenant):
+        events = list(audit_events_for(tenant=ours.tenant, obj=ours.partner))
+    assert events
+    assert all(e.tenant_id == ours.tenant.pk for e in events)
+    with scope(tenant=theirs.tenant):
+        assert not audit_events_for(tenant=theirs.tenant, obj=ours.partner).exists()
+    with scope(tenant=ours.tenant):
+        assert AuditEvent.objects.filter(tenant=theirs.tenant).count() == 0

@@ -1,0 +1,268 @@
+"""The two admin sites: the vendor admin UI on tenant hosts, the operator's on the platform host.
+
+`TenantModelAdmin` is the base of every model admin on the tenant site. It narrows every queryset
+and foreign-key choice to the request's tenant, sets the tenant on new rows, answers 404 for ids
+outside the tenant, maps add/view/change/delete to capabilities from the registry, and writes its
+history to the audit log (never to Django's global LogEntry table, which knows no tenant).
+"""
+
+import json
+from collections.abc import Callable
+from functools import update_wrapper
+from typing import Any, ClassVar, TypeVar, cast
+
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, reverse
+from django.utils.translation import gettext_lazy as _
+
+from prm.audit.selectors import audit_events_for
+from prm.audit.services import audit_record
+from prm.portal.branding import branding_for
+
+from .decorators import declared_capability, public
+from .models import Tenant
+from .requests import tenant_of
+
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
+
+
+class TenantAdminSite(admin.AdminSite):
+    """The vendor admin UI: only vendor staff of the host's tenant get in."""
+
+    index_template = "admin/prm/index.html"
+    site_url = None
+    enable_nav_sidebar = True
+    # No catch-all: an unknown admin URL is a plain 404 rather than a login redirect.
+    final_catch_all_view = False
+
+    #: Django admin URLs the product does not use (no model has an absolute URL or autocomplete
+    #: fields, and passwords change through allauth): not mounted, so not reachable.
+    UNUSED_URL_NAMES = frozenset({"view_on_site", "autocomplete", "password_change_done"})
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        urls: list[URLPattern | URLResolver] = []
+        for p in super().get_urls():
+            if isinstance(p, URLPattern) and p.name in self.UNUSED_URL_NAMES:
+                continue
+            if isinstance(p, URLPattern) and p.name in ("login", "logout"):
+                # Both only send the visitor to allauth's pages: open to anyone on the host.
+                view = self.login if p.name == "login" else self.logout
+                p = URLPattern(p.pattern, public(view), p.default_args, p.name)
+            else:
+                _declare_admin_access(p)
+            urls.append(p)
+        return urls
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        membership = getattr(request, "membership", None)
+        return membership is not None and membership.can("admin.access")
+
+    def admin_view(self, view: ViewT, cacheable: bool = False) -> ViewT:
+        inner = super().admin_view(view, cacheable)
+
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if getattr(request, "tenant", None) is None:
+                raise Http404
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied  # a partner user: the admin UI is not for them
+            return inner(request, *args, **kwargs)
+
+        wrapper.required_capability = "admin.access"  # type: ignore[attr-defined]
+        return cast(ViewT, update_wrapper(wrapper, view))
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # One sign-in page per host: allauth's, in the tenant's branding, with MFA.
+        if request.user.is_authenticated:
+            return redirect("admin:index")
+        return redirect_to_login(
+            request.GET.get("next", reverse("admin:index")), reverse("account_login")
+        )
+
+    # The stubs promise a TemplateResponse; these pages are redirects to allauth's.
+    def logout(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
+        return redirect("account_logout")
+
+    def password_change(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
+        return redirect("account_change_password")
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        context = super().each_context(request)
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None:
+            branding = branding_for(tenant)
+            context.update(
+                branding=branding,
+                tenant=tenant,
+                membership=getattr(request, "membership", None),
+                site_header=branding.title,
+                site_title=branding.title,
+            )
+        return context
+
+
+def _declare_admin_access(pattern: URLPattern | URLResolver) -> None:
+    """Mark admin views with the capability `admin_view` enforces on each of them.
+
+    Django's admin wraps every view in `admin_view` (which checks `has_permission`), then in a
+    plain function of its own that does not carry our attribute; this puts it on the outer one.
+    """
+    if isinstance(pattern, URLResolver):
+        for inner in pattern.url_patterns:
+            _declare_admin_access(inner)
+    elif declared_capability(pattern.callback) is None:
+        pattern.callback.required_capability = "admin.access"  # type: ignore[attr-defined]
+
+
+class PlatformAdminSite(admin.AdminSite):
+    """The operator's admin on the bare platform host: tenants, their domains, first leaders."""
+
+    site_header = _("PRM platform")
+    site_title = _("PRM platform")
+    index_title = _("Tenants")
+    site_url = None
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return (
+            getattr(request, "tenant", "absent") is None
+            and request.user.is_active
+            and request.user.is_staff
+        )
+
+
+tenant_admin_site = TenantAdminSite(name="admin")
+platform_admin_site = PlatformAdminSite(name="platform")
+
+
+def tenant_choices(model: type[models.Model], tenant: Tenant) -> models.QuerySet[Any]:
+    """The rows of `model` a form on `tenant`'s admin may offer as foreign-key choices."""
+    if model is Tenant:
+        return Tenant.objects.filter(pk=tenant.pk)
+    if model is get_user_model():
+        return model._default_manager.filter(memberships__tenant=tenant).distinct()
+    if any(f.name == "tenant" for f in model._meta.get_fields()):
+        return model._default_manager.filter(tenant=tenant)
+    return model._default_manager.all()
+
+
+class TenantModelAdmin(admin.ModelAdmin):
+    """Base of every model admin on the tenant site. Declare `capabilities` per action."""
+
+    #: action ("view", "add", "change", "delete") -> capability; a missing action is refused.
+    capabilities: ClassVar[dict[str, str]] = {}
+    change_form_template = "admin/prm/change_form.html"
+    object_history_template = "admin/prm/object_history.html"
+
+    def _can(self, request: HttpRequest, action: str) -> bool:
+        capability = self.capabilities.get(action)
+        membership = getattr(request, "membership", None)
+        return bool(capability and membership and membership.can(capability))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._can(request, "view") or self._can(request, "change")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can(request, "view") or self._can(request, "change")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._can(request, "add")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can(request, "change")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can(request, "delete")
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        return super().get_queryset(request).filter(tenant=tenant_of(request))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Another tenant's id looks exactly like a missing one.
+            raise Http404
+        return obj
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault(
+            "queryset",
+            tenant_choices(db_field.related_model, tenant_of(request)),
+        )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault(
+            "queryset",
+            tenant_choices(db_field.related_model, tenant_of(request)),
+        )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.tenant = tenant_of(request)
+        super().save_model(request, obj, form, change)
+
+    # History goes to the tenant's audit log.
+    def _audit(self, request: HttpRequest, obj: Any, verb: str, message: Any) -> None:
+        opts = obj._meta
+        audit_record(
+            tenant=tenant_of(request),
+            actor=request.user,
+            action=f"{opts.app_label}.{opts.model_name}.{verb}",
+            obj=obj,
+            after={"change": _change_text(message)} if message else None,
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+
+    # History goes to the tenant's AuditEvent, so these return no LogEntry (the stubs expect one).
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> None:  # type: ignore[override]
+        self._audit(request, obj, "created", message)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> None:  # type: ignore[override]
+        self._audit(request, obj, "changed", message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> None:  # type: ignore[override]
+        for obj in queryset:
+            self._audit(request, obj, "deleted", None)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        obj = kwargs.get("obj")
+        if obj is not None and obj.pk:
+            context["audit_events"] = audit_events_for(tenant=tenant_of(request), obj=obj)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History: %s") % obj,
+            "object": obj,
+            "opts": self.opts,
+            "audit_events": audit_events_for(tenant=tenant_of(request), obj=obj, limit=200),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+
+def _change_text(message: Any) -> str:
+    """Django admin passes change messages as JSON-able lists; keep a readable sentence."""
+    if isinstance(message, list):
+        return LogEntry(change_message=json.dumps(message)).get_change_message()
+    return str(message)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TenancyConfig(AppConfig):
+    name = "prm.tenancy"
+    label = "tenancy"
+    verbose_name = _("Program administration")

@@ -1,0 +1,57 @@
+"""The one registry from role to named capabilities.
+
+Views declare the capability they need with `prm.tenancy.decorators.requires`; the admin UI's
+model admins declare theirs per action (`TenantModelAdmin.capabilities`).
+"""
+
+from .roles import Role
+
+#: capability -> one-line description (a reader can list every capability here)
+CAPABILITIES: dict[str, str] = {
+    "account.self": "Use one's own account pages: security, two-factor, other portals.",
+    "portal.access": "Use the partner portal.",
+    "portal.team.manage": "Invite and manage the users of one's own partner company.",
+    "admin.access": "Enter the vendor admin UI.",
+    "tenant.settings.change": "Change the tenant's branding and settings.",
+    "members.view": "See the tenant's memberships and invitations.",
+    "members.staff.invite": "Invite vendor staff and change or deactivate any membership.",
+    "members.partner.invite": "Invite users of any partner company.",
+    "partners.view": "See partner companies.",
+    "partners.manage": "Create and change partner companies.",
+    "audit.view": "Read the audit log.",
+}
+
+_STAFF = {
+    "account.self",
+    "admin.access",
+    "members.view",
+    "partners.view",
+}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.PROGRAM_LEADER: frozenset(
+        _STAFF
+        | {
+            "tenant.settings.change",
+            "members.staff.invite",
+            "members.partner.invite",
+            "partners.manage",
+            "audit.view",
+        }
+    ),
+    Role.PARTNER_OPS: frozenset(
+        _STAFF
+        | {"tenant.settings.change", "members.partner.invite", "partners.manage", "audit.view"}
+    ),
+    Role.CAM: frozenset(_STAFF),
+    Role.PARTNER_ADMIN: frozenset({"account.self", "portal.access", "portal.team.manage"}),
+    Role.PARTNER_REP: frozenset({"account.self", "portal.access"}),
+}
+
+for _role, _caps in ROLE_CAPABILITIES.items():
+    _unknown = _caps - CAPABILITIES.keys()
+    assert not _unknown, f"{_role} names unknown capabilities {_unknown}"
+
+
+def role_has(role: str, capability: str) -> bool:
+    return capability in ROLE_CAPABILITIES.get(role, frozenset())

@@ -1,0 +1,114 @@
+"""Demo data building blocks. `manage.py seed_demo` makes the tenants and staff, then runs each
+app's registered seeder inside each tenant's scope, in app order (apps register in ready())."""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw, ImageFont
+
+from prm.accounts.models import User
+
+from .models import Membership, Tenant
+from .roles import Role
+
+DEMO_PASSWORD = "demo-pass-2026"  # documented in the README; demo data only
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    slug: str
+    name: str
+    host: str
+    portal_title: str
+    primary: str
+    accent: str
+    currency: str
+    staff: tuple[tuple[str, str, str], ...]  # (email, full name, role)
+
+
+DEMO_TENANTS = (
+    DemoTenant(
+        slug="acme",
+        name="Acme Cloud",
+        host="acme.localhost",
+        portal_title="Acme Cloud Partner Portal",
+        primary="#0b5cad",
+        accent="#f59e0b",
+        currency="USD",
+        staff=(
+            ("leader@acme.test", "Lena Leader", Role.PROGRAM_LEADER),
+            ("ops@acme.test", "Oscar Ops", Role.PARTNER_OPS),
+            ("cam@acme.test", "Carla Cam", Role.CAM),
+        ),
+    ),
+    DemoTenant(
+        slug="globex",
+        name="Globex Software",
+        host="globex.localhost",
+        portal_title="Globex Partner Network",
+        primary="#7c3aed",
+        accent="#10b981",
+        currency="EUR",
+        staff=(
+            ("leader@globex.test", "Gustav Leader", Role.PROGRAM_LEADER),
+            ("ops@globex.test", "Greta Ops", Role.PARTNER_OPS),
+            ("cam@globex.test", "Gino Cam", Role.CAM),
+        ),
+    ),
+)
+
+Seeder = Callable[[Tenant], None]
+_SEEDERS: list[Seeder] = []
+
+
+def register_seeder(seeder: Seeder) -> None:
+    """Add an app's demo seeder; it is called once per demo tenant inside that tenant's scope."""
+    if seeder not in _SEEDERS:
+        _SEEDERS.append(seeder)
+
+
+def seeders() -> list[Seeder]:
+    return list(_SEEDERS)
+
+
+def ensure_user(email: str, full_name: str, *, is_staff: bool = False) -> User:
+    """A demo user with the demo password and a verified email (so every login works at once)."""
+    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+    user.full_name = full_name
+    user.is_staff = user.is_superuser = is_staff
+    user.is_active = True
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def ensure_membership(tenant: Tenant, user: User, role: str, partner: Any = None) -> Membership:
+    membership, _ = Membership.objects.update_or_create(
+        tenant=tenant,
+        user=user,
+        defaults={"role": role, "partner": partner, "is_active": True, "deactivated_at": None},
+    )
+    return membership
+
+
+def logo_png(initials: str, colour: str, accent: str) -> ContentFile:
+    """A simple square logo: the tenant's initials on its colour, with an accent stripe."""
+    size = 256
+    image = Image.new("RGB", (size, size), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, size - 36, size, size], fill=accent)
+    font = ImageFont.load_default(size=110)
+    box = draw.textbbox((0, 0), initials, font=font)
+    x = (size - (box[2] - box[0])) / 2 - box[0]
+    y = (size - 36 - (box[3] - box[1])) / 2 - box[1]
+    draw.text((x, y), initials, fill="#ffffff", font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return ContentFile(out.getvalue(), name="logo.png")

@@ -1,0 +1,71 @@
+"""The tenant settings form: branding values are checked before they can reach a page."""
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Tenant
+from .validators import reencode_logo, validate_hex_colour
+
+SETTINGS_FIELDS = [
+    "portal_title",
+    "logo",
+    "primary_colour",
+    "accent_colour",
+    "support_email",
+    "default_currency",
+    "language",
+    "time_zone",
+    "require_mfa_for_staff",
+]
+
+
+class _LogoValue:
+    """What the logo widget shows as the current file: the served logo, not a storage path."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def __str__(self) -> str:
+        return str(_("current logo"))
+
+
+class LogoInput(forms.ClearableFileInput):
+    def format_value(self, value: Any) -> Any:
+        if value and getattr(value, "name", None):
+            return _LogoValue(reverse("portal:logo"))
+        return None
+
+
+class TenantSettingsForm(forms.ModelForm):
+    # Plain fields, so that the one message that explains the rule is the one shown: no length
+    # error for a colour, no generic "not an image" for a logo (reencode_logo says what is wanted).
+    primary_colour = forms.CharField(
+        label=_("primary colour"),
+        validators=[validate_hex_colour],
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    accent_colour = forms.CharField(
+        label=_("accent colour"),
+        validators=[validate_hex_colour],
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    logo = forms.FileField(
+        label=_("logo"),
+        required=False,
+        widget=LogoInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=_("PNG, JPEG or WebP, at most 1 MB and 2000 pixels on a side."),
+    )
+
+    class Meta:
+        model = Tenant
+        fields = SETTINGS_FIELDS
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        # Only a fresh upload has `content_type`; the stored file passes through untouched.
+        if logo and hasattr(logo, "content_type"):
+            return reencode_logo(logo)
+        return logo

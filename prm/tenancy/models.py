@@ -1,0 +1,186 @@
+"""Tenants, the hosts they answer on, the scoped base of every tenant-owned row, and memberships."""
+
+import zoneinfo
+from typing import Any, ClassVar, cast
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from .capabilities import role_has
+from .roles import PARTNER_ROLES, VENDOR_ROLES, Role
+from .validators import validate_hex_colour
+
+CURRENCIES = [
+    ("EUR", "EUR"),
+    ("USD", "USD"),
+    ("GBP", "GBP"),
+    ("CHF", "CHF"),
+    ("JPY", "JPY"),
+    ("AUD", "AUD"),
+    ("CAD", "CAD"),
+    ("SEK", "SEK"),
+]
+TIME_ZONES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
+
+
+def tenant_logo_path(instance: "Tenant", filename: str) -> str:
+    return f"tenants/{instance.slug}/logo.png"
+
+
+class Tenant(models.Model):
+    """A vendor running a partner program. Not tenant-owned: it is the tenant."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    portal_title = models.CharField(_("portal title"), max_length=120)
+    logo = models.ImageField(_("logo"), upload_to=tenant_logo_path, blank=True)
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#1f6feb", validators=[validate_hex_colour]
+    )
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#0e9f6e", validators=[validate_hex_colour]
+    )
+    support_email = models.EmailField(_("support email"), blank=True)
+    default_currency = models.CharField(
+        _("default currency"), max_length=3, choices=CURRENCIES, default="EUR"
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONES, default="UTC")
+    require_mfa_for_staff = models.BooleanField(
+        _("require two-factor authentication for vendor staff"), default=False
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tenant")
+        verbose_name_plural = _("tenants")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def primary_domain(self) -> "TenantDomain | None":
+        # Iterating .all() uses a prefetch when the caller made one.
+        return next((d for d in self.domains.all() if d.is_primary), None)
+
+
+class TenantSettings(Tenant):
+    """The tenant as its own staff see it in the admin UI: the program's settings page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("program settings")
+        verbose_name_plural = _("program settings")
+
+
+class TenantDomain(models.Model):
+    """A host a tenant answers on. Platform-owned: the middleware reads it to find the scope."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="domains")
+    host = models.CharField(
+        _("host"),
+        max_length=253,
+        help_text=_("Host name without scheme or port, e.g. acme.localhost or partners.acme.com."),
+    )
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("tenant domain")
+        verbose_name_plural = _("tenant domains")
+        constraints = [
+            models.UniqueConstraint(Lower("host"), name="tenantdomain_host_unique"),
+            models.UniqueConstraint(
+                fields=["tenant"],
+                condition=models.Q(is_primary=True),
+                name="tenantdomain_one_primary_per_tenant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.host
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.host = self.host.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class TenantOwned(models.Model):
+    """Base of every tenant-owned model: the `tenant` key and a manager that needs a scope.
+
+    Querying `objects` outside `django_scopes.scope(tenant=...)` raises `ScopeError` instead of
+    returning every tenant's rows. Views and selectors still filter on the tenant explicitly.
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+", editable=False)
+
+    objects: ClassVar[models.Manager[Any]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        abstract = True
+
+
+class Membership(TenantOwned):
+    """What a (global) user is in one tenant: a role, and for partner users their company."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("partner company"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager["Membership"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="membership_one_per_tenant"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=sorted(PARTNER_ROLES), partner__isnull=False)
+                    | models.Q(role__in=sorted(VENDOR_ROLES), partner__isnull=True)
+                ),
+                name="membership_partner_iff_partner_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def is_vendor_staff(self) -> bool:
+        return self.role in VENDOR_ROLES
+
+    @property
+    def is_partner_user(self) -> bool:
+        return self.role in PARTNER_ROLES
+
+    def can(self, capability: str) -> bool:
+        return self.is_active and role_has(self.role, capability)
+
+
+def partner_model() -> type[TenantOwned]:
+    """The partner company model memberships point to.
+
+    It belongs to the `partners` app, which sits above `prm.*`: core code reaches it through the
+    relation instead of importing it.
+    """
+    return cast(type[TenantOwned], Membership._meta.get_field("partner").related_model)

@@ -1,0 +1,16 @@
+"""Roles a membership can hold in a tenant, and which side (vendor or partner) each is on."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROGRAM_LEADER = "program_leader", _("Program leader")
+    PARTNER_OPS = "partner_ops", _("Partner operations")
+    CAM = "cam", _("Channel account manager")
+    PARTNER_ADMIN = "partner_admin", _("Partner admin")
+    PARTNER_REP = "partner_rep", _("Partner rep")
+
+
+VENDOR_ROLES = frozenset({Role.PROGRAM_LEADER, Role.PARTNER_OPS, Role.CAM})
+PARTNER_ROLES = frozenset({Role.PARTNER_ADMIN, Role.PARTNER_REP})

@@ -1,0 +1,13 @@
+"""Absolute links to a tenant's host, for emails and for the "my other portals" page."""
+
+from django.conf import settings
+
+from .models import Tenant
+
+
+def tenant_url(tenant: Tenant, path: str = "/") -> str:
+    """`path` on the tenant's primary host, e.g. http://acme.localhost:8000/invitations/..."""
+    domain = tenant.primary_domain
+    if domain is None:
+        raise ValueError(f"Tenant {tenant.slug} has no primary domain")
+    return settings.TENANT_URL_TEMPLATE.format(host=domain.host).rstrip("/") + path

@@ -1,0 +1,18 @@
+"""URLs of a tenant host: the partner portal at /, the vendor admin UI at /admin/.
+
+Every view declares its capability; tests/isolation fails a pattern that does not.
+"""
+
+from django.urls import include, path
+from django.utils.module_loading import autodiscover_modules
+
+from prm.tenancy.admin_sites import tenant_admin_site
+
+autodiscover_modules("admin")
+
+urlpatterns = [
+    path("admin/", tenant_admin_site.urls),
+    path("accounts/", include("prm.accounts.urls_auth")),
+    path("", include("prm.accounts.urls")),
+    path("", include("prm.portal.urls")),
+]

@@ -1,0 +1,38 @@
+"""Playwright against the system's Chromium (browser downloads are not available here)."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; Django must allow DB use beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo tenants and users, served by the live server; returns `url(host, path)`."""
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    port = live_server.url.rsplit(":", 1)[1]
+
+    def url(host: str, path: str = "/") -> str:
+        return f"http://{host}:{port}{path}"
+
+    return url

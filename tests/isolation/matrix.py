@@ -1,0 +1,186 @@
+"""The isolation matrix: every URL of a tenant host, what it needs, and which object it shows.
+
+`tests/isolation/test_matrix.py` turns each case into requests by every role, by anonymous, by
+the other tenant's members and by the other partner's users. `test_meta.py` fails when a URL
+pattern exists that this file does not list.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from partners.models import Partner
+from prm.accounts.models import Invitation
+from prm.accounts.tokens import invitation_token
+from prm.audit.models import AuditEvent
+from prm.tenancy.admin_sites import tenant_admin_site
+from prm.tenancy.decorators import PUBLIC
+from prm.tenancy.models import Membership, TenantSettings
+from prm.tenancy.roles import Role
+
+Kwargs = Callable[[Any], dict[str, Any]]
+
+
+def _none(world: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    #: the member needs one of these capabilities (or PUBLIC)
+    capabilities: tuple[str, ...]
+    kwargs: Kwargs = _none
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+    #: the URL names an object: other tenants' ids must answer 404
+    object_url: bool = False
+    #: the same URL pointing at the other partner company's object (partner-scoped pages)
+    other_partner_kwargs: Kwargs | None = None
+    #: statuses that mean "served" for a member who may use it
+    ok: frozenset[int] = frozenset({200, 302})
+
+    @property
+    def public(self) -> bool:
+        return self.capabilities == (PUBLIC,)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _pk(obj_of: Callable[[Any], Any]) -> Kwargs:
+    return lambda w: {"pk": obj_of(w).pk}
+
+
+PORTAL_CASES = [
+    Case("portal:home", ("portal.access",)),
+    Case("portal:my_portals", ("account.self",)),
+    Case("portal:logo", (PUBLIC,)),
+    Case(
+        "accounts:invitation_accept",
+        (PUBLIC,),
+        kwargs=lambda w: {"token": invitation_token(w.partner_invitation)},
+        object_url=True,
+    ),
+    Case("accounts:team", ("portal.team.manage",)),
+    Case(
+        "accounts:team_invitation_revoke",
+        ("portal.team.manage",),
+        method="post",
+        kwargs=_pk(lambda w: w.partner_invitation),
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_partner_invitation),
+    ),
+    Case(
+        "accounts:team_invitation_resend",
+        ("portal.team.manage",),
+        method="post",
+        kwargs=_pk(lambda w: w.partner_invitation),
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_partner_invitation),
+    ),
+    Case(
+        "accounts:team_member_deactivate",
+        ("portal.team.manage",),
+        kwargs=_pk(lambda w: w.members[Role.PARTNER_REP]),
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_partner_rep),
+    ),
+]
+
+AUTH_CASES = [
+    Case("account_login", (PUBLIC,)),
+    Case("account_signup", (PUBLIC,)),
+    Case("account_logout", (PUBLIC,)),
+    Case("account_inactive", (PUBLIC,)),
+    Case("account_email_verification_sent", (PUBLIC,)),
+    Case("account_confirm_email", (PUBLIC,), kwargs=lambda w: {"key": "not-a-key"}),
+    Case("account_reset_password", (PUBLIC,)),
+    Case("account_reset_password_done", (PUBLIC,)),
+    Case(
+        "account_reset_password_from_key",
+        (PUBLIC,),
+        kwargs=lambda w: {"uidb36": "zz", "key": "not-a-key"},
+    ),
+    Case("account_reset_password_from_key_done", (PUBLIC,)),
+    Case("mfa_authenticate", (PUBLIC,)),
+    Case("account_change_password", ("account.self",)),
+    Case("account_reauthenticate", ("account.self",)),
+    Case("mfa_index", ("account.self",)),
+    Case("mfa_reauthenticate", ("account.self",)),
+    Case("mfa_activate_totp", ("account.self",)),
+    # These answer 404 while the member has no authenticator: there is nothing to show yet.
+    Case("mfa_deactivate_totp", ("account.self",), ok=frozenset({200, 302, 404})),
+    Case("mfa_view_recovery_codes", ("account.self",), ok=frozenset({200, 302, 404})),
+    Case("mfa_generate_recovery_codes", ("account.self",)),
+    Case("mfa_download_recovery_codes", ("account.self",), ok=frozenset({200, 302, 404})),
+]
+
+ADMIN_SITE_CASES = [
+    Case("admin:index", ("admin.access",)),
+    Case("admin:login", (PUBLIC,)),
+    Case("admin:logout", (PUBLIC,)),
+    Case("admin:password_change", ("admin.access",)),
+    Case("admin:jsi18n", ("admin.access",)),
+    Case("admin:app_list", ("partners.view",), kwargs=lambda w: {"app_label": "partners"}),
+]
+
+#: For each model on the tenant admin site: which object of a world its object URLs open.
+ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
+    TenantSettings: lambda w: w.tenant,
+    Membership: lambda w: w.members[Role.PARTNER_REP],
+    Invitation: lambda w: w.partner_invitation,
+    Partner: lambda w: w.partner,
+    AuditEvent: lambda w: w.audit_event,
+}
+
+
+def _admin_model_cases() -> list[Case]:
+    cases = []
+    for model, model_admin in tenant_admin_site._registry.items():
+        caps = model_admin.capabilities
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        obj_of = ADMIN_OBJECTS[model]
+
+        def obj_kwargs(w: Any, obj_of: Callable[[Any], Any] = obj_of) -> dict[str, Any]:
+            return {"object_id": obj_of(w).pk}
+
+        def need(*actions: str, caps: dict[str, str] = caps) -> tuple[str, ...]:
+            found = tuple(caps[a] for a in actions if a in caps)
+            return found or ("nobody",)
+
+        cases += [
+            Case(f"{prefix}_changelist", need("view", "change")),
+            Case(f"{prefix}_add", need("add")),
+            Case(f"{prefix}_change", need("view", "change"), obj_kwargs, object_url=True),
+            Case(f"{prefix}_history", need("view", "change"), obj_kwargs, object_url=True),
+            Case(f"{prefix}_delete", need("delete"), obj_kwargs, object_url=True),
+        ]
+    return cases
+
+
+MEMBERSHIP_ACTION_CASES = [
+    # Managing a partner rep's membership needs members.partner.invite (see may_manage_member).
+    Case(
+        "admin:tenancy_membership_deactivate",
+        ("members.partner.invite",),
+        kwargs=lambda w: {"object_id": w.members[Role.PARTNER_REP].pk},
+        object_url=True,
+    ),
+    Case(
+        "admin:tenancy_membership_reactivate",
+        ("members.partner.invite",),
+        kwargs=lambda w: {"object_id": w.members[Role.PARTNER_REP].pk},
+        object_url=True,
+    ),
+]
+
+
+def all_cases() -> list[Case]:
+    return [
+        *PORTAL_CASES,
+        *AUTH_CASES,
+        *ADMIN_SITE_CASES,
+        *_admin_model_cases(),
+        *MEMBERSHIP_ACTION_CASES,
+    ]

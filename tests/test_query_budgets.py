@@ -1,0 +1,58 @@
+"""Every list page costs the same number of queries whatever the data size (no N+1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scope
+
+from partners.tests.factories import PartnerFactory
+from prm.accounts.tests.factories import InvitationFactory
+from prm.audit.services import audit_record
+from prm.tenancy.roles import Role
+from prm.tenancy.tests.factories import MembershipFactory, partner_membership
+
+SMALL, LARGE = 3, 40
+
+
+def grow(world, n: int) -> None:
+    """Add n of every listed thing to the world: users, invitations, partners, audit events."""
+    with scope(tenant=world.tenant):
+        for i in range(n):
+            partner = PartnerFactory(tenant=world.tenant)
+            partner_membership(world.partner, Role.PARTNER_REP)
+            partner_membership(partner, Role.PARTNER_ADMIN)
+            InvitationFactory(partner=world.partner)
+            MembershipFactory(tenant=world.tenant, role=Role.CAM)
+            audit_record(tenant=world.tenant, actor=None, action=f"test.bulk.{i}", obj=partner)
+
+
+def queries(client, url: str) -> int:
+    client.get(url)  # the first request of a session also binds it to the host: not counted
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+PAGES = [
+    # (url, role, budget)
+    ("/", Role.PARTNER_ADMIN, 12),
+    ("/team/", Role.PARTNER_ADMIN, 12),
+    ("/portals/", Role.PARTNER_REP, 10),
+    ("/admin/tenancy/membership/", Role.PROGRAM_LEADER, 16),
+    ("/admin/accounts/invitation/", Role.PROGRAM_LEADER, 16),
+    ("/admin/partners/partner/", Role.PROGRAM_LEADER, 16),
+    ("/admin/audit/auditevent/", Role.PROGRAM_LEADER, 16),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "role", "budget"), PAGES, ids=[p[0] for p in PAGES])
+def test_list_costs_the_same_queries_at_two_sizes(ours, host_client, url, role, budget):
+    client = host_client(ours.host, ours.members[role])
+    grow(ours, SMALL)
+    small = queries(client, url)
+    grow(ours, LARGE - SMALL)
+    large = queries(client, url)
+    assert small == large
+    assert large <= budget
