@@ -4,11 +4,8 @@ Every view declares its capability; tests/isolation fails a pattern that does no
 """
 
 from django.urls import include, path
-from django.utils.module_loading import autodiscover_modules
 
 from prm.tenancy.admin_sites import tenant_admin_site
-
-autodiscover_modules("admin")
 
 urlpatterns = [
     path("admin/", tenant_admin_site.urls),

@@ -124,7 +124,12 @@ class StaffInviteForm(forms.Form):
 
     def __init__(self, *args: Any, roles: list[str], partners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["role"]).choices = [(r, Role(r).label) for r in roles]
+        # Partner roles first: most invitations bring in partner users, and a vendor role
+        # must be a deliberate choice, not the default.
+        ordered = sorted(roles, key=lambda r: r not in PARTNER_ROLES)
+        role_field = cast(forms.ChoiceField, self.fields["role"])
+        role_field.choices = [(r, Role(r).label) for r in ordered]
+        role_field.initial = ordered[0]
         if partners is None:
             del self.fields["partner"]
         else:

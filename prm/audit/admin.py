@@ -10,7 +10,7 @@ from .models import AuditEvent
 @admin.register(AuditEvent, site=tenant_admin_site)
 class AuditEventAdmin(TenantModelAdmin):
     capabilities = {"view": "audit.view"}
-    list_display = ["created_at", "actor_label", "action", "object_repr", "reason", "ip_address"]
+    list_display = ["created_at", "actor_label", "action", "object_repr", "reason"]
     list_filter = ["action"]
     search_fields = ["actor_label", "action", "object_repr", "reason"]
     date_hierarchy = "created_at"

@@ -33,6 +33,7 @@ def send_tenant_mail(*, tenant: Tenant, to: str, template: str, context: dict[st
             **context,
         }
         subject = " ".join(render_to_string(f"{template}_subject.txt", full).split())
+        full["subject"] = subject
         text = render_to_string(f"{template}.txt", full)
         html = render_to_string(f"{template}.html", full)
     message = EmailMultiAlternatives(
