@@ -12,6 +12,8 @@ from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.models import AuditEvent
 from prm.audit.services import audit_record
+from prm.notifications.models import EmailOutbox, Notification, RuleSetting
+from prm.notifications.services import rule_settings_ensure
 from prm.tenancy.demo import logo_png
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
@@ -31,6 +33,10 @@ class TenantWorld:
     partner_invitation: Invitation | None = None
     other_partner_invitation: Invitation | None = None
     audit_event: AuditEvent | None = None
+    #: one notification for every member above, by user id
+    notifications: dict[int, Notification] = field(default_factory=dict)
+    rule_setting: RuleSetting | None = None
+    outbox_row: EmailOutbox | None = None
 
     @property
     def host(self) -> str:
@@ -54,6 +60,27 @@ def build_world(slug: str) -> TenantWorld:
         world.other_partner_invitation = InvitationFactory(partner=other)
         world.audit_event = audit_record(
             tenant=tenant, actor=None, action="test.seeded", obj=partner
+        )
+        members = [*world.members.values(), world.other_partner_admin, world.other_partner_rep]
+        for m in members:
+            world.notifications[m.user_id] = Notification.objects.create(
+                tenant=tenant,
+                recipient=m.user,
+                event="test.seeded",
+                rule="test.seeded",
+                category="account",
+                title=f"Hello {m.user.email} at {slug}",
+                link="/",
+            )
+        rule_settings_ensure(tenant=tenant)
+        world.rule_setting = RuleSetting.objects.filter(tenant=tenant).first()
+        world.outbox_row = EmailOutbox.objects.create(
+            tenant=tenant,
+            to_email="someone@example.test",
+            subject=f"Seeded email of {slug}",
+            body_text="text",
+            body_html="<p>html</p>",
+            status=EmailOutbox.Status.SENT,
         )
     return world
 

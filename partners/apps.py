@@ -11,4 +11,4 @@ class PartnersConfig(AppConfig):
 
         from .demo import seed_partners
 
-        demo.register_seeder(seed_partners)
+        demo.register_seeder(seed_partners, order=10)

@@ -10,6 +10,7 @@ from prm.tenancy.admin_sites import tenant_admin_site
 urlpatterns = [
     path("admin/", tenant_admin_site.urls),
     path("accounts/", include("prm.accounts.urls_auth")),
+    path("notifications/", include("prm.notifications.urls")),
     path("", include("prm.accounts.urls")),
     path("", include("prm.portal.urls")),
 ]

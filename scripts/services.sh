@@ -8,6 +8,7 @@
 #   scripts/services.sh status DIR     exit 0 if both are running
 #   scripts/services.sh stop DIR       stop both (never fails if already stopped)
 #   scripts/services.sh destroy DIR    stop both and delete DIR with all its data
+#   scripts/services.sh redis-stop DIR / redis-start DIR   only Redis (outbox fault tests)
 #
 # Environment: PG_BIN (directory holding initdb/pg_ctl), PG_FAST=1 (fsync off: throwaway
 # data only), NEED_BROWSER=1 (check also wants chromium).
@@ -191,39 +192,51 @@ cmd_start() {
     quiet "$bin/createdb" -h "$run" -U postgres prm
   fi
 
-  if redis_running "$run"; then
-    say "redis already running ($run/redis.sock)"
-  else
-    say "starting redis ($run/redis.sock)"
-    quiet redis-server --port 0 --unixsocket "$run/redis.sock" --unixsocketperm 777 \
-      --daemonize yes --pidfile "$run/redis.pid" --logfile "$run/redis.log" \
-      --save '' --appendonly no --dir "$run"
-    local i
-    for i in $(seq 100); do
-      redis_running "$run" && break
-      [ "$i" = 100 ] && die "redis did not answer PING within 10 s; see $run/redis.log"
-      sleep 0.1
-    done
-  fi
+  redis_start "$run"
 }
 
-cmd_stop() {
-  local run
-  run=$(real_dir "$1")
-  [ -d "$run" ] || return 0
+redis_start() {
+  local run=$1 i
+  if redis_running "$run"; then
+    say "redis already running ($run/redis.sock)"
+    return 0
+  fi
+  say "starting redis ($run/redis.sock)"
+  quiet redis-server --port 0 --unixsocket "$run/redis.sock" --unixsocketperm 777 \
+    --daemonize yes --pidfile "$run/redis.pid" --logfile "$run/redis.log" \
+    --save '' --appendonly no --dir "$run"
+  for i in $(seq 100); do
+    redis_running "$run" && break
+    [ "$i" = 100 ] && die "redis did not answer PING within 10 s; see $run/redis.log"
+    sleep 0.1
+  done
+}
+
+redis_stop() {
+  local run=$1 pid
   if redis_running "$run"; then
     say "stopping redis"
     redis-cli -s "$run/redis.sock" shutdown nosave >/dev/null 2>&1 || true
   elif [ -f "$run/redis.pid" ]; then
     # Not answering on its socket: fall back to the pid file, but make sure the pid still
     # belongs to a redis-server (pids get reused after a crash).
-    local pid
     pid=$(cat "$run/redis.pid")
     if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = redis-server ]; then
       say "stopping redis (pid $pid)"
       kill "$pid" 2>/dev/null || true
     fi
   fi
+}
+
+# Only Redis, for tests that take the broker away and bring it back (the outbox must cope).
+cmd_redis_start() { redis_start "$(real_dir "$1")"; }
+cmd_redis_stop() { redis_stop "$(real_dir "$1")"; }
+
+cmd_stop() {
+  local run
+  run=$(real_dir "$1")
+  [ -d "$run" ] || return 0
+  redis_stop "$run"
   if [ -f "$run/pg/PG_VERSION" ] && [ -n "$(find_pg_bin)" ] && pg_running "$run"; then
     say "stopping postgres"
     quiet as_pg "$(pg_bin)/pg_ctl" stop -D "$run/pg" -m fast -w || true
@@ -264,7 +277,7 @@ cmd_env() {
     REDIS_URL "redis+socket://$run/redis.sock"
 }
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 cmd=${1:-}
 case $cmd in
@@ -272,5 +285,8 @@ case $cmd in
   start|stop|env|status|destroy)
     [ $# -eq 2 ] || usage
     "cmd_$cmd" "$2" ;;
+  redis-start|redis-stop)
+    [ $# -eq 2 ] || usage
+    "cmd_${cmd//-/_}" "$2" ;;
   *) usage ;;
 esac

@@ -1,108 +1,161 @@
-"""A real Celery worker, over real Redis, runs a tenant-scoped task against the test database."""
+"""A real Celery worker over real Redis delivers the outbox: once, with retries, after outages.
+
+The worker is a separate process on the test database (transaction=True tests commit); the
+emails go to a small real SMTP server in this process (tests/smtp_server.py).
+"""
 
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django_scopes import scope
 
 from prm import celery_app
 from prm.accounts import services
-from prm.accounts.models import Invitation
-from prm.accounts.tasks import invitation_send_task
+from prm.notifications.models import EmailOutbox
+from prm.notifications.tasks import outbox_send_task, outbox_sweep_task
 from prm.tenancy.roles import Role
 
+from .smtp_server import SMTPServer
 
-def wait_for(condition, timeout=30.0, step=0.2):
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(step)
+        time.sleep(0.2)
     return False
 
 
 @pytest.fixture
-def worker(tmp_path, settings):
-    """A solo-pool worker process on the test database; emails land as files in tmp_path."""
+def smtp() -> Iterator[SMTPServer]:
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def start_worker(tmp_path, smtp) -> Iterator[Callable[[], subprocess.Popen]]:
+    """Start a solo-pool worker on the test database that mails through `smtp`."""
     db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "prm.settings.dev",
         "DATABASE_URL": f"postgres://{db['USER']}@/{db['NAME']}",
         "PGHOST": db["HOST"] or os.environ.get("PGHOST", ""),
-        "EMAIL_FILE_PATH": str(tmp_path),
-        "TENANT_URL_TEMPLATE": "http://{host}:8000",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+        "OUTBOX_RETRY_BASE_SECONDS": "1",
     }
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "prm",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=info",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    started: list[subprocess.Popen] = []
+    log_path = tmp_path / "worker.log"
+
+    def start() -> subprocess.Popen:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "prm", "worker", "--pool=solo",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=info"],
+            env=env, stdout=log_path.open("a"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        started.append(process)
+        return process
+
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:
-        yield tmp_path
+        yield start
     finally:
         celery_app.conf.task_always_eager = eager
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+        for process in started:
+            process.terminate()
+            process.wait(timeout=30)
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_the_invitation_inside_the_tenant_scope(worker, ours):
-    actor = ours.members[Role.PARTNER_ADMIN]
-    with scope(tenant=ours.tenant):
-        invitation = services.invitation_create(
-            actor=actor,
-            email="worker.test@example.test",
+def worker_log(tmp_path: Path) -> str:
+    path = tmp_path / "worker.log"
+    return path.read_text()[-4000:] if path.exists() else ""
+
+
+def invite(world, email: str):
+    with scope(tenant=world.tenant):
+        return services.invitation_create(
+            actor=world.members[Role.PARTNER_ADMIN],
+            email=email,
             role=Role.PARTNER_REP,
-            partner=ours.partner,
+            partner=world.partner,
         )
 
-    def sent():
-        with scope(tenant=ours.tenant):
-            return Invitation.objects.get(pk=invitation.pk).sent_at is not None
 
-    assert wait_for(sent), (worker / "worker.log").read_text()[-3000:]
-    mails = [p for p in Path(worker).glob("*.log") if p.name != "worker.log"]
-    assert len(mails) == 1
-    body = mails[0].read_text()
-    assert "worker.test@example.test" in body
-    assert ours.tenant.portal_title in body
-    assert f"http://{ours.host}:8000/invitations/" in body
+def outbox_row(world, email: str) -> EmailOutbox:
+    with scope(tenant=world.tenant):
+        return EmailOutbox.objects.get(to_email=email)
 
-    # Delivered twice (a redelivery): the second run finds it sent and sends nothing.
-    invitation_send_task.delay(tenant_id=ours.tenant.pk, invitation_id=invitation.pk)
-    with scope(tenant=ours.tenant):
-        barrier = services.invitation_create(
-            actor=actor, email="barrier@example.test", role=Role.PARTNER_REP, partner=ours.partner
-        )
 
-    def barrier_sent():
-        with scope(tenant=ours.tenant):
-            return Invitation.objects.get(pk=barrier.pk).sent_at is not None
+def test_each_outbox_row_is_sent_exactly_once_also_when_delivered_twice(
+    ours, smtp, start_worker, tmp_path
+):
+    start_worker()
+    invite(ours, "once@example.test")
+    assert wait_for(lambda: outbox_row(ours, "once@example.test").status == "sent"), worker_log(
+        tmp_path
+    )
+    row = outbox_row(ours, "once@example.test")
+    assert "http://ours.localhost:8000/invitations/" in smtp.mailbox.messages[0]
 
-    assert wait_for(barrier_sent)
-    bodies = [p.read_text() for p in Path(worker).glob("*.log") if p.name != "worker.log"]
-    assert sum("worker.test@example.test" in b for b in bodies) == 1
+    # The same task delivered twice more (a broker redelivery, a sweep racing the first send).
+    outbox_send_task.delay(tenant_id=ours.tenant.pk, outbox_id=row.pk)
+    outbox_send_task.delay(tenant_id=ours.tenant.pk, outbox_id=row.pk)
+    invite(ours, "barrier@example.test")  # the solo worker handles tasks in order
+    assert wait_for(lambda: outbox_row(ours, "barrier@example.test").status == "sent")
+    once = [m for m in smtp.mailbox.messages if "To: once@example.test" in m]
+    assert len(once) == 1
+    assert outbox_row(ours, "once@example.test").attempts == 1
+
+
+def test_a_transient_smtp_failure_is_retried_and_then_succeeds(ours, smtp, start_worker, tmp_path):
+    smtp.mailbox.fail_first = 1
+    start_worker()
+    invite(ours, "retry@example.test")
+    assert wait_for(lambda: outbox_row(ours, "retry@example.test").status == "sent"), worker_log(
+        tmp_path
+    )
+    row = outbox_row(ours, "retry@example.test")
+    assert row.attempts == 2
+    assert row.last_error == ""
+    assert smtp.mailbox.attempts == 2
+    assert len(smtp.mailbox.messages) == 1
+
+
+def test_a_request_succeeds_with_redis_down_and_the_email_follows_when_it_returns(
+    ours, smtp, start_worker, host_client, tmp_path, caplog
+):
+    redis_dir = str(Path(settings.CELERY_BROKER_URL.removeprefix("redis+socket://")).parent)
+    services_sh = str(Path(settings.BASE_DIR) / "scripts" / "services.sh")
+    subprocess.run([services_sh, "redis-stop", redis_dir], check=True, capture_output=True)
+    try:
+        client = host_client(ours.host, ours.members[Role.PARTNER_ADMIN])
+        began = time.monotonic()
+        with caplog.at_level("WARNING", logger="prm.tenancy.enqueue"):
+            response = client.post(
+                "/team/", {"email": "outage@example.test", "role": Role.PARTNER_REP}
+            )
+        took = time.monotonic() - began
+        assert "Broker unreachable" in caplog.text  # Redis really was down for this request
+        assert response.status_code == 302
+        assert took < 2  # the publish fails fast; nobody waits on a dead broker
+        assert outbox_row(ours, "outage@example.test").status == "pending"
+    finally:
+        subprocess.run([services_sh, "redis-start", redis_dir], check=True, capture_output=True)
+
+    start_worker()
+    outbox_sweep_task.delay(tenant_id=ours.tenant.pk)  # what beat does every minute
+    assert wait_for(lambda: outbox_row(ours, "outage@example.test").status == "sent"), worker_log(
+        tmp_path
+    )
+    assert any("To: outage@example.test" in m for m in smtp.mailbox.messages)

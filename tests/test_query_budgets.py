@@ -8,10 +8,11 @@ from django_scopes import scope
 from partners.tests.factories import PartnerFactory
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.services import audit_record
+from prm.notifications.models import EmailOutbox, Notification
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, partner_membership
 
-SMALL, LARGE = 3, 40
+SMALL, LARGE = 10, 200
 
 
 def grow(world, n: int) -> None:
@@ -24,6 +25,14 @@ def grow(world, n: int) -> None:
             InvitationFactory(partner=world.partner)
             MembershipFactory(tenant=world.tenant, role=Role.CAM)
             audit_record(tenant=world.tenant, actor=None, action=f"test.bulk.{i}", obj=partner)
+        for m in world.members.values():
+            Notification.objects.bulk_create(
+                Notification(tenant=world.tenant, recipient=m.user, event="e", rule="r",
+                             category="account", title=f"N{i}")
+                for i in range(n)
+            )  # fmt: skip
+            EmailOutbox.objects.create(tenant=world.tenant, to_email=m.user.email, subject="s",
+                                       body_text="t", body_html="h")  # fmt: skip
 
 
 def queries(client, url: str) -> int:
@@ -37,6 +46,10 @@ def queries(client, url: str) -> int:
 PAGES = [
     # (url, role, budget)
     ("/", Role.PARTNER_ADMIN, 12),
+    ("/notifications/", Role.PARTNER_ADMIN, 10),
+    ("/admin/notifications/", Role.PROGRAM_LEADER, 12),
+    ("/admin/notifications/rulesetting/", Role.PROGRAM_LEADER, 18),
+    ("/admin/notifications/emailoutbox/", Role.PROGRAM_LEADER, 16),
     ("/team/", Role.PARTNER_ADMIN, 12),
     ("/portals/", Role.PARTNER_REP, 10),
     ("/admin/tenancy/membership/", Role.PROGRAM_LEADER, 16),

@@ -42,7 +42,6 @@ class InvitationAdmin(TenantModelAdmin):
         "invited_by",
         "created_at",
         "expires_at",
-        "sent_at",
         "accepted_at",
         "revoked_at",
     )

@@ -10,6 +10,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from prm.portal import nav
 
+        from . import events, notifications, reminders  # noqa: F401 - they register themselves
+
         nav.register(
             nav.NavItem(
                 label=_("Team"),

@@ -11,12 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prm.audit.services import audit_record
-from prm.tenancy.enqueue import enqueue_on_commit
+from prm.notifications import outbox
+from prm.notifications.events import emit
 from prm.tenancy.models import Membership, Tenant, TenantOwned
 from prm.tenancy.roles import PARTNER_ROLES, VENDOR_ROLES, Role
+from prm.tenancy.urls_for import tenant_url
 
+from . import events
 from .models import Invitation, User
-from .tasks import invitation_send_task
+from .tokens import invitation_token
 
 
 def may_manage_member(actor: Membership, *, role: str, partner: TenantOwned | None) -> bool:
@@ -124,7 +127,14 @@ def _invitation_create(
             after={"email": email, "role": role, "partner": str(partner or "")},
             ip=ip,
         )
-        _send_after_commit(invitation)
+        _email_invitation(invitation)
+        emit(
+            events.INVITATION_SENT.name,
+            tenant=tenant,
+            actor=invited_by,
+            subject=invitation,
+            data={"invitee": email, "role": role_phrase(invitation.role, partner)},
+        )
     return invitation
 
 
@@ -141,8 +151,7 @@ def invitation_resend(*, actor: Membership, invitation: Invitation, ip: str | No
             raise ValidationError(_("Only a pending or expired invitation can be sent again."))
         invitation.nonce = secrets.token_hex(16)
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
-        invitation.sent_at = None
-        invitation.save(update_fields=["nonce", "expires_at", "sent_at"])
+        invitation.save(update_fields=["nonce", "expires_at"])
         audit_record(
             tenant=invitation.tenant,
             actor=actor.user,
@@ -150,7 +159,7 @@ def invitation_resend(*, actor: Membership, invitation: Invitation, ip: str | No
             obj=invitation,
             ip=ip,
         )
-        _send_after_commit(invitation)
+        _email_invitation(invitation)
 
 
 def invitation_revoke(*, actor: Membership, invitation: Invitation, ip: str | None = None) -> None:
@@ -224,6 +233,17 @@ def invitation_accept(
             after={"role": invitation.role, "partner": str(invitation.partner or "")},
             ip=ip,
         )
+        emit(
+            events.INVITATION_ACCEPTED.name,
+            tenant=invitation.tenant,
+            actor=user,
+            subject=invitation,
+            data={
+                "invitee": user.get_full_name() or user.email,
+                "role": role_phrase(invitation.role, invitation.partner),
+                "membership_id": membership.pk,
+            },
+        )
     return membership
 
 
@@ -258,6 +278,7 @@ def membership_deactivate(
             reason=reason.strip(),
             ip=ip,
         )
+        _emit_membership(events.MEMBERSHIP_DEACTIVATED.name, actor, membership, reason)
 
 
 def membership_reactivate(
@@ -283,9 +304,57 @@ def membership_reactivate(
             reason=reason.strip(),
             ip=ip,
         )
+        _emit_membership(events.MEMBERSHIP_REACTIVATED.name, actor, membership, reason)
 
 
-def _send_after_commit(invitation: Invitation) -> None:
-    enqueue_on_commit(
-        invitation_send_task, tenant_id=invitation.tenant_id, invitation_id=invitation.pk
+def invitation_remind(*, invitation: Invitation) -> None:
+    """Remind the invitee by email (same link) and tell the inviter, through the event's rules."""
+    with transaction.atomic():
+        _email_invitation(invitation, reminder=True)
+        emit(
+            events.INVITATION_REMINDER.name,
+            tenant=invitation.tenant,
+            subject=invitation,
+            data={
+                "invitee": invitation.email,
+                "role": role_phrase(invitation.role, invitation.partner),
+                "days": (timezone.now() - invitation.created_at).days,
+            },
+        )
+
+
+def role_phrase(role: str, partner: TenantOwned | None) -> str:
+    """ "Partner rep at Northwind Solutions", or "Program leader" for vendor staff."""
+    label = str(Role(role).label)
+    return _("%(role)s at %(company)s") % {"role": label, "company": partner} if partner else label
+
+
+def _email_invitation(invitation: Invitation, *, reminder: bool = False) -> None:
+    """The invitation email, written to the outbox in the caller's transaction."""
+    outbox.email_enqueue(
+        tenant=invitation.tenant,
+        to_email=invitation.email,
+        template="accounts/email/invitation",
+        context={
+            "invitation": invitation,
+            "reminder": reminder,
+            "accept_url": tenant_url(
+                invitation.tenant, f"/invitations/{invitation_token(invitation)}/"
+            ),
+        },
+    )
+
+
+def _emit_membership(name: str, actor: Membership, membership: Membership, reason: str) -> None:
+    emit(
+        name,
+        tenant=membership.tenant,
+        actor=actor.user,
+        subject=membership,
+        data={
+            "member": membership.user.get_full_name() or membership.user.email,
+            "role": role_phrase(membership.role, membership.partner),
+            "reason": reason.strip(),
+            "membership_id": membership.pk,
+        },
     )

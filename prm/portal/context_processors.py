@@ -2,7 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+
+from prm.notifications.selectors import unread_count
 
 from . import nav
 from .branding import branding_for
@@ -13,7 +16,10 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     if tenant is None:
         return {}
     membership = getattr(request, "membership", None)
+    unread = unread_count(tenant=tenant, user=membership.user) if membership is not None else 0
     return {
+        "notifications_unread": unread,
+        "notification_poll_seconds": settings.NOTIFICATION_POLL_SECONDS,
         "tenant": tenant,
         "branding": branding_for(tenant),
         "membership": membership,

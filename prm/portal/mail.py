@@ -1,47 +1,50 @@
-"""Emails sent in a tenant's name and branding, with a plain-text and an HTML part."""
+"""Emails in a tenant's name and branding: a subject, a plain-text and an HTML part."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from prm.tenancy.models import Tenant
-from prm.tenancy.urls_for import tenant_url
+from prm.tenancy.urls_for import tenant_url, tenant_urlconf
 
 from .branding import branding_for
 
 
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
 def tenant_from_address(tenant: Tenant) -> str:
-    """`Acme Cloud Partner Portal <partners@...>`: the vendor's name on our sending address."""
+    """`"Acme Cloud Partner Portal" <partners@...>`: the vendor's name on our sending address."""
     title = (tenant.portal_title or tenant.name).replace('"', "")
     return f'"{title}" <{settings.DEFAULT_FROM_EMAIL}>'
 
 
-def send_tenant_mail(*, tenant: Tenant, to: str, template: str, context: dict[str, Any]) -> None:
-    """Render `<template>_subject.txt`, `.txt` and `.html` in the tenant's language and send.
+def render_tenant_mail(*, tenant: Tenant, template: str, context: dict[str, Any]) -> RenderedMail:
+    """Render `<template>_subject.txt`, `.txt` and `.html` in the tenant's language.
 
-    Replies go to the tenant's support address when it has one. Raises whatever the email backend
-    raises, so a task can retry.
+    The templates get the tenant, its branding, `portal_url` and an absolute `logo_src` besides
+    `context`; the HTML templates extend `emails/base.html` and escape what they show.
     """
-    with translation.override(tenant.language):
+    with tenant_urlconf(), translation.override(tenant.language):
+        branding = branding_for(tenant)
         full = {
             "tenant": tenant,
-            "branding": branding_for(tenant),
+            "branding": branding,
             "portal_url": tenant_url(tenant, "/"),
+            "logo_src": tenant_url(tenant, branding.logo_url) if branding.logo_url else "",
             **context,
         }
         subject = " ".join(render_to_string(f"{template}_subject.txt", full).split())
         full["subject"] = subject
-        text = render_to_string(f"{template}.txt", full)
-        html = render_to_string(f"{template}.html", full)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=tenant_from_address(tenant),
-        to=[to],
-        reply_to=[tenant.support_email] if tenant.support_email else None,
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
+        return RenderedMail(
+            subject=subject,
+            text=render_to_string(f"{template}.txt", full),
+            html=render_to_string(f"{template}.html", full),
+        )

@@ -7,6 +7,7 @@ defaults here are safe development defaults: a fresh clone runs with no configur
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "prm.accounts",
     "prm.audit",
     "prm.portal",
+    "prm.notifications",
     "partners",
 ]
 
@@ -175,12 +177,24 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request must not hang on a broker that is down: publishing gives up fast and the
 # periodic sweeps deliver what was not enqueued (DESIGN.md §2.3).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 2,
+    # Without a limit kombu retries connecting for the whole connect timeout on every publish;
+    # the worker's consumer has its own reconnect loop (broker_connection_max_retries).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# How often the notification bell asks for the unread count (htmx polling).
+NOTIFICATION_POLL_SECONDS = env.int("NOTIFICATION_POLL_SECONDS", default=20)
+# First wait before an email that failed transiently is tried again; it doubles each time.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,
@@ -194,5 +208,15 @@ LOGGING = {
 # How links to a tenant's host are written in emails: {host} is the tenant's primary domain.
 TENANT_URL_TEMPLATE = env("TENANT_URL_TEMPLATE", default="http://{host}:8000")
 CELERY_BEAT_SCHEDULE = {
-    "invitations-sweep": {"task": "prm.accounts.tasks.invitations_sweep_all_task", "schedule": 300},
+    # Outbox rows the web request could not hand to Redis, and retries that are due.
+    "outbox-sweep": {"task": "prm.notifications.tasks.outbox_sweep_all_task", "schedule": 60},
+    # Each tenant's digest goes out in the hour its settings name, in its own time zone.
+    "digests": {
+        "task": "prm.notifications.tasks.digests_due_all_task",
+        "schedule": crontab(minute=0),
+    },
+    "reminders": {
+        "task": "prm.notifications.tasks.reminders_run_all_task",
+        "schedule": crontab(minute=15),
+    },
 }

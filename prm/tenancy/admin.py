@@ -40,6 +40,7 @@ class TenantSettingsAdmin(TenantModelAdmin):
             {"fields": ["support_email", "default_currency", "language", "time_zone"]},
         ),
         (_("Security"), {"fields": ["require_mfa_for_staff"]}),
+        (_("Notifications"), {"fields": ["invitation_reminder_days", "digest_hour"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TenantSettings]:

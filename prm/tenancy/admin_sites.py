@@ -21,7 +21,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from prm.audit.selectors import audit_events_for
@@ -48,8 +48,18 @@ class TenantAdminSite(admin.AdminSite):
     #: fields, and passwords change through allauth): not mounted, so not reachable.
     UNUSED_URL_NAMES = frozenset({"view_on_site", "autocomplete", "password_change_done"})
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._extra_views: list[tuple[str, Callable[..., HttpResponse], str]] = []
+
+    def register_view(self, route: str, view: Callable[..., HttpResponse], name: str) -> None:
+        """Add a page of an app to the admin UI (behind `admin_view`: staff of this tenant)."""
+        self._extra_views.append((route, view, name))
+
     def get_urls(self) -> list[URLPattern | URLResolver]:
-        urls: list[URLPattern | URLResolver] = []
+        urls: list[URLPattern | URLResolver] = [
+            path(route, self.admin_view(view), name=name) for route, view, name in self._extra_views
+        ]
         for p in super().get_urls():
             if isinstance(p, URLPattern) and p.name in self.UNUSED_URL_NAMES:
                 continue

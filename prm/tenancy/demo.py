@@ -62,17 +62,20 @@ DEMO_TENANTS = (
 )
 
 Seeder = Callable[[Tenant], None]
-_SEEDERS: list[Seeder] = []
+_SEEDERS: dict[Seeder, int] = {}
 
 
-def register_seeder(seeder: Seeder) -> None:
-    """Add an app's demo seeder; it is called once per demo tenant inside that tenant's scope."""
-    if seeder not in _SEEDERS:
-        _SEEDERS.append(seeder)
+def register_seeder(seeder: Seeder, order: int = 100) -> None:
+    """Add an app's demo seeder; it is called once per demo tenant inside that tenant's scope.
+
+    Lower `order` runs first: data other seeders build on (partner companies and their users)
+    comes before what decorates it (notifications).
+    """
+    _SEEDERS[seeder] = order
 
 
 def seeders() -> list[Seeder]:
-    return list(_SEEDERS)
+    return sorted(_SEEDERS, key=lambda s: _SEEDERS[s])
 
 
 def ensure_user(email: str, full_name: str, *, is_staff: bool = False) -> User:

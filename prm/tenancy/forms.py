@@ -19,6 +19,8 @@ SETTINGS_FIELDS = [
     "language",
     "time_zone",
     "require_mfa_for_staff",
+    "invitation_reminder_days",
+    "digest_hour",
 ]
 
 

@@ -4,6 +4,7 @@ import zoneinfo
 from typing import Any, ClassVar, cast
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,18 @@ class Tenant(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONES, default="UTC")
+    invitation_reminder_days = models.PositiveSmallIntegerField(
+        _("remind invitees after (days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("An invitation not accepted after this many days is sent once more."),
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        _("daily digest hour"),
+        default=8,
+        validators=[MaxValueValidator(23)],
+        help_text=_("Local hour (0-23, in the program's time zone) when daily digests go out."),
+    )
     require_mfa_for_staff = models.BooleanField(
         _("require two-factor authentication for vendor staff"), default=False
     )

@@ -13,6 +13,8 @@ from partners.models import Partner
 from prm.accounts.models import Invitation
 from prm.accounts.tokens import invitation_token
 from prm.audit.models import AuditEvent
+from prm.notifications.models import EmailOutbox, RuleSetting
+from prm.notifications.outbox import unsubscribe_token
 from prm.tenancy.admin_sites import tenant_admin_site
 from prm.tenancy.decorators import PUBLIC
 from prm.tenancy.models import Membership, TenantSettings
@@ -39,6 +41,13 @@ class Case:
     other_partner_kwargs: Kwargs | None = None
     #: statuses that mean "served" for a member who may use it
     ok: frozenset[int] = frozenset({200, 302})
+    #: for URLs of the member's own objects: kwargs from (world, membership), used instead
+    member_kwargs: Callable[[Any, Any], dict[str, Any]] | None = None
+
+    def kwargs_for(self, world: Any, membership: Any) -> dict[str, Any]:
+        if self.member_kwargs is not None:
+            return self.member_kwargs(world, membership)
+        return self.kwargs(world)
 
     @property
     def public(self) -> bool:
@@ -88,6 +97,32 @@ PORTAL_CASES = [
     ),
 ]
 
+NOTIFICATION_CASES = [
+    Case("notifications:list", ("account.self",)),
+    Case("notifications:count", ("account.self",)),
+    Case(
+        "notifications:open",
+        ("account.self",),
+        object_url=True,
+        member_kwargs=lambda w, m: {"pk": w.notifications[m.user_id].pk},
+        # another member's notification, same tenant and partner
+        other_partner_kwargs=lambda w: {"pk": w.notifications[w.other_partner_rep.user_id].pk},
+    ),
+    Case("notifications:read_all", ("account.self",), method="post"),
+    Case("notifications:preferences", ("account.self",)),
+    Case(
+        "notifications:unsubscribe",
+        (PUBLIC,),
+        method="post",
+        object_url=True,
+        kwargs=lambda w: {
+            "token": unsubscribe_token(
+                tenant=w.tenant, user=w.members[Role.PARTNER_REP].user, category="account"
+            )
+        },
+    ),
+]
+
 AUTH_CASES = [
     Case("account_login", (PUBLIC,)),
     Case("account_signup", (PUBLIC,)),
@@ -122,6 +157,7 @@ ADMIN_SITE_CASES = [
     Case("admin:logout", (PUBLIC,)),
     Case("admin:password_change", ("admin.access",)),
     Case("admin:jsi18n", ("admin.access",)),
+    Case("admin:notifications", ("admin.access",)),
     Case("admin:app_list", ("partners.view",), kwargs=lambda w: {"app_label": "partners"}),
 ]
 
@@ -132,6 +168,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Invitation: lambda w: w.partner_invitation,
     Partner: lambda w: w.partner,
     AuditEvent: lambda w: w.audit_event,
+    RuleSetting: lambda w: w.rule_setting,
+    EmailOutbox: lambda w: w.outbox_row,
 }
 
 
@@ -179,6 +217,7 @@ MEMBERSHIP_ACTION_CASES = [
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
+        *NOTIFICATION_CASES,
         *AUTH_CASES,
         *ADMIN_SITE_CASES,
         *_admin_model_cases(),

@@ -46,7 +46,8 @@ def is_login_redirect(response: Any) -> bool:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_member_gets_what_their_role_allows(case, role, ours, host_client):
-    response = call(host_client(ours.host, ours.members[role]), case, case.kwargs(ours))
+    member = ours.members[role]
+    response = call(host_client(ours.host, member), case, case.kwargs_for(ours, member))
     if allowed(role, case):
         assert response.status_code in case.ok
         if response.status_code == 302:
@@ -61,7 +62,9 @@ def test_member_gets_what_their_role_allows(case, role, ours, host_client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_anonymous_is_sent_to_sign_in(case, ours, host_client):
-    response = call(host_client(ours.host), case, case.kwargs(ours))
+    response = call(
+        host_client(ours.host), case, case.kwargs_for(ours, ours.members[Role.PARTNER_REP])
+    )
     if case.public:
         assert response.status_code in case.ok | {404}
     else:
@@ -77,8 +80,9 @@ def test_other_tenants_ids_answer_like_missing_ones(
 ):
     me, them = (ours, theirs) if direction == "ours probes theirs" else (theirs, ours)
     client = host_client(me.host, me.members[role])
-    foreign = call(client, case, case.kwargs(them))
-    missing = call(client, case, missing_kwargs(case.kwargs(them)))
+    theirs_kwargs = case.kwargs_for(them, them.members[role])
+    foreign = call(client, case, theirs_kwargs)
+    missing = call(client, case, missing_kwargs(theirs_kwargs))
     assert foreign.status_code == missing.status_code
     if allowed(role, case):
         assert foreign.status_code == 404
@@ -89,7 +93,7 @@ def test_other_tenants_ids_answer_like_missing_ones(
 @pytest.mark.parametrize("case", [c for c in CASES if not c.public], ids=str)
 def test_other_tenants_members_are_strangers_on_our_host(case, role, ours, theirs, host_client):
     client = host_client(ours.host, theirs.members[role])
-    response = call(client, case, case.kwargs(ours))
+    response = call(client, case, case.kwargs_for(ours, ours.members[role]))
     assert is_login_redirect(response)
 
 

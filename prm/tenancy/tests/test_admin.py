@@ -114,6 +114,8 @@ def settings_form(tenant: Tenant, **overrides) -> dict:
         "default_currency": tenant.default_currency,
         "language": tenant.language,
         "time_zone": tenant.time_zone,
+        "invitation_reminder_days": tenant.invitation_reminder_days,
+        "digest_hour": tenant.digest_hour,
     }
     data.update(overrides)
     return data

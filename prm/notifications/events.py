@@ -1,0 +1,97 @@
+"""Named events: declared once per app, emitted by services inside their transaction.
+
+Each app lists its events in its own `events.py` with `declare(...)`; `all_event_types()` is the
+product's complete list. Higher apps `subscribe` in-process handlers (a won deal accrues a
+commission), which run in the emitting transaction, so a lower app never imports a higher one.
+After the handlers, the tenant's notification rules for the event run (`rules.apply`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from prm.tenancy.models import Tenant
+from prm.tenancy.urls_for import tenant_urlconf
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    description: str
+    #: the placeholders notification texts for this event may use (besides the standard ones)
+    placeholders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    type: EventType
+    tenant: Tenant
+    actor: Any  # the user who acted, or None for the system
+    subject: models.Model | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.type.name
+
+
+Handler = Callable[[Event], None]
+
+_TYPES: dict[str, EventType] = {}
+_HANDLERS: dict[str, list[Handler]] = {}
+
+
+def declare(name: str, description: str, placeholders: tuple[str, ...] = ()) -> EventType:
+    """Declare an event; its name is `<app>.<entity>.<what happened>`."""
+    if name in _TYPES and _TYPES[name] != EventType(name, description, placeholders):
+        raise ValueError(f"Event {name} declared twice, differently")
+    _TYPES[name] = EventType(name, description, placeholders)
+    return _TYPES[name]
+
+
+def event_type(name: str) -> EventType:
+    try:
+        return _TYPES[name]
+    except KeyError:
+        raise ValueError(f"Undeclared event {name!r}: declare it in its app's events.py") from None
+
+
+def all_event_types() -> list[EventType]:
+    return sorted(_TYPES.values(), key=lambda t: t.name)
+
+
+def subscribe(name: str, handler: Handler) -> None:
+    """Run `handler(event)` in the emitting transaction whenever `name` is emitted."""
+    event_type(name)
+    if handler not in _HANDLERS.setdefault(name, []):
+        _HANDLERS[name].append(handler)
+
+
+def emit(
+    name: str,
+    *,
+    tenant: Tenant,
+    actor: Any = None,
+    subject: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Emit an event. Call it inside the service's transaction.
+
+    Subscribed handlers run first, then the notification rules, which write notifications and
+    outbox rows in this same transaction: if it rolls back, nothing of the event remains. The
+    emails themselves are handed to Celery only after commit.
+    """
+    from . import rules  # rules import event types; emit is their only caller here
+
+    if subject is not None and getattr(subject, "tenant_id", tenant.pk) != tenant.pk:
+        raise ValueError("An event's subject must belong to the event's tenant")
+    event = Event(
+        type=event_type(name), tenant=tenant, actor=actor, subject=subject, data=data or {}
+    )
+    for handler in _HANDLERS.get(name, []):
+        handler(event)
+    with tenant_urlconf():  # rules link to tenant pages, whichever host emitted the event
+        rules.apply(event)
+    return event
