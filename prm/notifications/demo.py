@@ -13,7 +13,8 @@ from .models import Notification
 
 
 def seed_notifications(tenant: Tenant) -> None:
-    """For each demo member without notifications: two read and one unread, from real rules."""
+    """For each demo member without notifications: up to three (the newest unread), from a real
+    rule, about colleagues who joined."""
     members = Membership.objects.filter(tenant=tenant, is_active=True).select_related(
         "user", "partner"
     )
@@ -28,8 +29,8 @@ def seed_notifications(tenant: Tenant) -> None:
             continue
         colleagues = [c for c in members if c.partner_id == m.partner_id and c.pk != m.pk]
         peers = colleagues or leaders or [m]
-        three = [*peers, *peers, *peers][:3]
-        for age, (peer, read) in enumerate(zip(three, [True, True, False], strict=True)):
+        for age, peer in enumerate(peers[:3]):
+            read = age < min(len(peers), 3) - 1
             rule = rules.rule("accounts.invitation.accepted.tell_inviter")
             values = {
                 "invitee": peer.user.get_full_name() or peer.user.email,
