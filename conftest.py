@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 from django_scopes import scope
+from guardian.shortcuts import assign_perm
 
-from partners.models import Partner
+from partners.models import Partner, PartnerType
 from partners.tests.factories import PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
@@ -16,6 +17,7 @@ from prm.notifications.models import EmailOutbox, Notification, RuleSetting
 from prm.notifications.services import rule_settings_ensure
 from prm.tenancy.demo import logo_png
 from prm.tenancy.models import Membership, Tenant
+from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
 
@@ -36,6 +38,7 @@ class TenantWorld:
     #: one notification for every member above, by user id
     notifications: dict[int, Notification] = field(default_factory=dict)
     rule_setting: RuleSetting | None = None
+    partner_type: PartnerType | None = None
     outbox_row: EmailOutbox | None = None
 
     @property
@@ -56,6 +59,9 @@ def build_world(slug: str) -> TenantWorld:
         world.members[Role.PARTNER_REP] = partner_membership(partner, Role.PARTNER_REP)
         world.other_partner_admin = partner_membership(other, Role.PARTNER_ADMIN)
         world.other_partner_rep = partner_membership(other, Role.PARTNER_REP)
+        # The CAM manages partner A only (a per-object grant), not partner B.
+        assign_perm(MANAGE_PARTNER, world.members[Role.CAM].user, partner)
+        world.partner_type = PartnerType.objects.create(tenant=tenant, name="Reseller")
         world.partner_invitation = InvitationFactory(partner=partner)
         world.other_partner_invitation = InvitationFactory(partner=other)
         world.audit_event = audit_record(

@@ -7,8 +7,16 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
+        from prm.notifications.events import subscribe
         from prm.tenancy import demo
 
+        from . import events, notifications  # noqa: F401 - they register themselves
         from .demo import seed_partners
+        from .services import partner_types_ensure_defaults
 
         demo.register_seeder(seed_partners, order=10)
+        # Every new tenant starts with the default partner types.
+        subscribe(
+            "tenancy.tenant.created",
+            lambda event: partner_types_ensure_defaults(tenant=event.tenant),
+        )

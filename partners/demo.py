@@ -1,17 +1,23 @@
-"""The partners app's demo data: partner companies and their users."""
+"""The partners app's demo data: partner types, partner companies, their users and CAMs."""
+
+from guardian.shortcuts import assign_perm
 
 from prm.tenancy import demo
-from prm.tenancy.models import Tenant
+from prm.tenancy.models import Membership, Tenant
+from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 
-from .models import Partner
+from .models import Partner, PartnerType
+from .services import partner_types_ensure_defaults
 
-#: tenant slug -> [(company, website, [(email, full name, role)])]
-DEMO_PARTNERS = {
+U = tuple[str, str, str]  # (email, full name, role)
+
+#: tenant slug -> [(company, website, type, country, region, industry, size, CAM-managed, users)]
+DEMO_PARTNERS: dict[str, list[tuple[str, str, str, str, str, str, str, bool, list[U]]]] = {
     "acme": [
         (
-            "Northwind Solutions",
-            "https://northwind.example",
+            "Northwind Solutions", "https://www.northwind.example", "Reseller", "US", "na",
+            "software", "51-200", True,
             [
                 ("admin@northwind.test", "Nora North", Role.PARTNER_ADMIN),
                 ("rep@northwind.test", "Ned Rep", Role.PARTNER_REP),
@@ -19,23 +25,23 @@ DEMO_PARTNERS = {
             ],
         ),
         (
-            "Contoso Systems",
-            "https://contoso.example",
+            "Contoso Systems", "https://contoso.example", "Systems integrator", "DE", "emea",
+            "manufacturing", "201-1000", True,
             [
                 ("admin@contoso.test", "Cora Contoso", Role.PARTNER_ADMIN),
                 ("rep@contoso.test", "Carl Rep", Role.PARTNER_REP),
             ],
         ),
         (
-            "Fabrikam Digital",
-            "https://fabrikam.example",
+            "Fabrikam Digital", "https://fabrikam.example", "Agency", "GB", "emea",
+            "retail", "11-50", False,
             [("admin@fabrikam.test", "Fay Fabrikam", Role.PARTNER_ADMIN)],
         ),
     ],
     "globex": [
         (
-            "Initech",
-            "https://initech.example",
+            "Initech", "https://initech.example", "Reseller", "US", "na",
+            "finance", "201-1000", True,
             [
                 ("admin@initech.test", "Ivan Initech", Role.PARTNER_ADMIN),
                 ("rep@initech.test", "Iris Rep", Role.PARTNER_REP),
@@ -43,20 +49,39 @@ DEMO_PARTNERS = {
             ],
         ),
         (
-            "Umbrella IT",
-            "https://umbrella.example",
+            "Umbrella IT", "https://umbrella.example", "Referral", "JP", "apac",
+            "healthcare", "1-10", False,
             [("admin@umbrella.test", "Uma Umbrella", Role.PARTNER_ADMIN)],
         ),
     ],
-}
+}  # fmt: skip
 
 
 def seed_partners(tenant: Tenant) -> None:
-    for name, website, users in DEMO_PARTNERS.get(tenant.slug, []):
+    """Partner companies with profiles and users; the CAM manages some of them, not all."""
+    partner_types_ensure_defaults(tenant=tenant)
+    types = {t.name: t for t in PartnerType.objects.filter(tenant=tenant)}
+    cam = Membership.objects.filter(tenant=tenant, role=Role.CAM).select_related("user").first()
+    for name, website, kind, country, region, industry, size, managed, users in DEMO_PARTNERS.get(
+        tenant.slug, []
+    ):
         partner, _ = Partner.objects.update_or_create(
             tenant=tenant,
             name=name,
-            defaults={"website": website, "status": Partner.Status.ACTIVE},
+            defaults={
+                "website": website,
+                "partner_type": types.get(kind),
+                "country": country,
+                "region": region,
+                "industry": industry,
+                "size_band": size,
+                "status": Partner.Status.ACTIVE,
+            },
         )
+        if partner.joined_on is None:
+            partner.joined_on = partner.created_at.date()
+            partner.save(update_fields=["joined_on"])
+        if managed and cam is not None:
+            assign_perm(MANAGE_PARTNER, cam.user, partner)
         for email, full_name, role in users:
             demo.ensure_membership(tenant, demo.ensure_user(email, full_name), role, partner)

@@ -11,8 +11,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.models import partner_model
-from prm.tenancy.requests import membership_of, tenant_of
+from prm.tenancy.partner_access import (
+    VisiblePartnerFilter,
+    partner_rows_visible,
+    visible_partners,
+)
+from prm.tenancy.requests import membership_of
 from prm.tenancy.roles import PARTNER_ROLES, Role
 
 from . import services
@@ -32,7 +36,7 @@ class InvitationAdmin(TenantModelAdmin):
         "created_at",
         "expires_at",
     ]
-    list_filter = ["role"]
+    list_filter = ["role", VisiblePartnerFilter]
     search_fields = ["email", "partner__name"]
     list_select_related = ["partner", "invited_by"]
     fields = readonly_fields = (
@@ -46,6 +50,9 @@ class InvitationAdmin(TenantModelAdmin):
         "revoked_at",
     )
     actions = ["resend", "revoke"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Invitation]:
+        return super().get_queryset(request).filter(partner_rows_visible(membership_of(request)))
 
     @admin.display(description=_("status"))
     def status_label(self, obj: Invitation) -> str:
@@ -61,7 +68,7 @@ class InvitationAdmin(TenantModelAdmin):
         form = StaffInviteForm(
             request.POST or None,
             roles=roles,
-            partners=partner_model().objects.filter(tenant=tenant_of(request)),
+            partners=visible_partners(membership_of(request)),
         )
         if request.method == "POST" and form.is_valid():
             try:

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from prm.tenancy.models import Membership
+from prm.tenancy.models import Membership, partner_model
 from prm.tenancy.roles import Role
 
 from . import outbox
@@ -198,6 +198,8 @@ def _role(role: str) -> Recipients:
 
 def _partner_admins(event: Event) -> Iterable[Membership]:
     partner_id = event.data.get("partner_id") or getattr(event.subject, "partner_id", None)
+    if partner_id is None and isinstance(event.subject, partner_model()):
+        partner_id = event.subject.pk  # the event is about the partner company itself
     if not partner_id:
         return []
     return Membership.objects.filter(

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "guardian",
+    "django_countries",
     "django_celery_beat",
     "prm.tenancy",
     "prm.accounts",
@@ -85,8 +86,6 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default="postgres:///prm")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# URL fields assume https:// when a scheme is left out (Django 6's default, opted into now).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # The database cache keeps rate limits shared between processes without making a web request
 # depend on Redis (DESIGN.md §2.3). Its table is made by `manage.py createcachetable`.

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -16,10 +17,13 @@ from django_scopes import scope
 from prm.accounts import services as account_services
 from prm.accounts.forms import ReasonForm, StaffInviteForm
 from prm.accounts.models import User
+from prm.notifications.events import emit
 
 from .admin_sites import TenantModelAdmin, platform_admin_site, tenant_admin_site
+from .events import TENANT_CREATED
 from .forms import TenantSettingsForm
 from .models import Membership, Tenant, TenantDomain, TenantSettings
+from .partner_access import VisiblePartnerFilter, partner_rows_visible
 from .requests import membership_of, tenant_of
 from .roles import Role
 from .services import tenant_settings_update
@@ -66,7 +70,7 @@ class TenantSettingsAdmin(TenantModelAdmin):
 class MembershipAdmin(TenantModelAdmin):
     capabilities = {"view": "members.view"}
     list_display = ["user_email", "user_name", "role", "partner", "is_active", "created_at"]
-    list_filter = ["role", "is_active", "partner"]
+    list_filter = ["role", "is_active", VisiblePartnerFilter]
     search_fields = ["user__email", "user__full_name", "partner__name"]
     list_select_related = ["user", "partner"]
     fields = readonly_fields = (
@@ -78,6 +82,10 @@ class MembershipAdmin(TenantModelAdmin):
         "deactivated_at",
     )
     change_form_template = "admin/tenancy/membership/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        # A CAM sees vendor staff and the users of the partners assigned to them.
+        return super().get_queryset(request).filter(partner_rows_visible(membership_of(request)))
 
     @admin.display(description=_("email"), ordering="user__email")
     def user_email(self, obj: Membership) -> str:
@@ -189,6 +197,13 @@ class PlatformTenantAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tenant]:
         return super().get_queryset(request).prefetch_related("domains")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not change:
+                # Apps above set up a new tenant's defaults (partner types, ...) on this event.
+                emit(TENANT_CREATED.name, tenant=obj, actor=request.user, subject=obj)
 
     @admin.display(description=_("primary host"))
     def primary_host(self, obj: Tenant) -> str:

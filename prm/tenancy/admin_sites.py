@@ -174,6 +174,8 @@ class TenantModelAdmin(admin.ModelAdmin):
     capabilities: ClassVar[dict[str, str]] = {}
     change_form_template = "admin/prm/change_form.html"
     object_history_template = "admin/prm/object_history.html"
+    # A website typed without a scheme means https:// (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _can(self, request: HttpRequest, action: str) -> bool:
         capability = self.capabilities.get(action)

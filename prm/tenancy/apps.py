@@ -13,4 +13,6 @@ class TenancyConfig(AppConfig):
         # whichever host is served first.
         from django.utils.module_loading import autodiscover_modules
 
+        from . import events  # noqa: F401 - declares the tenancy events
+
         autodiscover_modules("admin")

@@ -16,8 +16,10 @@ CAPABILITIES: dict[str, str] = {
     "members.view": "See the tenant's memberships and invitations.",
     "members.staff.invite": "Invite vendor staff and change or deactivate any membership.",
     "members.partner.invite": "Invite users of any partner company.",
-    "partners.view": "See partner companies.",
+    "partners.view": "See partner companies (a CAM: only the partners assigned to them).",
+    "partners.view_all": "See every partner company of the program.",
     "partners.manage": "Create and change partner companies.",
+    "partners.assign": "Assign channel account managers to partner companies.",
     "audit.view": "Read the audit log.",
 }
 
@@ -35,13 +37,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "tenant.settings.change",
             "members.staff.invite",
             "members.partner.invite",
+            "partners.view_all",
             "partners.manage",
+            "partners.assign",
             "audit.view",
         }
     ),
     Role.PARTNER_OPS: frozenset(
         _STAFF
-        | {"tenant.settings.change", "members.partner.invite", "partners.manage", "audit.view"}
+        | {
+            "tenant.settings.change",
+            "members.partner.invite",
+            "partners.view_all",
+            "partners.manage",
+            "partners.assign",
+            "audit.view",
+        }
     ),
     Role.CAM: frozenset(_STAFF),
     Role.PARTNER_ADMIN: frozenset({"account.self", "portal.access", "portal.team.manage"}),

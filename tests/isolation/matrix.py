@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from partners.models import Partner
+from partners.models import Partner, PartnerType
 from prm.accounts.models import Invitation
 from prm.accounts.tokens import invitation_token
 from prm.audit.models import AuditEvent
@@ -167,6 +167,7 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Membership: lambda w: w.members[Role.PARTNER_REP],
     Invitation: lambda w: w.partner_invitation,
     Partner: lambda w: w.partner,
+    PartnerType: lambda w: w.partner_type,
     AuditEvent: lambda w: w.audit_event,
     RuleSetting: lambda w: w.rule_setting,
     EmailOutbox: lambda w: w.outbox_row,

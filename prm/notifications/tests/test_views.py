@@ -119,10 +119,11 @@ def test_vendor_staff_read_their_notifications_in_the_admin_ui(ours, host_client
 @pytest.mark.django_db
 def test_preferences_are_saved_per_category(ours, host_client):
     client = host_client(ours.host, ours.members[Role.PARTNER_REP])
-    assert client.post("/notifications/settings/", {"account": "digest"}).status_code == 302
+    choice = {"account": "digest", "program": "portal"}
+    assert client.post("/notifications/settings/", choice).status_code == 302
     with scope(tenant=ours.tenant):
         chosen = preferences_for(tenant=ours.tenant, user=ours.members[Role.PARTNER_REP].user)
-    assert chosen == {"account": "digest"}
-    bad = client.post("/notifications/settings/", {"account": "carrier-pigeon"})
+    assert chosen == choice
+    bad = client.post("/notifications/settings/", {**choice, "account": "carrier-pigeon"})
     assert bad.status_code == 200
     assert "Select a valid choice" in bad.content.decode()

@@ -1,0 +1,54 @@
+"""Reads about partner companies."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import CharField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
+from guardian.models import UserObjectPermission
+
+from prm.tenancy.models import Membership
+from prm.tenancy.partner_access import visible_partners
+from prm.tenancy.roles import Role
+
+from .models import Partner
+
+
+def _grants(partner_pk: Any) -> QuerySet[UserObjectPermission]:
+    return UserObjectPermission.objects.filter(
+        permission__codename="manage_partner",
+        content_type=ContentType.objects.get_for_model(Partner),
+        object_pk=partner_pk,
+    )
+
+
+def partners_for(*, membership: Membership) -> QuerySet[Partner]:
+    """The partners a member may see, with their type and their CAMs' emails (`cam_emails`)."""
+    cams = (
+        _grants(Cast(OuterRef("pk"), CharField()))
+        .values("object_pk")
+        .annotate(emails=ArrayAgg("user__email", order_by="user__email"))
+        .values("emails")
+    )
+    return (
+        visible_partners(membership)
+        .select_related("partner_type")
+        .annotate(cam_emails=Subquery(cams))
+    )
+
+
+def assigned_cams(*, partner: Partner) -> QuerySet[Membership]:
+    """The active CAM memberships of the partner's tenant that manage it."""
+    user_ids = _grants(str(partner.pk)).values("user_id")
+    return Membership.objects.filter(
+        tenant_id=partner.tenant_id, role=Role.CAM, is_active=True, user_id__in=user_ids
+    ).select_related("user")
+
+
+def cams_of_tenant(*, tenant_id: int) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(tenant_id=tenant_id, role=Role.CAM, is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )

@@ -1,0 +1,151 @@
+"""Changing partner companies: their type list, lifecycle status and assigned CAMs."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from guardian.shortcuts import assign_perm, remove_perm
+
+from prm.audit.services import audit_record
+from prm.notifications.events import emit
+from prm.tenancy.models import Membership, Tenant
+from prm.tenancy.partner_access import MANAGE_PARTNER
+from prm.tenancy.roles import Role
+
+from . import events
+from .models import Partner, PartnerType
+from .selectors import assigned_cams
+
+DEFAULT_TYPES = [
+    gettext_lazy("Reseller"),
+    gettext_lazy("Referral"),
+    gettext_lazy("Systems integrator"),
+    gettext_lazy("Agency"),
+    gettext_lazy("Affiliate"),
+]
+
+#: status -> the statuses it may move to
+TRANSITIONS: dict[str, set[str]] = {
+    Partner.Status.APPLICANT: {Partner.Status.ONBOARDING, Partner.Status.OFFBOARDED},
+    Partner.Status.ONBOARDING: {
+        Partner.Status.ACTIVE,
+        Partner.Status.INACTIVE,
+        Partner.Status.OFFBOARDED,
+    },
+    Partner.Status.ACTIVE: {Partner.Status.INACTIVE, Partner.Status.OFFBOARDED},
+    Partner.Status.INACTIVE: {Partner.Status.ACTIVE, Partner.Status.OFFBOARDED},
+    Partner.Status.OFFBOARDED: {Partner.Status.ONBOARDING},
+}
+
+
+def partner_types_ensure_defaults(*, tenant: Tenant) -> None:
+    """Give a tenant the default partner types (reseller, referral, SI, agency, affiliate)."""
+    with translation.override(tenant.language):
+        PartnerType.objects.bulk_create(
+            [PartnerType(tenant=tenant, name=str(name)) for name in DEFAULT_TYPES],
+            ignore_conflicts=True,
+        )
+
+
+def partner_status_change(
+    *, actor: Any, partner: Partner, status: str, reason: str, ip: str | None = None
+) -> Partner:
+    """Move a partner in its lifecycle, with the reason recorded and the partner's admins told.
+
+    The first move to ACTIVE sets the joined date. Raises `ValidationError` for an empty reason
+    or a move the lifecycle does not allow (offboarded partners can only start onboarding again).
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the status changes.")})
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if status not in TRANSITIONS.get(partner.status, set()):
+            raise ValidationError(
+                {
+                    "status": _("A partner that is %(old)s cannot become %(new)s.")
+                    % {
+                        "old": partner.get_status_display().lower(),
+                        "new": Partner.Status(status).label.lower(),
+                    }
+                }
+            )
+        before = partner.status
+        partner.status = status
+        fields = ["status"]
+        if status == Partner.Status.ACTIVE and partner.joined_on is None:
+            partner.joined_on = timezone.localdate()
+            fields.append("joined_on")
+        partner.save(update_fields=fields)
+        audit_record(
+            tenant=partner.tenant,
+            actor=actor,
+            action="partners.partner.status_changed",
+            obj=partner,
+            before={"status": before},
+            after={"status": status},
+            reason=reason.strip(),
+            ip=ip,
+        )
+        emit(
+            events.PARTNER_STATUS_CHANGED.name,
+            tenant=partner.tenant,
+            actor=actor,
+            subject=partner,
+            data={
+                "partner": partner.name,
+                "status": partner.get_status_display().lower(),
+                "reason": reason.strip(),
+            },
+        )
+    return partner
+
+
+def partner_assign_cams(
+    *, actor: Membership, partner: Partner, cams: list[Membership], ip: str | None = None
+) -> None:
+    """Make `cams` exactly the channel account managers of `partner` (per-object grants).
+
+    Raises `PermissionDenied` unless the actor may assign, `ValidationError` when one of `cams`
+    is not an active CAM of the partner's tenant. Newly assigned CAMs are told.
+    """
+    if not actor.can("partners.assign"):
+        raise PermissionDenied(_("You may not assign channel account managers."))
+    if partner.tenant_id != actor.tenant_id:
+        raise ValidationError(_("Choose a partner company of this program."))
+    for cam in cams:
+        if cam.tenant_id != partner.tenant_id or cam.role != Role.CAM or not cam.is_active:
+            raise ValidationError(
+                {"cams": _("%(user)s is not a channel account manager here.") % {"user": cam.user}}
+            )
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        current = {m.pk: m for m in assigned_cams(partner=partner)}
+        wanted = {m.pk: m for m in cams}
+        added = [m for pk, m in wanted.items() if pk not in current]
+        removed = [m for pk, m in current.items() if pk not in wanted]
+        if not added and not removed:
+            return
+        for m in added:
+            assign_perm(MANAGE_PARTNER, m.user, partner)
+        for m in removed:
+            remove_perm(MANAGE_PARTNER, m.user, partner)
+        audit_record(
+            tenant=partner.tenant,
+            actor=actor.user,
+            action="partners.partner.cams_assigned",
+            obj=partner,
+            before={"cams": sorted(m.user.email for m in current.values())},
+            after={"cams": sorted(m.user.email for m in wanted.values())},
+            ip=ip,
+        )
+        if added:
+            emit(
+                events.PARTNER_CAMS_ASSIGNED.name,
+                tenant=partner.tenant,
+                actor=actor.user,
+                subject=partner,
+                data={"partner": partner.name, "added_membership_ids": [m.pk for m in added]},
+            )

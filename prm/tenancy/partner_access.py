@@ -1,0 +1,62 @@
+"""Which partner companies a member may see: all, the assigned ones (CAM), or their own.
+
+A CAM's assignment is a django-guardian per-object grant of `partners.manage_partner` on the
+partner row; nothing model-wide is ever granted. The partner model belongs to the `partners`
+app above this one, so it is reached through the membership relation (`partner_model()`).
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Membership, partner_model
+from .requests import membership_of
+from .roles import Role
+
+MANAGE_PARTNER = "partners.manage_partner"
+
+
+def visible_partners(membership: Membership) -> QuerySet[Any]:
+    """The tenant's partner companies this member may see."""
+    partners = partner_model().objects.filter(tenant_id=membership.tenant_id)
+    if membership.can("partners.view_all"):
+        return partners
+    if membership.role == Role.CAM:
+        return get_objects_for_user(
+            membership.user,
+            MANAGE_PARTNER,
+            klass=partners,
+            accept_global_perms=False,
+            with_superuser=False,
+        )
+    if membership.partner_id is not None:
+        return partners.filter(pk=membership.partner_id)
+    return partners.none()
+
+
+def partner_rows_visible(membership: Membership, field: str = "partner") -> Q:
+    """A filter for rows tied to a partner (memberships, invitations...): vendor-side rows (no
+    partner) and the rows of partners the member may see."""
+    if membership.can("partners.view_all"):
+        return Q()
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible_partners(membership)})
+
+
+class VisiblePartnerFilter(admin.SimpleListFilter):
+    """A changelist filter by partner company that offers only the partners the member sees."""
+
+    title = _("partner company")
+    parameter_name = "partner"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        partners = visible_partners(membership_of(request)).order_by("name")
+        return [(str(p.pk), str(p)) for p in partners]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value():
+            return queryset.filter(partner_id=self.value())
+        return queryset
