@@ -24,9 +24,9 @@ class PartnerAdminForm(forms.ModelForm):
     # Declared with no rows: the class is built at import, outside any tenant scope; each request
     # fills in its tenant's types (get_form).
     partner_type = forms.ModelChoiceField(
-        label=_("type"), queryset=PartnerType.objects.none(), required=False
+        label=_("Type"), queryset=PartnerType.objects.none(), required=False
     )
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     cams = forms.ModelMultipleChoiceField(
         label=_("Channel account managers"),
         queryset=None,
