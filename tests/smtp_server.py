@@ -45,7 +45,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 self.reply("221 bye")
                 return
             else:
-                self.reply("502 not implemented")
+                self.reply("502 command unknown")
 
 
 class SMTPServer:
