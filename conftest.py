@@ -7,7 +7,7 @@ from django.test import Client
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
-from partners.models import Partner, PartnerType
+from partners.models import Partner, PartnerType, Segment
 from partners.tests.factories import PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
@@ -39,6 +39,7 @@ class TenantWorld:
     notifications: dict[int, Notification] = field(default_factory=dict)
     rule_setting: RuleSetting | None = None
     partner_type: PartnerType | None = None
+    segment: Segment | None = None
     outbox_row: EmailOutbox | None = None
 
     @property
@@ -62,6 +63,7 @@ def build_world(slug: str) -> TenantWorld:
         # The CAM manages partner A only (a per-object grant), not partner B.
         assign_perm(MANAGE_PARTNER, world.members[Role.CAM].user, partner)
         world.partner_type = PartnerType.objects.create(tenant=tenant, name="Reseller")
+        world.segment = Segment.objects.create(tenant=tenant, name="EMEA", regions=["emea"])
         world.partner_invitation = InvitationFactory(partner=partner)
         world.other_partner_invitation = InvitationFactory(partner=other)
         world.audit_event = audit_record(

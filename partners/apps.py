@@ -11,10 +11,11 @@ class PartnersConfig(AppConfig):
         from prm.tenancy import demo
 
         from . import events, notifications  # noqa: F401 - they register themselves
-        from .demo import seed_partners
+        from .demo import seed_partners, seed_segments
         from .services import partner_types_ensure_defaults
 
         demo.register_seeder(seed_partners, order=10)
+        demo.register_seeder(seed_segments, order=20)
         # Every new tenant starts with the default partner types.
         subscribe(
             "tenancy.tenant.created",

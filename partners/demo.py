@@ -7,7 +7,7 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 
-from .models import Partner, PartnerType
+from .models import Partner, PartnerType, Segment
 from .services import partner_types_ensure_defaults
 
 U = tuple[str, str, str]  # (email, full name, role)
@@ -85,3 +85,41 @@ def seed_partners(tenant: Tenant) -> None:
             assign_perm(MANAGE_PARTNER, cam.user, partner)
         for email, full_name, role in users:
             demo.ensure_membership(tenant, demo.ensure_user(email, full_name), role, partner)
+
+
+#: (name, description, type names, regions, industries, sizes)
+DEMO_SEGMENTS = [
+    ("EMEA partners", "Every partner in Europe, the Middle East and Africa.", [], ["emea"], [], []),
+    (
+        "Resellers in North America",
+        "Resellers selling in the US and Canada.",
+        ["Reseller"],
+        ["na"],
+        [],
+        [],
+    ),
+    (
+        "Large partners",
+        "Partners with more than 200 employees.",
+        [],
+        [],
+        [],
+        ["201-1000", "1000+"],
+    ),
+]
+
+
+def seed_segments(tenant: Tenant) -> None:
+    types = {t.name: t for t in PartnerType.objects.filter(tenant=tenant)}
+    for name, description, type_names, regions, industries, sizes in DEMO_SEGMENTS:
+        segment, _ = Segment.objects.update_or_create(
+            tenant=tenant,
+            name=name,
+            defaults={
+                "description": description,
+                "regions": regions,
+                "industries": industries,
+                "size_bands": sizes,
+            },
+        )
+        segment.partner_types.set([types[n] for n in type_names if n in types])

@@ -22,6 +22,11 @@ MEMBERSHIP_DEACTIVATED = declare(
     "A member's access to the program was ended.",
     placeholders=("member", "role", "reason"),
 )
+MEMBERSHIP_ROLE_CHANGED = declare(
+    "accounts.membership.role_changed",
+    "A member's role changed (for example from partner rep to partner admin).",
+    placeholders=("member", "role", "old_role"),
+)
 MEMBERSHIP_REACTIVATED = declare(
     "accounts.membership.reactivated",
     "A deactivated member's access was restored.",

@@ -101,6 +101,14 @@ class AcceptExistingAccountForm(forms.Form):
         return str(self.cleaned_data["password1"])
 
 
+class RoleForm(forms.Form):
+    """A partner admin changes a colleague's role within the company."""
+
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(r.value, r.label) for r in Role if r in PARTNER_ROLES]
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

@@ -33,7 +33,16 @@ def _invitations_page(event: Event, recipient: Membership) -> str:
     return reverse("accounts:team") if recipient.can("portal.team.manage") else ""
 
 
+def _member(event: Event) -> Iterable[Membership]:
+    if event.subject is None:
+        return []
+    return Membership.objects.filter(tenant=event.tenant, pk=event.subject.pk).select_related(
+        "user"
+    )
+
+
 register_recipients("inviter", _inviter)
+register_recipients("member", _member)
 
 register_rule(
     Rule(
@@ -72,5 +81,19 @@ register_rule(
         body=_("{actor} deactivated {member} ({role}). Reason: {reason}"),
         category="account",
         link=_member_page,
+    )
+)
+register_rule(
+    Rule(
+        key="accounts.membership.role_changed.tell_member",
+        event=events.MEMBERSHIP_ROLE_CHANGED.name,
+        description=_("Tell a member when their role changes."),
+        recipients=("member",),
+        title=_("You are now {role}"),
+        body=_("{actor} changed your role from {old_role} to {role}."),
+        category="account",
+        link=lambda event, recipient: (
+            reverse("admin:index") if recipient.is_vendor_staff else reverse("portal:home")
+        ),
     )
 )

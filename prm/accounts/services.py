@@ -307,6 +307,55 @@ def membership_reactivate(
         _emit_membership(events.MEMBERSHIP_REACTIVATED.name, actor, membership, reason)
 
 
+def membership_change_role(
+    *, actor: Membership, membership: Membership, role: str, ip: str | None = None
+) -> Membership:
+    """Give a member another role on the same side (partner admin <-> rep; staff roles).
+
+    The actor must be allowed to manage the member both in the old and in the new role, and may
+    not change their own role. Raises `PermissionDenied` or `ValidationError` (by field).
+    """
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the offered roles.")})
+    if membership.pk == actor.pk:
+        raise ValidationError({"role": _("You cannot change your own role.")})
+    same_side = PARTNER_ROLES if membership.role in PARTNER_ROLES else VENDOR_ROLES
+    if role not in same_side:
+        raise ValidationError({"role": _("A partner user cannot become vendor staff, or back.")})
+    for checked in (membership.role, role):
+        if not may_manage_member(actor, role=checked, partner=membership.partner):
+            raise PermissionDenied(_("You may not manage this member."))
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        old = membership.role
+        if old == role:
+            return membership
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(
+            tenant=membership.tenant,
+            actor=actor.user,
+            action="accounts.membership.role_changed",
+            obj=membership,
+            before={"role": old},
+            after={"role": role},
+            ip=ip,
+        )
+        emit(
+            events.MEMBERSHIP_ROLE_CHANGED.name,
+            tenant=membership.tenant,
+            actor=actor.user,
+            subject=membership,
+            data={
+                "member": membership.user.get_full_name() or membership.user.email,
+                "role": role_phrase(role, membership.partner),
+                "old_role": role_phrase(old, membership.partner),
+                "membership_id": membership.pk,
+            },
+        )
+    return membership
+
+
 def invitation_remind(*, invitation: Invitation) -> None:
     """Remind the invitee by email (same link) and tell the inviter, through the event's rules."""
     with transaction.atomic():

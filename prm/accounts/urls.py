@@ -17,6 +17,7 @@ urlpatterns = [
         views.team_invitation_resend,
         name="team_invitation_resend",
     ),
+    path("team/members/<int:pk>/role/", views.team_member_role, name="team_member_role"),
     path(
         "team/members/<int:pk>/deactivate/",
         views.team_member_deactivate,

@@ -12,9 +12,16 @@ from django.views.decorators.http import require_POST
 from prm.tenancy.decorators import public, requires
 from prm.tenancy.models import Membership
 from prm.tenancy.requests import TenantRequest, own_partner
+from prm.tenancy.roles import PARTNER_ROLES, Role
 
 from . import selectors, services
-from .forms import AcceptExistingAccountForm, AcceptNewAccountForm, PartnerInviteForm, ReasonForm
+from .forms import (
+    AcceptExistingAccountForm,
+    AcceptNewAccountForm,
+    PartnerInviteForm,
+    ReasonForm,
+    RoleForm,
+)
 from .models import Invitation, User
 from .tokens import invitation_from_token
 
@@ -97,6 +104,7 @@ def team(request: TenantRequest) -> HttpResponse:
         {
             "form": form,
             "members": selectors.members_of_partner(tenant=tenant, partner=partner),
+            "role_choices": [(r.value, r.label) for r in Role if r in PARTNER_ROLES],
             "invitations": selectors.invitations_of_partner(tenant=tenant, partner=partner),
         },
     )
@@ -143,6 +151,32 @@ def team_invitation_resend(request: TenantRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("The invitation to %(email)s was sent again.") % {"email": invitation.email}
     )
+    return redirect("accounts:team")
+
+
+@require_POST
+@requires("portal.team.manage")
+def team_member_role(request: TenantRequest, pk: int) -> HttpResponse:
+    member = _team_member(request, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the offered roles."))
+        return redirect("accounts:team")
+    try:
+        services.membership_change_role(
+            actor=request.membership,
+            membership=member,
+            role=form.cleaned_data["role"],
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(user)s is now %(role)s.")
+            % {"user": member.user, "role": Role(form.cleaned_data["role"]).label.lower()},
+        )
     return redirect("accounts:team")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from partners.models import Partner, PartnerType
+from partners.models import Partner, PartnerType, Segment
 from prm.accounts.models import Invitation
 from prm.accounts.tokens import invitation_token
 from prm.audit.models import AuditEvent
@@ -87,6 +87,15 @@ PORTAL_CASES = [
         kwargs=_pk(lambda w: w.partner_invitation),
         object_url=True,
         other_partner_kwargs=_pk(lambda w: w.other_partner_invitation),
+    ),
+    Case(
+        "accounts:team_member_role",
+        ("portal.team.manage",),
+        method="post",
+        data={"role": Role.PARTNER_ADMIN},
+        kwargs=_pk(lambda w: w.members[Role.PARTNER_REP]),
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_partner_rep),
     ),
     Case(
         "accounts:team_member_deactivate",
@@ -168,6 +177,7 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Invitation: lambda w: w.partner_invitation,
     Partner: lambda w: w.partner,
     PartnerType: lambda w: w.partner_type,
+    Segment: lambda w: w.segment,
     AuditEvent: lambda w: w.audit_event,
     RuleSetting: lambda w: w.rule_setting,
     EmailOutbox: lambda w: w.outbox_row,

@@ -99,3 +99,57 @@ def test_a_leader_reactivates_a_membership_in_the_admin_ui(ours, host_client):
     client.post(f"/admin/tenancy/membership/{rep.pk}/reactivate/", {"reason": "Back"})
     rep.refresh_from_db()
     assert rep.is_active
+
+
+@pytest.mark.django_db
+def test_a_partner_admin_promotes_a_rep_and_the_rep_is_told(ours, host_client):
+    rep = ours.members[Role.PARTNER_REP]
+    client = host_client(ours.host, ours.members[Role.PARTNER_ADMIN])
+    assert (
+        client.post(f"/team/members/{rep.pk}/role/", {"role": "partner_admin"}).status_code == 302
+    )
+    rep.refresh_from_db()
+    assert rep.role == Role.PARTNER_ADMIN
+    with scope(tenant=ours.tenant):
+        event = AuditEvent.objects.get(action="accounts.membership.role_changed")
+        assert (event.before, event.after) == ({"role": "partner_rep"}, {"role": "partner_admin"})
+        from prm.notifications.models import Notification
+
+        told = Notification.objects.get(event="accounts.membership.role_changed")
+        assert told.recipient == rep.user
+        assert told.title == f"You are now Partner admin at {ours.partner.name}"
+
+
+@pytest.mark.django_db
+def test_role_changes_stay_on_their_side_and_in_the_actors_reach(ours):
+    with scope(tenant=ours.tenant):
+        with pytest.raises(ValidationError):  # a partner user cannot become vendor staff
+            services.membership_change_role(
+                actor=ours.members[Role.PROGRAM_LEADER],
+                membership=ours.members[Role.PARTNER_REP],
+                role=Role.CAM,
+            )
+        with pytest.raises(PermissionDenied):  # another company's user
+            services.membership_change_role(
+                actor=ours.members[Role.PARTNER_ADMIN],
+                membership=ours.other_partner_rep,
+                role=Role.PARTNER_ADMIN,
+            )
+        with pytest.raises(ValidationError):  # one's own role
+            services.membership_change_role(
+                actor=ours.members[Role.PARTNER_ADMIN],
+                membership=ours.members[Role.PARTNER_ADMIN],
+                role=Role.PARTNER_REP,
+            )
+        with pytest.raises(PermissionDenied):  # ops may not promote staff
+            services.membership_change_role(
+                actor=ours.members[Role.PARTNER_OPS],
+                membership=ours.members[Role.CAM],
+                role=Role.PARTNER_OPS,
+            )
+        changed = services.membership_change_role(
+            actor=ours.members[Role.PROGRAM_LEADER],
+            membership=ours.members[Role.CAM],
+            role=Role.PARTNER_OPS,
+        )
+        assert changed.role == Role.PARTNER_OPS
