@@ -7,7 +7,7 @@ from django.test import Client
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
-from partners.models import Partner, PartnerType, Segment
+from partners.models import Partner, PartnerType, Segment, Tier, TierProposal
 from partners.tests.factories import PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
@@ -40,6 +40,8 @@ class TenantWorld:
     rule_setting: RuleSetting | None = None
     partner_type: PartnerType | None = None
     segment: Segment | None = None
+    tier: Tier | None = None
+    tier_proposal: TierProposal | None = None
     outbox_row: EmailOutbox | None = None
 
     @property
@@ -64,6 +66,10 @@ def build_world(slug: str) -> TenantWorld:
         assign_perm(MANAGE_PARTNER, world.members[Role.CAM].user, partner)
         world.partner_type = PartnerType.objects.create(tenant=tenant, name="Reseller")
         world.segment = Segment.objects.create(tenant=tenant, name="EMEA", regions=["emea"])
+        world.tier = Tier.objects.create(tenant=tenant, name="Silver", rank=2)
+        world.tier_proposal = TierProposal.objects.create(
+            tenant=tenant, partner=partner, to_tier=world.tier, is_promotion=True
+        )
         world.partner_invitation = InvitationFactory(partner=partner)
         world.other_partner_invitation = InvitationFactory(partner=other)
         world.audit_event = audit_record(

@@ -1,9 +1,10 @@
 """Partner companies and partner types in the vendor admin UI."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
@@ -11,12 +12,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
+from prm.metrics import registry
+from prm.metrics.registry import choices as metric_choices
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.partner_access import MANAGE_PARTNER
+from prm.tenancy.partner_access import MANAGE_PARTNER, visible_partners
 from prm.tenancy.requests import membership_of, tenant_of
 
 from . import selectors, services
-from .models import Partner, PartnerType, Segment
+from . import tiers as tiers_mod
+from .models import Partner, PartnerType, Segment, Tier, TierProposal, TierRequirement
 from .segments import segment_q
 
 
@@ -237,6 +241,17 @@ class SegmentAdmin(TenantModelAdmin):
         kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only: the criteria in words, not stored codes.
+            return ["name", "description", "criteria"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["name", "description", "criteria"]
+        return super().get_readonly_fields(request, obj)
+
     @admin.display(description=_("criteria"))
     def criteria(self, obj: Segment) -> str:
         parts = [
@@ -257,3 +272,150 @@ class SegmentAdmin(TenantModelAdmin):
                 visible.filter(segment_q(obj)).values_list("name", flat=True)[:200]
             )
         return super().render_change_form(request, context, *args, **kwargs)
+
+
+class TierRequirementForm(forms.ModelForm):
+    metric = forms.ChoiceField(label=_("Metric"), choices=metric_choices)
+
+    class Meta:
+        model = TierRequirement
+        fields = ["metric", "threshold"]
+
+
+class TierRequirementInline(admin.TabularInline):
+    model = TierRequirement
+    form = TierRequirementForm
+    extra = 1
+    verbose_name = _("requirement (over the last 12 months)")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return membership_of(request).can("partners.manage")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return membership_of(request).can("partners.manage")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return membership_of(request).can("partners.manage")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return membership_of(request).can("partners.view")
+
+
+@admin.register(Tier, site=tenant_admin_site)
+class TierAdmin(TenantModelAdmin):
+    capabilities = {
+        "view": "partners.view",
+        "add": "partners.manage",
+        "change": "partners.manage",
+        "delete": "partners.manage",
+    }
+    list_display = [
+        "rank",
+        "name",
+        "requirements_text",
+        "commission_rate",
+        "mdf_allowance",
+        "discount",
+    ]
+    list_display_links = ["name"]
+    fields = ["name", "rank", "description", "commission_rate", "mdf_allowance", "discount"]
+    inlines = [TierRequirementInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tier]:
+        return super().get_queryset(request).prefetch_related("requirements")
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for inline_form in formset.forms:
+            if inline_form.instance.pk is None:
+                inline_form.instance.tenant = tenant_of(request)
+        super().save_formset(request, form, formset, change)
+
+    @admin.display(description=_("requirements"))
+    def requirements_text(self, obj: Tier) -> str:
+        return tiers_mod.requirement_summary(obj)
+
+
+@admin.register(TierProposal, site=tenant_admin_site)
+class TierProposalAdmin(TenantModelAdmin):
+    """Nightly proposals; a CAM confirms or dismisses those of the partners they manage."""
+
+    capabilities = {"view": "partners.view"}
+    list_display = [
+        "partner",
+        "from_tier",
+        "to_tier",
+        "kind",
+        "status",
+        "created_at",
+        "evidence_text",
+    ]
+    list_filter = ["status", "is_promotion"]
+    list_select_related = ["partner", "from_tier", "to_tier"]
+    search_fields = ["partner__name"]
+    fields = readonly_fields = (
+        "partner",
+        "from_tier",
+        "to_tier",
+        "is_promotion",
+        "status",
+        "evidence",
+        "created_at",
+        "decided_at",
+        "reason",
+    )
+    actions = ["confirm", "dismiss"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TierProposal]:
+        visible = visible_partners(membership_of(request))
+        return super().get_queryset(request).filter(partner__in=visible)
+
+    @admin.display(description=_("move"))
+    def kind(self, obj: TierProposal) -> str:
+        return str(_("promotion") if obj.is_promotion else _("demotion"))
+
+    @admin.display(description=_("based on"))
+    def evidence_text(self, obj: TierProposal) -> str:
+        return ", ".join(
+            f"{registry.get(k).label}: {Decimal(v).normalize()}"
+            for k, v in obj.evidence.items()
+            if k in dict(metric_choices())
+        )
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[TierProposal], confirm: bool
+    ) -> None:
+        done = 0
+        for proposal in queryset.filter(status=TierProposal.Status.PENDING):
+            try:
+                services.tier_proposal_decide(
+                    actor=membership_of(request),
+                    proposal=proposal,
+                    confirm=confirm,
+                    reason=str(
+                        _("Confirmed in the admin UI")
+                        if confirm
+                        else _("Dismissed in the admin UI")
+                    ),
+                    ip=request.META.get("REMOTE_ADDR"),
+                )
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, f"{proposal}: {exc}", level=messages.WARNING)
+        if done:
+            self.message_user(
+                request,
+                (
+                    _("%(n)d proposal(s) confirmed.")
+                    if confirm
+                    else _("%(n)d proposal(s) dismissed.")
+                )
+                % {"n": done},
+            )
+
+    @admin.action(description=_("Confirm the selected proposals"), permissions=["view"])
+    def confirm(self, request: HttpRequest, queryset: QuerySet[TierProposal]) -> None:
+        self._decide(request, queryset, confirm=True)
+
+    @admin.action(description=_("Dismiss the selected proposals"), permissions=["view"])
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[TierProposal]) -> None:
+        self._decide(request, queryset, confirm=False)

@@ -1,4 +1,7 @@
-"""The partners app's demo data: partner types, partner companies, their users and CAMs."""
+"""The partners app's demo data: types, companies, users, CAMs, segments and tiers."""
+
+from datetime import date
+from decimal import Decimal
 
 from guardian.shortcuts import assign_perm
 
@@ -7,8 +10,8 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 
-from .models import Partner, PartnerType, Segment
-from .services import partner_types_ensure_defaults
+from .models import Partner, PartnerType, Segment, Tier, TierRequirement
+from .services import partner_types_ensure_defaults, tiers_evaluate
 
 U = tuple[str, str, str]  # (email, full name, role)
 
@@ -123,3 +126,54 @@ def seed_segments(tenant: Tenant) -> None:
             },
         )
         segment.partner_types.set([types[n] for n in type_names if n in types])
+
+
+#: (name, rank, commission %, MDF allowance, discount %, [(metric, threshold)])
+DEMO_TIERS = [
+    ("Registered", 1, "10", "0", "0", []),
+    ("Silver", 2, "15", "5000", "5", [("partners.active_users", "2")]),
+    (
+        "Gold",
+        3,
+        "20",
+        "20000",
+        "10",
+        [("partners.active_users", "3"), ("partners.months_in_program", "12")],
+    ),
+]
+#: partner -> (tier it starts in, joined on): Northwind earns Gold, Contoso Silver
+DEMO_STANDING = {
+    "Northwind Solutions": ("Silver", date(2024, 9, 1)),
+    "Contoso Systems": ("Registered", date(2025, 6, 1)),
+    "Fabrikam Digital": ("Registered", date(2026, 2, 1)),
+    "Initech": ("Silver", date(2023, 3, 1)),
+    "Umbrella IT": ("Registered", date(2026, 5, 1)),
+}
+
+
+def seed_tiers(tenant: Tenant) -> None:
+    """Three tiers; partners start one below what they earn, so proposals await the CAM."""
+    tiers = {}
+    for name, rank, commission, mdf, discount, requirements in DEMO_TIERS:
+        tier, _ = Tier.objects.update_or_create(
+            tenant=tenant,
+            rank=rank,
+            defaults={
+                "name": name,
+                "commission_rate": Decimal(commission),
+                "mdf_allowance": Decimal(mdf),
+                "discount": Decimal(discount),
+            },
+        )
+        for metric, threshold in requirements:
+            TierRequirement.objects.update_or_create(
+                tenant=tenant, tier=tier, metric=metric, defaults={"threshold": Decimal(threshold)}
+            )
+        tiers[name] = tier
+    for partner in Partner.objects.filter(tenant=tenant, tier__isnull=True):
+        standing = DEMO_STANDING.get(partner.name)
+        if standing:
+            partner.tier = tiers[standing[0]]
+            partner.joined_on = standing[1]
+            partner.save(update_fields=["tier", "joined_on"])
+    tiers_evaluate(tenant=tenant)

@@ -17,3 +17,13 @@ PARTNER_CAMS_ASSIGNED = declare(
     "Channel account managers were assigned to a partner company.",
     placeholders=("partner",),
 )
+TIER_PROPOSED = declare(
+    "partners.tier.proposed",
+    "The nightly evaluation proposes a promotion or demotion for a CAM to decide.",
+    placeholders=("partner", "from_tier", "to_tier"),
+)
+TIER_CHANGED = declare(
+    "partners.tier.changed",
+    "A partner moved to another tier (a CAM confirmed the proposal).",
+    placeholders=("partner", "from_tier", "to_tier"),
+)

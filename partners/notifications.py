@@ -2,14 +2,18 @@
 
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermission
 
 from prm.notifications.events import Event
 from prm.notifications.rules import Rule, register_recipients, register_rule
 from prm.tenancy.models import Membership
+from prm.tenancy.roles import Role
 
 from . import events
+from .models import Partner
 
 
 def _newly_assigned_cams(event: Event) -> Iterable[Membership]:
@@ -46,6 +50,52 @@ register_rule(
         recipients=("newly_assigned_cams",),
         title=_("You now manage {partner}"),
         body=_("{actor} assigned {partner} to you."),
+        category="program",
+        link=_partner_page,
+    )
+)
+
+
+def _assigned_cams(event: Event) -> Iterable[Membership]:
+    partner_id = event.data.get("partner_id") or getattr(event.subject, "partner_id", None)
+    if partner_id is None:
+        return []
+    granted = UserObjectPermission.objects.filter(
+        permission__codename="manage_partner",
+        content_type=ContentType.objects.get_for_model(Partner),
+        object_pk=str(partner_id),
+    ).values("user_id")
+    return Membership.objects.filter(
+        tenant=event.tenant, role=Role.CAM, is_active=True, user_id__in=granted
+    ).select_related("user")
+
+
+def _proposals_page(event: Event, recipient: Membership) -> str:
+    return reverse("admin:partners_tierproposal_changelist") if recipient.is_vendor_staff else ""
+
+
+register_recipients("assigned_cams", _assigned_cams)
+
+register_rule(
+    Rule(
+        key="partners.tier.proposed.tell_cams",
+        event=events.TIER_PROPOSED.name,
+        description=_("Ask a partner's CAMs to confirm or dismiss a proposed tier change."),
+        recipients=("assigned_cams",),
+        title=_("{partner}: {from_tier} → {to_tier} is waiting for you"),
+        body=_("The nightly tier evaluation proposes moving {partner} to {to_tier}."),
+        category="program",
+        link=_proposals_page,
+    )
+)
+register_rule(
+    Rule(
+        key="partners.tier.changed.tell_partner_admins",
+        event=events.TIER_CHANGED.name,
+        description=_("Tell a partner's admins when their tier changes."),
+        recipients=("partner_admins",),
+        title=_("{partner} is now {to_tier}"),
+        body=_("{partner} moved from {from_tier} to {to_tier} in {vendor}'s program."),
         category="program",
         link=_partner_page,
     )

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
+from partners.models import Segment, TierProposal
 from partners.tests.factories import PartnerFactory
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.services import audit_record
@@ -19,7 +20,12 @@ def grow(world, n: int) -> None:
     """Add n of every listed thing to the world: users, invitations, partners, audit events."""
     with scope(tenant=world.tenant):
         for i in range(n):
-            partner = PartnerFactory(tenant=world.tenant)
+            partner = PartnerFactory(tenant=world.tenant, tier=world.tier)
+            TierProposal.objects.create(
+                tenant=world.tenant, partner=partner, to_tier=world.tier, is_promotion=True
+            )
+            segment = Segment.objects.create(tenant=world.tenant, name=f"S{i}-{partner.pk}")
+            segment.partner_types.add(world.partner_type)
             partner_membership(world.partner, Role.PARTNER_REP)
             partner_membership(partner, Role.PARTNER_ADMIN)
             InvitationFactory(partner=world.partner)
@@ -55,12 +61,17 @@ PAGES = [
     ("/admin/tenancy/membership/", Role.PROGRAM_LEADER, 16),
     ("/admin/accounts/invitation/", Role.PROGRAM_LEADER, 16),
     ("/admin/partners/partner/", Role.PROGRAM_LEADER, 16),
+    ("/admin/partners/partner/", Role.CAM, 16),
+    ("/admin/partners/segment/", Role.PROGRAM_LEADER, 16),
+    ("/admin/partners/tier/", Role.PROGRAM_LEADER, 16),
+    ("/admin/partners/tierproposal/", Role.PROGRAM_LEADER, 16),
+    ("/admin/partners/tierproposal/", Role.CAM, 16),
     ("/admin/audit/auditevent/", Role.PROGRAM_LEADER, 16),
 ]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("url", "role", "budget"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize(("url", "role", "budget"), PAGES, ids=[f"{p[0]}-{p[1]}" for p in PAGES])
 def test_list_costs_the_same_queries_at_two_sizes(ours, host_client, url, role, budget):
     client = host_client(ours.host, ours.members[role])
     grow(ours, SMALL)

@@ -126,3 +126,11 @@ def test_segments_are_edited_with_tick_boxes_and_validated_choices(ours, theirs,
     with scope(tenant=ours.tenant):
         assert Segment.objects.get(name="Healthcare").industries == ["healthcare"]
         assert not Segment.objects.filter(name="Sneaky").exists()
+
+
+@pytest.mark.django_db
+def test_a_read_only_segment_shows_its_criteria_in_words(ours, host_client):
+    page = host_client(ours.host, ours.members[Role.CAM]).get(
+        f"/admin/partners/segment/{ours.segment.pk}/change/"
+    )
+    assert "Europe, Middle East and Africa" in page.content.decode()

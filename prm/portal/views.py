@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from prm.accounts.selectors import invitations_of_partner, members_of_partner, other_portals_for
+from prm.portal.home import home_cards
 from prm.tenancy.decorators import public, requires
 from prm.tenancy.requests import TenantRequest, own_partner, user_of
 
@@ -15,7 +16,7 @@ from prm.tenancy.requests import TenantRequest, own_partner, user_of
 @requires("portal.access")
 def home(request: TenantRequest) -> HttpResponse:
     partner = own_partner(request)
-    context: dict[str, Any] = {"partner": partner}
+    context: dict[str, Any] = {"partner": partner, "program_cards": home_cards(partner)}
     if request.membership.can("portal.team.manage"):
         members = members_of_partner(tenant=request.tenant, partner=partner)
         context["team_active"] = members.filter(is_active=True).count()

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "prm.audit",
     "prm.portal",
     "prm.notifications",
+    "prm.metrics",
     "partners",
 ]
 
@@ -213,6 +214,10 @@ CELERY_BEAT_SCHEDULE = {
     "digests": {
         "task": "prm.notifications.tasks.digests_due_all_task",
         "schedule": crontab(minute=0),
+    },
+    "tiers": {
+        "task": "partners.tasks.tiers_evaluate_all_task",
+        "schedule": crontab(hour=2, minute=30),
     },
     "reminders": {
         "task": "prm.notifications.tasks.reminders_run_all_task",

@@ -64,6 +64,15 @@ class Tenant(models.Model):
         validators=[MaxValueValidator(23)],
         help_text=_("Local hour (0-23, in the program's time zone) when daily digests go out."),
     )
+    tier_demotion_grace_days = models.PositiveSmallIntegerField(
+        _("tier demotion grace period (days)"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "How long a partner may stay below its tier's requirements before a "
+            "demotion is proposed."
+        ),
+    )
     require_mfa_for_staff = models.BooleanField(
         _("require two-factor authentication for vendor staff"), default=False
     )

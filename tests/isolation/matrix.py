@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from partners.models import Partner, PartnerType, Segment
+from partners.models import Partner, PartnerType, Segment, Tier, TierProposal
 from prm.accounts.models import Invitation
 from prm.accounts.tokens import invitation_token
 from prm.audit.models import AuditEvent
@@ -178,6 +178,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Partner: lambda w: w.partner,
     PartnerType: lambda w: w.partner_type,
     Segment: lambda w: w.segment,
+    Tier: lambda w: w.tier,
+    TierProposal: lambda w: w.tier_proposal,
     AuditEvent: lambda w: w.audit_event,
     RuleSetting: lambda w: w.rule_setting,
     EmailOutbox: lambda w: w.outbox_row,

@@ -1,0 +1,20 @@
+"""The nightly tier evaluation, per tenant inside its scope."""
+
+from celery import shared_task
+
+from prm.tenancy.models import Tenant
+from prm.tenancy.tasks import TenantTask
+
+from .services import tiers_evaluate
+
+
+@shared_task(base=TenantTask)
+def tiers_evaluate_task(*, tenant_id: int) -> dict[str, int]:
+    return tiers_evaluate(tenant=Tenant.objects.get(pk=tenant_id))
+
+
+@shared_task
+def tiers_evaluate_all_task() -> None:
+    """Beat, nightly: evaluate every active tenant's partners."""
+    for tenant_id in Tenant.objects.filter(is_active=True).values_list("pk", flat=True):
+        tiers_evaluate_task.delay(tenant_id=tenant_id)

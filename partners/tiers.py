@@ -1,0 +1,94 @@
+"""Tier evaluation: which tier each partner's metrics earn, and what is missing for the next.
+
+Requirements are measured over the last 12 months through the metrics registry. A partner
+earns the highest tier whose every requirement it meets; a tier without requirements is open
+to everyone.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from prm.metrics import registry
+from prm.metrics.periods import last_12_months
+from prm.tenancy.models import Tenant
+
+from .models import Partner, Tier
+
+Values = dict[str, Decimal]  # metric name -> value, for one partner
+
+
+@dataclass(frozen=True)
+class Gap:
+    label: str
+    missing: Decimal
+    unit: str
+
+    def __str__(self) -> str:
+        amount = self.missing.normalize()
+        amount_text = f"{amount:,f}" if amount == amount.to_integral() else f"{amount:,.2f}"
+        return _("%(amount)s more %(label)s") % {"amount": amount_text, "label": self.label}
+
+
+def tiers_of(tenant: Tenant) -> list[Tier]:
+    return list(
+        Tier.objects.filter(tenant=tenant).prefetch_related("requirements").order_by("rank")
+    )
+
+
+def metric_values(
+    tenant: Tenant, partner_ids: list[int], tiers: list[Tier], today: date
+) -> dict[int, Values]:
+    """Every metric any tier requires, for every partner: one query per metric."""
+    period = last_12_months(today)
+    names = sorted({r.metric for t in tiers for r in t.requirements.all()})
+    per_metric = {n: registry.get(n).for_partners(tenant, period, partner_ids) for n in names}
+    return {pk: {n: per_metric[n][pk] for n in names} for pk in partner_ids}
+
+
+def earned_tier(values: Values, tiers: list[Tier]) -> Tier | None:
+    earned = None
+    for tier in tiers:  # by rank, ascending
+        if all(values.get(r.metric, Decimal(0)) >= r.threshold for r in tier.requirements.all()):
+            earned = tier
+    return earned
+
+
+def gaps_to(tier: Tier, values: Values) -> list[Gap]:
+    gaps = []
+    for r in tier.requirements.all():
+        have = values.get(r.metric, Decimal(0))
+        if have < r.threshold:
+            metric = registry.get(r.metric)
+            gaps.append(Gap(label=str(metric.label), missing=r.threshold - have, unit=metric.unit))
+    return gaps
+
+
+def next_tier(partner: Partner, tiers: list[Tier]) -> Tier | None:
+    rank = partner.tier.rank if partner.tier else 0
+    return next((t for t in tiers if t.rank > rank), None)
+
+
+def path_text(gaps: list[Gap], tier: Tier) -> str:
+    """'2 more active users and 3 more months in the program → Gold'."""
+    if not gaps:
+        return _("You meet the requirements of %(tier)s: your CAM will confirm the move.") % {
+            "tier": tier.name
+        }
+    parts = [str(g) for g in gaps]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + _(" and ") + parts[-1]
+    return f"{joined} → {tier.name}"
+
+
+def requirement_summary(tier: Tier) -> str:
+    reqs = list(tier.requirements.all())
+    if not reqs:
+        return _("Open to every partner")
+    return ", ".join(
+        ngettext("at least %(n)s %(label)s", "at least %(n)s %(label)s", int(r.threshold))
+        % {"n": r.threshold.normalize(), "label": registry.get(r.metric).label}
+        for r in reqs
+    )
