@@ -36,6 +36,7 @@ register(
     Metric(
         name="partners.active_users",
         label=_("active users"),
+        label_one=_("active user"),
         unit="count",
         description=_("Partner users who can sign in to the portal."),
         by_partner=_active_users,
@@ -45,6 +46,7 @@ register(
     Metric(
         name="partners.months_in_program",
         label=_("months in the program"),
+        label_one=_("month in the program"),
         unit="months",
         description=_("Whole months since the partner joined the program."),
         by_partner=_months_in_program,

@@ -26,11 +26,13 @@ class Gap:
     label: str
     missing: Decimal
     unit: str
+    label_one: str = ""
 
     def __str__(self) -> str:
         amount = self.missing.normalize()
         amount_text = f"{amount:,f}" if amount == amount.to_integral() else f"{amount:,.2f}"
-        return _("%(amount)s more %(label)s") % {"amount": amount_text, "label": self.label}
+        label = self.label_one if amount == 1 and self.label_one else self.label
+        return _("%(amount)s more %(label)s") % {"amount": amount_text, "label": label}
 
 
 def tiers_of(tenant: Tenant) -> list[Tier]:
@@ -63,7 +65,14 @@ def gaps_to(tier: Tier, values: Values) -> list[Gap]:
         have = values.get(r.metric, Decimal(0))
         if have < r.threshold:
             metric = registry.get(r.metric)
-            gaps.append(Gap(label=str(metric.label), missing=r.threshold - have, unit=metric.unit))
+            gaps.append(
+                Gap(
+                    label=str(metric.label),
+                    missing=r.threshold - have,
+                    unit=metric.unit,
+                    label_one=str(metric.label_one),
+                )
+            )
     return gaps
 
 

@@ -174,3 +174,10 @@ def test_path_text_reads_naturally():
         == "2 more certified reps and 40,000 more revenue won → Gold"
     )
     assert "meet the requirements of Gold" in tiers_mod.path_text([], gold)
+
+
+def test_one_missing_unit_reads_in_the_singular():
+    gap = tiers_mod.Gap(
+        label="active users", missing=Decimal(1), unit="count", label_one="active user"
+    )
+    assert str(gap) == "1 more active user"

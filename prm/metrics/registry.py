@@ -26,6 +26,8 @@ class Metric:
     unit: str  # "count", "months", "money", "percent", "days"
     description: str | Promise
     by_partner: ByPartner
+    #: the label after "1" ("1 more active user"); the plural label when empty
+    label_one: str | Promise = ""
 
     def for_partners(
         self, tenant: Tenant, period: Period, partner_ids: Iterable[int]
