@@ -1,6 +1,7 @@
 """Preferences decide the email: at once, in the day's digest, or not at all."""
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -69,9 +70,7 @@ def test_beat_starts_a_tenants_digest_in_its_morning(
     choose(ours, Role.PARTNER_ADMIN, Delivery.DIGEST)
     accept_invitation(ours)
     ours.tenant.time_zone = "Pacific/Auckland"
-    ours.tenant.digest_hour = (
-        timezone.now().astimezone(__import__("zoneinfo").ZoneInfo("Pacific/Auckland")).hour
-    )
+    ours.tenant.digest_hour = timezone.now().astimezone(ZoneInfo("Pacific/Auckland")).hour
     ours.tenant.save()
     with django_capture_on_commit_callbacks(execute=True):
         digests_due_all_task()
