@@ -7,7 +7,15 @@ from django.test import Client
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
-from partners.models import Partner, PartnerType, Segment, Tier, TierProposal
+from partners.models import (
+    AgreementAcceptance,
+    AgreementVersion,
+    Partner,
+    PartnerType,
+    Segment,
+    Tier,
+    TierProposal,
+)
 from partners.tests.factories import PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
@@ -42,6 +50,8 @@ class TenantWorld:
     segment: Segment | None = None
     tier: Tier | None = None
     tier_proposal: TierProposal | None = None
+    agreement: AgreementVersion | None = None
+    acceptance: AgreementAcceptance | None = None
     outbox_row: EmailOutbox | None = None
 
     @property
@@ -67,6 +77,15 @@ def build_world(slug: str) -> TenantWorld:
         world.partner_type = PartnerType.objects.create(tenant=tenant, name="Reseller")
         world.segment = Segment.objects.create(tenant=tenant, name="EMEA", regions=["emea"])
         world.tier = Tier.objects.create(tenant=tenant, name="Silver", rank=2)
+        world.agreement = AgreementVersion.objects.create(
+            tenant=tenant, version=1, title=f"{slug} agreement", body_html="<p>Terms</p>"
+        )
+        world.acceptance = AgreementAcceptance.objects.create(
+            tenant=tenant,
+            partner=partner,
+            agreement=world.agreement,
+            accepted_by_label="someone@example.test",
+        )
         world.tier_proposal = TierProposal.objects.create(
             tenant=tenant, partner=partner, to_tier=world.tier, is_promotion=True
         )

@@ -8,18 +8,30 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         from prm.notifications.events import subscribe
+        from prm.portal import nav
         from prm.portal.home import register_card
         from prm.tenancy import demo
 
         from . import events, metrics, notifications  # noqa: F401 - they register themselves
-        from .demo import seed_partners, seed_segments, seed_tiers
-        from .home import tier_card
+        from .demo import seed_agreement, seed_partners, seed_segments, seed_tiers
+        from .home import agreement_card, tier_card
         from .services import partner_types_ensure_defaults
 
         demo.register_seeder(seed_partners, order=10)
         demo.register_seeder(seed_segments, order=20)
         demo.register_seeder(seed_tiers, order=30)
+        demo.register_seeder(seed_agreement, order=40)
+        register_card(agreement_card)
         register_card(tier_card)
+        nav.register(
+            nav.NavItem(
+                label=_("Agreement"),
+                url_name="partners:agreement",
+                capability="portal.access",
+                icon="file-earmark-text",
+                order=800,
+            )
+        )
         # Every new tenant starts with the default partner types.
         subscribe(
             "tenancy.tenant.created",

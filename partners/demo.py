@@ -177,3 +177,34 @@ def seed_tiers(tenant: Tenant) -> None:
             partner.joined_on = standing[1]
             partner.save(update_fields=["tier", "joined_on"])
     tiers_evaluate(tenant=tenant)
+
+
+DEMO_AGREEMENT = """<h2>1. The program</h2>
+<p>The partner resells and refers the vendor's products in its region and keeps its
+registration data up to date.</p>
+<h2>2. Deal registration</h2>
+<p>An approved registration protects the customer for the vendor's protection window. The
+vendor decides conflicts by the rules of engagement published in the portal.</p>
+<h2>3. Funds and confidentiality</h2>
+<ul><li>Market development funds are spent as approved and proven by claims.</li>
+<li>Price lists and roadmaps stay confidential.</li></ul>"""
+
+
+def seed_agreement(tenant: Tenant) -> None:
+    """Version 1 of the agreement; the first partner of the program has accepted it."""
+    from .agreements import agreement_accept, agreement_publish, current_agreement
+
+    if current_agreement(tenant) is None:
+        leader = Membership.objects.filter(tenant=tenant, role=Role.PROGRAM_LEADER).first()
+        if leader is None:
+            return
+        agreement = agreement_publish(
+            actor=leader, title=f"{tenant.name} partner agreement", body_html=DEMO_AGREEMENT
+        )
+        first = DEMO_PARTNERS.get(tenant.slug, [])[:1]
+        for name, *_rest in first:
+            admin = Membership.objects.filter(
+                tenant=tenant, partner__name=name, role=Role.PARTNER_ADMIN
+            ).first()
+            if admin is not None:
+                agreement_accept(actor=admin, agreement=agreement)

@@ -27,3 +27,13 @@ TIER_CHANGED = declare(
     "A partner moved to another tier (a CAM confirmed the proposal).",
     placeholders=("partner", "from_tier", "to_tier"),
 )
+AGREEMENT_PUBLISHED = declare(
+    "partners.agreement.published",
+    "A new version of the partner agreement was published; every partner must accept it.",
+    placeholders=("title", "version"),
+)
+AGREEMENT_ACCEPTED = declare(
+    "partners.agreement.accepted",
+    "A partner admin accepted the current agreement for their company.",
+    placeholders=("partner", "version"),
+)

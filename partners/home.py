@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from prm.portal.home import Card
 
+from . import agreements
 from . import tiers as tiers_mod
 from .models import Partner
 
@@ -23,4 +24,15 @@ def tier_card(partner: Partner) -> Card | None:
     return Card(
         template="partners/tier_card.html",
         context={"tier": current, "next_tier": upcoming, "path": path},
+    )
+
+
+def agreement_card(partner: Partner) -> Card | None:
+    """Shown until the partner accepts the current agreement."""
+    current = agreements.current_for(partner)
+    if current is None or current.accepted:  # type: ignore[attr-defined]
+        return None
+    return Card(
+        template="partners/agreement_card.html",
+        context={"agreement": current, "required": partner.tenant.require_agreement},
     )

@@ -100,3 +100,37 @@ register_rule(
         link=_partner_page,
     )
 )
+
+
+def _all_partner_admins(event: Event) -> Iterable[Membership]:
+    return Membership.objects.filter(
+        tenant=event.tenant, role=Role.PARTNER_ADMIN, is_active=True
+    ).select_related("user")
+
+
+register_recipients("all_partner_admins", _all_partner_admins)
+
+register_rule(
+    Rule(
+        key="partners.agreement.published.tell_partner_admins",
+        event=events.AGREEMENT_PUBLISHED.name,
+        description=_("Ask every partner admin to accept a newly published agreement."),
+        recipients=("all_partner_admins",),
+        title=_("Please accept the new partner agreement"),
+        body=_("{vendor} published “{title}” (version {version}). Read and accept it."),
+        category="program",
+        link=lambda event, recipient: reverse("partners:agreement"),
+    )
+)
+register_rule(
+    Rule(
+        key="partners.agreement.accepted.tell_cams",
+        event=events.AGREEMENT_ACCEPTED.name,
+        description=_("Tell a partner's CAMs when it accepts the agreement."),
+        recipients=("assigned_cams",),
+        title=_("{partner} accepted the agreement"),
+        body=_("{actor} accepted version {version} for {partner}."),
+        category="program",
+        link=lambda event, recipient: reverse("admin:partners_agreementacceptance_changelist"),
+    )
+)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("notifications/", include("prm.notifications.urls")),
     path("", include("prm.accounts.urls")),
     path("", include("prm.portal.urls")),
+    path("program/", include("partners.urls")),
 ]

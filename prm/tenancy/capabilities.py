@@ -11,6 +11,7 @@ CAPABILITIES: dict[str, str] = {
     "account.self": "Use one's own account pages: security, two-factor, other portals.",
     "portal.access": "Use the partner portal.",
     "portal.team.manage": "Invite and manage the users of one's own partner company.",
+    "portal.agreement.accept": "Accept the partner agreement for one's own company.",
     "admin.access": "Enter the vendor admin UI.",
     "tenant.settings.change": "Change the tenant's branding and settings.",
     "members.view": "See the tenant's memberships and invitations.",
@@ -55,7 +56,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.CAM: frozenset(_STAFF),
-    Role.PARTNER_ADMIN: frozenset({"account.self", "portal.access", "portal.team.manage"}),
+    Role.PARTNER_ADMIN: frozenset(
+        {"account.self", "portal.access", "portal.team.manage", "portal.agreement.accept"}
+    ),
     Role.PARTNER_REP: frozenset({"account.self", "portal.access"}),
 }
 

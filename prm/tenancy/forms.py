@@ -22,6 +22,7 @@ SETTINGS_FIELDS = [
     "invitation_reminder_days",
     "digest_hour",
     "tier_demotion_grace_days",
+    "require_agreement",
 ]
 
 

@@ -73,6 +73,14 @@ class Tenant(models.Model):
             "demotion is proposed."
         ),
     )
+    require_agreement = models.BooleanField(
+        _("require an accepted partner agreement"),
+        default=False,
+        help_text=_(
+            "Partners must accept the current agreement before registering deals and "
+            "requesting market development funds."
+        ),
+    )
     require_mfa_for_staff = models.BooleanField(
         _("require two-factor authentication for vendor staff"), default=False
     )

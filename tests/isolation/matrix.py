@@ -9,7 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from partners.models import Partner, PartnerType, Segment, Tier, TierProposal
+from partners.models import (
+    AgreementAcceptance,
+    AgreementVersion,
+    Partner,
+    PartnerType,
+    Segment,
+    Tier,
+    TierProposal,
+)
 from prm.accounts.models import Invitation
 from prm.accounts.tokens import invitation_token
 from prm.audit.models import AuditEvent
@@ -72,6 +80,7 @@ PORTAL_CASES = [
         object_url=True,
     ),
     Case("accounts:team", ("portal.team.manage",)),
+    Case("partners:agreement", ("portal.access",)),
     Case(
         "accounts:team_invitation_revoke",
         ("portal.team.manage",),
@@ -180,6 +189,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Segment: lambda w: w.segment,
     Tier: lambda w: w.tier,
     TierProposal: lambda w: w.tier_proposal,
+    AgreementVersion: lambda w: w.agreement,
+    AgreementAcceptance: lambda w: w.acceptance,
     AuditEvent: lambda w: w.audit_event,
     RuleSetting: lambda w: w.rule_setting,
     EmailOutbox: lambda w: w.outbox_row,

@@ -1,0 +1,174 @@
+"""The partner agreement: versions, acceptance, and the one gate later apps check.
+
+Publishing a version sanitizes its HTML once (nh3, a small allow-list), so the stored text is
+safe to show as is. Every published version must be accepted anew by each partner company.
+"""
+
+from typing import Any
+
+import nh3
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils.translation import gettext as _
+
+from prm.audit.services import audit_record
+from prm.notifications.events import emit
+from prm.tenancy.models import Membership, Tenant
+
+from . import events
+from .models import AgreementAcceptance, AgreementVersion, Partner
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "a",
+    "blockquote",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def sanitize(html: str) -> str:
+    """Keep headings, paragraphs, lists, emphasis and links; drop everything else."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"https", "http", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def current_agreement(tenant: Tenant) -> AgreementVersion | None:
+    return AgreementVersion.objects.filter(tenant=tenant).order_by("-version").first()
+
+
+def current_for(partner: Partner) -> AgreementVersion | None:
+    """The current version, with `accepted` telling whether the partner accepted it (1 query)."""
+    accepted = AgreementAcceptance.objects.filter(partner=partner, agreement=OuterRef("pk"))
+    return (
+        AgreementVersion.objects.filter(tenant_id=partner.tenant_id)
+        .annotate(accepted=Exists(accepted))
+        .order_by("-version")
+        .first()
+    )
+
+
+def accepted_current(partner: Partner) -> bool:
+    current = current_agreement(partner.tenant)
+    return (
+        current is not None
+        and AgreementAcceptance.objects.filter(partner=partner, agreement=current).exists()
+    )
+
+
+def agreement_gate(partner: Partner) -> bool:
+    """Whether the partner may use gated features (deal registration, MDF): True when the
+    tenant does not require an agreement, or the partner accepted the current version."""
+    if not partner.tenant.require_agreement:
+        return True
+    return accepted_current(partner)
+
+
+def agreement_publish(
+    *, actor: Membership, title: str, body_html: str, ip: str | None = None
+) -> AgreementVersion:
+    """Publish the next version. Every partner must accept it again; their admins are told."""
+    if not actor.can("partners.manage"):
+        raise PermissionDenied(_("You may not publish agreements."))
+    clean = sanitize(body_html).strip()
+    if not title.strip():
+        raise ValidationError({"title": _("Give the agreement a title.")})
+    if not clean:
+        raise ValidationError({"body_html": _("The agreement needs a text.")})
+    tenant = actor.tenant
+    with transaction.atomic():
+        # The tenant row serialises publishers, so two never take the same version number.
+        Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+        latest = AgreementVersion.objects.filter(tenant=tenant).aggregate(v=Max("version"))["v"]
+        version = AgreementVersion.objects.create(
+            tenant=tenant,
+            version=(latest or 0) + 1,
+            title=title.strip(),
+            body_html=clean,
+            published_by=actor.user,
+        )
+        audit_record(
+            tenant=tenant,
+            actor=actor.user,
+            action="partners.agreement.published",
+            obj=version,
+            after={"version": version.version, "title": version.title},
+            ip=ip,
+        )
+        emit(
+            events.AGREEMENT_PUBLISHED.name,
+            tenant=tenant,
+            actor=actor.user,
+            subject=version,
+            data={"title": version.title, "version": version.version},
+        )
+    return version
+
+
+def agreement_accept(
+    *, actor: Membership, agreement: AgreementVersion, ip: str | None = None
+) -> AgreementAcceptance:
+    """A partner admin accepts a version for their company (who, when, version, IP recorded).
+
+    Raises `PermissionDenied` for anyone but a partner admin, `ValidationError` when the version
+    is not the current one or was already accepted.
+    """
+    partner = actor.partner
+    if partner is None or not actor.can("portal.agreement.accept"):
+        raise PermissionDenied(_("Only a partner admin accepts the agreement."))
+    current = current_agreement(actor.tenant)
+    if current is None or current.pk != agreement.pk:
+        raise ValidationError(_("A newer version was published: read and accept that one."))
+    try:
+        with transaction.atomic():
+            acceptance = AgreementAcceptance.objects.create(
+                tenant=actor.tenant,
+                partner_id=partner.pk,
+                agreement=agreement,
+                accepted_by=actor.user,
+                accepted_by_label=actor.user.email,
+                ip_address=ip,
+            )
+            audit_record(
+                tenant=actor.tenant,
+                actor=actor.user,
+                action="partners.agreement.accepted",
+                obj=partner,
+                after={"version": agreement.version},
+                ip=ip,
+            )
+            emit(
+                events.AGREEMENT_ACCEPTED.name,
+                tenant=actor.tenant,
+                actor=actor.user,
+                subject=acceptance,
+                data={
+                    "partner": str(partner),
+                    "version": agreement.version,
+                    "partner_id": partner.pk,
+                },
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("Your company already accepted this version.")) from exc
+    return acceptance
+
+
+def acceptance_of(partner: Partner, agreement: AgreementVersion | None) -> Any:
+    if agreement is None:
+        return None
+    return AgreementAcceptance.objects.filter(partner=partner, agreement=agreement).first()

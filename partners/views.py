@@ -1,0 +1,49 @@
+"""Partner-portal pages of the partners app."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from prm.tenancy.decorators import requires
+from prm.tenancy.requests import TenantRequest, own_partner
+
+from . import agreements
+from .models import Partner
+
+
+class AcceptForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I have read the agreement and accept it on behalf of my company.")
+    )
+
+
+@requires("portal.access")
+def agreement(request: TenantRequest) -> HttpResponse:
+    partner = own_partner(request)
+    assert isinstance(partner, Partner)
+    current = agreements.current_agreement(request.tenant)
+    form = AcceptForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and current is not None and form.is_valid():
+        try:
+            agreements.agreement_accept(
+                actor=request.membership, agreement=current, ip=request.META.get("REMOTE_ADDR")
+            )
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Thank you: the agreement is accepted for your company."))
+        return redirect("partners:agreement")
+    return render(
+        request,
+        "partners/agreement.html",
+        {
+            "agreement": current,
+            "acceptance": agreements.acceptance_of(partner, current),
+            "form": form,
+            "may_accept": request.membership.can("portal.agreement.accept"),
+        },
+    )
