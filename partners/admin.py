@@ -13,7 +13,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
-from prm.metrics import registry
 from prm.metrics.registry import choices as metric_choices
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.partner_access import MANAGE_PARTNER, visible_partners
@@ -77,16 +76,9 @@ class PartnerAdminForm(forms.ModelForm):
         if status_changed and not (data.get("status_reason") or "").strip():
             self.add_error("status_reason", _("Say why the status changes."))
         if status_changed and data.get("status"):
-            allowed = services.TRANSITIONS.get(self.initial.get("status", ""), set())
-            if data["status"] not in allowed:
-                self.add_error(
-                    "status",
-                    _("A partner that is %(old)s cannot become %(new)s.")
-                    % {
-                        "old": Partner.Status(self.initial["status"]).label.lower(),
-                        "new": Partner.Status(data["status"]).label.lower(),
-                    },
-                )
+            error = services.transition_error(self.initial["status"], data["status"])
+            if error:
+                self.add_error("status", error)
         return data
 
 
@@ -385,10 +377,9 @@ class TierProposalAdmin(TenantModelAdmin):
 
     @admin.display(description=_("based on"))
     def evidence_text(self, obj: TierProposal) -> str:
+        labels = dict(metric_choices())
         return ", ".join(
-            f"{registry.get(k).label}: {Decimal(v).normalize()}"
-            for k, v in obj.evidence.items()
-            if k in dict(metric_choices())
+            f"{labels[k]}: {Decimal(v).normalize()}" for k, v in obj.evidence.items() if k in labels
         )
 
     def _decide(

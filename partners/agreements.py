@@ -64,11 +64,8 @@ def current_for(partner: Partner) -> AgreementVersion | None:
 
 
 def accepted_current(partner: Partner) -> bool:
-    current = current_agreement(partner.tenant)
-    return (
-        current is not None
-        and AgreementAcceptance.objects.filter(partner=partner, agreement=current).exists()
-    )
+    current = current_for(partner)
+    return current is not None and bool(current.accepted)  # type: ignore[attr-defined]
 
 
 def agreement_gate(partner: Partner) -> bool:

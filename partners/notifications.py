@@ -2,10 +2,8 @@
 
 from collections.abc import Iterable
 
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from guardian.models import UserObjectPermission
 
 from prm.notifications.events import Event
 from prm.notifications.rules import Rule, register_recipients, register_rule
@@ -13,7 +11,7 @@ from prm.tenancy.models import Membership
 from prm.tenancy.roles import Role
 
 from . import events
-from .models import Partner
+from .selectors import assigned_cams_of
 
 
 def _newly_assigned_cams(event: Event) -> Iterable[Membership]:
@@ -60,14 +58,7 @@ def _assigned_cams(event: Event) -> Iterable[Membership]:
     partner_id = event.data.get("partner_id") or getattr(event.subject, "partner_id", None)
     if partner_id is None:
         return []
-    granted = UserObjectPermission.objects.filter(
-        permission__codename="manage_partner",
-        content_type=ContentType.objects.get_for_model(Partner),
-        object_pk=str(partner_id),
-    ).values("user_id")
-    return Membership.objects.filter(
-        tenant=event.tenant, role=Role.CAM, is_active=True, user_id__in=granted
-    ).select_related("user")
+    return assigned_cams_of(tenant_id=event.tenant.pk, partner_id=partner_id)
 
 
 def _proposals_page(event: Event, recipient: Membership) -> str:

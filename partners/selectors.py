@@ -40,9 +40,14 @@ def partners_for(*, membership: Membership) -> QuerySet[Partner]:
 
 def assigned_cams(*, partner: Partner) -> QuerySet[Membership]:
     """The active CAM memberships of the partner's tenant that manage it."""
-    user_ids = _grants(str(partner.pk)).values("user_id")
+    return assigned_cams_of(tenant_id=partner.tenant_id, partner_id=partner.pk)
+
+
+def assigned_cams_of(*, tenant_id: int, partner_id: int) -> QuerySet[Membership]:
+    """The same, from ids (event handlers often have only the partner's id)."""
+    user_ids = _grants(str(partner_id)).values("user_id")
     return Membership.objects.filter(
-        tenant_id=partner.tenant_id, role=Role.CAM, is_active=True, user_id__in=user_ids
+        tenant_id=tenant_id, role=Role.CAM, is_active=True, user_id__in=user_ids
     ).select_related("user")
 
 

@@ -43,6 +43,16 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+def transition_error(old: str, new: str) -> str | None:
+    """Why a partner cannot move from status `old` to `new`, or None when it can."""
+    if new in TRANSITIONS.get(old, set()):
+        return None
+    return _("A partner that is %(old)s cannot become %(new)s.") % {
+        "old": Partner.Status(old).label.lower(),
+        "new": Partner.Status(new).label.lower(),
+    }
+
+
 def partner_types_ensure_defaults(*, tenant: Tenant) -> None:
     """Give a tenant the default partner types (reseller, referral, SI, agency, affiliate)."""
     with translation.override(tenant.language):
@@ -64,16 +74,9 @@ def partner_status_change(
         raise ValidationError({"reason": _("Say why the status changes.")})
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
-        if status not in TRANSITIONS.get(partner.status, set()):
-            raise ValidationError(
-                {
-                    "status": _("A partner that is %(old)s cannot become %(new)s.")
-                    % {
-                        "old": partner.get_status_display().lower(),
-                        "new": Partner.Status(status).label.lower(),
-                    }
-                }
-            )
+        error = transition_error(partner.status, status)
+        if error:
+            raise ValidationError({"status": error})
         before = partner.status
         partner.status = status
         fields = ["status"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prm.tenancy.decorators import requires
-from prm.tenancy.requests import TenantRequest, own_partner
+from prm.tenancy.requests import TenantRequest, own_partner, posted
 
 from . import agreements
 from .models import Partner
@@ -26,7 +26,7 @@ def agreement(request: TenantRequest) -> HttpResponse:
     partner = own_partner(request)
     assert isinstance(partner, Partner)
     current = agreements.current_agreement(request.tenant)
-    form = AcceptForm(request.POST if request.method == "POST" else None)
+    form = AcceptForm(posted(request))
     if request.method == "POST" and current is not None and form.is_valid():
         try:
             agreements.agreement_accept(

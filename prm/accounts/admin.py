@@ -16,7 +16,7 @@ from prm.tenancy.partner_access import (
     partner_rows_visible,
     visible_partners,
 )
-from prm.tenancy.requests import membership_of
+from prm.tenancy.requests import membership_of, posted
 from prm.tenancy.roles import PARTNER_ROLES, Role
 
 from . import services
@@ -66,7 +66,7 @@ class InvitationAdmin(TenantModelAdmin):
         actor = membership_of(request)
         roles = [r.value for r in Role if actor.can("members.staff.invite") or r in PARTNER_ROLES]
         form = StaffInviteForm(
-            request.POST or None,
+            posted(request),
             roles=roles,
             partners=visible_partners(membership_of(request)),
         )

@@ -86,7 +86,6 @@ class AcceptNewAccountForm(forms.Form):
 class AcceptExistingAccountForm(forms.Form):
     """Accepting an invitation with an account one already has (a member of another vendor)."""
 
-    full_name = ""
     password1 = forms.CharField(
         label=_("Your current password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from prm.tenancy.decorators import public, requires
 from prm.tenancy.models import Membership
-from prm.tenancy.requests import TenantRequest, own_partner
+from prm.tenancy.requests import TenantRequest, own_partner, posted
 from prm.tenancy.roles import PARTNER_ROLES, Role
 
 from . import selectors, services
@@ -52,7 +52,7 @@ def invitation_accept(request: TenantRequest, token: str) -> HttpResponse:
         )
     existing = User.objects.filter(email__iexact=invitation.email).exists()
     form_class = AcceptExistingAccountForm if existing else AcceptNewAccountForm
-    form = form_class(request.POST or None, email=invitation.email)
+    form = form_class(posted(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.invitation_accept(
@@ -80,7 +80,7 @@ def invitation_accept(request: TenantRequest, token: str) -> HttpResponse:
 @requires("portal.team.manage")
 def team(request: TenantRequest) -> HttpResponse:
     membership = request.membership
-    form = PartnerInviteForm(request.POST or None)
+    form = PartnerInviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -183,7 +183,7 @@ def team_member_role(request: TenantRequest, pk: int) -> HttpResponse:
 @requires("portal.team.manage")
 def team_member_deactivate(request: TenantRequest, pk: int) -> HttpResponse:
     member = _team_member(request, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_deactivate(

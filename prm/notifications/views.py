@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from prm.tenancy.decorators import public, requires
-from prm.tenancy.requests import TenantRequest, user_of
+from prm.tenancy.requests import TenantRequest, posted, user_of
 
 from . import categories, selectors, services
 from .forms import PreferencesForm
@@ -58,7 +58,7 @@ def mark_all_read(request: TenantRequest) -> HttpResponse:
 @requires("account.self")
 def preferences(request: TenantRequest) -> HttpResponse:
     current = selectors.preferences_for(tenant=request.tenant, user=user_of(request))
-    form = PreferencesForm(request.POST or None, initial_choices=current)
+    form = PreferencesForm(posted(request), initial_choices=current)
     if request.method == "POST" and form.is_valid():
         for category, delivery in form.cleaned_data.items():
             services.preference_set(

@@ -24,7 +24,7 @@ from .events import TENANT_CREATED
 from .forms import TenantSettingsForm
 from .models import Membership, Tenant, TenantDomain, TenantSettings
 from .partner_access import VisiblePartnerFilter, partner_rows_visible
-from .requests import membership_of, tenant_of
+from .requests import membership_of, posted, tenant_of
 from .roles import Role
 from .services import tenant_settings_update
 
@@ -121,7 +121,7 @@ class MembershipAdmin(TenantModelAdmin):
             actor, role=membership.role, partner=membership.partner
         ):
             raise PermissionDenied
-        form = ReasonForm(request.POST or None)
+        form = ReasonForm(posted(request))
         if request.method == "POST" and form.is_valid():
             service = (
                 account_services.membership_deactivate
@@ -238,7 +238,7 @@ class PlatformTenantAdmin(admin.ModelAdmin):
         tenant = self.get_object(request, object_id)
         if tenant is None or not self.has_change_permission(request, tenant):
             raise PermissionDenied
-        form = StaffInviteForm(request.POST or None, roles=[Role.PROGRAM_LEADER], partners=None)
+        form = StaffInviteForm(posted(request), roles=[Role.PROGRAM_LEADER], partners=None)
         if request.method == "POST" and form.is_valid():
             try:
                 with scope(tenant=tenant):

@@ -1,6 +1,6 @@
 """Typed access to what the tenant middleware puts on a request."""
 
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -18,6 +18,12 @@ class TenantRequest(HttpRequest):
 
     tenant: Tenant
     membership: Membership
+
+
+def posted(request: HttpRequest) -> Any:
+    """The data to bind a form to: the POST body on a POST (even an empty one, so that its
+    errors show), nothing on a GET."""
+    return request.POST if request.method == "POST" else None
 
 
 def user_of(request: HttpRequest) -> User:

@@ -249,3 +249,11 @@ def test_the_operator_invites_a_first_program_leader(
         services.invitation_create_by_operator(
             operator=UserFactory(), tenant=ours.tenant, email="x@vendor.test"
         )
+
+
+@pytest.mark.django_db
+def test_an_empty_post_shows_the_errors_instead_of_a_blank_form(ours, host_client):
+    client = host_client(ours.host, ours.members[Role.PARTNER_ADMIN])
+    response = client.post("/team/", {})
+    assert response.status_code == 200
+    assert 'id="id_email_error"' in response.content.decode()
