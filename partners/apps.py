@@ -15,6 +15,8 @@ class PartnersConfig(AppConfig):
         from . import events, metrics, notifications  # noqa: F401 - they register themselves
         from .demo import seed_agreement, seed_partners, seed_segments, seed_tiers
         from .home import agreement_card, tier_card
+        from .program import register_section
+        from .sections import agreement_section, team_section, tier_section
         from .services import partner_types_ensure_defaults
 
         demo.register_seeder(seed_partners, order=10)
@@ -23,13 +25,16 @@ class PartnersConfig(AppConfig):
         demo.register_seeder(seed_agreement, order=40)
         register_card(agreement_card)
         register_card(tier_card)
+        register_section("tier", tier_section, order=10)
+        register_section("agreement", agreement_section, order=20)
+        register_section("team", team_section, order=90)
         nav.register(
             nav.NavItem(
-                label=_("Agreement"),
-                url_name="partners:agreement",
+                label=_("My program"),
+                url_name="partners:program",
                 capability="portal.access",
-                icon="file-earmark-text",
-                order=800,
+                icon="compass",
+                order=20,
             )
         )
         # Every new tenant starts with the default partner types.

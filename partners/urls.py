@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import agreement, program
 
 app_name = "partners"
 
 urlpatterns = [
-    path("agreement/", views.agreement, name="agreement"),
+    path("", program.program, name="program"),
+    path("agreement/", agreement.agreement, name="agreement"),
 ]

@@ -57,6 +57,8 @@ PAGES = [
     ("/admin/notifications/rulesetting/", Role.PROGRAM_LEADER, 18),
     ("/admin/notifications/emailoutbox/", Role.PROGRAM_LEADER, 16),
     ("/team/", Role.PARTNER_ADMIN, 12),
+    ("/program/", Role.PARTNER_ADMIN, 20),
+    ("/program/", Role.PARTNER_REP, 20),
     ("/portals/", Role.PARTNER_REP, 10),
     ("/admin/tenancy/membership/", Role.PROGRAM_LEADER, 16),
     ("/admin/accounts/invitation/", Role.PROGRAM_LEADER, 16),

@@ -81,6 +81,7 @@ PORTAL_CASES = [
     ),
     Case("accounts:team", ("portal.team.manage",)),
     Case("partners:agreement", ("portal.access",)),
+    Case("partners:program", ("portal.access",)),
     Case(
         "accounts:team_invitation_revoke",
         ("portal.team.manage",),

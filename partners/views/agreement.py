@@ -1,4 +1,4 @@
-"""Partner-portal pages of the partners app."""
+"""The partner agreement in the portal: read the current version, accept it (admins)."""
 
 from django import forms
 from django.contrib import messages
@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest, own_partner, posted
 
-from . import agreements
-from .models import Partner
+from .. import agreements
+from ..models import Partner
 
 
 class AcceptForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Partner companies and partner types in the vendor admin UI."""
+"""Partner companies, types, segments, tiers and agreements in the vendor admin UI."""
 
 from decimal import Decimal
 from typing import Any
@@ -18,9 +18,9 @@ from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.partner_access import MANAGE_PARTNER, visible_partners
 from prm.tenancy.requests import membership_of, tenant_of
 
-from . import agreements, selectors, services
-from . import tiers as tiers_mod
-from .models import (
+from .. import agreements, selectors, services
+from .. import tiers as tiers_mod
+from ..models import (
     AgreementAcceptance,
     AgreementVersion,
     Partner,
@@ -30,7 +30,7 @@ from .models import (
     TierProposal,
     TierRequirement,
 )
-from .segments import segment_q
+from ..segments import segment_q
 
 
 class PartnerAdminForm(forms.ModelForm):

@@ -1,0 +1,1 @@
+"""Partner-portal pages of the partners app, one module per area."""
