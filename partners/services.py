@@ -248,8 +248,11 @@ def tier_proposal_decide(
     """Confirm (the partner moves, its admins are told) or dismiss a pending proposal.
 
     Only members who see the partner may decide (a CAM: their assigned partners). Raises
-    `PermissionDenied`, or `ValidationError` for a proposal already decided.
+    `PermissionDenied`, or `ValidationError` for a proposal already decided or a dismissal
+    without a reason.
     """
+    if not confirm and not reason.strip():
+        raise ValidationError({"reason": _("Say why you dismiss the proposal.")})
     if (
         not actor.can("partners.view")
         or not visible_partners(actor).filter(pk=proposal.partner_id).exists()

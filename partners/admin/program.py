@@ -8,7 +8,10 @@ from django.contrib import admin, messages
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
@@ -16,7 +19,7 @@ from guardian.shortcuts import get_objects_for_user
 from prm.metrics.registry import choices as metric_choices
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.partner_access import MANAGE_PARTNER, visible_partners
-from prm.tenancy.requests import membership_of, tenant_of
+from prm.tenancy.requests import membership_of, posted, tenant_of
 
 from .. import agreements, selectors, services
 from .. import tiers as tiers_mod
@@ -365,7 +368,8 @@ class TierProposalAdmin(TenantModelAdmin):
         "decided_at",
         "reason",
     )
-    actions = ["confirm", "dismiss"]
+    actions = ["confirm"]
+    change_form_template = "admin/partners/tierproposal/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TierProposal]:
         visible = visible_partners(membership_of(request))
@@ -382,44 +386,89 @@ class TierProposalAdmin(TenantModelAdmin):
             f"{labels[k]}: {Decimal(v).normalize()}" for k, v in obj.evidence.items() if k in labels
         )
 
-    def _decide(
-        self, request: HttpRequest, queryset: QuerySet[TierProposal], confirm: bool
-    ) -> None:
+    @admin.action(description=_("Confirm the selected proposals"), permissions=["view"])
+    def confirm(self, request: HttpRequest, queryset: QuerySet[TierProposal]) -> None:
+        # Only confirming works in bulk: dismissing needs a reason per proposal (decide_view).
         done = 0
         for proposal in queryset.filter(status=TierProposal.Status.PENDING):
             try:
                 services.tier_proposal_decide(
                     actor=membership_of(request),
                     proposal=proposal,
-                    confirm=confirm,
-                    reason=str(
-                        _("Confirmed in the admin UI")
-                        if confirm
-                        else _("Dismissed in the admin UI")
-                    ),
+                    confirm=True,
+                    reason=str(_("Confirmed from the list of proposals")),
                     ip=request.META.get("REMOTE_ADDR"),
                 )
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
                 self.message_user(request, f"{proposal}: {exc}", level=messages.WARNING)
         if done:
-            self.message_user(
-                request,
-                (
-                    _("%(n)d proposal(s) confirmed.")
-                    if confirm
-                    else _("%(n)d proposal(s) dismissed.")
+            self.message_user(request, _("%(n)d proposal(s) confirmed.") % {"n": done})
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="partners_tierproposal_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Confirm or dismiss one proposal, with the reason the CAM gives."""
+        proposal = self.get_object(request, object_id)  # a CAM's unassigned partner: None
+        if proposal is None:
+            raise Http404
+        if proposal.status != TierProposal.Status.PENDING:
+            self.message_user(request, _("This proposal was already decided."), messages.WARNING)
+            return redirect("admin:partners_tierproposal_change", proposal.pk)
+        form = TierDecisionForm(posted(request))
+        if request.method == "POST" and form.is_valid():
+            confirm = form.cleaned_data["decision"] == "confirm"
+            try:
+                services.tier_proposal_decide(
+                    actor=membership_of(request),
+                    proposal=proposal,
+                    confirm=confirm,
+                    reason=form.cleaned_data["reason"],
+                    ip=request.META.get("REMOTE_ADDR"),
                 )
-                % {"n": done},
-            )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                done = _("%(p)s: confirmed.") if confirm else _("%(p)s: dismissed.")
+                self.message_user(request, done % {"p": proposal})
+                return redirect("admin:partners_tierproposal_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Decide: %s") % proposal,
+            "object": proposal,
+            "opts": self.opts,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/partners/tierproposal/decide.html", context)
 
-    @admin.action(description=_("Confirm the selected proposals"), permissions=["view"])
-    def confirm(self, request: HttpRequest, queryset: QuerySet[TierProposal]) -> None:
-        self._decide(request, queryset, confirm=True)
 
-    @admin.action(description=_("Dismiss the selected proposals"), permissions=["view"])
-    def dismiss(self, request: HttpRequest, queryset: QuerySet[TierProposal]) -> None:
-        self._decide(request, queryset, confirm=False)
+class TierDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("confirm", _("Confirm: move the partner")), ("dismiss", _("Dismiss"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to dismiss. Recorded in the audit log."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "dismiss" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why you dismiss the proposal."))
+        return data
 
 
 class PublishAgreementForm(forms.ModelForm):

@@ -142,7 +142,7 @@ def test_a_cam_cannot_decide_for_an_unassigned_partner_or_twice(ours, ladder):
                 actor=ours.members[Role.CAM], proposal=other, confirm=True
             )
         services.tier_proposal_decide(
-            actor=ours.members[Role.PARTNER_OPS], proposal=other, confirm=False
+            actor=ours.members[Role.PARTNER_OPS], proposal=other, confirm=False, reason="Too early"
         )
         with pytest.raises(ValidationError):
             services.tier_proposal_decide(
@@ -181,3 +181,42 @@ def test_one_missing_unit_reads_in_the_singular():
         label="active users", missing=Decimal(1), unit="count", label_one="active user"
     )
     assert str(gap) == "1 more active user"
+
+
+@pytest.mark.django_db
+def test_dismissing_needs_a_reason_beside_the_field_and_records_it(ours, host_client):
+    cam = host_client(ours.host, ours.members[Role.CAM])
+    url = f"/admin/partners/tierproposal/{ours.tier_proposal.pk}/decide/"
+    assert (
+        "Confirm or dismiss"
+        in cam.get(f"/admin/partners/tierproposal/{ours.tier_proposal.pk}/change/").content.decode()
+    )
+    page = cam.post(url, {"decision": "dismiss", "reason": " "})
+    assert page.status_code == 200
+    assert "Say why you dismiss the proposal." in page.content.decode()
+    ours.tier_proposal.refresh_from_db()
+    assert ours.tier_proposal.status == TierProposal.Status.PENDING
+    response = cam.post(url, {"decision": "dismiss", "reason": "Revenue is one-off"})
+    assert response.status_code == 302
+    ours.tier_proposal.refresh_from_db()
+    assert ours.tier_proposal.status == TierProposal.Status.DISMISSED
+    assert ours.tier_proposal.reason == "Revenue is one-off"
+    with scope(tenant=ours.tenant):
+        event = AuditEvent.objects.get(action="partners.tier.dismissed")
+    assert event.reason == "Revenue is one-off"
+    # Decided: the page no longer offers a decision.
+    assert cam.get(url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_cam_cannot_open_the_decision_of_an_unassigned_partner(ours, host_client):
+    with scope(tenant=ours.tenant):
+        other = TierProposal.objects.create(
+            tenant=ours.tenant, partner=ours.other_partner, to_tier=ours.tier, is_promotion=True
+        )
+    cam = host_client(ours.host, ours.members[Role.CAM])
+    url = f"/admin/partners/tierproposal/{other.pk}/decide/"
+    assert cam.get(url).status_code == 404
+    assert cam.post(url, {"decision": "confirm"}).status_code == 404
+    other.refresh_from_db()
+    assert other.status == TierProposal.Status.PENDING

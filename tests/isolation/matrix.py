@@ -239,6 +239,16 @@ MEMBERSHIP_ACTION_CASES = [
 ]
 
 
+TIER_CASES = [
+    Case(
+        "admin:partners_tierproposal_decide",
+        ("partners.view",),
+        kwargs=lambda w: {"object_id": w.tier_proposal.pk},
+        object_url=True,
+    ),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -247,4 +257,5 @@ def all_cases() -> list[Case]:
         *ADMIN_SITE_CASES,
         *_admin_model_cases(),
         *MEMBERSHIP_ACTION_CASES,
+        *TIER_CASES,
     ]
