@@ -24,7 +24,7 @@ def _grants(partner_pk: Any) -> QuerySet[UserObjectPermission]:
 
 
 def partners_for(*, membership: Membership) -> QuerySet[Partner]:
-    """The partners a member may see, with their type and their CAMs' emails (`cam_emails`)."""
+    """The partners a member may see, with their type, tier and CAMs' emails (`cam_emails`)."""
     cams = (
         _grants(Cast(OuterRef("pk"), CharField()))
         .values("object_pk")
@@ -33,7 +33,7 @@ def partners_for(*, membership: Membership) -> QuerySet[Partner]:
     )
     return (
         visible_partners(membership)
-        .select_related("partner_type")
+        .select_related("partner_type", "tier")
         .annotate(cam_emails=Subquery(cams))
     )
 

@@ -120,8 +120,17 @@ class CamFilter(admin.SimpleListFilter):
 class PartnerAdmin(TenantModelAdmin):
     capabilities = {"view": "partners.view", "add": "partners.manage", "change": "partners.manage"}
     form = PartnerAdminForm
-    list_display = ["name", "partner_type", "status", "region", "country", "cams", "active_users"]
-    list_filter = ["status", "partner_type", "region", CamFilter, "industry", "size_band"]
+    list_display = [
+        "name",
+        "partner_type",
+        "tier",
+        "status",
+        "region",
+        "country",
+        "cams",
+        "active_users",
+    ]
+    list_filter = ["status", "partner_type", "tier", "region", CamFilter, "industry", "size_band"]
     search_fields = ["name", "website", "domain"]
     readonly_fields = ["domain"]
 

@@ -12,6 +12,10 @@ class PortalConfig(AppConfig):
 
         nav.register(
             nav.NavItem(
-                label=_("Home"), url_name="portal:home", capability="portal.access", icon="house"
+                label=_("Home"),
+                url_name="portal:home",
+                capability="portal.access",
+                icon="house",
+                order=0,
             )
         )
