@@ -11,7 +11,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
@@ -349,21 +352,39 @@ class TierAdmin(TenantModelAdmin):
         return tiers_mod.requirement_summary(obj)
 
 
+class ProposalStatusFilter(admin.SimpleListFilter):
+    """The CAM's work queue: the list opens on the proposals waiting for a decision."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [*TierProposal.Status.choices, ("all", _("All"))]
+
+    def value(self) -> str:
+        return super().value() or TierProposal.Status.PENDING
+
+    def choices(self, changelist: Any) -> Any:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value())
+
+
 @admin.register(TierProposal, site=tenant_admin_site)
 class TierProposalAdmin(TenantModelAdmin):
     """Nightly proposals; a CAM confirms or dismisses those of the partners they manage."""
 
     capabilities = {"view": "partners.view"}
-    list_display = [
-        "partner",
-        "from_tier",
-        "to_tier",
-        "kind",
-        "status",
-        "created_at",
-        "evidence_text",
-    ]
-    list_filter = ["status", "is_promotion"]
+    list_display = ["partner", "move", "status", "proposed_on", "evidence_text", "decide"]
+    list_filter = [ProposalStatusFilter, "is_promotion"]
     list_select_related = ["partner", "from_tier", "to_tier"]
     search_fields = ["partner__name"]
     fields = readonly_fields = (
@@ -384,9 +405,25 @@ class TierProposalAdmin(TenantModelAdmin):
         visible = visible_partners(membership_of(request))
         return super().get_queryset(request).filter(partner__in=visible)
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        extra = {"title": _("Tier proposals"), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
     @admin.display(description=_("move"))
-    def kind(self, obj: TierProposal) -> str:
-        return str(_("promotion") if obj.is_promotion else _("demotion"))
+    def move(self, obj: TierProposal) -> str:
+        kind = _("promotion") if obj.is_promotion else _("demotion")
+        return f"{obj.from_tier or _('no tier')} → {obj.to_tier} ({kind})"
+
+    @admin.display(description=_("proposed"), ordering="created_at")
+    def proposed_on(self, obj: TierProposal) -> Any:
+        return date_format(timezone.localtime(obj.created_at), "SHORT_DATE_FORMAT")
+
+    @admin.display(description="")
+    def decide(self, obj: TierProposal) -> str:
+        if obj.status != TierProposal.Status.PENDING:
+            return ""
+        url = reverse("admin:partners_tierproposal_decide", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Decide"))
 
     @admin.display(description=_("based on"))
     def evidence_text(self, obj: TierProposal) -> str:
