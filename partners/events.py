@@ -37,3 +37,8 @@ AGREEMENT_ACCEPTED = declare(
     "A partner admin accepted the current agreement for their company.",
     placeholders=("partner", "version"),
 )
+PARTNERS_IMPORTED = declare(
+    "partners.partner.imported",
+    "Partner companies were created from a CSV file (one event per file, with their ids).",
+    placeholders=("count",),
+)

@@ -19,12 +19,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
+from prm.csvio.admin import CsvExportMixin, CsvImportMixin
+from prm.csvio.importing import CsvImporter
 from prm.metrics.registry import choices as metric_choices
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.partner_access import MANAGE_PARTNER, visible_partners
 from prm.tenancy.requests import membership_of, posted, tenant_of
 
-from .. import agreements, selectors, services
+from .. import agreements, imports, selectors, services
 from .. import tiers as tiers_mod
 from ..models import (
     AgreementAcceptance,
@@ -120,8 +122,14 @@ class CamFilter(admin.SimpleListFilter):
 
 
 @admin.register(Partner, site=tenant_admin_site)
-class PartnerAdmin(TenantModelAdmin):
-    capabilities = {"view": "partners.view", "add": "partners.manage", "change": "partners.manage"}
+class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
+    capabilities = {
+        "view": "partners.view",
+        "add": "partners.manage",
+        "change": "partners.manage",
+        "export": "partners.view",
+        "import": "partners.manage",
+    }
     form = PartnerAdminForm
     list_display = [
         "name",
@@ -136,6 +144,21 @@ class PartnerAdmin(TenantModelAdmin):
     list_filter = ["status", "partner_type", "tier", "region", CamFilter, "industry", "size_band"]
     search_fields = ["name", "website", "domain"]
     readonly_fields = ["domain"]
+    csv_columns = [
+        "name",
+        "partner_type",
+        "tier",
+        "status",
+        "country",
+        "region",
+        "industry",
+        "size_band",
+        "website",
+        "domain",
+        "joined_on",
+        "cams",
+        "active_users",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
         # Through the selector: a CAM's list, search and object URLs hold only their partners.
@@ -195,9 +218,15 @@ class PartnerAdmin(TenantModelAdmin):
             except (PermissionDenied, ValidationError) as exc:
                 raise PermissionDenied(str(exc)) from exc
 
+    def get_csv_importer(self, request: HttpRequest) -> CsvImporter:
+        return imports.partner_importer(
+            actor=membership_of(request), ip=request.META.get("REMOTE_ADDR")
+        )
+
     @admin.display(description=_("CAMs"))
-    def cams(self, obj: Partner) -> str:
-        return ", ".join(obj.cam_emails or []) or "—"  # type: ignore[attr-defined]
+    def cams(self, obj: Partner) -> str | None:
+        # None: the list shows its "empty" mark, an export an empty cell.
+        return ", ".join(obj.cam_emails or []) or None  # type: ignore[attr-defined]
 
     @admin.display(description=_("active users"), ordering="active_users")
     def active_users(self, obj: Partner) -> int:

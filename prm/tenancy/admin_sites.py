@@ -170,7 +170,8 @@ def tenant_choices(model: type[models.Model], tenant: Tenant) -> models.QuerySet
 class TenantModelAdmin(admin.ModelAdmin):
     """Base of every model admin on the tenant site. Declare `capabilities` per action."""
 
-    #: action ("view", "add", "change", "delete") -> capability; a missing action is refused.
+    #: action ("view", "add", "change", "delete"; "export" and "import" for prm.csvio.admin's
+    #: CSV buttons) -> capability; a missing action is refused.
     capabilities: ClassVar[dict[str, str]] = {}
     change_form_template = "admin/prm/change_form.html"
     object_history_template = "admin/prm/object_history.html"

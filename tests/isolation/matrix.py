@@ -21,6 +21,7 @@ from partners.models import (
 from prm.accounts.models import Invitation
 from prm.accounts.tokens import invitation_token
 from prm.audit.models import AuditEvent
+from prm.csvio.admin import CsvExportMixin, CsvImportMixin
 from prm.notifications.models import EmailOutbox, RuleSetting
 from prm.notifications.outbox import unsubscribe_token
 from prm.tenancy.admin_sites import tenant_admin_site
@@ -219,6 +220,17 @@ def _admin_model_cases() -> list[Case]:
             Case(f"{prefix}_history", need("view", "change"), obj_kwargs, object_url=True),
             Case(f"{prefix}_delete", need("delete"), obj_kwargs, object_url=True),
         ]
+        # The CSV buttons (prm.csvio.admin), on whichever model admin has them.
+        if isinstance(model_admin, CsvExportMixin):
+            export = need("export") if "export" in caps else need("view", "change")
+            cases.append(Case(f"{prefix}_export", export))
+        if isinstance(model_admin, CsvImportMixin):
+            imports = need("import") if "import" in caps else need("add")
+            cases += [
+                Case(f"{prefix}_import", imports),
+                Case(f"{prefix}_import", imports, method="post"),
+                Case(f"{prefix}_import_template", imports),
+            ]
     return cases
 
 
