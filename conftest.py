@@ -10,13 +10,17 @@ from guardian.shortcuts import assign_perm
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
+    Application,
+    ApplicationField,
     Partner,
     PartnerType,
+    ProfileCriterion,
+    RecruitmentSettings,
     Segment,
     Tier,
     TierProposal,
 )
-from partners.tests.factories import PartnerFactory
+from partners.tests.factories import ApplicationFactory, PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.models import AuditEvent
@@ -53,6 +57,9 @@ class TenantWorld:
     agreement: AgreementVersion | None = None
     acceptance: AgreementAcceptance | None = None
     outbox_row: EmailOutbox | None = None
+    recruitment_settings: RecruitmentSettings | None = None
+    criterion: ProfileCriterion | None = None
+    application: Application | None = None  # pending
 
     @property
     def host(self) -> str:
@@ -115,6 +122,14 @@ def build_world(slug: str) -> TenantWorld:
             body_html="<p>html</p>",
             status=EmailOutbox.Status.SENT,
         )
+        # Recruitment: the public page takes applications; one waits in the queue.
+        world.recruitment_settings = RecruitmentSettings.objects.create(
+            tenant=tenant, is_open=True, asked_fields=list(ApplicationField.values)
+        )
+        world.criterion = ProfileCriterion.objects.create(
+            tenant=tenant, field="region", regions=["emea"], weight=10
+        )
+        world.application = ApplicationFactory(tenant=tenant, company_name=f"{slug} applicant")
     return world
 
 

@@ -13,7 +13,13 @@ class PartnersConfig(AppConfig):
         from prm.tenancy import demo
 
         from . import events, metrics, notifications  # noqa: F401 - they register themselves
-        from .demo import seed_agreement, seed_partners, seed_segments, seed_tiers
+        from .demo import (
+            seed_agreement,
+            seed_partners,
+            seed_recruitment,
+            seed_segments,
+            seed_tiers,
+        )
         from .home import agreement_card, tier_card
         from .program import register_section
         from .sections import agreement_section, team_section, tier_section
@@ -23,6 +29,7 @@ class PartnersConfig(AppConfig):
         demo.register_seeder(seed_segments, order=20)
         demo.register_seeder(seed_tiers, order=30)
         demo.register_seeder(seed_agreement, order=40)
+        demo.register_seeder(seed_recruitment, order=50)
         register_card(agreement_card)
         register_card(tier_card)
         register_section("tier", tier_section, order=10)

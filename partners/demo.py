@@ -1,7 +1,9 @@
-"""The partners app's demo data: types, companies, users, CAMs, segments and tiers."""
+"""The partners app's demo data: types, companies, users, CAMs, segments, tiers, agreement and
+recruitment."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from guardian.shortcuts import assign_perm
 
@@ -10,7 +12,19 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 
-from .models import Partner, PartnerType, Segment, Tier, TierRequirement
+from .models import (
+    Application,
+    ApplicationField,
+    Partner,
+    PartnerType,
+    ProfileCriterion,
+    RecruitmentSettings,
+    Segment,
+    Tier,
+    TierRequirement,
+)
+from .recruitment import application_decline, application_submit
+from .scoring import ACCEPTED_CODES
 from .services import partner_types_ensure_defaults, tiers_evaluate
 
 U = tuple[str, str, str]  # (email, full name, role)
@@ -208,3 +222,120 @@ def seed_agreement(tenant: Tenant) -> None:
             ).first()
             if admin is not None:
                 agreement_accept(actor=admin, agreement=agreement)
+
+
+DEMO_RECRUITMENT_INTRO = {
+    "acme": (
+        "Resell and implement Acme Cloud in your region. Partners get deal registration, "
+        "market development funds and a dedicated channel account manager.\n\n"
+        "We look for established resellers and integrators with a sales team."
+    ),
+    "globex": (
+        "Join the Globex Partner Network: sell Globex Software to your customers in Europe "
+        "and earn margin, incentives and training."
+    ),
+}
+
+#: tenant slug -> [(question, accepted values or partner type names, minimum, weight, must-have)]
+DEMO_PROFILE: dict[str, list[tuple[str, list[str], str | None, int, bool]]] = {
+    "acme": [
+        ("region", ["na", "emea"], None, 30, False),
+        ("annual_revenue", [], "1000000", 25, True),
+        ("sales_staff", [], "5", 20, False),
+        ("industry", ["software", "finance"], None, 15, False),
+        ("partner_type", ["Reseller", "Systems integrator"], None, 10, False),
+    ],
+    "globex": [
+        ("region", ["emea"], None, 40, True),
+        ("size_band", ["51-200", "201-1000", "1000+"], None, 20, False),
+        ("years_in_business", [], "3", 20, False),
+        ("partner_type", ["Reseller", "Referral"], None, 20, False),
+    ],
+}
+
+_ANSWER_KEYS = (
+    "company_name", "contact_name", "contact_email", "country", "website", "region", "industry",
+    "size_band", "partner_type", "annual_revenue", "sales_staff", "years_in_business", "about",
+)  # fmt: skip
+
+#: tenant slug -> [(answers in _ANSWER_KEYS order, decline reason or "")]; a mix of scores and
+#: flags: free mail, an existing partner's domain, a missed must-have, one declined.
+DEMO_APPLICATIONS: dict[str, list[tuple[tuple[Any, ...], str]]] = {
+    "acme": [
+        (("Blue Yonder Consulting", "Jane Doe", "jane.doe@blueyonder.example", "US",
+          "https://www.blueyonder.example", "na", "software", "51-200", "Reseller",
+          "2500000", 12, 9, "Cloud reseller for mid-sized software companies."), ""),
+        (("Tailspin Sales", "Tom Tailspin", "tailspin.sales@gmail.com", "GB", "", "emea",
+          "retail", "11-50", "Referral", "1200000", 5, 4, ""), ""),
+        (("Northwind Solutions Europe", "Nadia North", "nadia@eu.northwind.example", "DE",
+          "https://eu.northwind.example", "emea", "software", "11-50", "Agency", "1500000",
+          6, 2, "The European arm of Northwind."), ""),
+        (("Litware Startups", "Liam Litware", "liam@litware.example", "CA",
+          "https://litware.example", "na", "software", "1-10", "Referral", "150000", 1, 1,
+          "We advise early-stage startups."), ""),
+        (("Wide World Importers", "Wanda World", "wanda@wideworld.example", "BR",
+          "https://wideworld.example", "latam", "manufacturing", "201-1000", "Systems integrator",
+          "5000000", 8, 20, ""), ""),
+        (("Adventure Works Cycles", "Adam Works", "adam@adventure-works.example", "US",
+          "https://adventure-works.example", "na", "retail", "51-200", "Agency", "3000000", 4,
+          12, ""),
+         "We only take partners selling to software and financial services companies for now."),
+    ],
+    "globex": [
+        (("Trey Research", "Tracy Trey", "tracy@treyresearch.example", "DE",
+          "https://treyresearch.example", "emea", "software", "51-200", "Reseller", "4000000",
+          10, 8, "Software reseller in the DACH region."), ""),
+        (("Proseware", "Paul Prose", "proseware.paul@yahoo.com", "FR", "", "emea", "public",
+          "11-50", "Referral", "600000", 2, 2, ""), ""),
+        (("Initech Europe", "Ingrid Initech", "ingrid@eu.initech.example", "NL",
+          "https://eu.initech.example", "emea", "finance", "201-1000", "Reseller", "9000000",
+          25, 2, ""), ""),
+        (("Lucerne Publishing", "Lu Lucerne", "lu@lucernepublishing.example", "JP",
+          "https://lucernepublishing.example", "apac", "other", "51-200", "Referral", "2000000",
+          5, 15, ""), ""),
+        (("Coho Winery", "Cole Coho", "cole@cohowinery.example", "IT",
+          "https://cohowinery.example", "emea", "retail", "1-10", "Affiliate", "90000", 1, 1,
+          ""), "Our program is for software resellers and integrators; wineries are out of scope."),
+    ],
+}  # fmt: skip
+
+
+def seed_recruitment(tenant: Tenant) -> None:
+    """An open "Become a partner" page, an ideal profile and applications waiting for ops."""
+    if tenant.slug not in DEMO_PROFILE:
+        return
+    RecruitmentSettings.objects.get_or_create(
+        tenant=tenant,
+        defaults={
+            "is_open": True,
+            "intro": DEMO_RECRUITMENT_INTRO[tenant.slug],
+            "asked_fields": [f for f in ApplicationField.values if f != "phone"],
+            "required_fields": ["partner_type", "region"],
+        },
+    )
+    types = {t.name: t for t in PartnerType.objects.filter(tenant=tenant)}
+    if not ProfileCriterion.objects.filter(tenant=tenant).exists():
+        for question, values, minimum, weight, must_have in DEMO_PROFILE[tenant.slug]:
+            accepted = {ACCEPTED_CODES[question]: values} if question in ACCEPTED_CODES else {}
+            criterion = ProfileCriterion.objects.create(
+                tenant=tenant,
+                field=question,
+                minimum=Decimal(minimum) if minimum else None,
+                weight=weight,
+                must_have=must_have,
+                **accepted,
+            )
+            if question == "partner_type":
+                criterion.partner_types.set([types[n] for n in values if n in types])
+    ops = Membership.objects.filter(tenant=tenant, role=Role.PARTNER_OPS, is_active=True).first()
+    for answer_values, decline_reason in DEMO_APPLICATIONS[tenant.slug]:
+        answers: dict[str, Any] = dict(zip(_ANSWER_KEYS, answer_values, strict=True))
+        if Application.objects.filter(
+            tenant=tenant, contact_email=answers["contact_email"]
+        ).exists():
+            continue
+        answers["partner_type"] = types.get(answers["partner_type"])
+        answers["annual_revenue"] = Decimal(answers["annual_revenue"])
+        application = application_submit(tenant=tenant, answers=answers, ip=None)
+        if decline_reason and ops is not None:
+            application_decline(actor=ops, application=application, reason=decline_reason)

@@ -42,3 +42,19 @@ PARTNERS_IMPORTED = declare(
     "Partner companies were created from a CSV file (one event per file, with their ids).",
     placeholders=("count",),
 )
+
+APPLICATION_RECEIVED = declare(
+    "partners.application.received",
+    'Someone applied to join the program through the public "Become a partner" page.',
+    placeholders=("company", "contact", "country", "score"),
+)
+APPLICATION_APPROVED = declare(
+    "partners.application.approved",
+    "Partner ops approved an application: the partner exists and its first admin is invited.",
+    placeholders=("company", "contact", "partner"),
+)
+APPLICATION_DECLINED = declare(
+    "partners.application.declined",
+    "Partner ops declined an application; the applicant was told why.",
+    placeholders=("company", "contact", "reason"),
+)

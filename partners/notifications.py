@@ -125,3 +125,47 @@ register_rule(
         link=lambda event, recipient: reverse("admin:partners_agreementacceptance_changelist"),
     )
 )
+
+
+def _application_page(event: Event, recipient: Membership) -> str:
+    if event.subject is None:
+        return reverse("admin:partners_application_changelist")
+    return reverse("admin:partners_application_change", args=[event.subject.pk])
+
+
+register_rule(
+    Rule(
+        key="partners.application.received.tell_partner_ops",
+        event=events.APPLICATION_RECEIVED.name,
+        description=_("Tell partner ops when someone applies to join the program."),
+        recipients=("partner_ops",),
+        title=_("New partner application: {company}"),
+        body=_("{contact} applied for {company} ({country}). Score: {score}."),
+        category="program",
+        link=_application_page,
+    )
+)
+register_rule(
+    Rule(
+        key="partners.application.approved.tell_recruiters",
+        event=events.APPLICATION_APPROVED.name,
+        description=_("Tell partner ops and program leaders when an application is approved."),
+        recipients=("partner_ops", "program_leaders"),
+        title=_("{company} was approved"),
+        body=_("{actor} approved {company}; {contact} is invited as the first admin of {partner}."),
+        category="program",
+        link=_application_page,
+    )
+)
+register_rule(
+    Rule(
+        key="partners.application.declined.tell_partner_ops",
+        event=events.APPLICATION_DECLINED.name,
+        description=_("Tell partner ops when an application is declined."),
+        recipients=("partner_ops",),
+        title=_("{company} was declined"),
+        body=_("{actor} declined {company}: {reason}"),
+        category="program",
+        link=_application_page,
+    )
+)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("prm.accounts.urls")),
     path("", include("prm.portal.urls")),
     path("program/", include("partners.urls")),
+    path("become-a-partner/", include("partners.urls_recruitment")),
 ]

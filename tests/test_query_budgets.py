@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
-from partners.models import Segment, TierProposal
-from partners.tests.factories import PartnerFactory
+from partners.models import ProfileCriterion, Segment, TierProposal
+from partners.tests.factories import ApplicationFactory, PartnerFactory
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.services import audit_record
 from prm.notifications.models import EmailOutbox, Notification
@@ -35,6 +35,19 @@ def grow(world, n: int) -> None:
             InvitationFactory(partner=world.partner)
             MembershipFactory(tenant=world.tenant, role=Role.CAM)
             audit_record(tenant=world.tenant, actor=None, action=f"test.bulk.{i}", obj=partner)
+            ApplicationFactory(
+                tenant=world.tenant,
+                partner_type=world.partner_type,
+                matched_partner=partner,
+                is_free_mail=i % 2 == 0,
+                score=i % 101,
+                must_have_failed=i % 3 == 0,
+                country=["DE", "US", "FR", "JP"][i % 4],
+            )
+            criterion = ProfileCriterion.objects.create(
+                tenant=world.tenant, field="partner_type", weight=1 + i % 100
+            )
+            criterion.partner_types.add(world.partner_type)
         for m in world.members.values():
             Notification.objects.bulk_create(
                 Notification(tenant=world.tenant, recipient=m.user, event="e", rule="r",
@@ -73,6 +86,8 @@ PAGES = [
     ("/admin/partners/tierproposal/", Role.PROGRAM_LEADER, 16),
     ("/admin/partners/tierproposal/", Role.CAM, 16),
     ("/admin/audit/auditevent/", Role.PROGRAM_LEADER, 16),
+    ("/admin/partners/application/", Role.PARTNER_OPS, 14),
+    ("/admin/partners/profilecriterion/", Role.PARTNER_OPS, 14),
 ]
 
 
@@ -107,6 +122,7 @@ EXPORTS = [
     # (url, role, budget)
     ("/admin/partners/partner/export/", Role.PROGRAM_LEADER, 12),
     ("/admin/partners/partner/export/", Role.CAM, 12),
+    ("/admin/partners/application/export/", Role.PARTNER_OPS, 12),
 ]
 
 

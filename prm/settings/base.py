@@ -131,6 +131,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
+    # The public "Become a partner" form: applications per network address and tenant.
+    "partner_application": env("PARTNER_APPLICATION_RATE_LIMIT", default="5/h/key"),
 }
 MFA_ADAPTER = "prm.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -21,6 +21,7 @@ CAPABILITIES: dict[str, str] = {
     "partners.view_all": "See every partner company of the program.",
     "partners.manage": "Create and change partner companies.",
     "partners.assign": "Assign channel account managers to partner companies.",
+    "partners.recruit": "Review partner applications (approve, decline) and set up recruitment.",
     "audit.view": "Read the audit log.",
 }
 
@@ -41,6 +42,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "partners.view_all",
             "partners.manage",
             "partners.assign",
+            "partners.recruit",
             "audit.view",
         }
     ),
@@ -52,6 +54,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "partners.view_all",
             "partners.manage",
             "partners.assign",
+            "partners.recruit",
             "audit.view",
         }
     ),

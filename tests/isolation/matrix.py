@@ -12,8 +12,11 @@ from typing import Any
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
+    Application,
     Partner,
     PartnerType,
+    ProfileCriterion,
+    RecruitmentSettings,
     Segment,
     Tier,
     TierProposal,
@@ -83,6 +86,8 @@ PORTAL_CASES = [
     Case("accounts:team", ("portal.team.manage",)),
     Case("partners:agreement", ("portal.access",)),
     Case("partners:program", ("portal.access",)),
+    Case("recruitment:apply", (PUBLIC,)),
+    Case("recruitment:thanks", (PUBLIC,)),
     Case(
         "accounts:team_invitation_revoke",
         ("portal.team.manage",),
@@ -196,6 +201,9 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     AuditEvent: lambda w: w.audit_event,
     RuleSetting: lambda w: w.rule_setting,
     EmailOutbox: lambda w: w.outbox_row,
+    Application: lambda w: w.application,
+    ProfileCriterion: lambda w: w.criterion,
+    RecruitmentSettings: lambda w: w.recruitment_settings,
 }
 
 
@@ -260,6 +268,22 @@ TIER_CASES = [
     ),
 ]
 
+APPLICATION_ACTION_CASES = [
+    # GET shows the confirmation form; the matrix does not decide anything.
+    Case(
+        "admin:partners_application_approve",
+        ("partners.recruit",),
+        kwargs=lambda w: {"object_id": w.application.pk},
+        object_url=True,
+    ),
+    Case(
+        "admin:partners_application_decline",
+        ("partners.recruit",),
+        kwargs=lambda w: {"object_id": w.application.pk},
+        object_url=True,
+    ),
+]
+
 
 def all_cases() -> list[Case]:
     return [
@@ -270,4 +294,5 @@ def all_cases() -> list[Case]:
         *_admin_model_cases(),
         *MEMBERSHIP_ACTION_CASES,
         *TIER_CASES,
+        *APPLICATION_ACTION_CASES,
     ]
