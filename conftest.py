@@ -4,19 +4,23 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
+    BusinessPlan,
     Partner,
     PartnerType,
+    PlanGoal,
+    PlanMilestone,
     Segment,
     Tier,
     TierProposal,
 )
-from partners.tests.factories import PartnerFactory
+from partners.tests.factories import BusinessPlanFactory, PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.models import AuditEvent
@@ -53,6 +57,13 @@ class TenantWorld:
     agreement: AgreementVersion | None = None
     acceptance: AgreementAcceptance | None = None
     outbox_row: EmailOutbox | None = None
+    #: this year's business plans of partner A and B, each with a goal and a milestone that
+    #: the company's rep owns
+    plan: BusinessPlan | None = None
+    plan_goal: PlanGoal | None = None
+    plan_milestone: PlanMilestone | None = None
+    other_plan_goal: PlanGoal | None = None
+    other_plan_milestone: PlanMilestone | None = None
 
     @property
     def host(self) -> str:
@@ -115,6 +126,17 @@ def build_world(slug: str) -> TenantWorld:
             body_html="<p>html</p>",
             status=EmailOutbox.Status.SENT,
         )
+        year = timezone.localdate().year
+        world.plan = BusinessPlanFactory(
+            partner=partner, year=year, parts__owner=world.members[Role.PARTNER_REP]
+        )
+        world.plan_goal = world.plan.goals.get()
+        world.plan_milestone = world.plan.milestones.get()
+        other_plan = BusinessPlanFactory(
+            partner=other, year=year, parts__owner=world.other_partner_rep
+        )
+        world.other_plan_goal = other_plan.goals.get()
+        world.other_plan_milestone = other_plan.milestones.get()
     return world
 
 

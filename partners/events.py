@@ -37,3 +37,14 @@ AGREEMENT_ACCEPTED = declare(
     "A partner admin accepted the current agreement for their company.",
     placeholders=("partner", "version"),
 )
+PLAN_CHANGED = declare(
+    "partners.plan.changed",
+    "A joint business plan was created or changed (goals, milestones, strategy); the other "
+    "side (the partner's admins or its CAMs) is told what changed.",
+    placeholders=("partner", "year", "changes"),
+)
+PLAN_MILESTONE_OVERDUE = declare(
+    "partners.plan.milestone_overdue",
+    "A milestone of a joint business plan passed its due date without being done.",
+    placeholders=("partner", "year", "milestone", "due", "owner"),
+)

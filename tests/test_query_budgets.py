@@ -3,10 +3,11 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_scopes import scope
 
 from partners.models import Segment, TierProposal
-from partners.tests.factories import PartnerFactory
+from partners.tests.factories import BusinessPlanFactory, PartnerFactory, PlanMilestoneFactory
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.services import audit_record
 from prm.notifications.models import EmailOutbox, Notification
@@ -14,6 +15,7 @@ from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, partner_membership
 
 SMALL, LARGE = 10, 200
+YEAR = timezone.localdate().year
 
 
 def grow(world, n: int) -> None:
@@ -31,6 +33,8 @@ def grow(world, n: int) -> None:
             InvitationFactory(partner=world.partner)
             MembershipFactory(tenant=world.tenant, role=Role.CAM)
             audit_record(tenant=world.tenant, actor=None, action=f"test.bulk.{i}", obj=partner)
+            BusinessPlanFactory(partner=partner, year=YEAR)
+            PlanMilestoneFactory(plan=world.plan, owner=world.members[Role.PARTNER_ADMIN])
         for m in world.members.values():
             Notification.objects.bulk_create(
                 Notification(tenant=world.tenant, recipient=m.user, event="e", rule="r",
@@ -69,6 +73,10 @@ PAGES = [
     ("/admin/partners/tierproposal/", Role.PROGRAM_LEADER, 16),
     ("/admin/partners/tierproposal/", Role.CAM, 16),
     ("/admin/audit/auditevent/", Role.PROGRAM_LEADER, 16),
+    ("/admin/partners/businessplan/", Role.PROGRAM_LEADER, 16),
+    ("/admin/partners/businessplan/", Role.CAM, 16),
+    (f"/program/plan/{YEAR}/", Role.PARTNER_ADMIN, 12),
+    (f"/program/plan/{YEAR}/", Role.PARTNER_REP, 12),
 ]
 
 

@@ -12,6 +12,7 @@ CAPABILITIES: dict[str, str] = {
     "portal.access": "Use the partner portal.",
     "portal.team.manage": "Invite and manage the users of one's own partner company.",
     "portal.agreement.accept": "Accept the partner agreement for one's own company.",
+    "portal.plan.edit": "Create and change one's own company's joint business plans.",
     "admin.access": "Enter the vendor admin UI.",
     "tenant.settings.change": "Change the tenant's branding and settings.",
     "members.view": "See the tenant's memberships and invitations.",
@@ -21,6 +22,7 @@ CAPABILITIES: dict[str, str] = {
     "partners.view_all": "See every partner company of the program.",
     "partners.manage": "Create and change partner companies.",
     "partners.assign": "Assign channel account managers to partner companies.",
+    "partners.plan.edit": "Create and change the joint business plans of the partners one sees.",
     "audit.view": "Read the audit log.",
 }
 
@@ -29,6 +31,7 @@ _STAFF = {
     "admin.access",
     "members.view",
     "partners.view",
+    "partners.plan.edit",
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -57,7 +60,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.CAM: frozenset(_STAFF),
     Role.PARTNER_ADMIN: frozenset(
-        {"account.self", "portal.access", "portal.team.manage", "portal.agreement.accept"}
+        {
+            "account.self",
+            "portal.access",
+            "portal.team.manage",
+            "portal.agreement.accept",
+            "portal.plan.edit",
+        }
     ),
     Role.PARTNER_REP: frozenset({"account.self", "portal.access"}),
 }
