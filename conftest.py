@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
@@ -12,15 +13,18 @@ from partners.models import (
     AgreementVersion,
     Application,
     ApplicationField,
+    BusinessPlan,
     Partner,
     PartnerType,
+    PlanGoal,
+    PlanMilestone,
     ProfileCriterion,
     RecruitmentSettings,
     Segment,
     Tier,
     TierProposal,
 )
-from partners.tests.factories import ApplicationFactory, PartnerFactory
+from partners.tests.factories import ApplicationFactory, BusinessPlanFactory, PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.models import AuditEvent
@@ -60,6 +64,13 @@ class TenantWorld:
     recruitment_settings: RecruitmentSettings | None = None
     criterion: ProfileCriterion | None = None
     application: Application | None = None  # pending
+    #: this year's business plans of partner A and B, each with a goal and a milestone that
+    #: the company's rep owns
+    plan: BusinessPlan | None = None
+    plan_goal: PlanGoal | None = None
+    plan_milestone: PlanMilestone | None = None
+    other_plan_goal: PlanGoal | None = None
+    other_plan_milestone: PlanMilestone | None = None
 
     @property
     def host(self) -> str:
@@ -130,6 +141,17 @@ def build_world(slug: str) -> TenantWorld:
             tenant=tenant, field="region", regions=["emea"], weight=10
         )
         world.application = ApplicationFactory(tenant=tenant, company_name=f"{slug} applicant")
+        year = timezone.localdate().year
+        world.plan = BusinessPlanFactory(
+            partner=partner, year=year, parts__owner=world.members[Role.PARTNER_REP]
+        )
+        world.plan_goal = world.plan.goals.get()
+        world.plan_milestone = world.plan.milestones.get()
+        other_plan = BusinessPlanFactory(
+            partner=other, year=year, parts__owner=world.other_partner_rep
+        )
+        world.other_plan_goal = other_plan.goals.get()
+        world.other_plan_milestone = other_plan.milestones.get()
     return world
 
 

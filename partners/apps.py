@@ -8,6 +8,7 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         from prm.notifications.events import subscribe
+        from prm.notifications.reminders import register_reminder
         from prm.portal import nav
         from prm.portal.home import register_card
         from prm.tenancy import demo
@@ -15,12 +16,15 @@ class PartnersConfig(AppConfig):
         from . import events, metrics, notifications  # noqa: F401 - they register themselves
         from .demo import (
             seed_agreement,
+            seed_business_plan,
             seed_partners,
             seed_recruitment,
             seed_segments,
             seed_tiers,
         )
         from .home import agreement_card, tier_card
+        from .plan_reminders import overdue_milestones
+        from .plan_section import plan_section
         from .program import register_section
         from .sections import agreement_section, team_section, tier_section
         from .services import partner_types_ensure_defaults
@@ -30,11 +34,14 @@ class PartnersConfig(AppConfig):
         demo.register_seeder(seed_tiers, order=30)
         demo.register_seeder(seed_agreement, order=40)
         demo.register_seeder(seed_recruitment, order=50)
+        demo.register_seeder(seed_business_plan, order=60)
         register_card(agreement_card)
         register_card(tier_card)
         register_section("tier", tier_section, order=10)
         register_section("agreement", agreement_section, order=20)
+        register_section("plan", plan_section, order=40)
         register_section("team", team_section, order=90)
+        register_reminder(overdue_milestones)
         nav.register(
             nav.NavItem(
                 label=_("My program"),

@@ -1,10 +1,11 @@
 """The partners app's demo data: types, companies, users, CAMs, segments, tiers, agreement and
 recruitment."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from prm.tenancy import demo
@@ -15,6 +16,7 @@ from prm.tenancy.roles import Role
 from .models import (
     Application,
     ApplicationField,
+    BusinessPlan,
     Partner,
     PartnerType,
     ProfileCriterion,
@@ -339,3 +341,63 @@ def seed_recruitment(tenant: Tenant) -> None:
         application = application_submit(tenant=tenant, answers=answers, ip=None)
         if decline_reason and ops is not None:
             application_decline(actor=ops, application=application, reason=decline_reason)
+
+
+#: tenant slug -> (partner, strategy, goals as (metric, target, note), milestones as
+#: (title, owner "cam" or "admin", due in days from today, done days from today or None))
+DEMO_PLANS = {
+    "acme": (
+        "Northwind Solutions",
+        "Grow Acme Cloud with mid-market software companies in the US and Canada: a "
+        "co-branded webinar series, two certified presales engineers, and quarterly reviews "
+        "of the pipeline with our CAM.",
+        [
+            ("partners.active_users", "6", "Every seller and presales engineer on the portal."),
+            ("partners.months_in_program", "30", "Renew the program membership in September."),
+        ],
+        [
+            ("Joint kick-off workshop", "cam", -60, -61),
+            ("Certify two presales engineers", "admin", -10, None),
+            ("Launch the co-branded webinar series", "admin", 30, None),
+            ("Quarterly business review", "cam", 45, None),
+        ],
+    ),
+}
+
+
+def seed_business_plan(tenant: Tenant) -> None:
+    """Northwind's plan for this year, made by its CAM with the partner's admin: two goals, a
+    milestone done, one overdue and two coming up. Left alone once it exists."""
+    from .plans import plan_create, plan_edit
+
+    spec = DEMO_PLANS.get(tenant.slug)
+    if spec is None:
+        return
+    name, summary, goals, milestones = spec
+    today = timezone.localdate()
+    partner = Partner.objects.filter(tenant=tenant, name=name).first()
+    cam = Membership.objects.filter(tenant=tenant, role=Role.CAM).first()
+    admin = Membership.objects.filter(
+        tenant=tenant, partner=partner, role=Role.PARTNER_ADMIN
+    ).first()
+    if partner is None or cam is None or admin is None:
+        return
+    if BusinessPlan.objects.filter(tenant=tenant, partner=partner, year=today.year).exists():
+        return
+    plan = plan_create(actor=cam, partner=partner, year=today.year, summary=summary)
+    done = []
+    with plan_edit(actor=cam, plan=plan) as edit:
+        for metric, target, note in goals:
+            edit.goal_add(metric=metric, target=Decimal(target), note=note)
+        for title, owner, due_in, done_in in milestones:
+            milestone = edit.milestone_add(
+                title=title,
+                owner=cam if owner == "cam" else admin,
+                due_on=today + timedelta(days=due_in),
+            )
+            if done_in is not None:
+                done.append((milestone, today + timedelta(days=done_in)))
+    # The partner's side ticks off what it did: both sides show in the plan's history.
+    with plan_edit(actor=admin, plan=plan) as edit:
+        for milestone, day in done:
+            edit.milestone_done(milestone, on=day)

@@ -58,3 +58,14 @@ APPLICATION_DECLINED = declare(
     "Partner ops declined an application; the applicant was told why.",
     placeholders=("company", "contact", "reason"),
 )
+PLAN_CHANGED = declare(
+    "partners.plan.changed",
+    "A joint business plan was created or changed (goals, milestones, strategy); the other "
+    "side (the partner's admins or its CAMs) is told what changed.",
+    placeholders=("partner", "year", "changes"),
+)
+PLAN_MILESTONE_OVERDUE = declare(
+    "partners.plan.milestone_overdue",
+    "A milestone of a joint business plan passed its due date without being done.",
+    placeholders=("partner", "year", "milestone", "due", "owner"),
+)

@@ -169,3 +169,80 @@ register_rule(
         link=_application_page,
     )
 )
+
+
+# Joint business plans: each side hears about the other side's changes; overdue milestones.
+
+
+def _plan_page(event: Event, recipient: Membership) -> str:
+    plan_id = getattr(event.subject, "plan_id", None) or getattr(event.subject, "pk", None)
+    if recipient.is_vendor_staff:
+        return reverse("admin:partners_businessplan_change", args=[plan_id]) if plan_id else ""
+    return reverse("partners:plan", kwargs={"year": event.data["year"]})
+
+
+def _cams_if_partner_changed(event: Event) -> Iterable[Membership]:
+    return _assigned_cams(event) if event.data.get("side") == "partner" else []
+
+
+def _admins_if_vendor_changed(event: Event) -> Iterable[Membership]:
+    if event.data.get("side") != "vendor":
+        return []
+    return Membership.objects.filter(
+        tenant=event.tenant,
+        partner_id=event.data["partner_id"],
+        role=Role.PARTNER_ADMIN,
+        is_active=True,
+    ).select_related("user")
+
+
+def _milestone_owner(event: Event) -> Iterable[Membership]:
+    owner_id = getattr(event.subject, "owner_id", None)
+    if owner_id is None:
+        return []
+    return Membership.objects.filter(tenant=event.tenant, pk=owner_id).select_related("user")
+
+
+register_recipients("plan_cams_if_partner_changed", _cams_if_partner_changed)
+register_recipients("plan_admins_if_vendor_changed", _admins_if_vendor_changed)
+register_recipients("milestone_owner", _milestone_owner)
+
+register_rule(
+    Rule(
+        key="partners.plan.changed.tell_cams",
+        event=events.PLAN_CHANGED.name,
+        description=_("Tell a partner's CAMs when the partner changes its business plan."),
+        recipients=("plan_cams_if_partner_changed",),
+        title=_("{partner} changed its {year} business plan"),
+        body=_("{actor} {changes}."),
+        category="program",
+        link=_plan_page,
+    )
+)
+register_rule(
+    Rule(
+        key="partners.plan.changed.tell_partner_admins",
+        event=events.PLAN_CHANGED.name,
+        description=_("Tell a partner's admins when the vendor changes their business plan."),
+        recipients=("plan_admins_if_vendor_changed",),
+        title=_("{vendor} changed your {year} business plan"),
+        body=_("{actor} {changes}."),
+        category="program",
+        link=_plan_page,
+    )
+)
+register_rule(
+    Rule(
+        key="partners.plan.milestone_overdue.tell_owner_admins_cams",
+        event=events.PLAN_MILESTONE_OVERDUE.name,
+        description=_(
+            "Tell a milestone's owner, the partner's admins and its CAMs when a business plan "
+            "milestone is overdue."
+        ),
+        recipients=("milestone_owner", "partner_admins", "assigned_cams"),
+        title=_("Overdue: “{milestone}” ({partner}, {year} plan)"),
+        body=_("“{milestone}”, owned by {owner}, was due on {due} and is not done yet."),
+        category="program",
+        link=_plan_page,
+    )
+)

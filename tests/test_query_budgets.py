@@ -3,11 +3,17 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
 from partners.models import ProfileCriterion, Segment, TierProposal
-from partners.tests.factories import ApplicationFactory, PartnerFactory
+from partners.tests.factories import (
+    ApplicationFactory,
+    BusinessPlanFactory,
+    PartnerFactory,
+    PlanMilestoneFactory,
+)
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.services import audit_record
 from prm.notifications.models import EmailOutbox, Notification
@@ -16,6 +22,7 @@ from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, partner_membership
 
 SMALL, LARGE = 10, 200
+YEAR = timezone.localdate().year
 
 
 def grow(world, n: int) -> None:
@@ -48,6 +55,8 @@ def grow(world, n: int) -> None:
                 tenant=world.tenant, field="partner_type", weight=1 + i % 100
             )
             criterion.partner_types.add(world.partner_type)
+            BusinessPlanFactory(partner=partner, year=YEAR)
+            PlanMilestoneFactory(plan=world.plan, owner=world.members[Role.PARTNER_ADMIN])
         for m in world.members.values():
             Notification.objects.bulk_create(
                 Notification(tenant=world.tenant, recipient=m.user, event="e", rule="r",
@@ -88,6 +97,10 @@ PAGES = [
     ("/admin/audit/auditevent/", Role.PROGRAM_LEADER, 16),
     ("/admin/partners/application/", Role.PARTNER_OPS, 14),
     ("/admin/partners/profilecriterion/", Role.PARTNER_OPS, 14),
+    ("/admin/partners/businessplan/", Role.PROGRAM_LEADER, 16),
+    ("/admin/partners/businessplan/", Role.CAM, 16),
+    (f"/program/plan/{YEAR}/", Role.PARTNER_ADMIN, 12),
+    (f"/program/plan/{YEAR}/", Role.PARTNER_REP, 12),
 ]
 
 

@@ -1,11 +1,16 @@
-"""Factories for partner companies."""
+"""Factories for partner companies and their business plans."""
+
+from datetime import timedelta
+from decimal import Decimal
 
 import factory
-from factory import SubFactory
+from django.utils import timezone
+from factory import SelfAttribute, SubFactory
 from factory.django import DjangoModelFactory
 
-from partners.models import Application, Partner
-from prm.tenancy.tests.factories import TenantFactory
+from partners.models import Application, BusinessPlan, Partner, PlanGoal, PlanMilestone
+from prm.tenancy.roles import Role
+from prm.tenancy.tests.factories import TenantFactory, partner_membership
 
 
 class PartnerFactory(DjangoModelFactory):
@@ -31,3 +36,45 @@ class ApplicationFactory(DjangoModelFactory):
     email_domain = factory.LazyAttribute(lambda a: a.contact_email.rsplit("@", 1)[1])
     country = "DE"
     region = Partner.Region.EMEA
+
+
+class BusinessPlanFactory(DjangoModelFactory):
+    """A plan with one goal (active users) and one open milestone owned by a user of the
+    partner: a new rep, unless given as `parts__owner=membership`."""
+
+    class Meta:
+        model = BusinessPlan
+        skip_postgeneration_save = True
+
+    partner = SubFactory(PartnerFactory)
+    tenant = SelfAttribute("partner.tenant")
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    summary = "Grow in the mid-market."
+
+    @factory.post_generation
+    def parts(plan, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if not create:
+            return
+        PlanGoalFactory(plan=plan)
+        PlanMilestoneFactory(plan=plan, **kwargs)
+
+
+class PlanGoalFactory(DjangoModelFactory):
+    class Meta:
+        model = PlanGoal
+
+    plan = SubFactory(BusinessPlanFactory)
+    tenant = SelfAttribute("plan.tenant")
+    metric = "partners.active_users"
+    target = Decimal("5")
+
+
+class PlanMilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = PlanMilestone
+
+    plan = SubFactory(BusinessPlanFactory)
+    tenant = SelfAttribute("plan.tenant")
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    owner = factory.LazyAttribute(lambda m: partner_membership(m.plan.partner, Role.PARTNER_REP))
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))

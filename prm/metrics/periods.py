@@ -35,6 +35,10 @@ def quarter_of(day: date) -> Period:
     return Period(first, _add_months(first, 3) - timedelta(days=1))
 
 
+def year_of(day: date) -> Period:
+    return Period(date(day.year, 1, 1), date(day.year, 12, 31))
+
+
 def _add_months(first_of_month: date, months: int) -> date:
     index = first_of_month.year * 12 + first_of_month.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)

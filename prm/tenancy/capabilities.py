@@ -12,6 +12,7 @@ CAPABILITIES: dict[str, str] = {
     "portal.access": "Use the partner portal.",
     "portal.team.manage": "Invite and manage the users of one's own partner company.",
     "portal.agreement.accept": "Accept the partner agreement for one's own company.",
+    "portal.plan.edit": "Create and change one's own company's joint business plans.",
     "admin.access": "Enter the vendor admin UI.",
     "tenant.settings.change": "Change the tenant's branding and settings.",
     "members.view": "See the tenant's memberships and invitations.",
@@ -22,6 +23,7 @@ CAPABILITIES: dict[str, str] = {
     "partners.manage": "Create and change partner companies.",
     "partners.assign": "Assign channel account managers to partner companies.",
     "partners.recruit": "Review partner applications (approve, decline) and set up recruitment.",
+    "partners.plan.edit": "Create and change the joint business plans of the partners one sees.",
     "audit.view": "Read the audit log.",
 }
 
@@ -30,6 +32,7 @@ _STAFF = {
     "admin.access",
     "members.view",
     "partners.view",
+    "partners.plan.edit",
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -60,7 +63,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.CAM: frozenset(_STAFF),
     Role.PARTNER_ADMIN: frozenset(
-        {"account.self", "portal.access", "portal.team.manage", "portal.agreement.accept"}
+        {
+            "account.self",
+            "portal.access",
+            "portal.team.manage",
+            "portal.agreement.accept",
+            "portal.plan.edit",
+        }
     ),
     Role.PARTNER_REP: frozenset({"account.self", "portal.access"}),
 }

@@ -13,6 +13,7 @@ from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
     Application,
+    BusinessPlan,
     Partner,
     PartnerType,
     ProfileCriterion,
@@ -71,6 +72,39 @@ class Case:
 
 def _pk(obj_of: Callable[[Any], Any]) -> Kwargs:
     return lambda w: {"pk": obj_of(w).pk}
+
+
+def _plan_year(world: Any) -> dict[str, Any]:
+    return {"year": world.plan.year}
+
+
+def _plan_part(name: str, capability: str, part: str, method: str = "get") -> Case:
+    """A page of partner A's plan goal or milestone (`part`); B's answers 404 to A's users."""
+    return Case(
+        name,
+        (capability,),
+        kwargs=_pk(lambda w: getattr(w, f"plan_{part}")),
+        method=method,
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: getattr(w, f"other_plan_{part}")),
+    )
+
+
+PLAN_CASES = [
+    Case("partners:plan", ("portal.access",), kwargs=_plan_year),
+    # Next year's plan does not exist yet: partner admins create it.
+    Case("partners:plan_create", ("portal.plan.edit",), kwargs=lambda w: {"year": w.plan.year + 1}),
+    Case("partners:plan_edit", ("portal.plan.edit",), kwargs=_plan_year),
+    Case("partners:plan_goal_add", ("portal.plan.edit",), kwargs=_plan_year),
+    Case("partners:plan_milestone_add", ("portal.plan.edit",), kwargs=_plan_year),
+    _plan_part("partners:plan_goal_edit", "portal.plan.edit", "goal"),
+    _plan_part("partners:plan_goal_delete", "portal.plan.edit", "goal", "post"),
+    _plan_part("partners:plan_milestone_edit", "portal.plan.edit", "milestone"),
+    _plan_part("partners:plan_milestone_delete", "portal.plan.edit", "milestone", "post"),
+    # Any partner user may try: the rep owns the world's milestone, the admin edits the plan.
+    _plan_part("partners:plan_milestone_done", "portal.access", "milestone", "post"),
+    _plan_part("partners:plan_milestone_reopen", "portal.access", "milestone", "post"),
+]
 
 
 PORTAL_CASES = [
@@ -204,6 +238,7 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Application: lambda w: w.application,
     ProfileCriterion: lambda w: w.criterion,
     RecruitmentSettings: lambda w: w.recruitment_settings,
+    BusinessPlan: lambda w: w.plan,
 }
 
 
@@ -288,6 +323,7 @@ APPLICATION_ACTION_CASES = [
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
+        *PLAN_CASES,
         *NOTIFICATION_CASES,
         *AUTH_CASES,
         *ADMIN_SITE_CASES,
