@@ -10,7 +10,10 @@ from guardian.shortcuts import assign_perm
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
+    OnboardingPlan,
+    OnboardingStep,
     Partner,
+    PartnerOnboarding,
     PartnerType,
     Segment,
     Tier,
@@ -53,6 +56,10 @@ class TenantWorld:
     agreement: AgreementVersion | None = None
     acceptance: AgreementAcceptance | None = None
     outbox_row: EmailOutbox | None = None
+    onboarding_plan: OnboardingPlan | None = None
+    #: the manual step of the plan, which partner A's onboarding has open
+    manual_step: OnboardingStep | None = None
+    onboarding: PartnerOnboarding | None = None  # partner A's
 
     @property
     def host(self) -> str:
@@ -88,6 +95,27 @@ def build_world(slug: str) -> TenantWorld:
         )
         world.tier_proposal = TierProposal.objects.create(
             tenant=tenant, partner=partner, to_tier=world.tier, is_promotion=True
+        )
+        world.onboarding_plan = OnboardingPlan.objects.create(tenant=tenant, name="Onboarding")
+        OnboardingStep.objects.create(
+            tenant=tenant,
+            plan=world.onboarding_plan,
+            position=1,
+            title="Accept the agreement",
+            event="partners.agreement.accepted",
+        )
+        world.manual_step = OnboardingStep.objects.create(
+            tenant=tenant,
+            plan=world.onboarding_plan,
+            position=2,
+            title="Kick-off call",
+            kind=OnboardingStep.Kind.MANUAL,
+        )
+        world.onboarding = PartnerOnboarding.objects.create(
+            tenant=tenant,
+            partner=partner,
+            plan=world.onboarding_plan,
+            started_at=partner.created_at,
         )
         world.partner_invitation = InvitationFactory(partner=partner)
         world.other_partner_invitation = InvitationFactory(partner=other)

@@ -15,6 +15,9 @@ class PartnersConfig(AppConfig):
         from . import events, metrics, notifications  # noqa: F401 - they register themselves
         from .demo import seed_agreement, seed_partners, seed_segments, seed_tiers
         from .home import agreement_card, tier_card
+        from .onboarding import reminders  # noqa: F401 - subscribes its events, registers itself
+        from .onboarding.demo import seed_onboarding
+        from .onboarding.portal import onboarding_card, onboarding_section
         from .program import register_section
         from .sections import agreement_section, team_section, tier_section
         from .services import partner_types_ensure_defaults
@@ -23,10 +26,13 @@ class PartnersConfig(AppConfig):
         demo.register_seeder(seed_segments, order=20)
         demo.register_seeder(seed_tiers, order=30)
         demo.register_seeder(seed_agreement, order=40)
+        demo.register_seeder(seed_onboarding, order=50)
         register_card(agreement_card)
+        register_card(onboarding_card)
         register_card(tier_card)
         register_section("tier", tier_section, order=10)
         register_section("agreement", agreement_section, order=20)
+        register_section("onboarding", onboarding_section, order=30)
         register_section("team", team_section, order=90)
         nav.register(
             nav.NavItem(

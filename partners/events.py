@@ -37,3 +37,18 @@ AGREEMENT_ACCEPTED = declare(
     "A partner admin accepted the current agreement for their company.",
     placeholders=("partner", "version"),
 )
+ONBOARDING_STEP_COMPLETED = declare(
+    "partners.onboarding.step_completed",
+    "A partner completed a step of its onboarding plan (its event happened or a CAM ticked it).",
+    placeholders=("partner", "step", "done", "total", "next"),
+)
+ONBOARDING_STALLED = declare(
+    "partners.onboarding.stalled",
+    "A partner completed no onboarding step for the plan's number of days (once per step).",
+    placeholders=("partner", "step", "days"),
+)
+ONBOARDING_COMPLETED = declare(
+    "partners.onboarding.completed",
+    "A partner completed every step of its onboarding plan.",
+    placeholders=("partner", "plan", "days"),
+)

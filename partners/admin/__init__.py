@@ -1,3 +1,3 @@
 """The partners app in the vendor admin UI, one module per area of the program."""
 
-from . import program  # noqa: F401 - registers its model admins
+from . import onboarding, program  # noqa: F401 - they register their model admins

@@ -121,6 +121,7 @@ class PartnerAdmin(TenantModelAdmin):
     list_filter = ["status", "partner_type", "region", CamFilter, "industry", "size_band"]
     search_fields = ["name", "website", "domain"]
     readonly_fields = ["domain"]
+    change_form_template = "admin/partners/partner/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
         # Through the selector: a CAM's list, search and object URLs hold only their partners.

@@ -21,6 +21,7 @@ CAPABILITIES: dict[str, str] = {
     "partners.view_all": "See every partner company of the program.",
     "partners.manage": "Create and change partner companies.",
     "partners.assign": "Assign channel account managers to partner companies.",
+    "partners.onboarding.tick": "Tick manual onboarding steps of the partners one sees.",
     "audit.view": "Read the audit log.",
 }
 
@@ -29,6 +30,7 @@ _STAFF = {
     "admin.access",
     "members.view",
     "partners.view",
+    "partners.onboarding.tick",
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {

@@ -12,7 +12,9 @@ from typing import Any
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
+    OnboardingPlan,
     Partner,
+    PartnerOnboarding,
     PartnerType,
     Segment,
     Tier,
@@ -192,6 +194,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     TierProposal: lambda w: w.tier_proposal,
     AgreementVersion: lambda w: w.agreement,
     AgreementAcceptance: lambda w: w.acceptance,
+    OnboardingPlan: lambda w: w.onboarding_plan,
+    PartnerOnboarding: lambda w: w.onboarding,
     AuditEvent: lambda w: w.audit_event,
     RuleSetting: lambda w: w.rule_setting,
     EmailOutbox: lambda w: w.outbox_row,
@@ -239,6 +243,24 @@ MEMBERSHIP_ACTION_CASES = [
 ]
 
 
+ONBOARDING_CASES = [
+    Case(
+        "admin:partners_partner_onboarding",
+        ("partners.view",),
+        kwargs=lambda w: {"partner_id": w.partner.pk},
+        object_url=True,
+    ),
+    Case(
+        "admin:partners_partner_onboarding_step",
+        ("partners.onboarding.tick",),
+        method="post",
+        data={"action": "tick"},
+        kwargs=lambda w: {"partner_id": w.partner.pk, "step_id": w.manual_step.pk},
+        object_url=True,
+    ),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -247,4 +269,5 @@ def all_cases() -> list[Case]:
         *ADMIN_SITE_CASES,
         *_admin_model_cases(),
         *MEMBERSHIP_ACTION_CASES,
+        *ONBOARDING_CASES,
     ]
