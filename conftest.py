@@ -14,7 +14,10 @@ from partners.models import (
     Application,
     ApplicationField,
     BusinessPlan,
+    OnboardingPlan,
+    OnboardingStep,
     Partner,
+    PartnerOnboarding,
     PartnerType,
     PlanGoal,
     PlanMilestone,
@@ -71,6 +74,10 @@ class TenantWorld:
     plan_milestone: PlanMilestone | None = None
     other_plan_goal: PlanGoal | None = None
     other_plan_milestone: PlanMilestone | None = None
+    onboarding_plan: OnboardingPlan | None = None
+    #: the manual step of the plan, which partner A's onboarding has open
+    manual_step: OnboardingStep | None = None
+    onboarding: PartnerOnboarding | None = None  # partner A's
 
     @property
     def host(self) -> str:
@@ -106,6 +113,27 @@ def build_world(slug: str) -> TenantWorld:
         )
         world.tier_proposal = TierProposal.objects.create(
             tenant=tenant, partner=partner, to_tier=world.tier, is_promotion=True
+        )
+        world.onboarding_plan = OnboardingPlan.objects.create(tenant=tenant, name="Onboarding")
+        OnboardingStep.objects.create(
+            tenant=tenant,
+            plan=world.onboarding_plan,
+            position=1,
+            title="Accept the agreement",
+            event="partners.agreement.accepted",
+        )
+        world.manual_step = OnboardingStep.objects.create(
+            tenant=tenant,
+            plan=world.onboarding_plan,
+            position=2,
+            title="Kick-off call",
+            kind=OnboardingStep.Kind.MANUAL,
+        )
+        world.onboarding = PartnerOnboarding.objects.create(
+            tenant=tenant,
+            partner=partner,
+            plan=world.onboarding_plan,
+            started_at=partner.created_at,
         )
         world.partner_invitation = InvitationFactory(partner=partner)
         world.other_partner_invitation = InvitationFactory(partner=other)

@@ -23,6 +23,9 @@ class PartnersConfig(AppConfig):
             seed_tiers,
         )
         from .home import agreement_card, tier_card
+        from .onboarding import reminders  # noqa: F401 - subscribes its events, registers itself
+        from .onboarding.demo import seed_onboarding
+        from .onboarding.portal import onboarding_card, onboarding_section
         from .plan_reminders import overdue_milestones
         from .plan_section import plan_section
         from .program import register_section
@@ -34,11 +37,14 @@ class PartnersConfig(AppConfig):
         demo.register_seeder(seed_tiers, order=30)
         demo.register_seeder(seed_agreement, order=40)
         demo.register_seeder(seed_recruitment, order=50)
+        demo.register_seeder(seed_onboarding, order=55)
         demo.register_seeder(seed_business_plan, order=60)
         register_card(agreement_card)
+        register_card(onboarding_card)
         register_card(tier_card)
         register_section("tier", tier_section, order=10)
         register_section("agreement", agreement_section, order=20)
+        register_section("onboarding", onboarding_section, order=30)
         register_section("plan", plan_section, order=40)
         register_section("team", team_section, order=90)
         register_reminder(overdue_milestones)

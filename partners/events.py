@@ -69,3 +69,18 @@ PLAN_MILESTONE_OVERDUE = declare(
     "A milestone of a joint business plan passed its due date without being done.",
     placeholders=("partner", "year", "milestone", "due", "owner"),
 )
+ONBOARDING_STEP_COMPLETED = declare(
+    "partners.onboarding.step_completed",
+    "A partner completed a step of its onboarding plan (its event happened or a CAM ticked it).",
+    placeholders=("partner", "step", "done", "total", "next"),
+)
+ONBOARDING_STALLED = declare(
+    "partners.onboarding.stalled",
+    "A partner completed no onboarding step for the plan's number of days (once per step).",
+    placeholders=("partner", "step", "days"),
+)
+ONBOARDING_COMPLETED = declare(
+    "partners.onboarding.completed",
+    "A partner completed every step of its onboarding plan.",
+    placeholders=("partner", "plan", "days"),
+)

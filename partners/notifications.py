@@ -246,3 +246,62 @@ register_rule(
         link=_plan_page,
     )
 )
+
+
+def _onboarding_page(event: Event, recipient: Membership) -> str:
+    partner_id = event.data.get("partner_id")
+    if recipient.is_vendor_staff and partner_id:
+        return reverse("admin:partners_partner_onboarding", args=[partner_id])
+    return reverse("partners:program") + "#onboarding"
+
+
+register_rule(
+    Rule(
+        key="partners.onboarding.step_completed.tell_partner_admins",
+        event=events.ONBOARDING_STEP_COMPLETED.name,
+        description=_("Cheer a partner's admins on when an onboarding step is done."),
+        recipients=("partner_admins",),
+        title=_("Great — {done} of {total} onboarding steps done"),
+        body=_("“{step}” is done. {next}"),
+        category="program",
+        link=_onboarding_page,
+        # The admin who did the step sees the encouragement and the next step too.
+        include_actor=True,
+    )
+)
+register_rule(
+    Rule(
+        key="partners.onboarding.stalled.tell_partner_admins",
+        event=events.ONBOARDING_STALLED.name,
+        description=_("Remind a partner's admins of the onboarding step they are stuck at."),
+        recipients=("partner_admins",),
+        title=_("Your onboarding is waiting for “{step}”"),
+        body=_("Nothing has moved in your {vendor} onboarding for {days}. Next: “{step}”."),
+        category="program",
+        link=_onboarding_page,
+    )
+)
+register_rule(
+    Rule(
+        key="partners.onboarding.stalled.tell_cams",
+        event=events.ONBOARDING_STALLED.name,
+        description=_("Tell a partner's CAMs when its onboarding stalls."),
+        recipients=("assigned_cams",),
+        title=_("{partner}'s onboarding stalled at “{step}”"),
+        body=_("{partner} completed no onboarding step for {days}. Next: “{step}”."),
+        category="program",
+        link=_onboarding_page,
+    )
+)
+register_rule(
+    Rule(
+        key="partners.onboarding.completed.tell_cams",
+        event=events.ONBOARDING_COMPLETED.name,
+        description=_("Tell a partner's CAMs when it completes its onboarding plan."),
+        recipients=("assigned_cams",),
+        title=_("{partner} completed onboarding"),
+        body=_("{partner} completed “{plan}” in {days}."),
+        category="program",
+        link=_onboarding_page,
+    )
+)

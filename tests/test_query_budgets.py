@@ -1,5 +1,7 @@
 """Every list page costs the same number of queries whatever the data size (no N+1)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -7,7 +9,16 @@ from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
-from partners.models import ProfileCriterion, Segment, TierProposal
+from partners.models import (
+    OnboardingPlan,
+    OnboardingStep,
+    PartnerOnboarding,
+    PartnerType,
+    ProfileCriterion,
+    Segment,
+    StepCompletion,
+    TierProposal,
+)
 from partners.tests.factories import (
     ApplicationFactory,
     BusinessPlanFactory,
@@ -57,6 +68,7 @@ def grow(world, n: int) -> None:
             criterion.partner_types.add(world.partner_type)
             BusinessPlanFactory(partner=partner, year=YEAR)
             PlanMilestoneFactory(plan=world.plan, owner=world.members[Role.PARTNER_ADMIN])
+            grow_onboarding(world, partner, i)
         for m in world.members.values():
             Notification.objects.bulk_create(
                 Notification(tenant=world.tenant, recipient=m.user, event="e", rule="r",
@@ -65,6 +77,30 @@ def grow(world, n: int) -> None:
             )  # fmt: skip
             EmailOutbox.objects.create(tenant=world.tenant, to_email=m.user.email, subject="s",
                                        body_text="t", body_html="h")  # fmt: skip
+
+
+def grow_onboarding(world, partner, i: int) -> None:
+    """A step more in partner A's plan (every other one done), an onboarding for the new
+    partner (a third completed, some stalled), and a plan of its own for a new partner type."""
+    step = OnboardingStep.objects.create(
+        tenant=world.tenant, plan=world.onboarding_plan, position=10 + i, title=f"Step {i}",
+        kind=OnboardingStep.Kind.MANUAL,
+    )  # fmt: skip
+    if i % 2:
+        StepCompletion.objects.create(tenant=world.tenant, onboarding=world.onboarding, step=step,
+                                      completed_at=timezone.now())  # fmt: skip
+    onboarding = PartnerOnboarding.objects.create(
+        tenant=world.tenant, partner=partner, plan=world.onboarding_plan,
+        started_at=timezone.now() - timedelta(days=i),
+        completed_at=timezone.now() if i % 3 == 0 else None,
+    )  # fmt: skip
+    if i % 2 == 0:  # the odd ones, started more than a week ago, are stalled
+        StepCompletion.objects.create(tenant=world.tenant, onboarding=onboarding, step=step,
+                                      completed_at=timezone.now())  # fmt: skip
+    kind = PartnerType.objects.create(tenant=world.tenant, name=f"T{i}-{partner.pk}")
+    plan = OnboardingPlan.objects.create(tenant=world.tenant, name=f"P{i}", partner_type=kind)
+    OnboardingStep.objects.create(tenant=world.tenant, plan=plan, title="Only step",
+                                  kind=OnboardingStep.Kind.MANUAL)  # fmt: skip
 
 
 def queries(client, url: str) -> int:
@@ -77,14 +113,14 @@ def queries(client, url: str) -> int:
 
 PAGES = [
     # (url, role, budget)
-    ("/", Role.PARTNER_ADMIN, 12),
+    ("/", Role.PARTNER_ADMIN, 13),
     ("/notifications/", Role.PARTNER_ADMIN, 10),
     ("/admin/notifications/", Role.PROGRAM_LEADER, 12),
     ("/admin/notifications/rulesetting/", Role.PROGRAM_LEADER, 18),
     ("/admin/notifications/emailoutbox/", Role.PROGRAM_LEADER, 16),
     ("/team/", Role.PARTNER_ADMIN, 12),
-    ("/program/", Role.PARTNER_ADMIN, 20),
-    ("/program/", Role.PARTNER_REP, 20),
+    ("/program/", Role.PARTNER_ADMIN, 24),
+    ("/program/", Role.PARTNER_REP, 24),
     ("/portals/", Role.PARTNER_REP, 10),
     ("/admin/tenancy/membership/", Role.PROGRAM_LEADER, 16),
     ("/admin/accounts/invitation/", Role.PROGRAM_LEADER, 16),
@@ -101,6 +137,11 @@ PAGES = [
     ("/admin/partners/businessplan/", Role.CAM, 16),
     (f"/program/plan/{YEAR}/", Role.PARTNER_ADMIN, 12),
     (f"/program/plan/{YEAR}/", Role.PARTNER_REP, 12),
+    ("/admin/partners/onboardingplan/", Role.PROGRAM_LEADER, 16),
+    ("/admin/partners/onboardingplan/", Role.CAM, 16),
+    ("/admin/partners/partneronboarding/", Role.PROGRAM_LEADER, 20),
+    ("/admin/partners/partneronboarding/", Role.CAM, 20),
+    ("/admin/partners/partneronboarding/?state=stalled", Role.PROGRAM_LEADER, 20),
 ]
 
 

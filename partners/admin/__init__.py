@@ -1,3 +1,9 @@
 """The partners app in the vendor admin UI, one module per area of the program."""
 
-from . import applications, plans, program, recruitment  # noqa: F401 - they register their model admins
+from . import (  # noqa: F401 - they register their model admins
+    applications,
+    onboarding,
+    plans,
+    program,
+    recruitment,
+)

@@ -159,6 +159,7 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
         "cams",
         "active_users",
     ]
+    change_form_template = "admin/partners/partner/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
         # Through the selector: a CAM's list, search and object URLs hold only their partners.

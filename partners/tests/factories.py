@@ -8,7 +8,15 @@ from django.utils import timezone
 from factory import SelfAttribute, SubFactory
 from factory.django import DjangoModelFactory
 
-from partners.models import Application, BusinessPlan, Partner, PlanGoal, PlanMilestone
+from partners.models import (
+    Application,
+    BusinessPlan,
+    OnboardingPlan,
+    OnboardingStep,
+    Partner,
+    PlanGoal,
+    PlanMilestone,
+)
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import TenantFactory, partner_membership
 
@@ -78,3 +86,24 @@ class PlanMilestoneFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Milestone {n}")
     owner = factory.LazyAttribute(lambda m: partner_membership(m.plan.partner, Role.PARTNER_REP))
     due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+
+class OnboardingPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = OnboardingPlan
+
+    tenant = SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"Onboarding plan {n}")
+    stalled_after_days = 7
+
+
+class OnboardingStepFactory(DjangoModelFactory):
+    class Meta:
+        model = OnboardingStep
+
+    plan = SubFactory(OnboardingPlanFactory)
+    tenant = SelfAttribute("plan.tenant")
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Step {n}")
+    kind = OnboardingStep.Kind.AUTOMATIC
+    event = "partners.agreement.accepted"

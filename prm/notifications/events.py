@@ -65,6 +65,16 @@ def all_event_types() -> list[EventType]:
 def subscribe(name: str, handler: Handler) -> None:
     """Run `handler(event)` in the emitting transaction whenever `name` is emitted."""
     event_type(name)
+    subscribe_ahead(name, handler)
+
+
+def subscribe_ahead(name: str, handler: Handler) -> None:
+    """Subscribe to an event that an app not built yet will declare (`deals.deal.registered`).
+
+    The name is not checked, unlike `subscribe`'s: the handler lies dormant until the event is
+    declared and emitted (`emit` still refuses undeclared names). For features that let a vendor
+    name events of later apps, such as onboarding steps; everything else uses `subscribe`.
+    """
     if handler not in _HANDLERS.setdefault(name, []):
         _HANDLERS[name].append(handler)
 

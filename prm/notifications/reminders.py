@@ -29,6 +29,10 @@ class Reminder:
     due: Callable[[Tenant, datetime], models.QuerySet[Any]]
     #: what to do for one subject at one step (0-based); runs in the log's transaction
     fire: Callable[[Any, int], None]
+    #: what the log remembers a subject by (at most 64 characters): its id, unless one subject
+    #: can be due for different reasons that should each fire once (a partner stalled at step 2,
+    #: later at step 4)
+    subject_key: Callable[[Any], str] = lambda subject: str(subject.pk)
 
 
 _REMINDERS: dict[str, Reminder] = {}
@@ -54,7 +58,8 @@ def run_reminders(tenant: Tenant, now: datetime | None = None) -> int:
                 ).values_list("subject_id", flat=True)
             )
             for subject in reminder.due(tenant, now - timedelta(days=days)):
-                if str(subject.pk) in done:
+                key = reminder.subject_key(subject)
+                if key in done:
                     continue
                 try:
                     with transaction.atomic():
@@ -62,7 +67,7 @@ def run_reminders(tenant: Tenant, now: datetime | None = None) -> int:
                             tenant=tenant,
                             reminder=reminder.key,
                             step=step,
-                            subject_id=str(subject.pk),
+                            subject_id=key,
                         )
                         reminder.fire(subject, step)
                 except IntegrityError:

@@ -24,6 +24,7 @@ CAPABILITIES: dict[str, str] = {
     "partners.assign": "Assign channel account managers to partner companies.",
     "partners.recruit": "Review partner applications (approve, decline) and set up recruitment.",
     "partners.plan.edit": "Create and change the joint business plans of the partners one sees.",
+    "partners.onboarding.tick": "Tick manual onboarding steps of the partners one sees.",
     "audit.view": "Read the audit log.",
 }
 
@@ -33,6 +34,7 @@ _STAFF = {
     "members.view",
     "partners.view",
     "partners.plan.edit",
+    "partners.onboarding.tick",
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {

@@ -14,7 +14,9 @@ from partners.models import (
     AgreementVersion,
     Application,
     BusinessPlan,
+    OnboardingPlan,
     Partner,
+    PartnerOnboarding,
     PartnerType,
     ProfileCriterion,
     RecruitmentSettings,
@@ -232,6 +234,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     TierProposal: lambda w: w.tier_proposal,
     AgreementVersion: lambda w: w.agreement,
     AgreementAcceptance: lambda w: w.acceptance,
+    OnboardingPlan: lambda w: w.onboarding_plan,
+    PartnerOnboarding: lambda w: w.onboarding,
     AuditEvent: lambda w: w.audit_event,
     RuleSetting: lambda w: w.rule_setting,
     EmailOutbox: lambda w: w.outbox_row,
@@ -319,6 +323,23 @@ APPLICATION_ACTION_CASES = [
     ),
 ]
 
+ONBOARDING_CASES = [
+    Case(
+        "admin:partners_partner_onboarding",
+        ("partners.view",),
+        kwargs=lambda w: {"partner_id": w.partner.pk},
+        object_url=True,
+    ),
+    Case(
+        "admin:partners_partner_onboarding_step",
+        ("partners.onboarding.tick",),
+        method="post",
+        data={"action": "tick"},
+        kwargs=lambda w: {"partner_id": w.partner.pk, "step_id": w.manual_step.pk},
+        object_url=True,
+    ),
+]
+
 
 def all_cases() -> list[Case]:
     return [
@@ -331,4 +352,5 @@ def all_cases() -> list[Case]:
         *MEMBERSHIP_ACTION_CASES,
         *TIER_CASES,
         *APPLICATION_ACTION_CASES,
+        *ONBOARDING_CASES,
     ]

@@ -102,3 +102,18 @@ def test_deactivation_tells_the_program_leaders_but_not_the_actor(
         assert (
             told[0].link == f"/admin/tenancy/membership/{ours.members[Role.PARTNER_REP].pk}/change/"
         )
+
+
+@pytest.mark.django_db
+def test_a_handler_subscribed_ahead_waits_until_its_event_is_declared(ours, monkeypatch):
+    seen = []
+    name = "later.thing.happened"
+    with pytest.raises(ValueError, match="Undeclared"):
+        events.subscribe(name, seen.append)  # the plain subscribe refuses unknown names
+    monkeypatch.setitem(events._HANDLERS, name, [])
+    events.subscribe_ahead(name, seen.append)
+    with pytest.raises(ValueError, match="Undeclared"):
+        events.emit(name, tenant=ours.tenant)
+    monkeypatch.setitem(events._TYPES, name, events.EventType(name, "Later, it happened."))
+    events.emit(name, tenant=ours.tenant)
+    assert [e.name for e in seen] == [name]

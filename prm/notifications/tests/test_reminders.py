@@ -8,6 +8,7 @@ from django_scopes import scope
 
 from prm.accounts import services
 from prm.accounts.models import Invitation
+from prm.notifications import reminders
 from prm.notifications.models import EmailOutbox, Notification, ReminderLog
 from prm.notifications.reminders import run_reminders
 from prm.notifications.tasks import reminders_run_all_task
@@ -81,3 +82,27 @@ def test_beat_runs_reminders_per_tenant_inside_its_scope(ours, theirs):
     assert reminders_to(ours, "a@example.test") == 1
     assert reminders_to(theirs, "b@example.test") == 1
     assert reminders_to(ours, "b@example.test") == 0
+
+
+@pytest.mark.django_db
+def test_a_subject_due_for_another_reason_fires_again(ours, monkeypatch):
+    invitation = invite(ours, "twice@example.test", days_ago=1)
+    reason = {"now": "a"}
+    fired = []
+    monkeypatch.setattr(reminders, "_REMINDERS", {})
+    reminders.register_reminder(
+        reminders.Reminder(
+            key="test.keyed",
+            description="Due for a reason that changes.",
+            after_days=lambda tenant: [0],
+            due=lambda tenant, cutoff: Invitation.objects.filter(pk=invitation.pk),
+            fire=lambda subject, step: fired.append(reason["now"]),
+            subject_key=lambda subject: f"{subject.pk}:{reason['now']}",
+        )
+    )
+    with scope(tenant=ours.tenant):
+        assert run_reminders(ours.tenant) == 1
+        assert run_reminders(ours.tenant) == 0
+        reason["now"] = "b"
+        assert run_reminders(ours.tenant) == 1
+    assert fired == ["a", "b"]
