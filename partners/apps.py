@@ -26,8 +26,8 @@ class PartnersConfig(AppConfig):
         from .onboarding import reminders  # noqa: F401 - subscribes its events, registers itself
         from .onboarding.demo import seed_onboarding
         from .onboarding.portal import onboarding_card, onboarding_section
-        from .plan_reminders import overdue_milestones
-        from .plan_section import plan_section
+        from .plans.reminders import overdue_milestones
+        from .plans.section import plan_section
         from .program import register_section
         from .sections import agreement_section, team_section, tier_section
         from .services import partner_types_ensure_defaults

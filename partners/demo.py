@@ -368,7 +368,7 @@ DEMO_PLANS = {
 def seed_business_plan(tenant: Tenant) -> None:
     """Northwind's plan for this year, made by its CAM with the partner's admin: two goals, a
     milestone done, one overdue and two coming up. Left alone once it exists."""
-    from .plans import plan_create, plan_edit
+    from .plans.services import plan_create, plan_edit
 
     spec = DEMO_PLANS.get(tenant.slug)
     if spec is None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
+from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of, posted, tenant_of
@@ -94,24 +94,13 @@ class OnboardingStepForm(forms.ModelForm):
         return data
 
 
-class OnboardingStepInline(admin.TabularInline):
+class OnboardingStepInline(TenantInline):
     model = OnboardingStep
     form = OnboardingStepForm
-    extra = 1
     verbose_name = gettext_lazy("step")
     verbose_name_plural = gettext_lazy("steps, in this order")
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.manage")
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.manage")
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.manage")
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.view")
+    capabilities = {"edit": "partners.manage", "view": "partners.view"}
 
 
 @admin.register(OnboardingPlan, site=tenant_admin_site)

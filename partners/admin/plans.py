@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
+from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
 from prm.tenancy.requests import membership_of, tenant_of
 
-from .. import plan_selectors as selectors
-from .. import plans
 from ..models import BusinessPlan, Partner, PlanGoal, PlanMilestone
+from ..plans import selectors
+from ..plans import services as plans
 
 
 class PlanAddForm(forms.ModelForm):
@@ -70,23 +70,11 @@ class MilestoneInlineForm(forms.ModelForm):
         return done_on
 
 
-class _PlanPartInline(admin.TabularInline):
+class _PlanPartInline(TenantInline):
     """Goals and milestones: changed by whoever may edit the plan (the queryset of the plan
     admin already narrows plans to the partners the member sees)."""
 
-    extra = 1
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.plan.edit")
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.plan.edit")
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.plan.edit")
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.view")
+    capabilities = {"edit": "partners.plan.edit", "view": "partners.view"}
 
 
 class GoalInline(_PlanPartInline):

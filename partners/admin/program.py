@@ -22,7 +22,7 @@ from guardian.shortcuts import get_objects_for_user
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin
 from prm.csvio.importing import CsvImporter
 from prm.metrics.registry import choices as metric_choices
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
+from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.tenancy.partner_access import MANAGE_PARTNER, visible_partners
 from prm.tenancy.requests import membership_of, posted, tenant_of
 
@@ -329,23 +329,12 @@ class TierRequirementForm(forms.ModelForm):
         fields = ["metric", "threshold"]
 
 
-class TierRequirementInline(admin.TabularInline):
+class TierRequirementInline(TenantInline):
     model = TierRequirement
     form = TierRequirementForm
-    extra = 1
     verbose_name = _("requirement (over the last 12 months)")
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.manage")
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.manage")
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.manage")
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_of(request).can("partners.view")
+    capabilities = {"edit": "partners.manage", "view": "partners.view"}
 
 
 @admin.register(Tier, site=tenant_admin_site)

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
-from partners import plan_selectors, plans
 from partners.models import BusinessPlan, PlanGoal, PlanMilestone
+from partners.plans import selectors as plan_selectors
+from partners.plans import services as plans
 from partners.tests.factories import BusinessPlanFactory, PartnerFactory
 from prm.audit.models import AuditEvent
 from prm.notifications.models import Notification

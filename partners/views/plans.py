@@ -21,9 +21,9 @@ from prm.tenancy.decorators import requires
 from prm.tenancy.models import Membership
 from prm.tenancy.requests import TenantRequest, own_partner, posted
 
-from .. import plan_selectors as selectors
-from .. import plans
 from ..models import BusinessPlan, Partner, PlanGoal, PlanMilestone
+from ..plans import selectors
+from ..plans import services as plans
 
 # -- Forms ----------------------------------------------------------------------------------
 

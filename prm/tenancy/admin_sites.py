@@ -279,3 +279,29 @@ def _change_text(message: Any) -> str:
     if isinstance(message, list):
         return LogEntry(change_message=json.dumps(message)).get_change_message()
     return str(message)
+
+
+class TenantInline(admin.TabularInline):
+    """Base of inlines on the tenant site: `edit` and `view` name the capabilities that let a
+    member change the inline's rows, and see them."""
+
+    #: "edit" (add, change, delete) and "view" -> capability
+    capabilities: ClassVar[dict[str, str]] = {}
+    extra = 1
+
+    def _can(self, request: HttpRequest, action: str) -> bool:
+        capability = self.capabilities.get(action)
+        membership = getattr(request, "membership", None)
+        return bool(capability and membership and membership.can(capability))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can(request, "edit")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can(request, "edit")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can(request, "edit")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._can(request, "view") or self._can(request, "edit")

@@ -4,7 +4,7 @@ Both sides edit a plan: the partner's admins in the portal, and the vendor staff
 partner (its assigned CAMs, partner ops, the program leader) in the admin UI. Every change is
 audited on the plan, saying which side made it, and the other side is told once per save. The
 owner of a milestone may mark it done without the right to edit the rest of the plan. The reads
-(who may do what, goal progress) are in `partners.plan_selectors`.
+(who may do what, goal progress) are in `partners.plans.selectors`.
 """
 
 from collections.abc import Iterator
@@ -24,9 +24,9 @@ from prm.audit.services import audit_record
 from prm.notifications.events import emit
 from prm.tenancy.models import Membership
 
-from . import events
-from .models import BusinessPlan, Partner, PlanGoal, PlanMilestone
-from .plan_selectors import (
+from .. import events
+from ..models import BusinessPlan, Partner, PlanGoal, PlanMilestone
+from .selectors import (
     goal_label,
     may_edit,
     may_mark_done,
@@ -463,7 +463,7 @@ def _shown(value: Any) -> str:
 
 def milestone_overdue_notify(*, milestone: PlanMilestone) -> None:
     """Tell the milestone's owner, the partner's admins and its CAMs that it is overdue. The
-    reminder sweep (`plan_reminders`) calls this once per milestone."""
+    reminder sweep (`reminders`) calls this once per milestone."""
     plan = milestone.plan
     tenant = plan.tenant
     with transaction.atomic(), translation.override(tenant.language):

@@ -11,8 +11,8 @@ from django.utils import timezone
 from prm.notifications.reminders import Reminder
 from prm.tenancy.models import Tenant
 
-from .models import PlanMilestone
-from .plans import milestone_overdue_notify
+from ..models import PlanMilestone
+from .services import milestone_overdue_notify
 
 
 def _due(tenant: Tenant, cutoff: datetime) -> QuerySet[PlanMilestone]:

@@ -1,6 +1,6 @@
 """Reads of joint business plans: who may do what, the plans a member sees, goal progress.
 
-The writes are in `partners.plans`.
+The writes are in `partners.plans.services`.
 """
 
 from collections import defaultdict
@@ -17,8 +17,8 @@ from prm.metrics.periods import Period, year_of
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import visible_partners
 
-from .models import BusinessPlan, Partner, PlanGoal, PlanMilestone
-from .selectors import assigned_cams
+from ..models import BusinessPlan, Partner, PlanGoal, PlanMilestone
+from ..selectors import assigned_cams
 
 # -- Who may do what ------------------------------------------------------------------------
 
