@@ -10,20 +10,16 @@ from .models import Partner
 
 
 def tier_card(partner: Partner) -> Card | None:
-    tiers = tiers_mod.tiers_of(partner.tenant)
-    if not tiers:
+    standing = tiers_mod.standing_of(partner, timezone.localdate())
+    if standing is None:
         return None
-    current = next((t for t in tiers if t.pk == partner.tier_id), None)
-    upcoming = next((t for t in tiers if t.rank > (current.rank if current else 0)), None)
-    path = ""
-    if upcoming is not None:
-        values = tiers_mod.metric_values(partner.tenant, [partner.pk], tiers, timezone.localdate())[
-            partner.pk
-        ]
-        path = tiers_mod.path_text(tiers_mod.gaps_to(upcoming, values), upcoming)
     return Card(
         template="partners/tier_card.html",
-        context={"tier": current, "next_tier": upcoming, "path": path},
+        context={
+            "tier": standing.current,
+            "next_tier": standing.upcoming,
+            "path": standing.path,
+        },
     )
 
 

@@ -11,7 +11,7 @@ from prm.tenancy.models import Membership
 from prm.tenancy.roles import Role
 
 from . import events
-from .selectors import assigned_cams_of
+from .selectors import assigned_cams_of, event_partner_id
 
 
 def _newly_assigned_cams(event: Event) -> Iterable[Membership]:
@@ -55,7 +55,7 @@ register_rule(
 
 
 def _assigned_cams(event: Event) -> Iterable[Membership]:
-    partner_id = event.data.get("partner_id") or getattr(event.subject, "partner_id", None)
+    partner_id = event_partner_id(event)
     if partner_id is None:
         return []
     return assigned_cams_of(tenant_id=event.tenant.pk, partner_id=partner_id)

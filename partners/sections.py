@@ -32,37 +32,29 @@ class Progress:
 
 
 def tier_section(partner: Partner, membership: Membership) -> Section | None:
-    tiers = tiers_mod.tiers_of(partner.tenant)
-    if not tiers:
+    standing = tiers_mod.standing_of(partner, timezone.localdate())
+    if standing is None:
         return None
-    current = next((t for t in tiers if t.pk == partner.tier_id), None)
-    upcoming = tiers_mod.next_tier(partner, tiers)
-    values = tiers_mod.metric_values(partner.tenant, [partner.pk], tiers, timezone.localdate())[
-        partner.pk
+    upcoming = standing.upcoming
+    progress = [
+        Progress(
+            label=str(registry.get(r.metric).label),
+            value=standing.values.get(r.metric, Decimal(0)),
+            threshold=r.threshold,
+        )
+        for r in (upcoming.requirements.all() if upcoming is not None else [])
     ]
-    progress, path = [], ""
-    if upcoming is not None:
-        path = tiers_mod.path_text(tiers_mod.gaps_to(upcoming, values), upcoming)
-        progress = [
-            Progress(
-                label=str(registry.get(r.metric).label),
-                value=values.get(r.metric, Decimal(0)),
-                threshold=r.threshold,
-            )
-            for r in upcoming.requirements.all()
-        ]
-    ladder = [(t, tiers_mod.requirement_summary(t)) for t in tiers]
     return Section(
         key="tier",
         title=_("Tier"),
         icon="award",
         template="partners/sections/tier.html",
         context={
-            "tier": current,
+            "tier": standing.current,
             "next_tier": upcoming,
-            "path": path,
+            "path": standing.path,
             "progress": progress,
-            "ladder": ladder,
+            "ladder": [(t, tiers_mod.requirement_summary(t)) for t in standing.tiers],
         },
     )
 

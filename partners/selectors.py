@@ -8,6 +8,7 @@ from django.db.models import CharField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
+from prm.notifications.events import Event
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.roles import Role
@@ -57,3 +58,12 @@ def cams_of_tenant(*, tenant_id: int) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__email")
     )
+
+
+def event_partner_id(event: Event) -> int | None:
+    """The partner company an event is about: `data["partner_id"]`, else its subject's
+    `partner_id`, else the subject itself when it is a partner."""
+    partner_id = event.data.get("partner_id") or getattr(event.subject, "partner_id", None)
+    if partner_id is None and isinstance(event.subject, Partner):
+        partner_id = event.subject.pk
+    return partner_id

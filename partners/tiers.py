@@ -81,6 +81,33 @@ def next_tier(partner: Partner, tiers: list[Tier]) -> Tier | None:
     return next((t for t in tiers if t.rank > rank), None)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where a partner stands: its tier, the next one, and (when there is a next) its metric
+    values and the path text."""
+
+    tiers: list[Tier]
+    current: Tier | None
+    upcoming: Tier | None
+    values: Values
+    path: str
+
+
+def standing_of(partner: Partner, today: date) -> Standing | None:
+    """The partner's standing in its tenant's tiers; None when the program has no tiers."""
+    tiers = tiers_of(partner.tenant)
+    if not tiers:
+        return None
+    current = next((t for t in tiers if t.pk == partner.tier_id), None)
+    upcoming = next_tier(partner, tiers)
+    values: Values = {}
+    path = ""
+    if upcoming is not None:
+        values = metric_values(partner.tenant, [partner.pk], tiers, today)[partner.pk]
+        path = path_text(gaps_to(upcoming, values), upcoming)
+    return Standing(tiers=tiers, current=current, upcoming=upcoming, values=values, path=path)
+
+
 def path_text(gaps: list[Gap], tier: Tier) -> str:
     """'2 more active users and 3 more months in the program → Gold'."""
     if not gaps:

@@ -32,6 +32,7 @@ from ..models import (
     PartnerOnboarding,
     StepCompletion,
 )
+from ..selectors import event_partner_id
 from ..services import partner_status_change
 from . import triggers
 from .progress import days_phrase, may_tick, plan_in, plans_of, progress_of
@@ -424,16 +425,9 @@ def _first_invitation(tenant: Tenant, partner_ids: list[int]) -> dict[int, datet
     return {r["partner_id"]: r["at"] for r in rows}
 
 
-def _partner_of(event: Event) -> int | None:
-    partner_id = event.data.get("partner_id") or getattr(event.subject, "partner_id", None)
-    if partner_id is None and isinstance(event.subject, Partner):
-        partner_id = event.subject.pk
-    return partner_id
-
-
 def _on_event(event: Event) -> None:
     """Tick the open steps that name this event, of the event's partner only."""
-    partner_id = _partner_of(event)
+    partner_id = event_partner_id(event)
     if partner_id is None:
         return
     offered = triggers.offered(event.name)

@@ -167,6 +167,11 @@ def tenant_choices(model: type[models.Model], tenant: Tenant) -> models.QuerySet
     return model._default_manager.all()
 
 
+def _member_can(request: HttpRequest, capability: str | None) -> bool:
+    membership = getattr(request, "membership", None)
+    return bool(capability and membership and membership.can(capability))
+
+
 class TenantModelAdmin(admin.ModelAdmin):
     """Base of every model admin on the tenant site. Declare `capabilities` per action."""
 
@@ -179,9 +184,7 @@ class TenantModelAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _can(self, request: HttpRequest, action: str) -> bool:
-        capability = self.capabilities.get(action)
-        membership = getattr(request, "membership", None)
-        return bool(capability and membership and membership.can(capability))
+        return _member_can(request, self.capabilities.get(action))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._can(request, "view") or self._can(request, "change")
@@ -290,9 +293,7 @@ class TenantInline(admin.TabularInline):
     extra = 1
 
     def _can(self, request: HttpRequest, action: str) -> bool:
-        capability = self.capabilities.get(action)
-        membership = getattr(request, "membership", None)
-        return bool(capability and membership and membership.can(capability))
+        return _member_can(request, self.capabilities.get(action))
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._can(request, "edit")
