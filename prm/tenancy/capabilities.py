@@ -25,6 +25,13 @@ CAPABILITIES: dict[str, str] = {
     "partners.recruit": "Review partner applications (approve, decline) and set up recruitment.",
     "partners.plan.edit": "Create and change the joint business plans of the partners one sees.",
     "partners.onboarding.tick": "Tick manual onboarding steps of the partners one sees.",
+    "portal.deals": "Register and work one's own deals and answer one's company's leads.",
+    "portal.deals.company": "See and work every deal of one's own company (partner admins).",
+    "deals.view": "See deal registrations and leads (a CAM: of the partners assigned to them).",
+    "deals.approve": "Decide the registrations and extension requests of the partners one sees.",
+    "deals.leads": "Create leads and assign them to the partners one sees.",
+    "deals.manage": "Set the rules of engagement, products and rejection reasons; import "
+    "protected accounts.",
     "audit.view": "Read the audit log.",
 }
 
@@ -35,6 +42,9 @@ _STAFF = {
     "partners.view",
     "partners.plan.edit",
     "partners.onboarding.tick",
+    "deals.view",
+    "deals.approve",
+    "deals.leads",
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -48,6 +58,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "partners.manage",
             "partners.assign",
             "partners.recruit",
+            "deals.manage",
             "audit.view",
         }
     ),
@@ -60,6 +71,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "partners.manage",
             "partners.assign",
             "partners.recruit",
+            "deals.manage",
             "audit.view",
         }
     ),
@@ -71,9 +83,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "portal.team.manage",
             "portal.agreement.accept",
             "portal.plan.edit",
+            "portal.deals",
+            "portal.deals.company",
         }
     ),
-    Role.PARTNER_REP: frozenset({"account.self", "portal.access"}),
+    Role.PARTNER_REP: frozenset({"account.self", "portal.access", "portal.deals"}),
 }
 
 for _role, _caps in ROLE_CAPABILITIES.items():

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DealsConfig(AppConfig):
+    name = "deals"
+    verbose_name = _("Deal registration")
+
+    def ready(self) -> None:
+        from prm.notifications.events import subscribe
+
+        from . import events, metrics, notifications  # noqa: F401 - they register themselves
+        from .setup import deal_defaults_ensure
+
+        # Every new tenant starts with settings and the standard rejection reasons.
+        subscribe("tenancy.tenant.created", lambda event: deal_defaults_ensure(tenant=event.tenant))

@@ -1,0 +1,103 @@
+"""Events of the deals app (emitted by deals.services and deals.leads).
+
+`deals.deal.won` is the one other apps build on: commissions will subscribe to it to accrue.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from prm.notifications.categories import declare_category
+from prm.notifications.events import declare
+
+declare_category("deals", _("Deal registrations and leads"))
+
+_DEAL = ("deal", "customer", "partner", "amount")
+
+DEAL_REGISTERED = declare(
+    "deals.deal.registered",
+    "A partner submitted a deal registration (first submission or resubmission).",
+    placeholders=(*_DEAL, "due"),
+)
+DEAL_CONFLICT = declare(
+    "deals.deal.conflict_detected",
+    "A submitted registration names a customer that another partner's registration holds.",
+    placeholders=_DEAL,
+)
+DEAL_APPROVED = declare(
+    "deals.deal.approved",
+    "A CAM approved a registration: the partner's claim is protected until a date.",
+    placeholders=(*_DEAL, "until"),
+)
+DEAL_REJECTED = declare(
+    "deals.deal.rejected",
+    "A CAM rejected a registration, with a reason the partner sees.",
+    placeholders=(*_DEAL, "reason"),
+)
+DEAL_INFO_REQUESTED = declare(
+    "deals.deal.info_requested",
+    "A CAM asked the partner for more information before deciding.",
+    placeholders=(*_DEAL, "reason"),
+)
+DEAL_WITHDRAWN = declare(
+    "deals.deal.withdrawn", "A partner withdrew a registration.", placeholders=_DEAL
+)
+DEAL_SLA_OVERDUE = declare(
+    "deals.deal.sla_overdue",
+    "A submitted registration passed its decision target (the partner's CAMs are told).",
+    placeholders=(*_DEAL, "due", "level"),
+)
+DEAL_SLA_ESCALATED = declare(
+    "deals.deal.sla_escalated",
+    "A registration is still undecided well past its target (the program leaders are told).",
+    placeholders=(*_DEAL, "due", "level"),
+)
+DEAL_EXPIRING = declare(
+    "deals.deal.expiring",
+    "An approved registration's protection ends soon.",
+    placeholders=(*_DEAL, "until", "days"),
+)
+DEAL_EXPIRED = declare(
+    "deals.deal.expired", "An approved registration's protection ended.", placeholders=_DEAL
+)
+EXTENSION_REQUESTED = declare(
+    "deals.extension.requested",
+    "A partner asked to protect an approved registration for longer.",
+    placeholders=(*_DEAL, "days", "reason"),
+)
+EXTENSION_DECIDED = declare(
+    "deals.extension.decided",
+    "A CAM approved or declined an extension request.",
+    placeholders=(*_DEAL, "decision", "until", "reason"),
+)
+DEAL_WON = declare(
+    "deals.deal.won",
+    "A deal was marked won with its final amount: commissions accrue from it.",
+    placeholders=(*_DEAL, "final_amount", "closed_on"),
+)
+DEAL_LOST = declare(
+    "deals.deal.lost", "A deal was marked lost, with the reason.", placeholders=(*_DEAL, "reason")
+)
+LEAD_ASSIGNED = declare(
+    "deals.lead.assigned",
+    "Vendor staff assigned a lead to a partner, to accept or decline by a deadline.",
+    placeholders=("customer", "partner", "respond_by"),
+)
+LEAD_ACCEPTED = declare(
+    "deals.lead.accepted",
+    "A partner accepted a lead; it became a draft registration.",
+    placeholders=("customer", "partner"),
+)
+LEAD_DECLINED = declare(
+    "deals.lead.declined",
+    "A partner declined a lead, with a reason; it waits to be routed again.",
+    placeholders=("customer", "partner", "reason"),
+)
+LEAD_EXPIRED = declare(
+    "deals.lead.expired",
+    "A partner did not answer a lead by its deadline; it went back to the queue.",
+    placeholders=("customer", "partner"),
+)
+PROTECTED_ACCOUNTS_IMPORTED = declare(
+    "deals.protected_accounts.imported",
+    "Protected accounts and existing customers were imported from a CRM file.",
+    placeholders=("count",),
+)

@@ -1,0 +1,433 @@
+"""Deal registrations, the accounts the vendor protects, leads, and each tenant's rules for them."""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from django_scopes import ScopedManager
+
+from partners.models import Partner
+from prm.tenancy.models import CURRENCIES, Membership, TenantOwned
+
+#: the statuses in which a registration holds its claim on the customer (see Deal.holds_claim)
+CLAIM_STATUSES = ("submitted", "info_requested", "approved")
+
+
+class DealSettings(TenantOwned):
+    """A tenant's rules of engagement for deal registration (one row per tenant)."""
+
+    class Engagement(models.TextChoices):
+        FIRST_WINS = "first_wins", _("First valid registration wins")
+        CAM_DECIDES = "cam_decides", _("A channel account manager decides every match")
+
+    engagement_rule = models.CharField(
+        _("rules of engagement"),
+        max_length=20,
+        choices=Engagement.choices,
+        default=Engagement.FIRST_WINS,
+        help_text=_(
+            "First wins: a registration for a customer another partner already registered is a "
+            "conflict and cannot be approved while the first one stands. CAM decides: the CAM "
+            "may award the customer to the later registration instead."
+        ),
+    )
+    protection_days = models.PositiveSmallIntegerField(
+        _("protection window (days)"),
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text=_("How long an approved registration protects the partner's claim."),
+    )
+    sla_hours = models.PositiveSmallIntegerField(
+        _("decision target (business hours)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text=_(
+            "Time a CAM has to decide a submitted registration. Business hours are the hours of "
+            "Monday to Friday in the program's time zone."
+        ),
+    )
+    escalation_hours = models.PositiveSmallIntegerField(
+        _("escalate to program leaders after (business hours past the target)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+    )
+    expiry_warning_days = models.PositiveSmallIntegerField(
+        _("warn partners before expiry (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    max_extension_days = models.PositiveSmallIntegerField(
+        _("longest extension (days)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    lead_response_days = models.PositiveSmallIntegerField(
+        _("days a partner has to answer a lead"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+
+    objects: ClassVar[models.Manager["DealSettings"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("deal registration settings")
+        verbose_name_plural = _("deal registration settings")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="dealsettings_one_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Deal registration settings"))
+
+
+class Product(TenantOwned):
+    """Something the vendor sells that a partner can register a deal for."""
+
+    name = models.CharField(_("name"), max_length=120)
+    sku = models.CharField(_("SKU"), max_length=60, blank=True)
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Only offered products can be registered.")
+    )
+
+    objects: ClassVar[models.Manager["Product"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="product_name_unique_in_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RejectReason(TenantOwned):
+    """One of the tenant's standard reasons for rejecting a registration."""
+
+    label = models.CharField(_("reason"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    objects: ClassVar[models.Manager["RejectReason"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("rejection reason")
+        verbose_name_plural = _("rejection reasons")
+        ordering = ["position", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "label"], name="rejectreason_unique_in_tenant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ProtectedAccount(TenantOwned):
+    """A company the vendor sells to directly, or already sells to, imported from the CRM."""
+
+    class Kind(models.TextChoices):
+        DIRECT = "direct", _("Direct account")
+        CUSTOMER = "customer", _("Existing customer")
+
+    name = models.CharField(_("company name"), max_length=200)
+    domain = models.CharField(_("domain"), max_length=253, blank=True)
+    name_core = models.CharField(max_length=200, editable=False)
+    name_key = models.CharField(max_length=200, editable=False)
+    owner = models.CharField(
+        _("account owner"), max_length=200, blank=True, help_text=_("Who owns it in the CRM.")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.DIRECT)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    objects: ClassVar[models.Manager["ProtectedAccount"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("protected account")
+        verbose_name_plural = _("protected accounts")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "domain"],
+                condition=~models.Q(domain=""),
+                name="protectedaccount_domain_unique_in_tenant",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "domain"], name="protectedaccount_domain_idx"),
+            GinIndex(OpClass("name_core", name="gin_trgm_ops"), name="protectedaccount_core_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Deal(TenantOwned):
+    """A partner's registration of an opportunity with a customer."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        INFO_REQUESTED = "info_requested", _("More information requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+        EXPIRED = "expired", _("Expired")
+
+    class Type(models.TextChoices):
+        NEW = "new", _("New business")
+        UPSELL = "upsell", _("Upsell")
+        RENEWAL = "renewal", _("Renewal")
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="deals")
+    #: the partner user who registered it (a rep sees their own deals)
+    owner = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    customer_name = models.CharField(_("customer company"), max_length=200)
+    customer_website = models.CharField(_("customer website or domain"), max_length=253, blank=True)
+    customer_domain = models.CharField(max_length=253, blank=True, editable=False)
+    customer_core = models.CharField(max_length=200, editable=False)
+    #: the customer's identity for the one-claim constraint: its domain, else its name's key
+    customer_key = models.CharField(max_length=260, editable=False)
+    country = CountryField(_("customer country"))
+    contact_name = models.CharField(_("contact name"), max_length=150)
+    contact_email = models.EmailField(_("contact email"))
+    contact_role = models.CharField(_("contact role"), max_length=120, blank=True)
+    products = models.ManyToManyField(Product, related_name="deals", verbose_name=_("products"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
+    expected_close_on = models.DateField(_("expected close date"))
+    deal_type = models.CharField(
+        _("deal type"), max_length=10, choices=Type.choices, default=Type.NEW
+    )
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    holds_claim = models.BooleanField(default=False, editable=False)
+    #: the registration that held this customer when this one was submitted
+    conflict_with = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="conflicts"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    sla_due_at = models.DateTimeField(_("decision due"), null=True, blank=True)
+    #: 0 none, 1 the CAMs were told the decision is overdue, 2 the program leaders too
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    #: business hours from (last) submission to the decision, for reporting
+    decision_hours = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    reject_reason = models.ForeignKey(
+        RejectReason, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    #: what the CAM wrote with their last decision (shown to the partner)
+    decision_note = models.TextField(_("message from the CAM"), blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("protected until"), null=True, blank=True)
+    expiry_warned_at = models.DateTimeField(null=True, blank=True)
+    won_amount = models.DecimalField(
+        _("final amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    closed_on = models.DateField(_("close date"), null=True, blank=True)
+    lost_reason = models.TextField(_("why it was lost"), blank=True)
+
+    objects: ClassVar[models.Manager["Deal"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("deal registration")
+        verbose_name_plural = _("deal registrations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Two partners can never both hold the same customer, whatever races in Python.
+            models.UniqueConstraint(
+                fields=["tenant", "customer_key"],
+                condition=models.Q(holds_claim=True),
+                name="deal_one_claim_per_customer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(holds_claim=False) | models.Q(status__in=CLAIM_STATUSES),
+                name="deal_claim_only_while_open",
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="deal_amount_positive"),
+        ]
+        indexes = [
+            # The conflict check looks only at registrations holding a claim: partial indexes.
+            models.Index(
+                fields=["tenant", "customer_domain"],
+                condition=models.Q(holds_claim=True),
+                name="deal_claim_domain_idx",
+            ),
+            GinIndex(
+                OpClass("customer_core", name="gin_trgm_ops"),
+                condition=models.Q(holds_claim=True),
+                name="deal_claim_core_trgm",
+            ),
+            models.Index(fields=["tenant", "partner", "-created_at"], name="deal_partner_idx"),
+            models.Index(fields=["tenant", "owner", "-created_at"], name="deal_owner_idx"),
+            models.Index(fields=["tenant", "status", "sla_due_at"], name="deal_queue_idx"),
+            models.Index(
+                fields=["tenant", "expires_at"],
+                condition=models.Q(status="approved"),
+                name="deal_expiry_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.customer_name}"
+
+    @property
+    def reference(self) -> str:
+        return f"DR-{self.pk:06d}" if self.pk else "DR-new"
+
+    @property
+    def is_conflict(self) -> bool:
+        return self.conflict_with_id is not None and not self.holds_claim
+
+
+class DealMatch(TenantOwned):
+    """A candidate match found when the registration was submitted, for the CAM to weigh."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", _("Another partner's registration")
+        OWN = "own", _("The same partner's registration")
+        DIRECT = "direct", _("Direct account")
+        CUSTOMER = "customer", _("Existing customer")
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="matches")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    matched_deal = models.ForeignKey(
+        Deal, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    account = models.ForeignKey(
+        ProtectedAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    score = models.DecimalField(max_digits=4, decimal_places=3)
+    on_domain = models.BooleanField(default=False)
+    is_strong = models.BooleanField(default=False)
+
+    objects: ClassVar[models.Manager["DealMatch"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-score", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.score})"
+
+
+class DealExtension(TenantOwned):
+    """A partner's request to protect an approved registration for longer."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    days = models.PositiveSmallIntegerField(_("extra days"))
+    reason = models.TextField(_("why"), max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("message to the partner"), blank=True)
+
+    objects: ClassVar[models.Manager["DealExtension"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deal"],
+                condition=models.Q(status="pending"),
+                name="dealextension_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.days} d ({self.get_status_display()})"
+
+
+class Lead(TenantOwned):
+    """A prospect the vendor hands to a partner to work."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("In the queue")
+        ASSIGNED = "assigned", _("Assigned")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    class DeclineReason(models.TextChoices):
+        CONTACTED = "contacted", _("Already in contact with them")
+        NOT_INTERESTED = "not_interested", _("Not interested")
+        SPAM = "spam", _("Spam or not a real prospect")
+        OTHER = "other", _("Other")
+
+    customer_name = models.CharField(_("customer company"), max_length=200)
+    customer_website = models.CharField(_("customer website or domain"), max_length=253, blank=True)
+    country = CountryField(_("country"))
+    contact_name = models.CharField(_("contact name"), max_length=150)
+    contact_email = models.EmailField(_("contact email"))
+    contact_role = models.CharField(_("contact role"), max_length=120, blank=True)
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("partner"),
+    )
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    respond_by = models.DateTimeField(_("answer by"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("decline reason"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("decline note"), blank=True)
+    #: how many partners let it run out or declined it (re-routing history is in the audit log)
+    returned_count = models.PositiveSmallIntegerField(_("times returned"), default=0)
+    deal = models.OneToOneField(
+        Deal, on_delete=models.SET_NULL, null=True, blank=True, related_name="lead"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects: ClassVar[models.Manager["Lead"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="new") | models.Q(partner__isnull=False),
+                name="lead_partner_unless_new",
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "partner", "status"], name="lead_partner_idx")]
+
+    def __str__(self) -> str:
+        return self.customer_name

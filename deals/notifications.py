@@ -1,0 +1,194 @@
+"""Who is told what when the deals app's events happen."""
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from prm.notifications.events import Event
+from prm.notifications.rules import Rule, register_recipients, register_rule
+from prm.tenancy.models import Membership
+
+from . import events
+
+
+def _deal_owner(event: Event) -> Iterable[Membership]:
+    owner_id = event.data.get("owner_id")
+    if not owner_id:
+        return []
+    return Membership.objects.filter(tenant=event.tenant, pk=owner_id).select_related("user")
+
+
+def _lead_partner_users(event: Event) -> Iterable[Membership]:
+    partner_id = event.data.get("partner_id")
+    if not partner_id:
+        return []
+    return Membership.objects.filter(
+        tenant=event.tenant, partner_id=partner_id, is_active=True
+    ).select_related("user")
+
+
+register_recipients("deal_owner", _deal_owner)
+register_recipients("lead_partner_users", _lead_partner_users)
+
+
+def _deal_page(event: Event, recipient: Membership) -> str:
+    if event.subject is None:
+        return ""
+    if recipient.is_vendor_staff:
+        return reverse("admin:deals_deal_change", args=[event.subject.pk])
+    return reverse("deals:detail", args=[event.subject.pk])
+
+
+def _lead_page(event: Event, recipient: Membership) -> str:
+    if event.subject is None:
+        return ""
+    if recipient.is_vendor_staff:
+        return reverse("admin:deals_lead_change", args=[event.subject.pk])
+    return reverse("deals:lead", args=[event.subject.pk])
+
+
+_PARTNER_SIDE = ("deal_owner", "partner_admins")
+
+
+def _rule(key: str, event: str, description: str, recipients: tuple[str, ...], title: str,
+          body: str, link=_deal_page) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    register_rule(
+        Rule(
+            key=key,
+            event=event,
+            description=description,
+            recipients=recipients,
+            title=title,
+            body=body,
+            category="deals",
+            link=link,
+        )
+    )
+
+
+_rule(
+    "deals.deal.registered.tell_cams",
+    events.DEAL_REGISTERED.name,
+    _("Ask a partner's CAMs to decide a submitted registration."),
+    ("assigned_cams",),
+    _("{partner} registered {customer} ({deal})"),
+    _("{amount}. Please decide by {due}."),
+)
+_rule(
+    "deals.deal.conflict_detected.tell_cams",
+    events.DEAL_CONFLICT.name,
+    _("Tell a partner's CAMs that a registration conflicts with another partner's."),
+    ("assigned_cams",),
+    _("Conflict: {customer} ({deal}) is already registered"),
+    _("{partner} registered a customer another registration holds. Compare the matches."),
+)
+_rule(
+    "deals.deal.approved.tell_partner",
+    events.DEAL_APPROVED.name,
+    _("Tell the rep and the partner's admins that a registration was approved."),
+    _PARTNER_SIDE,
+    _("Approved: {customer} ({deal})"),
+    _("Your registration is protected until {until}."),
+)
+_rule(
+    "deals.deal.rejected.tell_partner",
+    events.DEAL_REJECTED.name,
+    _("Tell the rep and the partner's admins that a registration was rejected, and why."),
+    _PARTNER_SIDE,
+    _("Rejected: {customer} ({deal})"),
+    _("Reason: {reason}"),
+)
+_rule(
+    "deals.deal.info_requested.tell_partner",
+    events.DEAL_INFO_REQUESTED.name,
+    _("Ask the rep and the partner's admins for more information about a registration."),
+    _PARTNER_SIDE,
+    _("More information needed: {customer} ({deal})"),
+    _("{actor} asks: {reason}"),
+)
+_rule(
+    "deals.deal.sla_overdue.tell_cams",
+    events.DEAL_SLA_OVERDUE.name,
+    _("Remind a partner's CAMs that a registration is past its decision target."),
+    ("assigned_cams",),
+    _("Overdue: decide {customer} ({deal})"),
+    _("{partner}'s registration was due for a decision by {due}."),
+)
+_rule(
+    "deals.deal.sla_escalated.tell_leaders",
+    events.DEAL_SLA_ESCALATED.name,
+    _("Tell the program leaders that a registration is still undecided well past its target."),
+    ("program_leaders",),
+    _("Escalated: {customer} ({deal}) is still undecided"),
+    _("{partner}'s registration was due for a decision by {due} and nobody has decided it."),
+)
+_rule(
+    "deals.deal.expiring.tell_partner",
+    events.DEAL_EXPIRING.name,
+    _("Warn the rep and the partner's admins before a registration's protection ends."),
+    _PARTNER_SIDE,
+    _("{customer} ({deal}): protection ends in {days} days"),
+    _("Your registration is protected until {until}. Close the deal or ask for an extension."),
+)
+_rule(
+    "deals.deal.expired.tell_partner",
+    events.DEAL_EXPIRED.name,
+    _("Tell the rep and the partner's admins that a registration's protection ended."),
+    _PARTNER_SIDE,
+    _("Expired: {customer} ({deal})"),
+    _("The protection of your registration ended. Register the customer again if you still "
+      "work on it."),
+)  # fmt: skip
+_rule(
+    "deals.extension.requested.tell_cams",
+    events.EXTENSION_REQUESTED.name,
+    _("Ask a partner's CAMs to decide an extension request."),
+    ("assigned_cams",),
+    _("{partner} asks {days} more days for {customer} ({deal})"),
+    _("Reason: {reason}"),
+)
+_rule(
+    "deals.extension.decided.tell_partner",
+    events.EXTENSION_DECIDED.name,
+    _("Tell the rep and the partner's admins how an extension request was decided."),
+    _PARTNER_SIDE,
+    _("Extension {decision}: {customer} ({deal})"),
+    _("Protected until {until}. {reason}"),
+)
+_rule(
+    "deals.deal.won.tell_cams",
+    events.DEAL_WON.name,
+    _("Tell a partner's CAMs when one of its deals is won."),
+    ("assigned_cams",),
+    _("Won: {customer} ({deal}) by {partner}"),
+    _("Final amount {final_amount}, closed on {closed_on}."),
+)
+_rule(
+    "deals.lead.assigned.tell_partner",
+    events.LEAD_ASSIGNED.name,
+    _("Tell a partner's users that a lead was assigned to them."),
+    ("lead_partner_users",),
+    _("New lead: {customer}"),
+    _("{vendor} sent you a lead. Accept or decline it by {respond_by}."),
+    _lead_page,
+)
+_rule(
+    "deals.lead.declined.tell_staff",
+    events.LEAD_DECLINED.name,
+    _("Tell the partner's CAMs and partner ops that a lead was declined, to route it again."),
+    ("assigned_cams", "partner_ops"),
+    _("{partner} declined the lead {customer}"),
+    _("Reason: {reason}. Route it to another partner."),
+    _lead_page,
+)
+_rule(
+    "deals.lead.expired.tell_staff",
+    events.LEAD_EXPIRED.name,
+    _("Tell the partner's CAMs and partner ops that a lead went unanswered and is back in the "
+      "queue."),
+    ("assigned_cams", "partner_ops"),
+    _("Unanswered lead back in the queue: {customer}"),
+    _("{partner} did not answer by the deadline. Route it to another partner."),
+    _lead_page,
+)  # fmt: skip

@@ -1,0 +1,212 @@
+"""Registering: a partner saves, submits and withdraws a registration."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from prm.audit.services import audit_record
+from prm.money import quantize
+from prm.notifications.events import emit
+from prm.tenancy.models import Membership
+
+from .. import events, workflow
+from ..conflicts import Customer, Outcome, find_candidates, verdict_for
+from ..models import Deal, DealMatch, Product
+from ..selectors import deal_settings_for
+from ..sla import add_business_hours
+from .guards import (
+    date_text,
+    event_data,
+    lock_claims,
+    lock_deal,
+    record,
+    require_gate,
+    require_partner_user,
+)
+
+
+@dataclass(frozen=True)
+class DealInput:
+    """What a partner types to register a deal (the portal form's cleaned data)."""
+
+    customer_name: str
+    customer_website: str
+    country: str
+    contact_name: str
+    contact_email: str
+    contact_role: str
+    products: list[Product]
+    amount: Decimal
+    currency: str
+    expected_close_on: date
+    deal_type: str
+    notes: str
+
+
+def _apply_input(deal: Deal, data: DealInput) -> None:
+    tenant_id = deal.tenant_id
+    foreign = [p for p in data.products if p.tenant_id != tenant_id or not p.is_active]
+    if foreign or not data.products:
+        raise ValidationError({"products": _("Choose at least one of the offered products.")})
+    customer = Customer.of(data.customer_name, data.customer_website)
+    if not customer.core and not customer.domain:
+        raise ValidationError({"customer_name": _("Enter the customer's company name.")})
+    key_before = deal.customer_key
+    for name in (
+        "customer_name", "customer_website", "country", "contact_name", "contact_email",
+        "contact_role", "currency", "expected_close_on", "deal_type", "notes",
+    ):  # fmt: skip
+        setattr(deal, name, getattr(data, name))
+    deal.amount = quantize(data.amount, data.currency)
+    deal.customer_domain = customer.domain
+    deal.customer_core = customer.core
+    deal.customer_key = customer.claim_key
+    if deal.holds_claim and deal.customer_key != key_before:
+        # Another customer now: the claim is decided again when it is resubmitted.
+        deal.holds_claim = False
+
+
+def deal_save(
+    *, actor: Membership, data: DealInput, deal: Deal | None = None, submit: bool = False
+) -> Deal:
+    """Create a draft registration, or change a draft or one sent back for information;
+    with `submit`, submit it in the same transaction (see `deal_submit`).
+
+    Raises PermissionDenied for anyone but the company's users (a rep: their own deals),
+    TransitionError when the status allows no change, ValidationError for bad input.
+    """
+    with transaction.atomic():
+        if deal is None:
+            partner = actor.partner
+            if partner is None or not actor.can("portal.deals"):
+                raise PermissionDenied
+            require_gate(partner)
+            deal = Deal(tenant_id=actor.tenant_id, partner=partner, owner=actor)
+            created = True
+        else:
+            deal = lock_deal(deal)
+            require_partner_user(actor, deal)
+            workflow.require(deal, "edit")
+            created = False
+        _apply_input(deal, data)
+        deal.save()
+        deal.products.set(data.products)
+        audit_record(
+            tenant=actor.tenant,
+            actor=actor.user,
+            action="deals.deal.created" if created else "deals.deal.changed",
+            obj=deal,
+            after={
+                "customer": deal.customer_name,
+                "amount": str(deal.amount),
+                "currency": deal.currency,
+            },
+        )
+        if submit:
+            deal = deal_submit(actor=actor, deal=deal)
+    return deal
+
+
+def deal_submit(*, actor: Membership, deal: Deal) -> Deal:
+    """Submit a draft (or resubmit one sent back for information) for a CAM's decision.
+
+    Runs the conflict check under the tenant's claim lock: when another partner's registration
+    holds the customer this one is recorded as a conflict pointing at it (and the CAMs are told);
+    otherwise it takes the claim. The candidate matches are stored for the CAM. The decision
+    clock starts. Refused when the company already holds this customer itself.
+    """
+    with transaction.atomic():
+        deal = lock_deal(deal)
+        require_partner_user(actor, deal)
+        workflow.require(deal, "submit")
+        require_gate(deal.partner)
+        old = deal.status
+        tenant = deal.tenant
+        lock_claims(tenant.pk)
+        customer = Customer.of(deal.customer_name, deal.customer_website)
+        candidates = find_candidates(
+            tenant=tenant, customer=customer, partner_id=deal.partner_id, exclude_deal_id=deal.pk
+        )
+        verdict = verdict_for(candidates)
+        if verdict.outcome == Outcome.OWN and verdict.own_deal is not None:
+            raise ValidationError(
+                _(
+                    "Your company already registered this customer (%(ref)s). Work that "
+                    "registration, or withdraw it first."
+                )
+                % {"ref": verdict.own_deal.reference}
+            )
+        holder = verdict.holder
+        now = timezone.now()
+        settings = deal_settings_for(tenant)
+        deal.status = Deal.Status.SUBMITTED
+        deal.conflict_with = holder
+        deal.holds_claim = holder is None
+        deal.submitted_at = now
+        deal.sla_due_at = add_business_hours(now, settings.sla_hours, tenant.time_zone)
+        deal.escalation_level = 0
+        deal.decision_note = ""
+        try:
+            with transaction.atomic():
+                deal.save()
+        except IntegrityError:
+            # Only reachable if a claim was taken without the lock: the index still holds.
+            deal.holds_claim = False
+            deal.save()
+        DealMatch.objects.filter(deal=deal).delete()
+        DealMatch.objects.bulk_create(
+            DealMatch(
+                tenant=tenant,
+                deal=deal,
+                kind=c.kind,
+                matched_deal=c.deal,
+                account=c.account,
+                score=Decimal(str(round(c.score, 3))),
+                on_domain=c.on_domain,
+                is_strong=c.is_strong,
+            )
+            for c in candidates
+        )
+        record(deal, actor, "submitted", old, conflict_with=holder.reference if holder else "")
+        emit(
+            events.DEAL_REGISTERED.name,
+            tenant=tenant,
+            actor=actor.user,
+            subject=deal,
+            data=event_data(deal, due=date_text(deal.sla_due_at)),
+        )
+        if holder is not None:
+            emit(
+                events.DEAL_CONFLICT.name,
+                tenant=tenant,
+                actor=actor.user,
+                subject=deal,
+                data=event_data(deal),
+            )
+    return deal
+
+
+def deal_withdraw(*, actor: Membership, deal: Deal, reason: str = "") -> Deal:
+    """The partner takes a registration back; its claim on the customer ends."""
+    with transaction.atomic():
+        deal = lock_deal(deal)
+        require_partner_user(actor, deal)
+        old = deal.status
+        deal.status = workflow.require(deal, "withdraw").target or old
+        deal.holds_claim = False
+        deal.save()
+        record(deal, actor, "withdrawn", old, reason=reason)
+        if old != Deal.Status.DRAFT:
+            emit(
+                events.DEAL_WITHDRAWN.name,
+                tenant=deal.tenant,
+                actor=actor.user,
+                subject=deal,
+                data=event_data(deal),
+            )
+    return deal
