@@ -1,0 +1,49 @@
+"""`python -m bench generate|run|quality|explain [--scale S|M|L]` against $DATABASE_URL."""
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("generate", "load the scale's data into the (migrated, empty) database"),
+        ("run", "time the scenarios; print a table and write bench/results/<scale>.json"),
+        ("quality", "recall and false flags of the conflict check"),
+        ("explain", "EXPLAIN ANALYZE of the conflict-check queries"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--scale", choices=["S", "M", "L"], default="M")
+        p.add_argument("--seed", type=int, default=20240601)
+        if name == "run":
+            p.add_argument("--iterations", type=int, default=None, help="per scenario")
+            p.add_argument("--only", default="", help="comma-separated scenario name parts")
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    if args.command == "generate":
+        from .generate import generate
+
+        generate(args.scale, seed=args.seed)
+    elif args.command == "run":
+        from .run import run
+
+        run(args.scale, iterations=args.iterations, only=args.only)
+    elif args.command == "quality":
+        from .quality import quality
+
+        quality(args.scale, seed=args.seed)
+    else:
+        from .explain import explain
+
+        explain(args.scale)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
