@@ -20,8 +20,10 @@ from prm.tenancy.models import Tenant
 
 from .models import Deal, DealMatch, ProtectedAccount
 
-#: a name scoring at least this is a possible match, shown to the CAM
-FLAG_SCORE = 0.6
+#: a name scoring at least this is a possible match, shown to the CAM (see `_name_score`)
+FLAG_SCORE = 0.75
+#: the cores without spaces this alike count as the same words run together or split
+GLUED_SCORE = 0.9
 #: candidates fetched per source before re-scoring
 CANDIDATES = 10
 
@@ -91,11 +93,38 @@ class Verdict:
         return None
 
 
+def _ratio(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def _cover(fewer: list[str], more: list[str]) -> float:
+    """How well every word of `fewer` is matched by some word of `more`: the worst match."""
+    return min(max(_ratio(word, other) for other in more) for word in fewer)
+
+
 def _name_score(customer: Customer, core: str, similarity: float) -> float:
-    # Trigrams forgive typos in long names; the sequence ratio of the sorted words forgives
-    # word order and catches typos in short names that share few trigrams.
-    ratio = SequenceMatcher(None, customer.key, " ".join(sorted(core.split()))).ratio()
-    return max(float(similarity or 0), ratio)
+    """How alike two name cores are, 0..1, word by word.
+
+    Each word of the name with fewer words must closely match a word of the other, whatever
+    the order: a typo costs one word a little ("brivola" ~ "brivloa" 0.86), a different company
+    costs its distinguishing word a lot, even when both share a trade word ("zoxmeand robotics"
+    ~ "zouspy robotics" 0.43; a whole-string ratio or the trigram similarity would give about
+    0.7 for these, flagging many unrelated companies). Extra words on the longer side cost
+    nothing ("Acme" ~ "Acme Widgets"). Words run together or split ("BrivolaTensar") are
+    caught by the ratio of the cores without spaces, counted when nearly equal. The trigram
+    similarity only selects candidates (see `_ranked`).
+    """
+    typed, theirs = customer.core.split(), core.split()
+    if not typed or not theirs:
+        return 0.0
+    if len(typed) < len(theirs):
+        words = _cover(typed, theirs)
+    elif len(typed) > len(theirs):
+        words = _cover(theirs, typed)
+    else:
+        words = max(_cover(typed, theirs), _cover(theirs, typed))
+    glued = _ratio(customer.core.replace(" ", ""), core.replace(" ", ""))
+    return max(words, glued) if glued >= GLUED_SCORE else words
 
 
 def _rank(
