@@ -8,11 +8,14 @@ UV ?= python3 -m uv
 export UV_PYTHON_DOWNLOADS := never
 export UV
 
+# Data size for `make bench`: S (dev), M (the targets), L (50 tenants, ~1M registrations).
+SCALE ?= M
+
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k invitations -x"`.
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test e2e lint demo-data clean
+.PHONY: help install run test e2e lint bench demo-data clean
 
 help: ## Show this list
 	@echo "Usage: make <target>"
@@ -43,6 +46,9 @@ lint: install ## Ruff (lint and format), mypy, and a check for missing migration
 	$(UV) run ruff format --check .
 	$(UV) run mypy prm
 	scripts/with-services.sh $(UV) run python manage.py makemigrations --check --dry-run
+
+bench: install ## Benchmark deals on throwaway services (SCALE=S|M|L, default M); see bench/
+	SCALE=$(SCALE) scripts/run-bench.sh $(SCALE)
 
 demo-data: install ## Create or update the demo database in .local (migrate and seed)
 	scripts/run-demo.sh --data-only

@@ -11,9 +11,7 @@ def reserve_ids(model: type[models.Model], n: int) -> int:
     """Take `n` ids from the table's identity sequence; returns the first."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table]
-        )  # the first id
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])  # the first id
         first = cursor.fetchone()[0]
         if n > 1:
             cursor.execute(
@@ -51,17 +49,19 @@ def copy_rows(
     table = connection.ops.quote_name(model._meta.db_table)
     n = 0
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:  # the raw psycopg cursor: COPY
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                values = []
-                for f in fields:
-                    if f.attname in row:
-                        values.append(row[f.attname])
-                    elif f.attname in defaults:
-                        values.append(defaults[f.attname])
-                    else:
-                        raise KeyError(f"{model.__name__}.{f.attname} has no value")
-                copy.write_row(values)
-                n += 1
+    with (
+        connection.connection.cursor() as cursor,  # the raw psycopg cursor: COPY
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            values = []
+            for f in fields:
+                if f.attname in row:
+                    values.append(row[f.attname])
+                elif f.attname in defaults:
+                    values.append(defaults[f.attname])
+                else:
+                    raise KeyError(f"{model.__name__}.{f.attname} has no value")
+            copy.write_row(values)
+            n += 1
     return n

@@ -56,14 +56,28 @@ PRODUCTS = 30
 
 #: status mix of registrations in general (~30% hold a claim)
 MIX = {
-    "draft": 8, "submitted": 11, "info_requested": 3, "approved": 16, "rejected": 10,
-    "withdrawn": 5, "won": 20, "lost": 15, "expired": 12,
-}  # fmt: skip
+    "draft": 8,
+    "submitted": 11,
+    "info_requested": 3,
+    "approved": 16,
+    "rejected": 10,
+    "withdrawn": 5,
+    "won": 20,
+    "lost": 15,
+    "expired": 12,
+}
 #: the bench CAM's partners carry a backlog of submitted registrations (queue page 100)
 BACKLOG_MIX = {
-    "draft": 5, "submitted": 45, "info_requested": 3, "approved": 12, "rejected": 8,
-    "withdrawn": 3, "won": 12, "lost": 7, "expired": 5,
-}  # fmt: skip
+    "draft": 5,
+    "submitted": 45,
+    "info_requested": 3,
+    "approved": 12,
+    "rejected": 8,
+    "withdrawn": 3,
+    "won": 12,
+    "lost": 7,
+    "expired": 5,
+}
 #: share of submitted registrations that are conflicts with an existing holder
 CONFLICT_SHARE = 0.04
 #: share of registrations without a claim that reuse an earlier customer (repeat business)
@@ -272,9 +286,14 @@ def load_tenant(spec: TenantSpec, rng: random.Random, pool: list[int]) -> dict[s
     for user_id, email in zip(staff, staff_emails, strict=True):
         role = Role.PROGRAM_LEADER if email.startswith("leader.") else Role.CAM
         membership_rows.append(
-            {"id": next_m, "tenant_id": tenant.pk, "user_id": user_id, "role": role,
-             "created_at": now}
-        )  # fmt: skip
+            {
+                "id": next_m,
+                "tenant_id": tenant.pk,
+                "user_id": user_id,
+                "role": role,
+                "created_at": now,
+            }
+        )
         next_m += 1
     copy_rows(Membership, membership_rows)
     bench_cam_user = staff[-1] if spec.is_bench else None
@@ -286,15 +305,23 @@ def load_tenant(spec: TenantSpec, rng: random.Random, pool: list[int]) -> dict[s
 
     def grants() -> Iterator[dict]:
         for pid in cam_partners:
-            yield {"permission_id": perm.pk, "content_type_id": ct.pk, "object_pk": str(pid),
-                   "user_id": bench_cam_user}  # fmt: skip
+            yield {
+                "permission_id": perm.pk,
+                "content_type_id": ct.pk,
+                "object_pk": str(pid),
+                "user_id": bench_cam_user,
+            }
         for i, pid in enumerate(rest):
             users = {cam_users[i % cams]}
             if rng.random() < 0.1:
                 users.add(rng.choice(cam_users))
             for user_id in users:
-                yield {"permission_id": perm.pk, "content_type_id": ct.pk,
-                       "object_pk": str(pid), "user_id": user_id}  # fmt: skip
+                yield {
+                    "permission_id": perm.pk,
+                    "content_type_id": ct.pk,
+                    "object_pk": str(pid),
+                    "user_id": user_id,
+                }
 
     copy_rows(UserObjectPermission, grants(), with_id=False)
 
@@ -303,7 +330,7 @@ def load_tenant(spec: TenantSpec, rng: random.Random, pool: list[int]) -> dict[s
 
     def account_rows() -> Iterator[dict]:
         for _ in range(spec.accounts):
-            name, website, c = customers.fresh(with_domain=0.9)
+            name, _website, c = customers.fresh(with_domain=0.9)
             yield {
                 "tenant_id": tenant.pk,
                 "name": name,
@@ -319,7 +346,9 @@ def load_tenant(spec: TenantSpec, rng: random.Random, pool: list[int]) -> dict[s
     customers.seen.clear()  # registrations do not reuse the vendor's own accounts
 
     # --- registrations --------------------------------------------------------------------------
-    backlog_deals = math.ceil(spec.backlog / (BACKLOG_MIX["submitted"] / 100)) if spec.backlog else 0
+    backlog_deals = (
+        math.ceil(spec.backlog / (BACKLOG_MIX["submitted"] / 100)) if spec.backlog else 0
+    )
     plan: list[tuple[int, str]] = []
     if backlog_deals:
         statuses = rng.choices(list(BACKLOG_MIX), list(BACKLOG_MIX.values()), k=backlog_deals)

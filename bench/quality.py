@@ -139,8 +139,10 @@ def quality(scale: str, seed: int = 20240601) -> dict[str, Any]:
     }
     print(f"\nconflict-check quality, scale {scale} ({len(holders)} registrations hold a claim;")
     print(f"FLAG_SCORE={conflicts.FLAG_SCORE}, CANDIDATES={conflicts.CANDIDATES})\n")
-    print(f"{'variation':16} {'n':>4} {'flagged':>8} {'recall':>7} {'holder in candidates':>21} "
-          f"{'with website':>13}")  # fmt: skip
+    print(
+        f"{'variation':16} {'n':>4} {'flagged':>8} {'recall':>7} {'holder in candidates':>21} "
+        f"{'with website':>13}"
+    )
     for kind in variants.KINDS:
         v = by_kind[kind]
         print(

@@ -13,13 +13,13 @@ import platform
 import random
 import statistics
 import time
-from unittest import mock
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import urlencode
 
 import django
@@ -193,9 +193,11 @@ class Bench:
                     name, website = make(i)
                     with scope(tenant=tenant):
                         return precheck(
-                            tenant=tenant, name=name, website=website,
+                            tenant=tenant,
+                            name=name,
+                            website=website,
                             partner_id=self.rep.partner_id,
-                        )  # fmt: skip
+                        )
 
                 return once
 
@@ -310,31 +312,54 @@ class Bench:
             Scenario("conflict exact (fn)", "function", None, fn_precheck(self.exact), conflict),
             Scenario("conflict fuzzy (fn)", "function", None, fn_precheck(self.fuzzy), conflict),
             Scenario(
-                "conflict exact (url)", "http", "ref: one query", http_precheck(self.exact),
+                "conflict exact (url)",
+                "http",
+                "ref: one query",
+                http_precheck(self.exact),
                 conflict,
-            ),  # fmt: skip
+            ),
             Scenario(
-                "conflict fuzzy (url)", "http", "ref: one query", http_precheck(self.fuzzy),
+                "conflict fuzzy (url)",
+                "http",
+                "ref: one query",
+                http_precheck(self.fuzzy),
                 conflict,
-            ),  # fmt: skip
-            Scenario("register submit (fn)", "function", None, fn_register,
-                     Target(p95_ms=100)),  # fmt: skip
-            Scenario("register submit (fn, stub links)", "function", None, fn_register_stubbed,
-                     Target(p95_ms=100)),  # fmt: skip
-            Scenario("register POST (url)", "http", "ref: one query", http_register,
-                     Target(p95_ms=100)),  # fmt: skip
-            Scenario("deal list rep (url)", "http", "ref: 50-row table",
-                     http_list(self.rep), listing),  # fmt: skip
-            Scenario("deal list admin (url)", "http", "ref: 50-row table",
-                     http_list(self.admin), listing),  # fmt: skip
+            ),
+            Scenario("register submit (fn)", "function", None, fn_register, Target(p95_ms=100)),
+            Scenario(
+                "register submit (fn, stub links)",
+                "function",
+                None,
+                fn_register_stubbed,
+                Target(p95_ms=100),
+            ),
+            Scenario(
+                "register POST (url)", "http", "ref: one query", http_register, Target(p95_ms=100)
+            ),
+            Scenario(
+                "deal list rep (url)", "http", "ref: 50-row table", http_list(self.rep), listing
+            ),
+            Scenario(
+                "deal list admin (url)", "http", "ref: 50-row table", http_list(self.admin), listing
+            ),
             Scenario("queue p1 CAM (url)", "http", "ref: 50-row table", http_queue(1), listing),
-            Scenario("queue p100 CAM (url)", "http", "ref: 50-row table", http_queue(100),
-                     Target(p95_ms=50, ratio=1.3, vs="queue p1 CAM (url)")),  # fmt: skip
+            Scenario(
+                "queue p100 CAM (url)",
+                "http",
+                "ref: 50-row table",
+                http_queue(100),
+                Target(p95_ms=50, ratio=1.3, vs="queue p1 CAM (url)"),
+            ),
             Scenario("deal list rep 50 (selector)", "function", None, fn_list(self.rep)),
             Scenario("deal list admin 50 (selector)", "function", None, fn_list(self.admin)),
             Scenario("queue p1 CAM (selector)", "function", None, fn_queue(1)),
-            Scenario("queue p100 CAM (selector)", "function", None, fn_queue(100),
-                     Target(ratio=1.3, vs="queue p1 CAM (selector)")),  # fmt: skip
+            Scenario(
+                "queue p100 CAM (selector)",
+                "function",
+                None,
+                fn_queue(100),
+                Target(ratio=1.3, vs="queue p1 CAM (selector)"),
+            ),
         ]
 
     # --- measuring ------------------------------------------------------------------------------
