@@ -1,7 +1,8 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the conflict check's two queries, on the bench tenant's data.
 
-The queries are built exactly as `deals.conflicts.find_candidates` builds them (through its
-`_ranked` helper), for a customer found by domain and for one found only by a mistyped name.
+The queries are built as `deals.conflicts.find_candidates` builds them (its `_ranked` helper,
+inside the tenant's scope, whose manager adds its own `tenant_id = <id>`), for a customer found
+by domain and for one found only by a mistyped name.
 """
 
 import random
@@ -21,10 +22,10 @@ from .generate import BENCH_SLUG
 INDEXES = (
     "deal_claim_core_trgm",
     "deal_claim_domain_idx",
-    "deal_claim_tenant_core_trgm",
+    "deal_claim_tenant_trgm",
     "protectedaccount_core_trgm",
     "protectedaccount_domain_idx",
-    "protectedaccount_tenant_core_trgm",
+    "protacct_tenant_core_trgm",
 )
 
 
