@@ -1,8 +1,8 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the conflict check's two queries, on the bench tenant's data.
 
-The queries are built as `deals.conflicts.find_candidates` builds them (its `_ranked` helper,
-inside the tenant's scope, whose manager adds its own `tenant_id = <id>`), for a customer found
-by domain and for one found only by a mistyped name.
+The queries are built as `deals.conflicts.find_candidates` builds them (its `_in_tenant` and
+`_ranked` helpers, inside the tenant's scope, whose manager adds its own `tenant_id = <id>`),
+for a customer found by domain and for one found only by a mistyped name.
 """
 
 import random
@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection
 from django_scopes import scope, scopes_disabled
 
-from deals.conflicts import Customer, _ranked
+from deals.conflicts import Customer, _in_tenant, _ranked
 from deals.models import Deal, ProtectedAccount
 from prm.tenancy.models import Tenant
 
@@ -59,12 +59,12 @@ def explain(scale: str, verbose: bool = True) -> dict[str, Any]:
             for source, queryset, fields in (
                 (
                     "claims",
-                    Deal.objects.filter(tenant=tenant, holds_claim=True),
+                    _in_tenant(Deal.objects.filter(tenant=tenant, holds_claim=True), tenant),
                     ("customer_domain", "customer_core"),
                 ),
                 (
                     "accounts",
-                    ProtectedAccount.objects.filter(tenant=tenant),
+                    _in_tenant(ProtectedAccount.objects.filter(tenant=tenant), tenant),
                     ("domain", "name_core"),
                 ),
             ):

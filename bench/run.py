@@ -138,6 +138,7 @@ class Bench:
                 .values_list("customer_name", "customer_domain")[:20000]
             )
             self.held = self.rng.sample(held, min(len(held), 2000))
+            self.held_with_domain = [h for h in self.held if h[1]]
             self.products = list(Product.objects.filter(tenant=self.tenant)[:3])
         self.pool = CustomerPool(random.Random(f"fresh:{time.time_ns()}"), set(), set(), [])
 
@@ -149,8 +150,7 @@ class Bench:
     # --- inputs -----------------------------------------------------------------------------
     def exact(self, i: int) -> tuple[str, str]:
         """A held customer's domain typed as a URL, its name as someone else would type it."""
-        with_domain = [h for h in self.held if h[1]]
-        name, domain = with_domain[i % len(with_domain)]
+        name, domain = self.held_with_domain[i % len(self.held_with_domain)]
         return variants.case_punct(self.rng, name), f"https://www.{domain}/"
 
     def fuzzy(self, i: int) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_scopes import ScopedManager
@@ -162,7 +163,12 @@ class ProtectedAccount(TenantOwned):
         ]
         indexes = [
             models.Index(fields=["tenant", "domain"], name="protectedaccount_domain_idx"),
-            GinIndex(OpClass("name_core", name="gin_trgm_ops"), name="protectedaccount_core_trgm"),
+            # The tenant leads (btree_gin), cast to integer: see TENANT_INT in deals/conflicts.py.
+            GinIndex(
+                Cast("tenant", models.IntegerField()),
+                OpClass("name_core", name="gin_trgm_ops"),
+                name="protacct_tenant_core_trgm",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -272,9 +278,10 @@ class Deal(TenantOwned):
                 name="deal_claim_domain_idx",
             ),
             GinIndex(
+                Cast("tenant", models.IntegerField()),
                 OpClass("customer_core", name="gin_trgm_ops"),
                 condition=models.Q(holds_claim=True),
-                name="deal_claim_core_trgm",
+                name="deal_claim_tenant_trgm",
             ),
             models.Index(fields=["tenant", "partner", "-created_at"], name="deal_partner_idx"),
             models.Index(fields=["tenant", "owner", "-created_at"], name="deal_owner_idx"),
