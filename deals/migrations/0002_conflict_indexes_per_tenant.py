@@ -5,6 +5,10 @@ each in the heap: at bench scale L (50 tenants, 300k registrations holding a cla
 logistics" took 6,128 index hits and 5,661 heap blocks, 66 ms; with the tenant first, 1,352
 hits and 1,247 heap blocks, 27 ms. The tenant is indexed as `tenant_id::integer` for the
 reason given in `deals.conflicts._in_tenant`. Measured with `python -m bench explain`.
+
+The planner has no statistics for an expression unless asked: without them it guessed 37 of
+7,437 claims for `tenant_id::integer = 1` and scanned the whole tenant (20 ms instead of 0.5
+ms at scale S). Hence the CREATE STATISTICS on the expression.
 """
 
 import django.contrib.postgres.indexes
@@ -38,5 +42,16 @@ class Migration(migrations.Migration):
                 django.contrib.postgres.indexes.OpClass("name_core", name="gin_trgm_ops"),
                 name="protacct_tenant_core_trgm",
             ),
+        ),
+        migrations.RunSQL(
+            [
+                "CREATE STATISTICS deal_tenant_int_stats ON ((tenant_id::integer)) FROM deals_deal",
+                "CREATE STATISTICS protacct_tenant_int_stats ON ((tenant_id::integer)) "
+                "FROM deals_protectedaccount",
+            ],
+            reverse_sql=[
+                "DROP STATISTICS deal_tenant_int_stats",
+                "DROP STATISTICS protacct_tenant_int_stats",
+            ],
         ),
     ]
