@@ -67,7 +67,8 @@ def test_overdue_registration_escalates_to_cams_then_leaders_once_each(world):
 def test_a_decided_registration_never_escalates(world):
     deal = registered(world.members[Role.PARTNER_REP])
     services.deal_approve(actor=world.members[Role.CAM], deal=deal)
-    assert services.deals_escalate(tenant=world.tenant, now=deal.sla_due_at + timedelta(days=9)) == 0
+    later = deal.sla_due_at + timedelta(days=9)
+    assert services.deals_escalate(tenant=world.tenant, now=later) == 0
 
 
 def approved(world) -> Deal:
@@ -86,7 +87,8 @@ def test_expiry_warning_and_expiry_fire_once(world):
     assert services.deals_expire(tenant=world.tenant, now=after) == 1
     assert services.deals_expire(tenant=world.tenant, now=after) == 0
     deal.refresh_from_db()
-    assert deal.status == Deal.Status.EXPIRED and not deal.holds_claim
+    assert deal.status == Deal.Status.EXPIRED
+    assert not deal.holds_claim
     assert len(titles(rep, "deals.deal.expired")) == 1
 
 
@@ -102,7 +104,8 @@ def test_extension_moves_the_expiry_and_warns_again(world):
     deal.refresh_from_db()
     assert deal.expires_at == before + timedelta(days=30)
     assert services.deals_expire(tenant=world.tenant, now=before + timedelta(days=1)) == 0
-    assert services.deals_warn_expiring(tenant=world.tenant, now=deal.expires_at - timedelta(days=2)) == 1
+    new_warning = deal.expires_at - timedelta(days=2)
+    assert services.deals_warn_expiring(tenant=world.tenant, now=new_warning) == 1
 
 
 def test_unanswered_lead_returns_to_the_queue_once(world):
@@ -113,7 +116,9 @@ def test_unanswered_lead_returns_to_the_queue_once(world):
     assert leads.leads_expire(tenant=world.tenant, now=later) == 1
     assert leads.leads_expire(tenant=world.tenant, now=later) == 0
     lead.refresh_from_db()
-    assert lead.status == Lead.Status.NEW and lead.partner is None and lead.returned_count == 1
+    assert lead.status == Lead.Status.NEW
+    assert lead.partner is None
+    assert lead.returned_count == 1
     assert len(titles(world.members[Role.CAM], "deals.lead.expired")) == 1
 
 

@@ -36,9 +36,9 @@ def test_company_core_is_idempotent(name):
 def test_company_core_ignores_case_whitespace_and_punctuation(name):
     rng = random.Random(name)
     for _ in range(25):
-        noisy = "".join(
-            c.upper() if rng.random() < 0.5 else c.lower() for c in name
-        ).replace(" ", " " * rng.randint(1, 3))
+        noisy = "".join(c.upper() if rng.random() < 0.5 else c.lower() for c in name).replace(
+            " ", " " * rng.randint(1, 3)
+        )
         noisy = rng.choice(["", " ", "\t"]) + noisy + rng.choice(["", ".", " ,", "!"])
         assert company_core(noisy) == company_core(name)
 

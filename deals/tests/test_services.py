@@ -1,5 +1,6 @@
 """Registering and deciding: claims, conflicts, permissions, reasons, notifications."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -42,14 +43,17 @@ def test_first_registration_takes_the_claim_and_starts_the_clock(world):
 def test_second_partner_on_the_same_customer_is_a_conflict_pointing_at_the_first(world):
     first = registered(world.members[Role.PARTNER_REP])
     second = registered(
-        world.other_partner_rep, customer_name="TAILSPIN TOYS", customer_website="shop.tailspintoys.example"
+        world.other_partner_rep,
+        customer_name="TAILSPIN TOYS",
+        customer_website="shop.tailspintoys.example",
     )
     assert not second.holds_claim
     assert second.conflict_with == first
     match = second.matches.get()
     assert match.kind == DealMatch.Kind.REGISTRATION
     assert match.matched_deal == first
-    assert match.on_domain and match.is_strong
+    assert match.on_domain
+    assert match.is_strong
     cam_titles = Notification.objects.filter(recipient=world.members[Role.CAM].user).values_list(
         "title", flat=True
     )
@@ -103,7 +107,8 @@ def test_first_wins_refuses_to_approve_the_conflict_while_the_first_stands(world
     services.deal_withdraw(actor=world.other_partner_rep, deal=first)
     services.deal_approve(actor=cam, deal=second)
     second.refresh_from_db()
-    assert second.status == Deal.Status.APPROVED and second.holds_claim
+    assert second.status == Deal.Status.APPROVED
+    assert second.holds_claim
 
 
 def test_cam_decides_may_award_the_customer_to_the_later_registration(world):
@@ -119,9 +124,11 @@ def test_cam_decides_may_award_the_customer_to_the_later_registration(world):
     services.deal_approve(actor=leader, deal=second, supersede=True)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.status == Deal.Status.REJECTED and not first.holds_claim
+    assert first.status == Deal.Status.REJECTED
+    assert not first.holds_claim
     assert "preferred" in first.decision_note
-    assert second.status == Deal.Status.APPROVED and second.holds_claim
+    assert second.status == Deal.Status.APPROVED
+    assert second.holds_claim
 
 
 def test_rejection_reason_reaches_the_rep(world):
@@ -132,10 +139,12 @@ def test_rejection_reason_reaches_the_rep(world):
         actor=world.members[Role.CAM], deal=deal, reason=reason, note="Our team owns it."
     )
     deal.refresh_from_db()
-    assert deal.reject_reason == reason and deal.decision_note == "Our team owns it."
+    assert deal.reject_reason == reason
+    assert deal.decision_note == "Our team owns it."
     assert deal.decision_hours is not None
     note = Notification.objects.get(recipient=rep.user, event="deals.deal.rejected")
-    assert "Direct account of the vendor" in note.body and "Our team owns it." in note.body
+    assert "Direct account of the vendor" in note.body
+    assert "Our team owns it." in note.body
 
 
 def test_cam_decides_only_for_assigned_partners(world):
@@ -172,7 +181,8 @@ def test_bad_input_saves_nothing(world):
     assert "products" in refused.value.error_dict
     with pytest.raises(ValidationError):
         services.deal_save(
-            actor=rep, data=deal_input([ProductFactory(tenant=world.tenant)], customer_name="..!"),
+            actor=rep,
+            data=deal_input([ProductFactory(tenant=world.tenant)], customer_name="..!"),
         )
     assert not Deal.objects.exists()
 
@@ -185,8 +195,10 @@ def test_won_deal_keeps_its_partner_and_releases_the_claim(world):
         actor=rep, deal=deal, amount=Decimal("51234.567"), closed_on=timezone.localdate()
     )
     deal.refresh_from_db()
-    assert deal.status == Deal.Status.WON and deal.partner == world.partner
-    assert deal.won_amount == Decimal("51234.57") and not deal.holds_claim
+    assert deal.status == Deal.Status.WON
+    assert deal.partner == world.partner
+    assert deal.won_amount == Decimal("51234.57")
+    assert not deal.holds_claim
 
 
 def test_won_refuses_a_future_close_date(world):
@@ -194,9 +206,7 @@ def test_won_refuses_a_future_close_date(world):
     deal = registered(rep)
     services.deal_approve(actor=world.members[Role.CAM], deal=deal)
     with pytest.raises(ValidationError) as refused:
-        services.deal_mark_won(
-            actor=rep, deal=deal, amount=Decimal(1), closed_on=timezone.localdate().replace(year=2100)
-        )
+        services.deal_mark_won(actor=rep, deal=deal, amount=Decimal(1), closed_on=date(2100, 1, 1))
     assert "closed_on" in refused.value.error_dict
     deal.refresh_from_db()
     assert deal.status == Deal.Status.APPROVED

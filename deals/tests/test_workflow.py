@@ -1,4 +1,4 @@
-"""Every status × action pair: allowed ones succeed, the others are refused and change nothing."""
+"""Every pair of status and action: allowed ones succeed, the others are refused and change nothing."""
 
 from datetime import timedelta
 from decimal import Decimal
