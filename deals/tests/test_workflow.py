@@ -1,4 +1,4 @@
-"""Every pair of status and action: allowed ones succeed, the others are refused and change nothing."""
+"""Each status with each action: allowed ones succeed, the others are refused, changing nothing."""
 
 from datetime import timedelta
 from decimal import Decimal
