@@ -8,9 +8,13 @@ class DealsConfig(AppConfig):
 
     def ready(self) -> None:
         from prm.notifications.events import subscribe
+        from prm.tenancy import demo
 
         from . import events, metrics, notifications  # noqa: F401 - they register themselves
+        from .demo import seed_deals
         from .setup import deal_defaults_ensure
+
+        demo.register_seeder(seed_deals, order=70)
 
         # Every new tenant starts with settings and the standard rejection reasons.
         subscribe("tenancy.tenant.created", lambda event: deal_defaults_ensure(tenant=event.tenant))
