@@ -66,7 +66,7 @@ def clean_company(value: str) -> str:
     name = (value or "").strip()
     if name and not company_core(name):
         raise ValidationError(
-            _("“%(value)s” is only a legal form: write the company's name.") % {"value": name},
+            _("“%(value)s” is not a company name.") % {"value": name},
             code="invalid_name",
         )
     return name
