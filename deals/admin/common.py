@@ -33,7 +33,7 @@ def money(amount: Decimal | None, currency: str) -> str:
     return f"{number} {currency}"
 
 
-def moment(value: datetime | None, short: bool = True) -> str:
+def moment(value: datetime | None, short_date: bool = False) -> str:
     """A date in the list (the full date and time on hover), or — when there is none."""
     if value is None:
         return "—"
@@ -42,7 +42,7 @@ def moment(value: datetime | None, short: bool = True) -> str:
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(),
         formats.date_format(local, "DATETIME_FORMAT"),
-        formats.date_format(local, "SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT"),
+        formats.date_format(local, "SHORT_DATE_FORMAT" if short_date else "SHORT_DATETIME_FORMAT"),
     )
 
 

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -150,7 +150,8 @@ class LeadAdmin(TenantModelAdmin):
             return "—"
         if obj.opened_at is None:
             return badge("warning", _("unopened"), _("The partner has not opened it yet."))
-        return badge("high", _("opened"), moment(obj.opened_at))
+        opened = formats.date_format(timezone.localtime(obj.opened_at), "DATETIME_FORMAT")
+        return badge("high", _("opened"), opened)
 
     @admin.display(description="")
     def assign_button(self, obj: Lead) -> str:

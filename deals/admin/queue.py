@@ -9,7 +9,7 @@ URL. Deciding happens on pages of their own (`decide.DecisionPages`).
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -161,10 +161,11 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
             .annotate(match_count=match_count())
         )
 
-    def get_ordering(self, request: HttpRequest) -> list[str]:
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
         if request.GET.get("status", WAITING) == WAITING:
             return ["sla_due_at", "id"]  # the most urgent first
-        return ["-submitted_at", "-id"]
+        # Newest first; a registration withdrawn before it was ever submitted goes last.
+        return [F("submitted_at").desc(nulls_last=True), "-id"]
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Deal], search_term: str
@@ -201,7 +202,7 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
 
     @admin.display(description=gettext_lazy("submitted"), ordering="submitted_at")
     def submitted(self, obj: Deal) -> str:
-        return moment(obj.submitted_at)
+        return moment(obj.submitted_at, short_date=True)
 
     @admin.display(description=gettext_lazy("waiting"))
     def waiting(self, obj: Deal) -> str:
@@ -299,6 +300,10 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
         if obj.decision_hours is None:
             return "—"
         return _("%(hours)s of business hours") % {"hours": hours_text(obj.decision_hours)}
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        closed = obj is not None and obj.status in (Deal.Status.WON, Deal.Status.LOST)
+        return FIELDSETS if closed else FIELDSETS[:-1]
 
     def render_change_form(
         self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
