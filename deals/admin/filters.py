@@ -62,10 +62,11 @@ class MatchFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Deal]) -> QuerySet[Deal]:
         if self.value() == "conflict":
             return queryset.filter(CONFLICT)
+        # match_count: DealAdmin.get_queryset's annotation
         if self.value() == "possible":
-            return queryset.exclude(CONFLICT).filter(match_count__gt=0)
+            return queryset.exclude(CONFLICT).filter(Q(match_count__gt=0))
         if self.value() == "clear":
-            return queryset.exclude(CONFLICT).filter(match_count=0)
+            return queryset.exclude(CONFLICT).filter(Q(match_count=0))
         return queryset
 
 

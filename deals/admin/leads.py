@@ -66,7 +66,7 @@ class AssignForm(forms.Form):
         field.queryset = partners
 
 
-DETAIL = [
+DETAIL: list[Any] = [
     "customer_name",
     "customer_website",
     "country",

@@ -45,7 +45,7 @@ def match_count() -> Coalesce:
 
 
 #: the decision screen's sections (every field of the registration, read-only)
-FIELDSETS = [
+FIELDSETS: list[Any] = [
     (None, {"fields": ["reference", "status_badge", "partner", "registered_by", "created_at"]}),
     (
         gettext_lazy("Customer"),
