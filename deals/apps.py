@@ -10,10 +10,14 @@ class DealsConfig(AppConfig):
         from prm.notifications.events import subscribe
         from prm.portal import nav
         from prm.portal.home import register_card
+        from prm.tenancy import demo
 
         from . import events, metrics, notifications  # noqa: F401 - they register themselves
+        from .demo import seed_deals
         from .home import deals_card
         from .setup import deal_defaults_ensure
+
+        demo.register_seeder(seed_deals, order=70)
 
         # Every new tenant starts with settings and the standard rejection reasons.
         subscribe("tenancy.tenant.created", lambda event: deal_defaults_ensure(tenant=event.tenant))

@@ -224,7 +224,7 @@ def leads_expire(*, tenant: Tenant, now: datetime | None = None) -> int:
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             lead = (
-                Lead.objects.select_for_update(skip_locked=True)
+                Lead.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("partner")
                 .filter(pk=pk, tenant=tenant, status=Lead.Status.ASSIGNED)
                 .first()

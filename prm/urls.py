@@ -14,6 +14,6 @@ urlpatterns = [
     path("", include("prm.accounts.urls")),
     path("", include("prm.portal.urls")),
     path("program/", include("partners.urls")),
-    path("deals/", include("deals.urls")),
     path("become-a-partner/", include("partners.urls_recruitment")),
+    path("deals/", include("deals.urls")),
 ]
