@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 from django.utils import timezone
 
 from prm.audit.selectors import audit_events_for
@@ -93,23 +93,38 @@ class HomeSummary:
         return self.info_requested + self.expiring
 
 
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    """`SELECT COUNT(id) FROM ... WHERE ...` as a scalar subquery (no GROUP BY: COUNT as a plain
+    function is not an aggregate to Django)."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
 def home_summary(membership: Membership) -> HomeSummary:
     """The member's open registrations, those waiting for them, and the company's new leads
-    (two queries)."""
+    (one query: the home page carries many cards)."""
     soon = timezone.now() + timedelta(days=EXPIRING_DAYS)
-    counts = deals_for(membership=membership).aggregate(
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        info=Count("id", filter=Q(status=Deal.Status.INFO_REQUESTED)),
-        expiring=Count("id", filter=Q(status=Deal.Status.APPROVED, expires_at__lte=soon)),
-    )
-    new_leads = (
-        leads_for(membership=membership)
-        .filter(status=Lead.Status.ASSIGNED, opened_at__isnull=True)
-        .count()
+    deals = deals_for(membership=membership)
+    row = (
+        Tenant.objects.filter(pk=membership.tenant_id)
+        .annotate(
+            open=_count(deals.filter(status__in=OPEN_STATUSES)),
+            info=_count(deals.filter(status=Deal.Status.INFO_REQUESTED)),
+            expiring=_count(deals.filter(status=Deal.Status.APPROVED, expires_at__lte=soon)),
+            new_leads=_count(
+                leads_for(membership=membership).filter(
+                    status=Lead.Status.ASSIGNED, opened_at__isnull=True
+                )
+            ),
+        )
+        .values("open", "info", "expiring", "new_leads")
+        .get()
     )
     return HomeSummary(
-        open=counts["open"],
-        info_requested=counts["info"],
-        expiring=counts["expiring"],
-        new_leads=new_leads,
+        open=row["open"],
+        info_requested=row["info"],
+        expiring=row["expiring"],
+        new_leads=row["new_leads"],
     )
