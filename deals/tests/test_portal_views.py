@@ -91,7 +91,7 @@ def test_a_rep_saves_a_draft_then_submits_it(ours, host_client, product):
     detail = client.get(f"/deals/{deal.pk}/").content.decode()
     assert f"Registration {deal.reference} is submitted" in detail
     assert "No conflict found: this customer is free to register." in detail
-    assert "Waiting for a decision, due by" in detail
+    assert "Waiting for a decision (due by" in detail
 
 
 def test_submit_registration_saves_and_submits_in_one_step(ours, host_client, product):
