@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -243,6 +244,12 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     ProfileCriterion: lambda w: w.criterion,
     RecruitmentSettings: lambda w: w.recruitment_settings,
     BusinessPlan: lambda w: w.plan,
+    Deal: lambda w: w.deal,
+    Lead: lambda w: w.lead,
+    ProtectedAccount: lambda w: w.protected_account,
+    Product: lambda w: w.product,
+    RejectReason: lambda w: w.reject_reason,
+    DealSettings: lambda w: w.deal_settings,
 }
 
 
