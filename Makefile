@@ -41,7 +41,7 @@ e2e: install ## Run only the browser (Playwright + Chromium) tests
 lint: install ## Ruff (lint and format), mypy, and a check for missing migrations
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy prm
+	$(UV) run mypy prm deals
 	scripts/with-services.sh $(UV) run python manage.py makemigrations --check --dry-run
 
 demo-data: install ## Create or update the demo database in .local (migrate and seed)

@@ -7,7 +7,6 @@ turned back afterwards (submitted days ago, protection ending soon), which no se
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
@@ -81,7 +80,7 @@ DEMO_DEALS: dict[str, list[tuple[str, str, str, str, str]]] = {
 }
 
 #: (customer, website, contact, email, assigned to, opened)
-DEMO_LEADS = {
+DEMO_LEADS: dict[str, list[tuple[str, str, str, str, str | None, bool]]] = {
     "acme": [
         ("Tailwind Traders", "tailwindtraders.example", "Tara Wind", "tara@tailwindtraders.example",
          "Northwind Solutions", True),
@@ -102,7 +101,7 @@ def seed_deals(tenant: Tenant) -> None:
     deal_defaults_ensure(tenant=tenant)
     for name in DEMO_PRODUCTS.get(tenant.slug, []):
         Product.objects.get_or_create(tenant=tenant, name=name)
-    for name, domain, owner, kind in DEMO_ACCOUNTS.get(tenant.slug, []):
+    for name, domain, account_owner, kind in DEMO_ACCOUNTS.get(tenant.slug, []):
         ProtectedAccount.objects.update_or_create(
             tenant=tenant,
             domain=registered_domain(domain),
@@ -110,7 +109,7 @@ def seed_deals(tenant: Tenant) -> None:
                 "name": name,
                 "name_core": company_core(name),
                 "name_key": company_key(name),
-                "owner": owner,
+                "owner": account_owner,
                 "kind": kind,
             },
         )
@@ -181,7 +180,7 @@ def _play(tenant: Tenant, deal: Deal, fate: str, owner: Membership, cam: Members
 
 
 def _seed_leads(tenant: Tenant, members: dict[str, Membership]) -> None:
-    staff: Any = next((m for m in members.values() if m.role == Role.PARTNER_OPS), None)
+    staff = next((m for m in members.values() if m.role == Role.PARTNER_OPS), None)
     if staff is None:
         return
     for customer, website, contact, email, partner_name, opened in DEMO_LEADS.get(tenant.slug, []):

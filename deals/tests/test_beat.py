@@ -3,9 +3,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.utils import timezone
-from django_scopes import scope
 
 from deals import leads, services
 from deals.models import Deal, Lead
@@ -17,11 +15,6 @@ from prm.tenancy.roles import Role
 
 UTC = ZoneInfo("UTC")
 
-
-@pytest.fixture
-def world(ours):
-    with scope(tenant=ours.tenant):
-        yield ours
 
 
 def titles(member, event: str) -> list[str]:
@@ -122,9 +115,8 @@ def test_unanswered_lead_returns_to_the_queue_once(world):
     assert len(titles(world.members[Role.CAM], "deals.lead.expired")) == 1
 
 
-def test_sweep_task_runs_every_step_in_the_tenants_scope(ours):
-    with scope(tenant=ours.tenant):
-        deal = registered(ours.members[Role.PARTNER_REP])
-        Deal.objects.filter(pk=deal.pk).update(sla_due_at=timezone.now() - timedelta(hours=1))
-    result = deals_sweep_task(tenant_id=ours.tenant.pk)
+def test_sweep_task_runs_every_step_in_the_tenants_scope(world):
+    deal = registered(world.members[Role.PARTNER_REP])
+    Deal.objects.filter(pk=deal.pk).update(sla_due_at=timezone.now() - timedelta(hours=1))
+    result = deals_sweep_task(tenant_id=world.tenant.pk)
     assert result == {"escalated": 1, "warned": 0, "expired": 0, "leads_returned": 0}

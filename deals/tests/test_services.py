@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from django_scopes import scope
 
 from deals import services
 from deals.conflicts import Outcome, precheck
@@ -22,12 +21,6 @@ from deals.tests.factories import (
 from partners.models import AgreementVersion
 from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
-
-
-@pytest.fixture
-def world(ours):
-    with scope(tenant=ours.tenant):
-        yield ours
 
 
 def test_first_registration_takes_the_claim_and_starts_the_clock(world):
