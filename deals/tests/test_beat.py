@@ -16,7 +16,6 @@ from prm.tenancy.roles import Role
 UTC = ZoneInfo("UTC")
 
 
-
 def titles(member, event: str) -> list[str]:
     return list(
         Notification.objects.filter(recipient=member.user, event=event).values_list(
