@@ -6,11 +6,8 @@ from django_scopes import scope
 
 from deals.models import ProtectedAccount
 from deals.tests.factories import ProtectedAccountFactory
-from deals.tests.portal_stub import portal_urls  # noqa: F401 - the fixture
 from prm.audit.models import AuditEvent
 from prm.tenancy.roles import Role
-
-pytestmark = pytest.mark.usefixtures("portal_urls")
 
 LIST = "/admin/deals/protectedaccount/"
 IMPORT = LIST + "import/"

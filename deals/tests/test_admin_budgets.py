@@ -11,11 +11,8 @@ from django_scopes import scope
 from deals.admin.queue import DealAdmin
 from deals.models import Deal, DealExtension, DealMatch, Lead
 from deals.tests.factories import LeadFactory, ProtectedAccountFactory, registered
-from deals.tests.portal_stub import portal_urls  # noqa: F401 - the fixture
 from prm.audit.services import audit_record
 from prm.tenancy.roles import Role
-
-pytestmark = pytest.mark.usefixtures("portal_urls")
 
 SMALL, LARGE = 10, 60
 

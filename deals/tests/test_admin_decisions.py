@@ -9,11 +9,8 @@ from deals import services
 from deals.models import Deal, DealExtension, DealSettings
 from deals.selectors import deal_settings_for
 from deals.tests.factories import RejectReasonFactory, registered
-from deals.tests.portal_stub import portal_urls  # noqa: F401 - the fixture
 from prm.audit.models import AuditEvent
 from prm.tenancy.roles import Role
-
-pytestmark = pytest.mark.usefixtures("portal_urls")
 
 
 def url(deal, action: str) -> str:

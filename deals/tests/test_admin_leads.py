@@ -5,11 +5,8 @@ from django_scopes import scope
 
 from deals.models import Lead
 from deals.tests.factories import LeadFactory
-from deals.tests.portal_stub import portal_urls  # noqa: F401 - the fixture
 from prm.audit.models import AuditEvent
 from prm.tenancy.roles import Role
-
-pytestmark = pytest.mark.usefixtures("portal_urls")
 
 LIST = "/admin/deals/lead/"
 

@@ -9,10 +9,7 @@ from django_scopes import scope
 from deals.admin.common import sla_state
 from deals.models import Deal
 from deals.tests.factories import ProtectedAccountFactory, registered
-from deals.tests.portal_stub import portal_urls  # noqa: F401 - the fixture
 from prm.tenancy.roles import Role
-
-pytestmark = pytest.mark.usefixtures("portal_urls")
 
 QUEUE = "/admin/deals/deal/"
 

@@ -5,10 +5,7 @@ from django_scopes import scope
 
 from deals.models import DealSettings, Product
 from deals.selectors import deal_settings_for
-from deals.tests.portal_stub import portal_urls  # noqa: F401 - the fixture
 from prm.tenancy.roles import Role
-
-pytestmark = pytest.mark.usefixtures("portal_urls")
 
 SETTINGS = "/admin/deals/dealsettings/"
 

@@ -17,16 +17,6 @@ from prm.tenancy.tests.factories import partner_membership
 SMALL, LARGE = 10, 60
 
 
-@pytest.fixture
-def ours(ours):
-    """The shared world without the registrations and leads it seeds for the isolation matrix,
-    so that what a page lists is what the test made."""
-    with scope(tenant=ours.tenant):
-        Lead.objects.filter(tenant=ours.tenant).delete()
-        Deal.objects.filter(tenant=ours.tenant).delete()
-    return ours
-
-
 STATUSES = [
     Deal.Status.DRAFT,
     Deal.Status.SUBMITTED,

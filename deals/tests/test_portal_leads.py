@@ -14,16 +14,6 @@ from prm.tenancy.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ours(ours):
-    """The shared world without the registrations and leads it seeds for the isolation matrix,
-    so that what a page lists is what the test made."""
-    with scope(tenant=ours.tenant):
-        Lead.objects.filter(tenant=ours.tenant).delete()
-        Deal.objects.filter(tenant=ours.tenant).delete()
-    return ours
-
-
 def assigned(partner, **overrides):
     values = {
         "tenant": partner.tenant,

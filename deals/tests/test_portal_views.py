@@ -13,22 +13,12 @@ from django.utils import timezone
 from django_scopes import scope
 
 from deals import services
-from deals.models import Deal, DealExtension, Lead
+from deals.models import Deal, DealExtension
 from deals.tests.factories import ProductFactory, registered
 from prm.audit.models import AuditEvent
 from prm.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ours(ours):
-    """The shared world without the registrations and leads it seeds for the isolation matrix,
-    so that what a page lists is what the test made."""
-    with scope(tenant=ours.tenant):
-        Lead.objects.filter(tenant=ours.tenant).delete()
-        Deal.objects.filter(tenant=ours.tenant).delete()
-    return ours
 
 
 CLOSE = (timezone.localdate() + timedelta(days=30)).isoformat()
