@@ -1,6 +1,7 @@
 """Fixtures shared by every test: two tenants ("ours" and "theirs") with a member in every role."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -8,6 +9,24 @@ from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
+from deals import services as deal_services
+from deals.models import (
+    Deal,
+    DealExtension,
+    DealSettings,
+    Lead,
+    Product,
+    ProtectedAccount,
+    RejectReason,
+)
+from deals.selectors import deal_settings_for
+from deals.tests.factories import (
+    LeadFactory,
+    ProductFactory,
+    ProtectedAccountFactory,
+    RejectReasonFactory,
+    registered,
+)
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -78,6 +97,19 @@ class TenantWorld:
     #: the manual step of the plan, which partner A's onboarding has open
     manual_step: OnboardingStep | None = None
     onboarding: PartnerOnboarding | None = None  # partner A's
+    product: Product | None = None
+    reject_reason: RejectReason | None = None
+    protected_account: ProtectedAccount | None = None
+    deal_settings: DealSettings | None = None
+    #: partner A's rep's submitted registration, and partner B's rep's (another customer)
+    deal: Deal | None = None
+    other_deal: Deal | None = None
+    #: partner A's approved registration with a pending extension request
+    approved_deal: Deal | None = None
+    extension: DealExtension | None = None
+    #: leads assigned to partner A and to partner B
+    lead: Lead | None = None
+    other_lead: Lead | None = None
 
     @property
     def host(self) -> str:
@@ -180,7 +212,38 @@ def build_world(slug: str) -> TenantWorld:
         )
         world.other_plan_goal = other_plan.goals.get()
         world.other_plan_milestone = other_plan.milestones.get()
+        build_deals(world, slug)
     return world
+
+
+def build_deals(world: TenantWorld, slug: str) -> None:
+    """Registrations, an extension request, leads and the deal settings of the world."""
+    tenant = world.tenant
+    rep, cam = world.members[Role.PARTNER_REP], world.members[Role.CAM]
+    world.deal_settings = deal_settings_for(tenant)
+    world.product = ProductFactory(tenant=tenant, name=f"{slug} product")
+    world.reject_reason = RejectReasonFactory(tenant=tenant, label=f"{slug} reason")
+    world.protected_account = ProtectedAccountFactory(tenant=tenant, name=f"{slug} direct")
+    world.deal = registered(rep, customer_name=f"{slug} customer", customer_website="")
+    world.other_deal = registered(
+        world.other_partner_rep, customer_name=f"{slug} other customer", customer_website=""
+    )
+    world.approved_deal = deal_services.deal_approve(
+        actor=cam, deal=registered(rep, customer_name=f"{slug} won", customer_website="")
+    )
+    world.extension = deal_services.extension_request(
+        actor=rep, deal=world.approved_deal, days=10, reason="Budget approval moved"
+    )
+    respond_by = timezone.now() + timedelta(days=5)
+    world.lead = LeadFactory(
+        tenant=tenant, partner=world.partner, status=Lead.Status.ASSIGNED, respond_by=respond_by
+    )
+    world.other_lead = LeadFactory(
+        tenant=tenant,
+        partner=world.other_partner,
+        status=Lead.Status.ASSIGNED,
+        respond_by=respond_by,
+    )
 
 
 @pytest.fixture

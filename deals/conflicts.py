@@ -172,7 +172,7 @@ def _rank(
     return score, False, same_name and not different_sites
 
 
-def _matching(queryset: QuerySet[Any], customer: Customer, domain_field: str, core_field: str) -> Q:
+def _matching(customer: Customer, domain_field: str, core_field: str) -> Q:
     wanted = Q(pk__in=[])
     if customer.domain:
         wanted |= Q(**{domain_field: customer.domain})
@@ -188,7 +188,7 @@ def _ranked(queryset: QuerySet[Any], customer: Customer, domain_field: str, core
         output_field=IntegerField(),
     )
     return (
-        queryset.filter(_matching(queryset, customer, domain_field, core_field))
+        queryset.filter(_matching(customer, domain_field, core_field))
         .annotate(similarity=TrigramSimilarity(core_field, customer.core), exact=exact)
         .order_by("-exact", "-similarity")[:CANDIDATES]
     )

@@ -6,6 +6,7 @@ currencies are never added together (there is no exchange rate in the product ye
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +40,8 @@ def _won(tenant: Tenant, period: Period, ids: list[int]) -> QuerySet[Deal]:
     )
 
 
-def _per_partner(rows: QuerySet[Deal], value: str) -> dict[int, Decimal]:
-    return {pk: Decimal(v or 0) for pk, v in rows.values_list("partner_id", value)}
+def _per_partner(rows: QuerySet[Any, dict[str, Any]], value: str) -> dict[int, Decimal]:
+    return {row["partner_id"]: Decimal(row[value] or 0) for row in rows}
 
 
 def _aggregate(

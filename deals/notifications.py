@@ -3,10 +3,11 @@
 from collections.abc import Iterable
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from prm.notifications.events import Event
-from prm.notifications.rules import Rule, register_recipients, register_rule
+from prm.notifications.rules import Link, Rule, register_recipients, register_rule
 from prm.tenancy.models import Membership
 
 from . import events
@@ -51,8 +52,15 @@ def _lead_page(event: Event, recipient: Membership) -> str:
 _PARTNER_SIDE = ("deal_owner", "partner_admins")
 
 
-def _rule(key: str, event: str, description: str, recipients: tuple[str, ...], title: str,
-          body: str, link=_deal_page) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+def _rule(
+    key: str,
+    event: str,
+    description: str | Promise,
+    recipients: tuple[str, ...],
+    title: str | Promise,
+    body: str | Promise,
+    link: Link = _deal_page,
+) -> None:
     register_rule(
         Rule(
             key=key,

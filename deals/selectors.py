@@ -24,7 +24,7 @@ def deals_for(*, membership: Membership) -> QuerySet[Deal]:
     deals = Deal.objects.filter(tenant_id=membership.tenant_id).select_related(
         "partner", "owner__user"
     )
-    if membership.is_partner_user:
+    if membership.partner_id is not None:
         deals = deals.filter(partner_id=membership.partner_id)
         if not membership.can("portal.deals.company"):
             deals = deals.filter(owner=membership)
@@ -47,7 +47,7 @@ def leads_for(*, membership: Membership) -> QuerySet[Lead]:
     """Leads a member may see: a partner user those assigned to their company; vendor staff
     the queue and the leads of the partners they see."""
     leads = Lead.objects.filter(tenant_id=membership.tenant_id).select_related("partner", "deal")
-    if membership.is_partner_user:
+    if membership.partner_id is not None:
         return leads.filter(partner_id=membership.partner_id)
     if membership.can("partners.view_all"):
         return leads

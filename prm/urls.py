@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("prm.portal.urls")),
     path("program/", include("partners.urls")),
     path("become-a-partner/", include("partners.urls_recruitment")),
+    path("deals/", include("deals.urls")),
 ]

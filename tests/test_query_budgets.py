@@ -113,7 +113,7 @@ def queries(client, url: str) -> int:
 
 PAGES = [
     # (url, role, budget)
-    ("/", Role.PARTNER_ADMIN, 13),
+    ("/", Role.PARTNER_ADMIN, 14),
     ("/notifications/", Role.PARTNER_ADMIN, 10),
     ("/admin/notifications/", Role.PROGRAM_LEADER, 12),
     ("/admin/notifications/rulesetting/", Role.PROGRAM_LEADER, 18),

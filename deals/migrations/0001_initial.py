@@ -10,12 +10,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partners', '0010_onboard'),
-        ('tenancy', '0004_tenant_require_agreement'),
+        ("partners", "0010_onboard"),
+        ("tenancy", "0004_tenant_require_agreement"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -23,248 +22,782 @@ class Migration(migrations.Migration):
         # Trigram similarity of company names (conflict detection) and its GIN indexes.
         TrigramExtension(),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('sku', models.CharField(blank=True, max_length=60, verbose_name='SKU')),
-                ('is_active', models.BooleanField(default=True, help_text='Only offered products can be registered.', verbose_name='offered')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("sku", models.CharField(blank=True, max_length=60, verbose_name="SKU")),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Only offered products can be registered.",
+                        verbose_name="offered",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['name'],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Deal',
+            name="Deal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_name', models.CharField(max_length=200, verbose_name='customer company')),
-                ('customer_website', models.CharField(blank=True, max_length=253, verbose_name='customer website or domain')),
-                ('customer_domain', models.CharField(blank=True, editable=False, max_length=253)),
-                ('customer_core', models.CharField(editable=False, max_length=200)),
-                ('customer_key', models.CharField(editable=False, max_length=260)),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='customer country')),
-                ('contact_name', models.CharField(max_length=150, verbose_name='contact name')),
-                ('contact_email', models.EmailField(max_length=254, verbose_name='contact email')),
-                ('contact_role', models.CharField(blank=True, max_length=120, verbose_name='contact role')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
-                ('currency', models.CharField(choices=[('EUR', 'EUR'), ('USD', 'USD'), ('GBP', 'GBP'), ('CHF', 'CHF'), ('JPY', 'JPY'), ('AUD', 'AUD'), ('CAD', 'CAD'), ('SEK', 'SEK')], max_length=3, verbose_name='currency')),
-                ('expected_close_on', models.DateField(verbose_name='expected close date')),
-                ('deal_type', models.CharField(choices=[('new', 'New business'), ('upsell', 'Upsell'), ('renewal', 'Renewal')], default='new', max_length=10, verbose_name='deal type')),
-                ('notes', models.TextField(blank=True, max_length=4000, verbose_name='notes')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('info_requested', 'More information requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn'), ('won', 'Won'), ('lost', 'Lost'), ('expired', 'Expired')], default='draft', max_length=20, verbose_name='status')),
-                ('holds_claim', models.BooleanField(default=False, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('sla_due_at', models.DateTimeField(blank=True, null=True, verbose_name='decision due')),
-                ('escalation_level', models.PositiveSmallIntegerField(default=0)),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('decision_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('decision_note', models.TextField(blank=True, verbose_name='message from the CAM')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='protected until')),
-                ('expiry_warned_at', models.DateTimeField(blank=True, null=True)),
-                ('won_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='final amount')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='close date')),
-                ('lost_reason', models.TextField(blank=True, verbose_name='why it was lost')),
-                ('conflict_with', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conflicts', to='deals.deal')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.membership', verbose_name='registered by')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deals', to='partners.partner')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
-                ('products', models.ManyToManyField(related_name='deals', to='deals.product', verbose_name='products')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "customer_name",
+                    models.CharField(max_length=200, verbose_name="customer company"),
+                ),
+                (
+                    "customer_website",
+                    models.CharField(
+                        blank=True, max_length=253, verbose_name="customer website or domain"
+                    ),
+                ),
+                ("customer_domain", models.CharField(blank=True, editable=False, max_length=253)),
+                ("customer_core", models.CharField(editable=False, max_length=200)),
+                ("customer_key", models.CharField(editable=False, max_length=260)),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        max_length=2, verbose_name="customer country"
+                    ),
+                ),
+                ("contact_name", models.CharField(max_length=150, verbose_name="contact name")),
+                ("contact_email", models.EmailField(max_length=254, verbose_name="contact email")),
+                (
+                    "contact_role",
+                    models.CharField(blank=True, max_length=120, verbose_name="contact role"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount"),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[
+                            ("EUR", "EUR"),
+                            ("USD", "USD"),
+                            ("GBP", "GBP"),
+                            ("CHF", "CHF"),
+                            ("JPY", "JPY"),
+                            ("AUD", "AUD"),
+                            ("CAD", "CAD"),
+                            ("SEK", "SEK"),
+                        ],
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("expected_close_on", models.DateField(verbose_name="expected close date")),
+                (
+                    "deal_type",
+                    models.CharField(
+                        choices=[
+                            ("new", "New business"),
+                            ("upsell", "Upsell"),
+                            ("renewal", "Renewal"),
+                        ],
+                        default="new",
+                        max_length=10,
+                        verbose_name="deal type",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, max_length=4000, verbose_name="notes")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("info_requested", "More information requested"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                            ("won", "Won"),
+                            ("lost", "Lost"),
+                            ("expired", "Expired"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("holds_claim", models.BooleanField(default=False, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                (
+                    "sla_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decision due"),
+                ),
+                ("escalation_level", models.PositiveSmallIntegerField(default=0)),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "decision_hours",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                (
+                    "decision_note",
+                    models.TextField(blank=True, verbose_name="message from the CAM"),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="approved"),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="protected until"),
+                ),
+                ("expiry_warned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "won_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="final amount",
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="close date")),
+                ("lost_reason", models.TextField(blank=True, verbose_name="why it was lost")),
+                (
+                    "conflict_with",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="conflicts",
+                        to="deals.deal",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.membership",
+                        verbose_name="registered by",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deals",
+                        to="partners.partner",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
+                (
+                    "products",
+                    models.ManyToManyField(
+                        related_name="deals", to="deals.product", verbose_name="products"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deal registration',
-                'verbose_name_plural': 'deal registrations',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "deal registration",
+                "verbose_name_plural": "deal registrations",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProtectedAccount',
+            name="ProtectedAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='company name')),
-                ('domain', models.CharField(blank=True, max_length=253, verbose_name='domain')),
-                ('name_core', models.CharField(editable=False, max_length=200)),
-                ('name_key', models.CharField(editable=False, max_length=200)),
-                ('owner', models.CharField(blank=True, help_text='Who owns it in the CRM.', max_length=200, verbose_name='account owner')),
-                ('kind', models.CharField(choices=[('direct', 'Direct account'), ('customer', 'Existing customer')], default='direct', max_length=10, verbose_name='type')),
-                ('imported_at', models.DateTimeField(auto_now=True, verbose_name='imported')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="company name")),
+                ("domain", models.CharField(blank=True, max_length=253, verbose_name="domain")),
+                ("name_core", models.CharField(editable=False, max_length=200)),
+                ("name_key", models.CharField(editable=False, max_length=200)),
+                (
+                    "owner",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who owns it in the CRM.",
+                        max_length=200,
+                        verbose_name="account owner",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("direct", "Direct account"), ("customer", "Existing customer")],
+                        default="direct",
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                ("imported_at", models.DateTimeField(auto_now=True, verbose_name="imported")),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'protected account',
-                'verbose_name_plural': 'protected accounts',
-                'ordering': ['name'],
+                "verbose_name": "protected account",
+                "verbose_name_plural": "protected accounts",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='DealMatch',
+            name="DealMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('registration', "Another partner's registration"), ('own', "The same partner's registration"), ('direct', 'Direct account'), ('customer', 'Existing customer')], max_length=20)),
-                ('score', models.DecimalField(decimal_places=3, max_digits=4)),
-                ('on_domain', models.BooleanField(default=False)),
-                ('is_strong', models.BooleanField(default=False)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='deals.deal')),
-                ('matched_deal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='deals.deal')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='deals.protectedaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("registration", "Another partner's registration"),
+                            ("own", "The same partner's registration"),
+                            ("direct", "Direct account"),
+                            ("customer", "Existing customer"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("score", models.DecimalField(decimal_places=3, max_digits=4)),
+                ("on_domain", models.BooleanField(default=False)),
+                ("is_strong", models.BooleanField(default=False)),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches",
+                        to="deals.deal",
+                    ),
+                ),
+                (
+                    "matched_deal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="deals.deal",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="deals.protectedaccount",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'id'],
+                "ordering": ["-score", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RejectReason',
+            name="RejectReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=120, verbose_name='reason')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='offered')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=120, verbose_name="reason")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=True, verbose_name="offered")),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rejection reason',
-                'verbose_name_plural': 'rejection reasons',
-                'ordering': ['position', 'label'],
+                "verbose_name": "rejection reason",
+                "verbose_name_plural": "rejection reasons",
+                "ordering": ["position", "label"],
             },
         ),
         migrations.AddField(
-            model_name='deal',
-            name='reject_reason',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='deals.rejectreason'),
+            model_name="deal",
+            name="reject_reason",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="deals.rejectreason",
+            ),
         ),
         migrations.CreateModel(
-            name='DealExtension',
+            name="DealExtension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('days', models.PositiveSmallIntegerField(verbose_name='extra days')),
-                ('reason', models.TextField(max_length=2000, verbose_name='why')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a decision'), ('approved', 'Approved'), ('declined', 'Declined')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.TextField(blank=True, verbose_name='message to the partner')),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='deals.deal')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("days", models.PositiveSmallIntegerField(verbose_name="extra days")),
+                ("reason", models.TextField(max_length=2000, verbose_name="why")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a decision"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decision_note",
+                    models.TextField(blank=True, verbose_name="message to the partner"),
+                ),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="deals.deal",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'extension request',
-                'verbose_name_plural': 'extension requests',
-                'ordering': ['-requested_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('deal',), name='dealextension_one_pending')],
+                "verbose_name": "extension request",
+                "verbose_name_plural": "extension requests",
+                "ordering": ["-requested_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("deal",),
+                        name="dealextension_one_pending",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DealSettings',
+            name="DealSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('engagement_rule', models.CharField(choices=[('first_wins', 'First valid registration wins'), ('cam_decides', 'A channel account manager decides every match')], default='first_wins', help_text='First wins: a registration for a customer another partner already registered is a conflict and cannot be approved while the first one stands. CAM decides: the CAM may award the customer to the later registration instead.', max_length=20, verbose_name='rules of engagement')),
-                ('protection_days', models.PositiveSmallIntegerField(default=90, help_text="How long an approved registration protects the partner's claim.", validators=[django.core.validators.MinValueValidator(7), django.core.validators.MaxValueValidator(730)], verbose_name='protection window (days)')),
-                ('sla_hours', models.PositiveSmallIntegerField(default=48, help_text="Time a CAM has to decide a submitted registration. Business hours are the hours of Monday to Friday in the program's time zone.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(720)], verbose_name='decision target (business hours)')),
-                ('escalation_hours', models.PositiveSmallIntegerField(default=24, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(720)], verbose_name='escalate to program leaders after (business hours past the target)')),
-                ('expiry_warning_days', models.PositiveSmallIntegerField(default=14, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)], verbose_name='warn partners before expiry (days)')),
-                ('max_extension_days', models.PositiveSmallIntegerField(default=60, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(365)], verbose_name='longest extension (days)')),
-                ('lead_response_days', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='days a partner has to answer a lead')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "engagement_rule",
+                    models.CharField(
+                        choices=[
+                            ("first_wins", "First valid registration wins"),
+                            ("cam_decides", "A channel account manager decides every match"),
+                        ],
+                        default="first_wins",
+                        help_text="First wins: a registration for a customer another partner already registered is a conflict and cannot be approved while the first one stands. CAM decides: the CAM may award the customer to the later registration instead.",
+                        max_length=20,
+                        verbose_name="rules of engagement",
+                    ),
+                ),
+                (
+                    "protection_days",
+                    models.PositiveSmallIntegerField(
+                        default=90,
+                        help_text="How long an approved registration protects the partner's claim.",
+                        validators=[
+                            django.core.validators.MinValueValidator(7),
+                            django.core.validators.MaxValueValidator(730),
+                        ],
+                        verbose_name="protection window (days)",
+                    ),
+                ),
+                (
+                    "sla_hours",
+                    models.PositiveSmallIntegerField(
+                        default=48,
+                        help_text="Time a CAM has to decide a submitted registration. Business hours are the hours of Monday to Friday in the program's time zone.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(720),
+                        ],
+                        verbose_name="decision target (business hours)",
+                    ),
+                ),
+                (
+                    "escalation_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(720),
+                        ],
+                        verbose_name="escalate to program leaders after (business hours past the target)",
+                    ),
+                ),
+                (
+                    "expiry_warning_days",
+                    models.PositiveSmallIntegerField(
+                        default=14,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="warn partners before expiry (days)",
+                    ),
+                ),
+                (
+                    "max_extension_days",
+                    models.PositiveSmallIntegerField(
+                        default=60,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(365),
+                        ],
+                        verbose_name="longest extension (days)",
+                    ),
+                ),
+                (
+                    "lead_response_days",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="days a partner has to answer a lead",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deal registration settings',
-                'verbose_name_plural': 'deal registration settings',
-                'constraints': [models.UniqueConstraint(fields=('tenant',), name='dealsettings_one_per_tenant')],
+                "verbose_name": "deal registration settings",
+                "verbose_name_plural": "deal registration settings",
+                "constraints": [
+                    models.UniqueConstraint(fields=("tenant",), name="dealsettings_one_per_tenant")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Lead',
+            name="Lead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_name', models.CharField(max_length=200, verbose_name='customer company')),
-                ('customer_website', models.CharField(blank=True, max_length=253, verbose_name='customer website or domain')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
-                ('contact_name', models.CharField(max_length=150, verbose_name='contact name')),
-                ('contact_email', models.EmailField(max_length=254, verbose_name='contact email')),
-                ('contact_role', models.CharField(blank=True, max_length=120, verbose_name='contact role')),
-                ('notes', models.TextField(blank=True, max_length=4000, verbose_name='notes')),
-                ('status', models.CharField(choices=[('new', 'In the queue'), ('assigned', 'Assigned'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='new', max_length=10, verbose_name='status')),
-                ('assigned_at', models.DateTimeField(blank=True, null=True, verbose_name='assigned')),
-                ('respond_by', models.DateTimeField(blank=True, null=True, verbose_name='answer by')),
-                ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='opened')),
-                ('decline_reason', models.CharField(blank=True, choices=[('contacted', 'Already in contact with them'), ('not_interested', 'Not interested'), ('spam', 'Spam or not a real prospect'), ('other', 'Other')], max_length=20, verbose_name='decline reason')),
-                ('decline_note', models.TextField(blank=True, verbose_name='decline note')),
-                ('returned_count', models.PositiveSmallIntegerField(default=0, verbose_name='times returned')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('deal', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lead', to='deals.deal')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='leads', to='partners.partner', verbose_name='partner')),
-                ('tenant', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "customer_name",
+                    models.CharField(max_length=200, verbose_name="customer company"),
+                ),
+                (
+                    "customer_website",
+                    models.CharField(
+                        blank=True, max_length=253, verbose_name="customer website or domain"
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="country"),
+                ),
+                ("contact_name", models.CharField(max_length=150, verbose_name="contact name")),
+                ("contact_email", models.EmailField(max_length=254, verbose_name="contact email")),
+                (
+                    "contact_role",
+                    models.CharField(blank=True, max_length=120, verbose_name="contact role"),
+                ),
+                ("notes", models.TextField(blank=True, max_length=4000, verbose_name="notes")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "In the queue"),
+                            ("assigned", "Assigned"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                        ],
+                        default="new",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "assigned_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="assigned"),
+                ),
+                (
+                    "respond_by",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answer by"),
+                ),
+                ("opened_at", models.DateTimeField(blank=True, null=True, verbose_name="opened")),
+                (
+                    "decline_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("contacted", "Already in contact with them"),
+                            ("not_interested", "Not interested"),
+                            ("spam", "Spam or not a real prospect"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="decline reason",
+                    ),
+                ),
+                ("decline_note", models.TextField(blank=True, verbose_name="decline note")),
+                (
+                    "returned_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="times returned"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "deal",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lead",
+                        to="deals.deal",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leads",
+                        to="partners.partner",
+                        verbose_name="partner",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lead',
-                'verbose_name_plural': 'leads',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['tenant', 'partner', 'status'], name='lead_partner_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status', 'new'), ('partner__isnull', False), _connector='OR'), name='lead_partner_unless_new')],
+                "verbose_name": "lead",
+                "verbose_name_plural": "leads",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["tenant", "partner", "status"], name="lead_partner_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "new"), ("partner__isnull", False), _connector="OR"
+                        ),
+                        name="lead_partner_unless_new",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.UniqueConstraint(fields=('tenant', 'name'), name='product_name_unique_in_tenant'),
+            model_name="product",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "name"), name="product_name_unique_in_tenant"
+            ),
         ),
         migrations.AddIndex(
-            model_name='protectedaccount',
-            index=models.Index(fields=['tenant', 'domain'], name='protectedaccount_domain_idx'),
+            model_name="protectedaccount",
+            index=models.Index(fields=["tenant", "domain"], name="protectedaccount_domain_idx"),
         ),
         migrations.AddIndex(
-            model_name='protectedaccount',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('name_core', name='gin_trgm_ops'), name='protectedaccount_core_trgm'),
+            model_name="protectedaccount",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass("name_core", name="gin_trgm_ops"),
+                name="protectedaccount_core_trgm",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='protectedaccount',
-            constraint=models.UniqueConstraint(condition=models.Q(('domain', ''), _negated=True), fields=('tenant', 'domain'), name='protectedaccount_domain_unique_in_tenant'),
+            model_name="protectedaccount",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("domain", ""), _negated=True),
+                fields=("tenant", "domain"),
+                name="protectedaccount_domain_unique_in_tenant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rejectreason',
-            constraint=models.UniqueConstraint(fields=('tenant', 'label'), name='rejectreason_unique_in_tenant'),
+            model_name="rejectreason",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "label"), name="rejectreason_unique_in_tenant"
+            ),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(condition=models.Q(('holds_claim', True)), fields=['tenant', 'customer_domain'], name='deal_claim_domain_idx'),
+            model_name="deal",
+            index=models.Index(
+                condition=models.Q(("holds_claim", True)),
+                fields=["tenant", "customer_domain"],
+                name="deal_claim_domain_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('customer_core', name='gin_trgm_ops'), condition=models.Q(('holds_claim', True)), name='deal_claim_core_trgm'),
+            model_name="deal",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass("customer_core", name="gin_trgm_ops"),
+                condition=models.Q(("holds_claim", True)),
+                name="deal_claim_core_trgm",
+            ),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['tenant', 'partner', '-created_at'], name='deal_partner_idx'),
+            model_name="deal",
+            index=models.Index(
+                fields=["tenant", "partner", "-created_at"], name="deal_partner_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['tenant', 'owner', '-created_at'], name='deal_owner_idx'),
+            model_name="deal",
+            index=models.Index(fields=["tenant", "owner", "-created_at"], name="deal_owner_idx"),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['tenant', 'status', 'sla_due_at'], name='deal_queue_idx'),
+            model_name="deal",
+            index=models.Index(fields=["tenant", "status", "sla_due_at"], name="deal_queue_idx"),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(condition=models.Q(('status', 'approved')), fields=['tenant', 'expires_at'], name='deal_expiry_idx'),
+            model_name="deal",
+            index=models.Index(
+                condition=models.Q(("status", "approved")),
+                fields=["tenant", "expires_at"],
+                name="deal_expiry_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.UniqueConstraint(condition=models.Q(('holds_claim', True)), fields=('tenant', 'customer_key'), name='deal_one_claim_per_customer'),
+            model_name="deal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("holds_claim", True)),
+                fields=("tenant", "customer_key"),
+                name="deal_one_claim_per_customer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.CheckConstraint(condition=models.Q(('holds_claim', False), ('status__in', ('submitted', 'info_requested', 'approved')), _connector='OR'), name='deal_claim_only_while_open'),
+            model_name="deal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("holds_claim", False),
+                    ("status__in", ("submitted", "info_requested", "approved")),
+                    _connector="OR",
+                ),
+                name="deal_claim_only_while_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deal',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='deal_amount_positive'),
+            model_name="deal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="deal_amount_positive"
+            ),
         ),
     ]

@@ -32,7 +32,9 @@ def deals_expire(*, tenant: Tenant, now: datetime | None = None) -> int:
                 .filter(pk=pk, tenant=tenant)
                 .first()
             )
-            if deal is None or deal.status != Deal.Status.APPROVED or deal.expires_at > now:
+            if deal is None or deal.status != Deal.Status.APPROVED:
+                continue
+            if deal.expires_at is None or deal.expires_at > now:
                 continue  # decided, extended or being changed meanwhile
             deal.status = Deal.Status.EXPIRED
             deal.holds_claim = False

@@ -12,7 +12,7 @@ from prm.tenancy.models import Membership
 
 from .. import events, workflow
 from ..conflicts import Customer, find_candidates, verdict_for
-from ..models import Deal, RejectReason
+from ..models import Deal, DealSettings, RejectReason
 from ..selectors import deal_settings_for
 from ..sla import business_hours_between
 from .guards import (
@@ -87,8 +87,6 @@ def deal_approve(*, actor: Membership, deal: Deal, note: str = "", supersede: bo
 
 
 def _may_supersede(holder: Deal, rule: str, supersede: bool) -> None:
-    from ..models import DealSettings
-
     if rule == DealSettings.Engagement.FIRST_WINS:
         raise ValidationError(
             _(

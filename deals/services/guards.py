@@ -73,6 +73,8 @@ def event_data(deal: Deal, **extra: Any) -> dict[str, Any]:
 
 
 def money_text(amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return ""
     return f"{formats.number_format(amount, 2, use_l10n=True)} {currency}"
 
 

@@ -53,8 +53,7 @@ def _apply_input(deal: Deal, data: DealInput) -> None:
     foreign = [p for p in data.products if p.tenant_id != tenant_id or not p.is_active]
     if foreign or not data.products:
         raise ValidationError({"products": _("Choose at least one of the offered products.")})
-    customer = Customer.of(data.customer_name, data.customer_website)
-    if not customer.core and not customer.domain:
+    if not Customer.of(data.customer_name, data.customer_website).core:
         raise ValidationError({"customer_name": _("Enter the customer's company name.")})
     key_before = deal.customer_key
     for name in (
@@ -63,12 +62,19 @@ def _apply_input(deal: Deal, data: DealInput) -> None:
     ):  # fmt: skip
         setattr(deal, name, getattr(data, name))
     deal.amount = quantize(data.amount, data.currency)
-    deal.customer_domain = customer.domain
-    deal.customer_core = customer.core
-    deal.customer_key = customer.claim_key
+    normalise_customer(deal)
     if deal.holds_claim and deal.customer_key != key_before:
         # Another customer now: the claim is decided again when it is resubmitted.
         deal.holds_claim = False
+
+
+def normalise_customer(deal: Deal) -> Customer:
+    """Store the customer's normalised domain, name core and claim key on the row."""
+    customer = Customer.of(deal.customer_name, deal.customer_website)
+    deal.customer_domain = customer.domain
+    deal.customer_core = customer.core
+    deal.customer_key = customer.claim_key
+    return customer
 
 
 def deal_save(
@@ -125,10 +131,11 @@ def deal_submit(*, actor: Membership, deal: Deal) -> Deal:
         require_partner_user(actor, deal)
         workflow.require(deal, "submit")
         require_gate(deal.partner)
+        _require_complete(deal)
         old = deal.status
         tenant = deal.tenant
         lock_claims(tenant.pk)
-        customer = Customer.of(deal.customer_name, deal.customer_website)
+        customer = normalise_customer(deal)
         candidates = find_candidates(
             tenant=tenant, customer=customer, partner_id=deal.partner_id, exclude_deal_id=deal.pk
         )
@@ -189,6 +196,19 @@ def deal_submit(*, actor: Membership, deal: Deal) -> Deal:
                 data=event_data(deal),
             )
     return deal
+
+
+def _require_complete(deal: Deal) -> None:
+    """A draft made from a lead lacks what only the partner knows: refuse to submit it so."""
+    errors = {}
+    if not deal.products.exists():
+        errors["products"] = _("Choose at least one of the offered products.")
+    if deal.amount <= 0:
+        errors["amount"] = _("Enter the expected amount of the deal.")
+    if deal.expected_close_on < timezone.localdate():
+        errors["expected_close_on"] = _("The expected close date has passed: update it.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def deal_withdraw(*, actor: Membership, deal: Deal, reason: str = "") -> Deal:

@@ -118,6 +118,4 @@ def registered(owner: Any, *, submit: bool = True, **overrides: Any) -> Deal:
     product = Product.objects.filter(tenant_id=owner.tenant_id, is_active=True).first()
     if product is None:
         product = ProductFactory(tenant=owner.tenant)
-    return services.deal_save(
-        actor=owner, data=deal_input([product], **overrides), submit=submit
-    )
+    return services.deal_save(actor=owner, data=deal_input([product], **overrides), submit=submit)

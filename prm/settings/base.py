@@ -227,4 +227,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "prm.notifications.tasks.reminders_run_all_task",
         "schedule": crontab(minute=15),
     },
+    # Overdue registration decisions, expiring protection, unanswered leads.
+    "deals-sweep": {"task": "deals.tasks.deals_sweep_all_task", "schedule": 15 * 60},
 }

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -243,6 +244,12 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     ProfileCriterion: lambda w: w.criterion,
     RecruitmentSettings: lambda w: w.recruitment_settings,
     BusinessPlan: lambda w: w.plan,
+    Deal: lambda w: w.deal,
+    Lead: lambda w: w.lead,
+    ProtectedAccount: lambda w: w.protected_account,
+    Product: lambda w: w.product,
+    RejectReason: lambda w: w.reject_reason,
+    DealSettings: lambda w: w.deal_settings,
 }
 
 
@@ -341,6 +348,75 @@ ONBOARDING_CASES = [
 ]
 
 
+def _deal_case(name: str, deal: str = "deal", method: str = "get", **extra: Any) -> Case:
+    """A portal page of partner A's registration; partner B's answers 404 to A's users."""
+    return Case(
+        name,
+        ("portal.deals",),
+        kwargs=_pk(lambda w: getattr(w, deal)),
+        method=method,
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_deal),
+        **extra,
+    )
+
+
+def _lead_case(name: str, method: str = "get", **extra: Any) -> Case:
+    return Case(
+        name,
+        ("portal.deals",),
+        kwargs=_pk(lambda w: w.lead),
+        method=method,
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_lead),
+        **extra,
+    )
+
+
+DEAL_PORTAL_CASES = [
+    Case("deals:list", ("portal.deals",)),
+    Case("deals:create", ("portal.deals",)),
+    Case("deals:precheck", ("portal.deals",), data={"customer_name": "ours customer"}),
+    Case("deals:export", ("portal.deals",)),
+    _deal_case("deals:detail"),
+    _deal_case("deals:edit"),  # a submitted deal: sent back to its page with a message
+    _deal_case("deals:submit", method="post"),  # refused with a message: already submitted
+    _deal_case("deals:withdraw", method="post", data={"reason": "matrix"}),
+    _deal_case("deals:won", deal="approved_deal"),
+    _deal_case("deals:lost", deal="approved_deal"),
+    _deal_case("deals:extend", deal="approved_deal"),
+    Case("deals:leads", ("portal.deals",)),
+    _lead_case("deals:lead"),
+    _lead_case("deals:lead_accept", method="post"),
+    _lead_case("deals:lead_decline", method="post", data={"reason": "spam"}),
+]
+
+DEAL_ADMIN_CASES = [
+    # GET shows the form; an empty POST to approve would approve, so the matrix only looks.
+    *(
+        Case(
+            f"admin:deals_deal_{action}",
+            ("deals.approve",),
+            kwargs=lambda w: {"object_id": w.deal.pk},
+            object_url=True,
+        )
+        for action in ("approve", "reject", "request_info")
+    ),
+    Case(
+        "admin:deals_deal_extension",
+        ("deals.approve",),
+        kwargs=lambda w: {"object_id": w.approved_deal.pk, "extension_id": w.extension.pk},
+        object_url=True,
+    ),
+    Case(
+        "admin:deals_lead_assign",
+        ("deals.leads",),
+        kwargs=lambda w: {"object_id": w.lead.pk},
+        object_url=True,
+    ),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -353,4 +429,6 @@ def all_cases() -> list[Case]:
         *TIER_CASES,
         *APPLICATION_ACTION_CASES,
         *ONBOARDING_CASES,
+        *DEAL_PORTAL_CASES,
+        *DEAL_ADMIN_CASES,
     ]

@@ -1,0 +1,10 @@
+"""Deal registration in the vendor admin UI, one module per area.
+
+- `queue`: the registrations (the CAM's queue) and their read-only decision screen;
+- `decide`: approving, rejecting, asking for information and deciding extensions (own pages);
+- `accounts`: protected accounts, with the CSV import from the CRM;
+- `leads`: leads the vendor hands to partners, and assigning them;
+- `setup`: products, rejection reasons and the tenant's deal registration settings.
+"""
+
+from . import accounts, leads, queue, setup  # noqa: F401 - they register their model admins

@@ -1,0 +1,82 @@
+"""Small helpers the deal registration admin pages share: badges, money, durations, errors."""
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from prm.money import MINOR_DIGITS
+
+from ..sla import business_hours_between
+
+
+def badge(kind: str, text: Any, title: Any = "") -> str:
+    """A coloured label (its colours are in templates/admin/deals/badges.html)."""
+    return format_html(
+        '<span class="prm-badge prm-badge-{}" title="{}">{}</span>', kind, title, text
+    )
+
+
+def money(amount: Decimal | None, currency: str) -> str:
+    """`48,000.00 EUR` in the member's locale, with the currency's minor digits."""
+    if amount is None:
+        return "—"
+    places = MINOR_DIGITS.get(currency.upper(), 2)
+    number = formats.number_format(amount, places, use_l10n=True, force_grouping=True)
+    return f"{number} {currency}"
+
+
+def moment(value: datetime | None, short_date: bool = False) -> str:
+    """A date in the list (the full date and time on hover), or — when there is none."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        formats.date_format(local, "DATETIME_FORMAT"),
+        formats.date_format(local, "SHORT_DATE_FORMAT" if short_date else "SHORT_DATETIME_FORMAT"),
+    )
+
+
+def hours_text(hours: Decimal) -> str:
+    """Business hours, rounded to whole hours, as a person reads them."""
+    whole = int(hours.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if whole < 1:
+        return _("less than 1 h")
+    return ngettext("%(n)d h", "%(n)d h", whole) % {"n": whole}
+
+
+def waiting_text(since: datetime | None, now: datetime | None = None) -> str:
+    """How long something has waited, in calendar time ("2 days, 3 hours")."""
+    if since is None:
+        return "—"
+    return timesince(since, now or timezone.now(), depth=2)
+
+
+def sla_state(due: datetime, time_zone: str, now: datetime | None = None) -> tuple[str, str]:
+    """(badge kind, text) of a decision clock: "12 h left" or "overdue by 5 h", in business
+    hours; the warning colour in the last 8 business hours."""
+    now = now or timezone.now()
+    if now >= due:
+        late = business_hours_between(due, now, time_zone)
+        return "failed", _("overdue by %(hours)s") % {"hours": hours_text(late)}
+    left = business_hours_between(now, due, time_zone)
+    kind = "medium" if left <= 8 else "high"
+    return kind, _("%(hours)s left") % {"hours": hours_text(left)}
+
+
+def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError beside the field it names, else at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -1,0 +1,245 @@
+"""Leads in the vendor admin UI: the list, a new lead, and assigning one to a partner.
+
+Creating and assigning go through the lead services (`deals.leads`); a lead's page is read-only
+(the partner answers it in the portal).
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partners.models import Partner
+from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
+from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
+from prm.tenancy.requests import membership_of, posted
+
+from ..leads import LeadInput, lead_assign, lead_create
+from ..models import Lead
+from ..selectors import leads_for
+from .common import badge, errors_to_form, moment
+
+#: what a member types for a new lead (the fields of `LeadInput`)
+LEAD_FIELDS = [
+    "customer_name",
+    "customer_website",
+    "country",
+    "contact_name",
+    "contact_email",
+    "contact_role",
+    "notes",
+]
+#: the statuses in which a lead can be (re)assigned
+ASSIGNABLE = (Lead.Status.NEW, Lead.Status.DECLINED)
+
+
+class LeadForm(forms.ModelForm):
+    class Meta:
+        model = Lead
+        fields = LEAD_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"})}
+        help_texts = {"notes": gettext_lazy("What the partner should know; they see it all.")}
+
+
+class AssignForm(forms.Form):
+    # No rows at import (outside any tenant scope): the partners the member sees, per request.
+    partner = forms.ModelChoiceField(
+        label=gettext_lazy("Partner"),
+        queryset=Partner.objects.none(),
+        empty_label=gettext_lazy("Choose a partner"),
+    )
+
+    def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["partner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = partners
+
+
+DETAIL: list[Any] = [
+    "customer_name",
+    "customer_website",
+    "country",
+    "contact_name",
+    "contact_email",
+    "contact_role",
+    "notes",
+    "status_badge",
+    "partner",
+    "assigned_at",
+    "respond_by",
+    "opened_at",
+    "decline_reason",
+    "decline_note",
+    "returned_count",
+    "deal_link",
+    "created_at",
+]
+
+
+@admin.register(Lead, site=tenant_admin_site)
+class LeadAdmin(TenantModelAdmin):
+    capabilities = {"view": "deals.view", "add": "deals.leads", "change": "deals.leads"}
+    list_display = [
+        "customer",
+        "partner",
+        "status_badge",
+        "answer_by",
+        "opened_badge",
+        "returned_count",
+        "assign_button",
+    ]
+    list_display_links = ["customer"]
+    list_filter = ["status", VisiblePartnerFilter]
+    list_select_related = ["partner"]
+    search_fields = ["customer_name", "customer_website", "contact_email", "contact_name"]
+    fields = readonly_fields = DETAIL
+    change_list_template = "admin/deals/lead/change_list.html"
+    change_form_template = "admin/deals/lead/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Lead]:
+        return leads_for(membership=membership_of(request))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A lead's page is read-only: it changes through the assign page and the partner's answer.
+        return obj is None and super().has_change_permission(request)
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<path:object_id>/assign/",
+                self.admin_site.admin_view(self.assign_view),
+                name="deals_lead_assign",
+            ),
+            *super().get_urls(),
+        ]
+
+    # The list
+
+    @admin.display(description=gettext_lazy("customer"), ordering="customer_name")
+    def customer(self, obj: Lead) -> str:
+        return format_html(
+            "{}<br><small>{}</small>", obj.customer_name, obj.customer_website or obj.contact_email
+        )
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_badge(self, obj: Lead) -> str:
+        return badge(f"status-{obj.status}", obj.get_status_display())
+
+    @admin.display(description=gettext_lazy("answer by"), ordering="respond_by")
+    def answer_by(self, obj: Lead) -> str:
+        if obj.status != Lead.Status.ASSIGNED or obj.respond_by is None:
+            return "—"
+        if obj.respond_by <= timezone.now():
+            return format_html("{} {}", moment(obj.respond_by), badge("failed", _("overdue")))
+        return moment(obj.respond_by)
+
+    @admin.display(description=gettext_lazy("opened"), ordering="opened_at")
+    def opened_badge(self, obj: Lead) -> str:
+        if obj.status != Lead.Status.ASSIGNED:
+            return "—"
+        if obj.opened_at is None:
+            return badge("warning", _("unopened"), _("The partner has not opened it yet."))
+        opened = formats.date_format(timezone.localtime(obj.opened_at), "DATETIME_FORMAT")
+        return badge("high", _("opened"), opened)
+
+    @admin.display(description="")
+    def assign_button(self, obj: Lead) -> str:
+        if obj.status not in ASSIGNABLE:
+            return ""
+        url = reverse("admin:deals_lead_assign", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Assign"))
+
+    @admin.display(description=gettext_lazy("registration"))
+    def deal_link(self, obj: Lead) -> str:
+        if obj.deal_id is None:
+            return "—"
+        url = reverse("admin:deals_deal_change", args=[obj.deal_id])
+        return format_html('<a href="{}">{}</a>', url, obj.deal)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        obj = kwargs.get("obj")
+        if obj is not None:
+            context["may_assign"] = obj.status in ASSIGNABLE and membership_of(request).can(
+                "deals.leads"
+            )
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    # A new lead, and assigning one: pages of their own, each calling one service
+
+    def _page(
+        self, request: HttpRequest, title: str, form: Any, template: str, **extra: Any
+    ) -> Any:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "form": form,
+            **extra,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, f"admin/deals/lead/{template}.html", context)
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = LeadForm(posted(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                lead = lead_create(
+                    actor=membership_of(request),
+                    data=LeadInput(**{name: form.cleaned_data[name] for name in LEAD_FIELDS}),
+                )
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The lead %(lead)s is in the queue: choose the partner to work it.")
+                    % {"lead": lead},
+                )
+                return redirect("admin:deals_lead_assign", lead.pk)
+        return self._page(request, _("New lead"), form, "add")
+
+    def assign_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        membership = membership_of(request)
+        if not membership.can("deals.leads"):
+            raise PermissionDenied
+        lead = self.get_object(request, object_id)  # outside leads_for: 404
+        if lead.status not in ASSIGNABLE:
+            messages.warning(
+                request,
+                _("This lead is %(status)s: it can be assigned only while in the queue or after "
+                  "a partner declined it.") % {"status": lead.get_status_display().lower()},
+            )  # fmt: skip
+            return redirect("admin:deals_lead_change", lead.pk)
+        partners = visible_partners(membership).order_by("name")
+        form = AssignForm(posted(request), partners=partners)
+        if request.method == "POST" and form.is_valid():
+            try:
+                lead_assign(actor=membership, lead=lead, partner=form.cleaned_data["partner"])
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(lead)s is assigned to %(partner)s; its users are told.")
+                    % {"lead": lead, "partner": form.cleaned_data["partner"]},
+                )
+                return redirect("admin:deals_lead_changelist")
+        title = _("Assign %(lead)s") % {"lead": lead}
+        return self._page(request, title, form, "assign", object=lead)

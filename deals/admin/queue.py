@@ -1,0 +1,363 @@
+"""Deal registrations in the vendor admin UI: the CAM's queue and the read-only decision screen.
+
+The list opens on the registrations waiting for a decision, the most urgent (earliest decision
+target) first; the other statuses list newest first. A CAM sees only the registrations of the
+partners assigned to them (`deals_for`), in the list, its filters, its export and every object
+URL. Deciding happens on pages of their own (`decide.DecisionPages`).
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from prm.csvio.admin import CsvExportMixin
+from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
+from prm.tenancy.partner_access import VisiblePartnerFilter
+from prm.tenancy.requests import membership_of
+
+from .. import workflow
+from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead
+from ..selectors import deal_settings_for, deals_for
+from .common import badge, hours_text, moment, money, sla_state, waiting_text
+from .decide import DecisionPages
+from .filters import ALL, WAITING, DealStatusFilter, MatchFilter, OverdueFilter
+
+
+def match_count() -> Coalesce:
+    """How many candidate matches each registration has (a subquery: no query per row). Built
+    per request: a scoped manager refuses to build queries outside a tenant scope."""
+    per_deal = (
+        DealMatch.objects.filter(deal=OuterRef("pk"))
+        .order_by()
+        .values("deal")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_deal, output_field=IntegerField()), 0)
+
+
+#: the decision screen's sections (every field of the registration, read-only)
+FIELDSETS: list[Any] = [
+    (None, {"fields": ["reference", "status_badge", "partner", "registered_by", "created_at"]}),
+    (
+        gettext_lazy("Customer"),
+        {
+            "fields": [
+                "customer_name",
+                "customer_website",
+                "customer_domain",
+                "country",
+                "contact_name",
+                "contact_email",
+                "contact_role",
+            ]
+        },
+    ),
+    (
+        gettext_lazy("Opportunity"),
+        {
+            "fields": [
+                "product_names",
+                "amount_text",
+                "expected_close_on",
+                "deal_type",
+                "notes",
+                "lead_link",
+            ]
+        },
+    ),
+    (
+        gettext_lazy("Decision"),
+        {
+            "fields": [
+                "submitted_at",
+                "clock",
+                "decided_at",
+                "decided_by",
+                "decision_time",
+                "reject_reason",
+                "decision_note",
+                "approved_at",
+                "expires_at",
+            ]
+        },
+    ),
+    (gettext_lazy("Closing"), {"fields": ["won_amount_text", "closed_on", "lost_reason"]}),
+]
+
+
+@admin.register(Deal, site=tenant_admin_site)
+class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
+    """No add, change or delete here: partners register in the portal, CAMs decide."""
+
+    capabilities = {"view": "deals.view", "export": "deals.view"}
+    list_display = [
+        "deal",
+        "partner",
+        "amount_text",
+        "submitted",
+        "waiting",
+        "sla_badge",
+        "match_badge",
+        "status_badge",
+    ]
+    list_display_links = ["deal"]
+    list_filter = [DealStatusFilter, VisiblePartnerFilter, MatchFilter, OverdueFilter]
+    list_select_related = ["partner", "tenant"]
+    search_fields = [
+        "customer_name",
+        "customer_domain",
+        "customer_website",
+        "contact_email",
+        "contact_name",
+    ]
+    search_help_text = gettext_lazy(
+        "Customer name, domain, contact email or name, or a reference such as DR-000042."
+    )
+    list_per_page = 50
+    csv_columns = [
+        "reference",
+        "customer_name",
+        "customer_domain",
+        "country",
+        "partner",
+        "contact_name",
+        "contact_email",
+        "amount",
+        "currency",
+        "expected_close_on",
+        "deal_type",
+        "status",
+        "submitted_at",
+        "sla_due_at",
+        "conflict_text",
+        "match_count",
+        "decided_at",
+        "decision_hours",
+        "reject_reason",
+        "expires_at",
+        "won_amount",
+        "closed_on",
+    ]
+    fieldsets = FIELDSETS
+    readonly_fields = [f for _name, options in FIELDSETS for f in options["fields"]]
+    change_list_template = "admin/deals/deal/change_list.html"
+    change_form_template = "admin/deals/deal/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Deal]:
+        # Drafts are the partner's own until submitted.
+        return (
+            deals_for(membership=membership_of(request))
+            .exclude(status=Deal.Status.DRAFT)
+            .select_related("tenant", "reject_reason", "decided_by")
+            .annotate(match_count=match_count())
+        )
+
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
+        if request.GET.get("status", WAITING) == WAITING:
+            return ["sla_due_at", "id"]  # the most urgent first
+        # Newest first; a registration withdrawn before it was ever submitted goes last.
+        return [F("submitted_at").desc(nulls_last=True), "-id"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Deal], search_term: str
+    ) -> tuple[QuerySet[Deal], bool]:
+        term = search_term.strip().upper()
+        if term.startswith("DR-") and term[3:].isdigit():
+            return queryset.filter(pk=int(term[3:])), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        status = request.GET.get("status", WAITING)
+        title = (
+            _("Registrations waiting for a decision")
+            if status == WAITING
+            else _("Deal registrations")
+        )
+        extra = {"title": title, "is_queue": status == WAITING, "all_status": ALL}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    # The list
+
+    @admin.display(description=gettext_lazy("registration"), ordering="customer_name")
+    def deal(self, obj: Deal) -> str:
+        return format_html(
+            "<strong>{}</strong> {}<br><small>{}</small>",
+            obj.reference,
+            obj.customer_name,
+            obj.customer_domain or obj.customer_website or "",
+        )
+
+    @admin.display(description=gettext_lazy("amount"), ordering="amount")
+    def amount_text(self, obj: Deal) -> str:
+        return money(obj.amount, obj.currency)
+
+    @admin.display(description=gettext_lazy("submitted"), ordering="submitted_at")
+    def submitted(self, obj: Deal) -> str:
+        return moment(obj.submitted_at, short_date=True)
+
+    @admin.display(description=gettext_lazy("waiting"))
+    def waiting(self, obj: Deal) -> str:
+        if obj.status != Deal.Status.SUBMITTED:
+            return "—"
+        return waiting_text(obj.submitted_at)
+
+    @admin.display(description=gettext_lazy("decision target"), ordering="sla_due_at")
+    def sla_badge(self, obj: Deal) -> str:
+        if obj.status == Deal.Status.SUBMITTED and obj.sla_due_at is not None:
+            kind, text = sla_state(obj.sla_due_at, obj.tenant.time_zone)
+            return badge(kind, text, moment_title(obj))
+        if obj.decision_hours is not None:
+            return _("decided in %(hours)s") % {"hours": hours_text(obj.decision_hours)}
+        return "—"
+
+    @admin.display(description=gettext_lazy("matches"), ordering="match_count")
+    def match_badge(self, obj: Deal) -> str:
+        count = obj.match_count  # type: ignore[attr-defined]
+        if obj.is_conflict:
+            return badge(
+                "conflict",
+                _("conflict"),
+                _("Another registration held this customer when it was submitted."),
+            )
+        if count:
+            return badge(
+                "warning",
+                _("possible match"),
+                _("%(n)d candidate match(es) to weigh") % {"n": count},
+            )
+        return "—"
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_badge(self, obj: Deal) -> str:
+        return badge(f"status-{obj.status}", obj.get_status_display())
+
+    # The export (plain text)
+
+    @admin.display(description=gettext_lazy("reference"))
+    def reference(self, obj: Deal) -> str:
+        return obj.reference
+
+    @admin.display(description=gettext_lazy("conflict"))
+    def conflict_text(self, obj: Deal) -> str:
+        if obj.is_conflict:
+            return _("conflict")
+        return _("possible match") if obj.match_count else ""  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("candidate matches"))
+    def match_count(self, obj: Deal) -> int:
+        return obj.match_count  # type: ignore[attr-defined]
+
+    # The decision screen
+
+    @admin.display(description=gettext_lazy("registered by"))
+    def registered_by(self, obj: Deal) -> str:
+        user = obj.owner.user
+        return f"{user.get_full_name()} <{user.email}>" if user.get_full_name() else user.email
+
+    @admin.display(description=gettext_lazy("products"))
+    def product_names(self, obj: Deal) -> str:
+        return ", ".join(p.name for p in obj.products.all()) or "—"
+
+    @admin.display(description=gettext_lazy("final amount"))
+    def won_amount_text(self, obj: Deal) -> str:
+        return money(obj.won_amount, obj.currency)
+
+    @admin.display(description=gettext_lazy("from lead"))
+    def lead_link(self, obj: Deal) -> str:
+        try:
+            lead = obj.lead
+        except Lead.DoesNotExist:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:deals_lead_change", args=[lead.pk]), lead
+        )
+
+    @admin.display(description=gettext_lazy("decision clock"))
+    def clock(self, obj: Deal) -> str:
+        if obj.status == Deal.Status.SUBMITTED and obj.sla_due_at is not None:
+            kind, text = sla_state(obj.sla_due_at, obj.tenant.time_zone)
+            return format_html(
+                "{} · {}",
+                badge(kind, text, moment_title(obj)),
+                _("waiting %(time)s, due %(due)s")
+                % {"time": waiting_text(obj.submitted_at), "due": moment_title(obj)},
+            )
+        if obj.status == Deal.Status.INFO_REQUESTED:
+            return _("Stopped: waiting for the partner's answer. It starts again on resubmission.")
+        return "—"
+
+    @admin.display(description=gettext_lazy("time to decide"))
+    def decision_time(self, obj: Deal) -> str:
+        if obj.decision_hours is None:
+            return "—"
+        return _("%(hours)s of business hours") % {"hours": hours_text(obj.decision_hours)}
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        closed = obj is not None and obj.status in (Deal.Status.WON, Deal.Status.LOST)
+        return FIELDSETS if closed else FIELDSETS[:-1]
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        obj = kwargs.get("obj")
+        if obj is not None and obj.pk:
+            context.update(self._decision_context(request, obj))
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def _decision_context(self, request: HttpRequest, deal: Deal) -> dict[str, Any]:
+        membership = membership_of(request)
+        visible = deals_for(membership=membership)
+        matches = list(
+            DealMatch.objects.filter(tenant_id=deal.tenant_id, deal=deal).select_related(
+                "matched_deal__partner", "account"
+            )
+        )
+        related_ids = {m.matched_deal_id for m in matches if m.matched_deal_id}
+        if deal.conflict_with_id:
+            related_ids.add(deal.conflict_with_id)
+        shown = set(visible.filter(pk__in=related_ids).values_list("pk", flat=True))
+        may_decide = membership.can("deals.approve")
+        extensions = list(
+            DealExtension.objects.filter(tenant_id=deal.tenant_id, deal=deal).select_related(
+                "requested_by", "decided_by"
+            )
+        )
+        settings = deal_settings_for(deal.tenant)
+        return {
+            "matches": [
+                {"match": m, "linked": m.matched_deal_id in shown, **_match_text(m)}
+                for m in matches
+            ],
+            "conflict_ref": f"DR-{deal.conflict_with_id:06d}" if deal.conflict_with_id else "",
+            "conflict_linked": deal.conflict_with_id in shown,
+            "may_approve": may_decide and workflow.allowed(deal, "approve"),
+            "may_reject": may_decide and workflow.allowed(deal, "reject"),
+            "may_request_info": may_decide and workflow.allowed(deal, "request_info"),
+            "extensions": extensions,
+            "may_decide_extensions": may_decide and deal.status == Deal.Status.APPROVED,
+            "cam_decides": settings.engagement_rule == DealSettings.Engagement.CAM_DECIDES,
+        }
+
+
+def moment_title(obj: Deal) -> str:
+    if obj.sla_due_at is None:
+        return ""
+    return formats.date_format(timezone.localtime(obj.sla_due_at), "DATETIME_FORMAT")
+
+
+def _match_text(match: DealMatch) -> dict[str, Any]:
+    """How the decision screen words one candidate match."""
+    return {
+        "percent": round(match.score * 100),
+        "on": _("on domain") if match.on_domain else _("on name"),
+        "strength": _("strong") if match.is_strong else _("possible"),
+    }

@@ -1,0 +1,167 @@
+"""The partner portal's forms for deal registration and leads.
+
+Querysets of tenant-owned rows are set per request (`DealForm(products=...)`): a class body runs
+outside any tenant scope, where scoped managers raise.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from prm.tenancy.models import CURRENCIES
+
+from .models import Deal, Lead, Product
+from .services import DealInput
+
+_DATE = {"type": "date"}
+
+
+class DealForm(forms.Form):
+    """What a partner types to register a deal (create and edit)."""
+
+    customer_name = forms.CharField(label=_("Customer company name"), max_length=200)
+    customer_website = forms.CharField(
+        label=_("Customer website or domain"),
+        max_length=253,
+        required=False,
+        help_text=_("For example example.com. The domain is the surest way to spot a conflict."),
+    )
+    country = forms.ChoiceField(label=_("Customer country"), choices=[])
+    contact_name = forms.CharField(label=_("Contact name"), max_length=150)
+    contact_email = forms.EmailField(label=_("Contact email"))
+    contact_role = forms.CharField(label=_("Contact role"), max_length=120, required=False)
+    products = forms.ModelMultipleChoiceField(
+        label=_("Products"),
+        queryset=Product.objects.none(),  # set per request in __init__
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one of the offered products.")},
+    )
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal(0)
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
+    expected_close_on = forms.DateField(
+        label=_("Expected close date"),
+        widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d"),
+    )
+    deal_type = forms.ChoiceField(
+        label=_("Deal type"), choices=Deal.Type.choices, initial=Deal.Type.NEW
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the customer needs, the competition, anything that helps the decision."),
+    )
+
+    def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["products"].queryset = products  # type: ignore[attr-defined]
+        self.fields["country"].choices = [("", "---------"), *countries]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(deal: Deal) -> dict[str, Any]:
+        names = [
+            "customer_name", "customer_website", "country", "contact_name", "contact_email",
+            "contact_role", "amount", "currency", "expected_close_on", "deal_type", "notes",
+        ]  # fmt: skip
+        initial = {name: getattr(deal, name) for name in names}
+        initial["country"] = str(deal.country)
+        initial["products"] = [p.pk for p in deal.products.all()]
+        return initial
+
+    def deal_input(self) -> DealInput:
+        data = self.cleaned_data
+        return DealInput(
+            customer_name=data["customer_name"].strip(),
+            customer_website=data["customer_website"].strip(),
+            country=data["country"],
+            contact_name=data["contact_name"].strip(),
+            contact_email=data["contact_email"],
+            contact_role=data["contact_role"].strip(),
+            products=list(data["products"]),
+            amount=data["amount"],
+            currency=data["currency"],
+            expected_close_on=data["expected_close_on"],
+            deal_type=data["deal_type"],
+            notes=data["notes"],
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw it? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class WonForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Final amount"), max_digits=14, decimal_places=2, min_value=Decimal(0)
+    )
+    closed_on = forms.DateField(
+        label=_("Close date"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
+
+
+class LostForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why was it lost?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: lost on price, to a competitor, project cancelled."),
+    )
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("Extra days"), min_value=1, max_value=365)
+    reason = forms.CharField(
+        label=_("Why does the deal need more time?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, max_days: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["days"]
+        field.max_value = max_days  # type: ignore[attr-defined]
+        field.help_text = _("Up to %(max)d days.") % {"max": max_days}
+        field.widget.attrs["max"] = max_days
+
+
+class DeclineLeadForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=Lead.DeclineReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note for the vendor"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reason") == Lead.DeclineReason.OTHER and not data.get("note", "").strip():
+            raise ValidationError({"note": _("Say why you decline the lead.")})
+        return data
+
+
+class DealFilterForm(forms.Form):
+    """The list's filters (also used by the CSV export), from the query string."""
+
+    status = forms.ChoiceField(choices=[("", _("All")), *Deal.Status.choices], required=False)
+    q = forms.CharField(label=_("Search by customer"), required=False, max_length=200)
+
+    def filters(self) -> tuple[str, str]:
+        if not self.is_valid():
+            return "", ""
+        return self.cleaned_data["status"], self.cleaned_data["q"].strip()

@@ -1,0 +1,25 @@
+"""Fixtures of the deals tests."""
+
+import pytest
+from django_scopes import scope
+
+from deals.models import Deal, Lead, ProtectedAccount
+
+
+@pytest.fixture
+def ours(ours):
+    """The shared world without the registrations, leads and protected accounts it seeds for
+    the isolation matrix, so that what a page lists and what a count finds is what the test
+    made."""
+    with scope(tenant=ours.tenant):
+        Lead.objects.filter(tenant=ours.tenant).delete()
+        Deal.objects.filter(tenant=ours.tenant).delete()
+        ProtectedAccount.objects.filter(tenant=ours.tenant).delete()
+    return ours
+
+
+@pytest.fixture
+def world(ours):
+    """Our world, inside its tenant's scope."""
+    with scope(tenant=ours.tenant):
+        yield ours

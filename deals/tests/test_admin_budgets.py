@@ -1,0 +1,122 @@
+"""The deal registration admin pages cost the same number of queries whatever the data size."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_scopes import scope
+
+from deals.admin.queue import DealAdmin
+from deals.models import Deal, DealExtension, DealMatch, Lead
+from deals.tests.factories import LeadFactory, ProtectedAccountFactory, registered
+from prm.audit.services import audit_record
+from prm.tenancy.roles import Role
+
+SMALL, LARGE = 10, 60
+
+
+@pytest.fixture
+def target(ours):
+    """The registration whose decision screen is measured: a conflict of partner A."""
+    with scope(tenant=ours.tenant):
+        registered(
+            ours.other_partner_rep, customer_name="Target Co", customer_website="target.example"
+        )
+        return registered(ours.members[Role.PARTNER_REP], customer_name="Target Co",
+                          customer_website="target.example")  # fmt: skip
+
+
+def grow(world, target, start: int, stop: int) -> None:
+    """Registrations of both partners in several statuses (some conflicts, some matches),
+    protected accounts, leads, and matches, extension requests and history for `target`."""
+    rep_a, rep_b = world.members[Role.PARTNER_REP], world.other_partner_rep
+    with scope(tenant=world.tenant):
+        for i in range(start, stop):
+            deal = registered(rep_a, customer_name=f"Grow Alpha {i}",
+                              customer_website=f"grow-alpha-{i}.example")  # fmt: skip
+            if i % 3 == 0:  # partner B registers the same customer: a conflict
+                registered(rep_b, customer_name=f"Grow Alpha {i}",
+                           customer_website=f"grow-alpha-{i}.example")  # fmt: skip
+            if i % 4 == 1:
+                Deal.objects.filter(pk=deal.pk).update(
+                    status=Deal.Status.APPROVED, holds_claim=True, decided_at=timezone.now(),
+                    decision_hours=Decimal("5.5"), expires_at=timezone.now(),
+                )  # fmt: skip
+            account = ProtectedAccountFactory(tenant=world.tenant)
+            DealMatch.objects.create(tenant=world.tenant, deal=target, kind="registration",
+                                     matched_deal=deal, score=Decimal("0.7"))  # fmt: skip
+            DealMatch.objects.create(tenant=world.tenant, deal=target, kind="direct",
+                                     account=account, score=Decimal("0.9"), on_domain=True,
+                                     is_strong=True)  # fmt: skip
+            DealExtension.objects.create(tenant=world.tenant, deal=target, days=10, reason="r",
+                                         status=DealExtension.Status.DECLINED)  # fmt: skip
+            audit_record(tenant=world.tenant, actor=None, action=f"test.grow.{i}", obj=target)
+            partner = [None, world.partner, world.other_partner][i % 3]
+            LeadFactory(tenant=world.tenant, partner=partner,
+                        status=Lead.Status.ASSIGNED if partner else Lead.Status.NEW,
+                        respond_by=timezone.now() if partner else None,
+                        opened_at=timezone.now() if i % 2 else None)  # fmt: skip
+
+
+def queries(client, url: str) -> int:
+    client.get(url)  # the first request of a session also binds it to the host: not counted
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+PAGES = [
+    # (url, role, budget); {target} is the measured registration's id
+    ("/admin/deals/deal/", Role.CAM, 12),
+    ("/admin/deals/deal/", Role.PROGRAM_LEADER, 12),
+    ("/admin/deals/deal/?status=all&p=2", Role.CAM, 12),
+    ("/admin/deals/deal/?status=all&p=2", Role.PROGRAM_LEADER, 12),
+    ("/admin/deals/deal/?status=submitted&match=conflict&overdue=no", Role.PROGRAM_LEADER, 12),
+    ("/admin/deals/deal/{target}/change/", Role.CAM, 16),
+    ("/admin/deals/deal/{target}/change/", Role.PROGRAM_LEADER, 16),
+    ("/admin/deals/protectedaccount/", Role.PROGRAM_LEADER, 11),
+    ("/admin/deals/lead/", Role.CAM, 12),
+    ("/admin/deals/lead/", Role.PROGRAM_LEADER, 12),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "role", "budget"), PAGES, ids=[f"{p[0]}-{p[1]}" for p in PAGES])
+def test_deal_admin_page_costs_the_same_queries_at_two_sizes(
+    ours, target, host_client, monkeypatch, url, role, budget
+):
+    monkeypatch.setattr(DealAdmin, "list_per_page", 5)  # a second page at both sizes
+    url = url.format(target=target.pk)
+    client = host_client(ours.host, ours.members[role])
+    grow(ours, target, 0, SMALL)
+    small = queries(client, url)
+    grow(ours, target, SMALL, LARGE)
+    large = queries(client, url)
+    assert small == large
+    assert large <= budget
+
+
+def export_queries(client, url: str) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        body = b"".join(response.streaming_content)
+    assert body.count(b"\n") > 1
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.CAM, Role.PROGRAM_LEADER])
+def test_the_registrations_export_costs_the_same_queries_at_two_sizes(
+    ours, target, host_client, role
+):
+    client = host_client(ours.host, ours.members[role])
+    grow(ours, target, 0, SMALL)
+    small = export_queries(client, "/admin/deals/deal/export/?status=all")
+    grow(ours, target, SMALL, LARGE)
+    large = export_queries(client, "/admin/deals/deal/export/?status=all")
+    assert small == large
+    assert large <= 10

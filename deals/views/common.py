@@ -1,0 +1,33 @@
+"""Helpers the portal's deal views share: the member's deal, errors beside fields."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+
+from prm.tenancy.requests import TenantRequest
+
+from ..models import Deal, Lead
+from ..selectors import deals_for, leads_for
+
+
+def deal_of(request: TenantRequest, pk: int) -> Deal:
+    """One of the member's deals; anything else (another company's, another tenant's) is 404."""
+    return get_object_or_404(deals_for(membership=request.membership), pk=pk)
+
+
+def lead_of(request: TenantRequest, pk: int) -> Lead:
+    """One of the company's leads; anything else is 404."""
+    return get_object_or_404(leads_for(membership=request.membership), pk=pk)
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's errors beside the fields they name (or at the top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
