@@ -9,7 +9,6 @@ from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
-from deals import services as deal_services
 from deals.models import (
     Deal,
     DealExtension,
@@ -21,11 +20,11 @@ from deals.models import (
 )
 from deals.selectors import deal_settings_for
 from deals.tests.factories import (
+    DealFactory,
     LeadFactory,
     ProductFactory,
     ProtectedAccountFactory,
     RejectReasonFactory,
-    registered,
 )
 from partners.models import (
     AgreementAcceptance,
@@ -217,24 +216,44 @@ def build_world(slug: str) -> TenantWorld:
 
 
 def build_deals(world: TenantWorld, slug: str) -> None:
-    """Registrations, an extension request, leads and the deal settings of the world."""
+    """Registrations, an extension request, leads and the deal settings of the world.
+
+    Written as rows, not through the services: every test builds two worlds, and the services'
+    conflict checks, audits and notifications would triple what a world costs to build.
+    """
     tenant = world.tenant
-    rep, cam = world.members[Role.PARTNER_REP], world.members[Role.CAM]
+    rep = world.members[Role.PARTNER_REP]
+    now = timezone.now()
     world.deal_settings = deal_settings_for(tenant)
     world.product = ProductFactory(tenant=tenant, name=f"{slug} product")
     world.reject_reason = RejectReasonFactory(tenant=tenant, label=f"{slug} reason")
     world.protected_account = ProtectedAccountFactory(tenant=tenant, name=f"{slug} direct")
-    world.deal = registered(rep, customer_name=f"{slug} customer", customer_website="")
-    world.other_deal = registered(
-        world.other_partner_rep, customer_name=f"{slug} other customer", customer_website=""
+    waiting = {
+        "status": Deal.Status.SUBMITTED,
+        "holds_claim": True,
+        "submitted_at": now,
+        "sla_due_at": now + timedelta(days=2),
+        "products": [world.product],
+    }
+    world.deal = DealFactory(partner=world.partner, owner=rep, **waiting)
+    world.other_deal = DealFactory(
+        partner=world.other_partner, owner=world.other_partner_rep, **waiting
     )
-    world.approved_deal = deal_services.deal_approve(
-        actor=cam, deal=registered(rep, customer_name=f"{slug} won", customer_website="")
+    world.approved_deal = DealFactory(
+        partner=world.partner,
+        owner=rep,
+        **{**waiting, "status": Deal.Status.APPROVED},
+        approved_at=now,
+        expires_at=now + timedelta(days=90),
     )
-    world.extension = deal_services.extension_request(
-        actor=rep, deal=world.approved_deal, days=10, reason="Budget approval moved"
+    world.extension = DealExtension.objects.create(
+        tenant=tenant,
+        deal=world.approved_deal,
+        requested_by=rep.user,
+        days=10,
+        reason="Budget approval moved",
     )
-    respond_by = timezone.now() + timedelta(days=5)
+    respond_by = now + timedelta(days=5)
     world.lead = LeadFactory(
         tenant=tenant, partner=world.partner, status=Lead.Status.ASSIGNED, respond_by=respond_by
     )

@@ -40,7 +40,8 @@ def _explain(queryset: Any) -> tuple[str, float]:
 
 def explain(scale: str, verbose: bool = True) -> dict[str, Any]:
     rng = random.Random("explain")
-    with scopes_disabled():  # finding the bench tenant before entering its scope
+    # Finding the bench tenant before entering its scope.
+    with scopes_disabled():
         tenant = Tenant.objects.get(slug=BENCH_SLUG)
     summary: dict[str, Any] = {}
     with scope(tenant=tenant):

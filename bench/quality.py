@@ -42,7 +42,8 @@ def _check(tenant: Tenant, name: str, website: str, partner_id: int) -> tuple[st
 
 def quality(scale: str, seed: int = 20240601) -> dict[str, Any]:
     rng = random.Random(f"quality:{seed}")
-    with scopes_disabled():  # finding the bench tenant before entering its scope
+    # Finding the bench tenant before entering its scope.
+    with scopes_disabled():
         tenant = Tenant.objects.get(slug=BENCH_SLUG)
     with scope(tenant=tenant):
         holders = list(

@@ -121,7 +121,8 @@ class Bench:
     def __init__(self, scale: str, iterations: int | None) -> None:
         self.scale = scale
         self.iterations = iterations
-        with scopes_disabled():  # looking up the bench's own members before any scope exists
+        # Looking up the bench's own members before any scope exists.
+        with scopes_disabled():
             self.tenant = Tenant.objects.get(slug=BENCH_SLUG)
             members = Membership.objects.select_related("user", "partner").filter(
                 tenant=self.tenant
@@ -470,7 +471,8 @@ def run(scale: str, iterations: int | None = None, only: str = "") -> list[Resul
         print(f"run: {scenario.name}: p95 {result.p95_ms} ms {result.note}".rstrip(), flush=True)
     judge(results, scenarios)
     print_table(scale, results)
-    with scopes_disabled():  # counting the bench's rows across the whole database
+    # Counting the bench's rows across the whole database.
+    with scopes_disabled():
         deals = Deal.objects.count()
         tenants = Tenant.objects.count()
     RESULTS.mkdir(exist_ok=True)

@@ -286,6 +286,12 @@ class Deal(TenantOwned):
             models.Index(fields=["tenant", "partner", "-created_at"], name="deal_partner_idx"),
             models.Index(fields=["tenant", "owner", "-created_at"], name="deal_owner_idx"),
             models.Index(fields=["tenant", "status", "sla_due_at"], name="deal_queue_idx"),
+            # A CAM's queue: their partners' waiting registrations, read from the index alone.
+            models.Index(
+                fields=["tenant", "status", "partner"],
+                include=["sla_due_at"],
+                name="deal_status_partner_idx",
+            ),
             models.Index(
                 fields=["tenant", "expires_at"],
                 condition=models.Q(status="approved"),

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from prm.tenancy.models import Tenant
 
-from .models import RejectReason
-from .selectors import deal_settings_for
+from .models import DealSettings, RejectReason
 
 DEFAULT_REJECT_REASONS = [
     gettext_lazy("Direct account of the vendor"),
@@ -19,8 +18,12 @@ DEFAULT_REJECT_REASONS = [
 
 
 def deal_defaults_ensure(*, tenant: Tenant) -> None:
-    """Give a tenant its deal settings row and the standard rejection reasons (idempotent)."""
-    deal_settings_for(tenant)
+    """Give a tenant its deal settings row and the standard rejection reasons (idempotent).
+
+    Inserts only (no reads): it also runs when the operator creates a tenant on the platform
+    host, where no tenant scope is active.
+    """
+    DealSettings.objects.bulk_create([DealSettings(tenant=tenant)], ignore_conflicts=True)
     with translation.override(tenant.language):
         RejectReason.objects.bulk_create(
             [

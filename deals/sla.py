@@ -42,7 +42,10 @@ def business_hours_between(start: datetime, end: datetime, time_zone: str) -> De
     tz = ZoneInfo(time_zone)
     moment = start.astimezone(tz).replace(tzinfo=None)
     stop = end.astimezone(tz).replace(tzinfo=None)
-    total = timedelta()
+    # Whole weeks at once (five business days each), then day by day for the rest.
+    weeks = (stop - moment).days // 7
+    total = timedelta(days=5 * weeks)
+    moment += timedelta(days=7 * weeks)
     while moment < stop:
         day_end = min(_next_day(moment), stop)
         if _is_business_day(moment):

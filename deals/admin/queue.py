@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prm.csvio.admin import CsvExportMixin
+from prm.pagination import DeferredJoinPaginator
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.partner_access import VisiblePartnerFilter
-from prm.tenancy.requests import membership_of
+from prm.tenancy.requests import membership_of, tenant_of
 
 from .. import workflow
 from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead
@@ -123,6 +124,10 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
         "Customer name, domain, contact email or name, or a reference such as DR-000042."
     )
     list_per_page = 50
+    # Page keys first, then the page's rows (prm/pagination.py); and no second count of every
+    # registration the member sees beside the filtered one: both cost more than the page.
+    paginator = DeferredJoinPaginator
+    show_full_result_count = False
     csv_columns = [
         "reference",
         "customer_name",
@@ -157,7 +162,7 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
         return (
             deals_for(membership=membership_of(request))
             .exclude(status=Deal.Status.DRAFT)
-            .select_related("tenant", "reject_reason", "decided_by")
+            .select_related("reject_reason", "decided_by")
             .annotate(match_count=match_count())
         )
 
@@ -213,7 +218,7 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
     @admin.display(description=gettext_lazy("decision target"), ordering="sla_due_at")
     def sla_badge(self, obj: Deal) -> str:
         if obj.status == Deal.Status.SUBMITTED and obj.sla_due_at is not None:
-            kind, text = sla_state(obj.sla_due_at, obj.tenant.time_zone)
+            kind, text = sla_state(obj.sla_due_at, timezone.get_current_timezone_name())
             return badge(kind, text, moment_title(obj))
         if obj.decision_hours is not None:
             return _("decided in %(hours)s") % {"hours": hours_text(obj.decision_hours)}
@@ -284,7 +289,7 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
     @admin.display(description=gettext_lazy("decision clock"))
     def clock(self, obj: Deal) -> str:
         if obj.status == Deal.Status.SUBMITTED and obj.sla_due_at is not None:
-            kind, text = sla_state(obj.sla_due_at, obj.tenant.time_zone)
+            kind, text = sla_state(obj.sla_due_at, timezone.get_current_timezone_name())
             return format_html(
                 "{} · {}",
                 badge(kind, text, moment_title(obj)),
@@ -331,7 +336,7 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
                 "requested_by", "decided_by"
             )
         )
-        settings = deal_settings_for(deal.tenant)
+        settings = deal_settings_for(tenant_of(request))
         return {
             "matches": [
                 {"match": m, "linked": m.matched_deal_id in shown, **_match_text(m)}

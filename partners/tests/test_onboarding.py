@@ -29,7 +29,7 @@ from prm.tenancy.tests.factories import partner_membership
 
 AGREEMENT = "partners.agreement.accepted"
 INVITED = "accounts.invitation.sent"
-DEAL = "deals.deal.registered"
+COURSE = "training.course.passed"
 MANUAL = "manual"
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 def reseller_plan(world, stalled_after=7):
     """The Reseller type's plan: agreement and invitation (automatic), a kick-off call (manual),
-    a first deal (the deals app, not built yet)."""
+    a first course passed (the training app, not built yet)."""
     plan = OnboardingPlanFactory(
         tenant=world.tenant,
         partner_type=world.partner_type,
@@ -48,7 +48,7 @@ def reseller_plan(world, stalled_after=7):
         OnboardingStepFactory(plan=plan, position=1, title="Accept the agreement", event=AGREEMENT),
         OnboardingStepFactory(plan=plan, position=2, title="Invite a colleague", event=INVITED),
         OnboardingStepFactory(plan=plan, position=3, title="Kick-off call", kind=MANUAL, event=""),
-        OnboardingStepFactory(plan=plan, position=4, title="Register a deal", event=DEAL),
+        OnboardingStepFactory(plan=plan, position=4, title="Pass a first course", event=COURSE),
     ]
 
 
@@ -79,10 +79,12 @@ def invite(admin, partner, email):
 
 
 @pytest.fixture
-def deals_live(monkeypatch):
-    """The deals app, built at last, declares the event its registrations emit."""
+def training_live(monkeypatch):
+    """The training app, built at last, declares the event its courses emit."""
     monkeypatch.setitem(
-        notification_events._TYPES, DEAL, EventType(DEAL, "A partner registered a deal.")
+        notification_events._TYPES,
+        COURSE,
+        EventType(COURSE, "A user of the partner passed a course."),
     )
 
 
@@ -121,13 +123,15 @@ def test_steps_of_apps_not_built_yet_wait_and_tick_once_their_event_is_emitted(o
         _plan, _steps = reseller_plan(ours)
         partner, admin = newcomer(ours, "Early bird")
         with pytest.raises(ValueError, match="Undeclared"):
-            emit(DEAL, tenant=ours.tenant, data={"partner_id": partner.pk})
+            emit(COURSE, tenant=ours.tenant, data={"partner_id": partner.pk})
         monkeypatch.setitem(
-            notification_events._TYPES, DEAL, EventType(DEAL, "A partner registered a deal.")
+            notification_events._TYPES,
+            COURSE,
+            EventType(COURSE, "A user of the partner passed a course."),
         )
         other, _other_admin = newcomer(ours, "Other")
-        emit(DEAL, tenant=ours.tenant, actor=admin.user, subject=partner)
-        assert done(partner) == ["Register a deal"]
+        emit(COURSE, tenant=ours.tenant, actor=admin.user, subject=partner)
+        assert done(partner) == ["Pass a first course"]
         assert done(other) == []
 
 
@@ -154,7 +158,9 @@ def test_a_step_done_tells_the_partners_admins_how_far_they_are_and_what_is_next
         assert told[0].link == "/program/#onboarding"
 
 
-def test_completing_the_last_step_records_the_time_tells_the_cams_and_activates(ours, deals_live):
+def test_completing_the_last_step_records_the_time_tells_the_cams_and_activates(
+    ours, training_live
+):
     with scope(tenant=ours.tenant):
         _plan, steps = reseller_plan(ours)
         partner, admin = newcomer(ours, "Finisher")
@@ -169,7 +175,7 @@ def test_completing_the_last_step_records_the_time_tells_the_cams_and_activates(
         )
         partner.refresh_from_db()
         assert partner.status == Partner.Status.ONBOARDING
-        emit(DEAL, tenant=ours.tenant, actor=admin.user, data={"partner_id": partner.pk})
+        emit(COURSE, tenant=ours.tenant, actor=admin.user, data={"partner_id": partner.pk})
 
         onboarding.refresh_from_db()
         partner.refresh_from_db()

@@ -8,10 +8,12 @@ app above this one, so it is reached through the membership relation (`partner_m
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from guardian.shortcuts import get_objects_for_user
+from guardian.models import UserObjectPermission
 
 from .models import Membership, partner_model
 from .requests import membership_of
@@ -26,16 +28,32 @@ def visible_partners(membership: Membership) -> QuerySet[Any]:
     if membership.can("partners.view_all"):
         return partners
     if membership.role == Role.CAM:
-        return get_objects_for_user(
-            membership.user,
-            MANAGE_PARTNER,
-            klass=partners,
-            accept_global_perms=False,
-            with_superuser=False,
-        )
+        return partners.filter(pk__in=assigned_partner_ids(membership))
     if membership.partner_id is not None:
         return partners.filter(pk=membership.partner_id)
     return partners.none()
+
+
+def assigned_partner_ids(membership: Membership) -> QuerySet[Any]:
+    """The ids of the partners assigned to a CAM, as a subquery on guardian's grants.
+
+    Written here rather than with `guardian.shortcuts.get_objects_for_user`, whose SQL compares
+    every partner id as text against the grants (and looks at group grants, which the product
+    never makes): on a tenant with thousands of partners and hundreds of thousands of deals,
+    filtering deals through it cost a nested loop per row. This casts the grants' object ids
+    to integers once, so PostgreSQL joins on the key (see bench/ for the measurements).
+    """
+    app_label, codename = MANAGE_PARTNER.split(".")
+    return (
+        UserObjectPermission.objects.filter(
+            user_id=membership.user_id,
+            content_type=ContentType.objects.get_for_model(partner_model()),
+            permission__codename=codename,
+            permission__content_type__app_label=app_label,
+        )
+        .annotate(partner_id=Cast("object_pk", BigIntegerField()))
+        .values("partner_id")
+    )
 
 
 def partner_rows_visible(membership: Membership, field: str = "partner") -> Q:
