@@ -23,7 +23,14 @@ from .. import services, workflow
 from ..models import Deal, DealExtension, DealSettings
 from ..selectors import deal_settings_for, reject_reasons_for
 from .common import errors_to_form
-from .forms import ApproveForm, ExtensionDecisionForm, RejectForm, RequestInfoForm
+from .forms import (
+    ApproveForm,
+    ExtensionDecisionForm,
+    LostForm,
+    RejectForm,
+    RequestInfoForm,
+    WonForm,
+)
 
 
 class DecisionPages:
@@ -42,6 +49,8 @@ class DecisionPages:
                 wrap(self.request_info_view),
                 name="deals_deal_request_info",
             ),
+            path("<path:object_id>/won/", wrap(self.won_view), name="deals_deal_won"),
+            path("<path:object_id>/lost/", wrap(self.lost_view), name="deals_deal_lost"),
             path(
                 "<path:object_id>/extensions/<int:extension_id>/",
                 wrap(self.extension_view),
@@ -154,6 +163,43 @@ class DecisionPages:
                 )
         title = _("Ask for more information about %(deal)s") % {"deal": deal}
         return self._page(request, deal, title, form, "request_info")
+
+    def won_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        deal = self._deal(request, object_id, "win")
+        if isinstance(deal, HttpResponse):
+            return deal
+        form = WonForm(posted(request), initial={"amount": deal.amount})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.deal_mark_won(
+                    actor=membership_of(request),
+                    deal=deal,
+                    amount=form.cleaned_data["amount"],
+                    closed_on=form.cleaned_data["closed_on"],
+                )
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                return self._done(request, _("%(deal)s is won.") % {"deal": deal})
+        title = _("Mark %(deal)s won") % {"deal": deal}
+        return self._page(request, deal, title, form, "won")
+
+    def lost_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        deal = self._deal(request, object_id, "lose")
+        if isinstance(deal, HttpResponse):
+            return deal
+        form = LostForm(posted(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.deal_mark_lost(
+                    actor=membership_of(request), deal=deal, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                return self._done(request, _("%(deal)s is lost.") % {"deal": deal})
+        title = _("Mark %(deal)s lost") % {"deal": deal}
+        return self._page(request, deal, title, form, "lost")
 
     def extension_view(
         self, request: HttpRequest, object_id: str, extension_id: int

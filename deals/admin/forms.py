@@ -1,5 +1,6 @@
 """The forms of the decision pages: each binds what the CAM types, a service does the rest."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -78,4 +79,23 @@ class ExtensionDecisionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("Required to decline: tell the partner why."),
+    )
+
+
+class WonForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Final amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        help_text=_("In the registration's currency. Commissions accrue from it."),
+    )
+    closed_on = forms.DateField(
+        label=_("Close date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class LostForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it was lost"), max_length=4000, widget=forms.Textarea(attrs=TEXTAREA)
     )

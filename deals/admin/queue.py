@@ -347,6 +347,8 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
             "may_approve": may_decide and workflow.allowed(deal, "approve"),
             "may_reject": may_decide and workflow.allowed(deal, "reject"),
             "may_request_info": may_decide and workflow.allowed(deal, "request_info"),
+            "may_win": may_decide and workflow.allowed(deal, "win"),
+            "may_lose": may_decide and workflow.allowed(deal, "lose"),
             "extensions": extensions,
             "may_decide_extensions": may_decide and deal.status == Deal.Status.APPROVED,
             "cam_decides": settings.engagement_rule == DealSettings.Engagement.CAM_DECIDES,

@@ -1,8 +1,10 @@
 """Deciding registrations and extension requests on the admin UI's decision pages."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from django_scopes import scope
 
 from deals import services
@@ -223,3 +225,38 @@ def test_decisions_are_in_the_audit_trail_of_the_screen(ours, deal, cam):
         assert AuditEvent.objects.filter(action="deals.deal.info_requested").exists()
     page = cam.get(f"/admin/deals/deal/{deal.pk}/change/").content.decode()
     assert "Which region?" in page
+
+
+@pytest.mark.django_db
+def test_the_cam_marks_an_approved_deal_won_with_its_final_amount(ours, deal, cam):
+    with scope(tenant=ours.tenant):
+        services.deal_approve(actor=ours.members[Role.CAM], deal=deal)
+    change = cam.get(f"/admin/deals/deal/{deal.pk}/change/").content.decode()
+    assert url(deal, "won") in change
+    assert url(deal, "lost") in change
+    future = cam.post(url(deal, "won"), {"amount": "50000", "closed_on": "2100-01-01"})
+    assert future.status_code == 200
+    assert "cannot be in the future" in future.content.decode()
+    assert reload(ours, deal).status == Deal.Status.APPROVED
+    today = timezone.localdate().isoformat()
+    response = cam.post(url(deal, "won"), {"amount": "50000.456", "closed_on": today})
+    assert response.status_code == 200  # two decimal places at most: said beside the field
+    response = cam.post(url(deal, "won"), {"amount": "50000.45", "closed_on": today})
+    assert response.status_code == 302
+    found = reload(ours, deal)
+    assert found.status == Deal.Status.WON
+    assert found.won_amount == Decimal("50000.45")
+
+
+@pytest.mark.django_db
+def test_the_cam_marks_a_deal_lost_only_once_it_is_approved(ours, deal, cam):
+    refused = cam.get(url(deal, "lost"))
+    assert refused.status_code == 302  # submitted: back to the decision screen with a message
+    assert reload(ours, deal).status == Deal.Status.SUBMITTED
+    with scope(tenant=ours.tenant):
+        services.deal_approve(actor=ours.members[Role.CAM], deal=deal)
+    assert cam.post(url(deal, "lost"), {"reason": ""}).status_code == 200
+    assert cam.post(url(deal, "lost"), {"reason": "Went with a rival"}).status_code == 302
+    found = reload(ours, deal)
+    assert found.status == Deal.Status.LOST
+    assert found.lost_reason == "Went with a rival"

@@ -402,6 +402,16 @@ DEAL_ADMIN_CASES = [
         )
         for action in ("approve", "reject", "request_info")
     ),
+    # GET shows the form of an approved registration; the matrix does not close it.
+    *(
+        Case(
+            f"admin:deals_deal_{outcome}",
+            ("deals.approve",),
+            kwargs=lambda w: {"object_id": w.approved_deal.pk},
+            object_url=True,
+        )
+        for outcome in ("won", "lost")
+    ),
     Case(
         "admin:deals_deal_extension",
         ("deals.approve",),
