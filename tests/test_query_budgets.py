@@ -3,8 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
@@ -31,6 +29,8 @@ from prm.notifications.models import EmailOutbox, Notification
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, partner_membership
+
+from .budgets import export_queries, page_queries
 
 SMALL, LARGE = 10, 200
 YEAR = timezone.localdate().year
@@ -103,14 +103,6 @@ def grow_onboarding(world, partner, i: int) -> None:
                                   kind=OnboardingStep.Kind.MANUAL)  # fmt: skip
 
 
-def queries(client, url: str) -> int:
-    client.get(url)  # the first request of a session also binds it to the host: not counted
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 PAGES = [
     # (url, role, budget)
     ("/", Role.PARTNER_ADMIN, 14),
@@ -150,26 +142,11 @@ PAGES = [
 def test_list_costs_the_same_queries_at_two_sizes(ours, host_client, url, role, budget):
     client = host_client(ours.host, ours.members[role])
     grow(ours, SMALL)
-    small = queries(client, url)
+    small = page_queries(client, url)
     grow(ours, LARGE - SMALL)
-    large = queries(client, url)
+    large = page_queries(client, url)
     assert small == large
     assert large <= budget
-
-
-def export_queries(client, url: str) -> int:
-    """The queries of a CSV download, its streamed body included."""
-
-    def download() -> bytes:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        return b"".join(response.streaming_content)
-
-    download()
-    with CaptureQueriesContext(connection) as ctx:
-        body = download()
-    assert body.count(b"\n") > 1
-    return len(ctx.captured_queries)
 
 
 EXPORTS = [

@@ -3,8 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope
 
@@ -13,6 +11,7 @@ from deals.models import Deal, DealExtension, DealMatch, Lead
 from deals.tests.factories import LeadFactory, ProtectedAccountFactory, registered
 from prm.audit.services import audit_record
 from prm.tenancy.roles import Role
+from tests.budgets import export_queries, page_queries
 
 SMALL, LARGE = 10, 60
 
@@ -60,14 +59,6 @@ def grow(world, target, start: int, stop: int) -> None:
                         opened_at=timezone.now() if i % 2 else None)  # fmt: skip
 
 
-def queries(client, url: str) -> int:
-    client.get(url)  # the first request of a session also binds it to the host: not counted
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 PAGES = [
     # (url, role, budget); {target} is the measured registration's id
     ("/admin/deals/deal/", Role.CAM, 12),
@@ -93,20 +84,11 @@ def test_deal_admin_page_costs_the_same_queries_at_two_sizes(
     url = url.format(target=target.pk)
     client = host_client(ours.host, ours.members[role])
     grow(ours, target, 0, SMALL)
-    small = queries(client, url)
+    small = page_queries(client, url)
     grow(ours, target, SMALL, LARGE)
-    large = queries(client, url)
+    large = page_queries(client, url)
     assert small == large
     assert large <= budget
-
-
-def export_queries(client, url: str) -> int:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-        body = b"".join(response.streaming_content)
-    assert body.count(b"\n") > 1
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.django_db

@@ -3,8 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope
 
@@ -13,6 +11,7 @@ from deals.tests.factories import DealFactory, LeadFactory, ProductFactory, regi
 from prm.audit.services import audit_record
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import partner_membership
+from tests.budgets import export_queries, page_queries
 
 SMALL, LARGE = 10, 60
 
@@ -82,14 +81,6 @@ def grow_detail(world, deal: Deal, n: int) -> None:
             deal.products.add(ProductFactory(tenant=world.tenant))
 
 
-def queries(client, url: str) -> int:
-    client.get(url)  # the first request of a session also binds it to the host: not counted
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 PAGES = [
     # (url, role, budget)
     ("/deals/", Role.PARTNER_REP, 10),
@@ -108,9 +99,9 @@ PAGES = [
 def test_page_costs_the_same_queries_at_two_sizes(ours, host_client, url, role, budget):
     client = host_client(ours.host, ours.members[role])
     grow(ours, SMALL)
-    small = queries(client, url)
+    small = page_queries(client, url)
     grow(ours, LARGE - SMALL)
-    large = queries(client, url)
+    large = page_queries(client, url)
     assert small == large
     assert large <= budget
 
@@ -123,10 +114,10 @@ def test_the_detail_page_costs_the_same_queries_at_two_sizes(ours, host_client, 
     url = f"/deals/{deal.pk}/"
     grow(ours, SMALL)
     grow_detail(ours, deal, SMALL)
-    small = queries(client, url)
+    small = page_queries(client, url)
     grow(ours, LARGE - SMALL)
     grow_detail(ours, deal, LARGE - SMALL)
-    large = queries(client, url)
+    large = page_queries(client, url)
     assert small == large
     assert large <= 14
 
@@ -134,18 +125,9 @@ def test_the_detail_page_costs_the_same_queries_at_two_sizes(ours, host_client, 
 @pytest.mark.django_db
 def test_the_export_costs_the_same_queries_at_two_sizes(ours, host_client):
     client = host_client(ours.host, ours.members[Role.PARTNER_ADMIN])
-
-    def download() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get("/deals/export/")
-            body = b"".join(response.streaming_content)
-        assert body.count(b"\n") > SMALL
-        return len(ctx.captured_queries)
-
     grow(ours, SMALL)
-    download()
-    small = download()
+    small = export_queries(client, "/deals/export/", min_lines=SMALL)
     grow(ours, LARGE - SMALL)
-    large = download()
+    large = export_queries(client, "/deals/export/", min_lines=SMALL)
     assert small == large
     assert large <= 8
