@@ -19,7 +19,6 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from unittest import mock
 from urllib.parse import urlencode
 
 import django
@@ -27,7 +26,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -48,10 +47,6 @@ ITERATIONS = 60
 COUNTED = 3
 #: the admin changelist's page size when the admin does not say (Django's default)
 QUEUE_PAGE_SIZE = 100
-
-
-class Unavailable(Exception):
-    """The scenario's view is not in this build yet."""
 
 
 @dataclass
@@ -81,7 +76,7 @@ class Result:
     queries: int | None = None
     ratio: float | None = None
     target: str = ""
-    verdict: str = ""  # PASS / FAIL / SKIP / ERROR / ""
+    verdict: str = ""  # PASS / FAIL / ERROR / ""
     note: str = ""
     samples_ms: list[float] = field(default_factory=list, repr=False)
 
@@ -91,25 +86,15 @@ class Scenario:
     name: str
     level: str
     reference: str | None
-    #: returns the per-iteration callable (taking the iteration number); may raise Unavailable
+    #: returns the per-iteration callable (taking the iteration number)
     prepare: Callable[[], Callable[[int], Any]]
     target: Target | None = None
     iterations: int = ITERATIONS
 
 
 def _url(name: str, **query: Any) -> str:
-    try:
-        url = reverse(name)
-    except NoReverseMatch as e:
-        raise Unavailable(f"{name} not available yet (no such URL in this build)") from e
+    url = reverse(name)
     return f"{url}?{urlencode(query, doseq=True)}" if query else url
-
-
-def _reverse_or_placeholder(name: str, *args: Any, **kwargs: Any) -> str:
-    try:
-        return reverse(name, *args, **kwargs)
-    except NoReverseMatch:
-        return "/not-available-yet/"
 
 
 def _check(response: Any, *ok: int) -> None:
@@ -235,32 +220,7 @@ class Bench:
                 return deal_save(actor=self.rep, data=DealInput(**data), submit=True)
 
         def fn_register() -> Callable[[int], Any]:
-            try:
-                reverse("admin:deals_deal_change", args=[1])
-                reverse("deals:detail", args=[1])
-            except NoReverseMatch as e:
-                raise Unavailable(
-                    "registering notifies with links to admin:deals_deal_change and "
-                    "deals:detail, not available yet (see the stubbed-links line)"
-                ) from e
             return register_once
-
-        def fn_register_stubbed() -> Callable[[int], Any]:
-            """The same, with the notification links that this build cannot reverse yet
-            replaced by a placeholder path (one reverse() call less: microseconds)."""
-            try:
-                reverse("admin:deals_deal_change", args=[1])
-                reverse("deals:detail", args=[1])
-            except NoReverseMatch:
-                pass
-            else:
-                raise Unavailable("not needed: the real links exist (see the line above)")
-
-            def once(i: int) -> Any:
-                with mock.patch("deals.notifications.reverse", _reverse_or_placeholder):
-                    return register_once(i)
-
-            return once
 
         def http_register() -> Callable[[int], Any]:
             url = _url("deals:create")
@@ -342,13 +302,6 @@ class Bench:
             ),
             Scenario("register submit (fn)", "function", None, fn_register, Target(p95_ms=100)),
             Scenario(
-                "register submit (fn, stub links)",
-                "function",
-                None,
-                fn_register_stubbed,
-                Target(p95_ms=100),
-            ),
-            Scenario(
                 "register POST (url)", "http", "ref: one query", http_register, Target(p95_ms=100)
             ),
             Scenario(
@@ -380,11 +333,7 @@ class Bench:
     # --- measuring ------------------------------------------------------------------------------
     def measure(self, scenario: Scenario) -> Result:
         result = Result(scenario.name, scenario.level, scenario.reference)
-        try:
-            once = scenario.prepare()
-        except Unavailable as e:
-            result.verdict, result.note = "SKIP", str(e)
-            return result
+        once = scenario.prepare()
         n = self.iterations or scenario.iterations
         try:
             for i in range(WARMUP):

@@ -4,8 +4,6 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
@@ -71,12 +69,3 @@ def sla_state(due: datetime, time_zone: str, now: datetime | None = None) -> tup
     left = business_hours_between(now, due, time_zone)
     kind = "medium" if left <= 8 else "high"
     return kind, _("%(hours)s left") % {"hours": hours_text(left)}
-
-
-def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
-    """A service's ValidationError beside the field it names, else at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

@@ -17,12 +17,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from prm.forms import errors_to_form
 from prm.tenancy.requests import membership_of, posted, tenant_of
 
 from .. import services, workflow
 from ..models import Deal, DealExtension, DealSettings
 from ..selectors import deal_settings_for, reject_reasons_for
-from .common import errors_to_form
 from .forms import (
     ApproveForm,
     ExtensionDecisionForm,

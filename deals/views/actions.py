@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prm.forms import errors_to_form
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest, posted
 
@@ -23,7 +24,7 @@ from .. import services, workflow
 from ..forms import ExtensionForm, LostForm, WithdrawForm, WonForm
 from ..models import Deal
 from ..selectors import deal_settings_for
-from .common import apply_errors, deal_of, error_text
+from .common import deal_of, error_text
 
 
 def _refused(request: TenantRequest, deal: Deal, exc: ValidationError) -> HttpResponse:
@@ -97,7 +98,7 @@ def _form_action(
         except workflow.TransitionError as exc:
             return _refused(request, deal, exc)
         except ValidationError as exc:
-            apply_errors(bound, exc)
+            errors_to_form(bound, exc)
         else:
             messages.success(request, done % {"ref": deal.reference})
             return redirect("deals:detail", deal.pk)

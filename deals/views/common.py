@@ -1,6 +1,5 @@
 """Helpers the portal's deal views share: the member's deal, errors beside fields."""
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
@@ -18,15 +17,6 @@ def deal_of(request: TenantRequest, pk: int) -> Deal:
 def lead_of(request: TenantRequest, pk: int) -> Lead:
     """One of the company's leads; anything else is 404."""
     return get_object_or_404(leads_for(membership=request.membership), pk=pk)
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors beside the fields they name (or at the top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def error_text(exc: ValidationError) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prm.forms import errors_to_form
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest, posted
 
@@ -17,7 +18,7 @@ from ..leads import lead_accept, lead_decline, lead_open
 from ..models import Lead
 from ..portal import may_see
 from ..selectors import leads_for
-from .common import apply_errors, error_text, lead_of
+from .common import error_text, lead_of
 
 PAGE_SIZE = 25
 
@@ -84,7 +85,7 @@ def decline(request: TenantRequest, pk: int) -> HttpResponse:
             if not hasattr(exc, "error_dict"):
                 messages.error(request, error_text(exc))
                 return redirect("deals:lead", lead.pk)
-            apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from partners.agreements import agreement_gate
 from partners.models import Partner
+from prm.forms import errors_to_form
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest, own_partner, posted
 
@@ -22,7 +23,7 @@ from ..models import Deal
 from ..portal import may_see, products_offered
 from ..selectors import deals_for
 from ..services import deal_save
-from .common import apply_errors, deal_of
+from .common import deal_of
 
 #: the longest name and website the pre-check looks at (the form's own limits)
 _NAME_MAX, _WEBSITE_MAX = 200, 253
@@ -64,7 +65,7 @@ def _save(request: TenantRequest, form: DealForm, deal: Deal | None) -> HttpResp
             actor=request.membership, data=form.deal_input(), deal=deal, submit=submit
         )
     except ValidationError as exc:
-        apply_errors(form, exc)
+        errors_to_form(form, exc)
         return None
     if submit:
         messages.success(

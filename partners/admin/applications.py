@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from prm.csvio.admin import CsvExportMixin
+from prm.forms import errors_to_form
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.requests import membership_of, posted, tenant_of
 
@@ -324,7 +325,7 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
                     ip=request.META.get("REMOTE_ADDR"),
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 self.message_user(
                     request,
@@ -357,7 +358,7 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
                     ip=request.META.get("REMOTE_ADDR"),
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 self.message_user(
                     request,
@@ -366,14 +367,6 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
                 )
                 return redirect("admin:partners_application_changelist")
         return self._page(request, application, _("Decline %(company)s"), form, "decline")
-
-
-def _errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class ApproveForm(forms.Form):

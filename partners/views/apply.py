@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prm.forms import errors_to_form
 from prm.tenancy.decorators import public
 from prm.tenancy.requests import TenantRequest, posted
 
@@ -147,7 +148,7 @@ def apply(request: TenantRequest) -> HttpResponse:
                     ip=_client_ip(request),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 return redirect("recruitment:thanks")
     return render(
@@ -156,14 +157,6 @@ def apply(request: TenantRequest) -> HttpResponse:
         {"form": form, "settings": settings, "honeypot": HONEYPOT},
         status=status,
     )
-
-
-def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @public

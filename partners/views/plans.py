@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from prm.forms import errors_to_form
 from prm.tenancy.decorators import requires
 from prm.tenancy.models import Membership
 from prm.tenancy.requests import TenantRequest, own_partner, posted
@@ -104,15 +105,6 @@ def _milestone(request: TenantRequest, pk: int) -> PlanMilestone:
     return get_object_or_404(selectors.milestones_of(partner=_partner(request)), pk=pk)
 
 
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors beside the fields they name (or at the top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _save(
     request: TenantRequest,
     plan: BusinessPlan,
@@ -127,7 +119,7 @@ def _save(
         with plans.plan_edit(actor=request.membership, plan=plan, ip=_ip(request)) as edit:
             change(edit)
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        errors_to_form(form, exc)
         return None
     messages.success(request, done)
     return redirect("partners:plan", plan.year)
@@ -222,7 +214,7 @@ def plan_create(request: TenantRequest, year: int) -> HttpResponse:
                 ip=_ip(request),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request,

@@ -1,6 +1,5 @@
 """Accepting invitations, and the partner admin's team page."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prm.forms import errors_to_form
 from prm.tenancy.decorators import public, requires
 from prm.tenancy.models import Membership
 from prm.tenancy.requests import TenantRequest, own_partner, posted
@@ -32,15 +32,6 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError beside the fields it names (or at the top)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @public
 def invitation_accept(request: TenantRequest, token: str) -> HttpResponse:
     invitation = invitation_from_token(token)
@@ -62,7 +53,7 @@ def invitation_accept(request: TenantRequest, token: str) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             login(request, membership.user, backend=AUTH_BACKEND)
             messages.success(
@@ -91,7 +82,7 @@ def team(request: TenantRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
@@ -193,7 +184,7 @@ def team_member_deactivate(request: TenantRequest, pk: int) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         except PermissionDenied:
             raise
         else:
