@@ -13,9 +13,12 @@ SCALE ?= M
 
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k invitations -x"`.
 PYTEST_ARGS ?=
+# pytest-xdist processes for the test targets (0: one process, as with a debugger).
+TEST_WORKERS ?= 2
+export TEST_WORKERS
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test e2e lint bench demo-data clean
+.PHONY: help install run test test-fast e2e lint bench demo-data clean
 
 help: ## Show this list
 	@echo "Usage: make <target>"
@@ -37,6 +40,9 @@ test e2e: export NEED_BROWSER := 1
 
 test: install ## Run the whole test suite against throwaway PostgreSQL and Redis
 	scripts/run-tests.sh $(PYTEST_ARGS)
+
+test-fast: install ## The suite without the browser and real-worker tests, for quick loops
+	scripts/run-tests.sh -m "not browser and not worker" $(PYTEST_ARGS)
 
 e2e: install ## Run only the browser (Playwright + Chromium) tests
 	scripts/run-tests.sh -m browser $(PYTEST_ARGS)

@@ -1,286 +1,60 @@
-"""Fixtures shared by every test: two tenants ("ours" and "theirs") with a member in every role."""
+"""Fixtures shared by every test: two tenants ("ours" and "theirs") with a member in every role.
 
-from dataclasses import dataclass, field
-from datetime import timedelta
+The worlds are built once per test session (`tests/worlds.py`); each test sees fresh copies and
+its writes roll back. A test with real commits flushes the database when it ends, so the hook
+below tells the store to build the worlds again for whoever asks next.
+"""
 
 import pytest
-from django.test import Client
-from django.utils import timezone
-from django_scopes import scope
-from guardian.shortcuts import assign_perm
 
-from deals.models import (
-    Deal,
-    DealExtension,
-    DealSettings,
-    Lead,
-    Product,
-    ProtectedAccount,
-    RejectReason,
-)
-from deals.selectors import deal_settings_for
-from deals.tests.factories import (
-    DealFactory,
-    LeadFactory,
-    ProductFactory,
-    ProtectedAccountFactory,
-    RejectReasonFactory,
-)
-from partners.models import (
-    AgreementAcceptance,
-    AgreementVersion,
-    Application,
-    ApplicationField,
-    BusinessPlan,
-    OnboardingPlan,
-    OnboardingStep,
-    Partner,
-    PartnerOnboarding,
-    PartnerType,
-    PlanGoal,
-    PlanMilestone,
-    ProfileCriterion,
-    RecruitmentSettings,
-    Segment,
-    Tier,
-    TierProposal,
-)
-from partners.tests.factories import ApplicationFactory, BusinessPlanFactory, PartnerFactory
-from prm.accounts.models import Invitation
-from prm.accounts.tests.factories import InvitationFactory
-from prm.audit.models import AuditEvent
-from prm.audit.services import audit_record
-from prm.notifications.models import EmailOutbox, Notification, RuleSetting
-from prm.notifications.services import rule_settings_ensure
-from prm.tenancy.demo import logo_png
-from prm.tenancy.models import Membership, Tenant
-from prm.tenancy.partner_access import MANAGE_PARTNER
-from prm.tenancy.roles import Role
-from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
+from prm.tenancy.models import Membership
+from tests.worlds import HostClient, TenantWorld, WorldStore
+
+_store: WorldStore | None = None
 
 
-@dataclass
-class TenantWorld:
-    """One tenant with a member in every role, two partner companies and some rows to probe."""
-
-    tenant: Tenant
-    partner: Partner  # the partner whose admin and rep are in `members`
-    other_partner: Partner  # a second company of the same tenant
-    members: dict[str, Membership] = field(default_factory=dict)
-    other_partner_admin: Membership | None = None
-    other_partner_rep: Membership | None = None
-    partner_invitation: Invitation | None = None
-    other_partner_invitation: Invitation | None = None
-    audit_event: AuditEvent | None = None
-    #: one notification for every member above, by user id
-    notifications: dict[int, Notification] = field(default_factory=dict)
-    rule_setting: RuleSetting | None = None
-    partner_type: PartnerType | None = None
-    segment: Segment | None = None
-    tier: Tier | None = None
-    tier_proposal: TierProposal | None = None
-    agreement: AgreementVersion | None = None
-    acceptance: AgreementAcceptance | None = None
-    outbox_row: EmailOutbox | None = None
-    recruitment_settings: RecruitmentSettings | None = None
-    criterion: ProfileCriterion | None = None
-    application: Application | None = None  # pending
-    #: this year's business plans of partner A and B, each with a goal and a milestone that
-    #: the company's rep owns
-    plan: BusinessPlan | None = None
-    plan_goal: PlanGoal | None = None
-    plan_milestone: PlanMilestone | None = None
-    other_plan_goal: PlanGoal | None = None
-    other_plan_milestone: PlanMilestone | None = None
-    onboarding_plan: OnboardingPlan | None = None
-    #: the manual step of the plan, which partner A's onboarding has open
-    manual_step: OnboardingStep | None = None
-    onboarding: PartnerOnboarding | None = None  # partner A's
-    product: Product | None = None
-    reject_reason: RejectReason | None = None
-    protected_account: ProtectedAccount | None = None
-    deal_settings: DealSettings | None = None
-    #: partner A's rep's submitted registration, and partner B's rep's (another customer)
-    deal: Deal | None = None
-    other_deal: Deal | None = None
-    #: partner A's approved registration with a pending extension request
-    approved_deal: Deal | None = None
-    extension: DealExtension | None = None
-    #: leads assigned to partner A and to partner B
-    lead: Lead | None = None
-    other_lead: Lead | None = None
-
-    @property
-    def host(self) -> str:
-        return self.tenant.primary_domain.host  # type: ignore[union-attr]
+@pytest.fixture(scope="session")
+def world_store(django_db_setup, django_db_blocker) -> WorldStore:  # type: ignore[no-untyped-def]
+    global _store  # the teardown hook below must reach it
+    _store = WorldStore(django_db_blocker.unblock)
+    _store.ensure()  # now, before the first test opens its transaction
+    return _store
 
 
-def build_world(slug: str) -> TenantWorld:
-    tenant = TenantFactory(slug=slug, name=slug.title())
-    tenant.logo.save("logo.png", logo_png(slug[:2].upper(), "#123456", "#abcdef"))
-    with scope(tenant=tenant):
-        partner = PartnerFactory(tenant=tenant, name=f"{slug} partner A")
-        other = PartnerFactory(tenant=tenant, name=f"{slug} partner B")
-        world = TenantWorld(tenant=tenant, partner=partner, other_partner=other)
-        for role in (Role.PROGRAM_LEADER, Role.PARTNER_OPS, Role.CAM):
-            world.members[role] = MembershipFactory(tenant=tenant, role=role)
-        world.members[Role.PARTNER_ADMIN] = partner_membership(partner, Role.PARTNER_ADMIN)
-        world.members[Role.PARTNER_REP] = partner_membership(partner, Role.PARTNER_REP)
-        world.other_partner_admin = partner_membership(other, Role.PARTNER_ADMIN)
-        world.other_partner_rep = partner_membership(other, Role.PARTNER_REP)
-        # The CAM manages partner A only (a per-object grant), not partner B.
-        assign_perm(MANAGE_PARTNER, world.members[Role.CAM].user, partner)
-        world.partner_type = PartnerType.objects.create(tenant=tenant, name="Reseller")
-        world.segment = Segment.objects.create(tenant=tenant, name="EMEA", regions=["emea"])
-        world.tier = Tier.objects.create(tenant=tenant, name="Silver", rank=2)
-        world.agreement = AgreementVersion.objects.create(
-            tenant=tenant, version=1, title=f"{slug} agreement", body_html="<p>Terms</p>"
-        )
-        world.acceptance = AgreementAcceptance.objects.create(
-            tenant=tenant,
-            partner=partner,
-            agreement=world.agreement,
-            accepted_by_label="someone@example.test",
-        )
-        world.tier_proposal = TierProposal.objects.create(
-            tenant=tenant, partner=partner, to_tier=world.tier, is_promotion=True
-        )
-        world.onboarding_plan = OnboardingPlan.objects.create(tenant=tenant, name="Onboarding")
-        OnboardingStep.objects.create(
-            tenant=tenant,
-            plan=world.onboarding_plan,
-            position=1,
-            title="Accept the agreement",
-            event="partners.agreement.accepted",
-        )
-        world.manual_step = OnboardingStep.objects.create(
-            tenant=tenant,
-            plan=world.onboarding_plan,
-            position=2,
-            title="Kick-off call",
-            kind=OnboardingStep.Kind.MANUAL,
-        )
-        world.onboarding = PartnerOnboarding.objects.create(
-            tenant=tenant,
-            partner=partner,
-            plan=world.onboarding_plan,
-            started_at=partner.created_at,
-        )
-        world.partner_invitation = InvitationFactory(partner=partner)
-        world.other_partner_invitation = InvitationFactory(partner=other)
-        world.audit_event = audit_record(
-            tenant=tenant, actor=None, action="test.seeded", obj=partner
-        )
-        members = [*world.members.values(), world.other_partner_admin, world.other_partner_rep]
-        for m in members:
-            world.notifications[m.user_id] = Notification.objects.create(
-                tenant=tenant,
-                recipient=m.user,
-                event="test.seeded",
-                rule="test.seeded",
-                category="account",
-                title=f"Hello {m.user.email} at {slug}",
-                link="/",
-            )
-        rule_settings_ensure(tenant=tenant)
-        world.rule_setting = RuleSetting.objects.filter(tenant=tenant).first()
-        world.outbox_row = EmailOutbox.objects.create(
-            tenant=tenant,
-            to_email="someone@example.test",
-            subject=f"Seeded email of {slug}",
-            body_text="text",
-            body_html="<p>html</p>",
-            status=EmailOutbox.Status.SENT,
-        )
-        # Recruitment: the public page takes applications; one waits in the queue.
-        world.recruitment_settings = RecruitmentSettings.objects.create(
-            tenant=tenant, is_open=True, asked_fields=list(ApplicationField.values)
-        )
-        world.criterion = ProfileCriterion.objects.create(
-            tenant=tenant, field="region", regions=["emea"], weight=10
-        )
-        world.application = ApplicationFactory(tenant=tenant, company_name=f"{slug} applicant")
-        year = timezone.localdate().year
-        world.plan = BusinessPlanFactory(
-            partner=partner, year=year, parts__owner=world.members[Role.PARTNER_REP]
-        )
-        world.plan_goal = world.plan.goals.get()
-        world.plan_milestone = world.plan.milestones.get()
-        other_plan = BusinessPlanFactory(
-            partner=other, year=year, parts__owner=world.other_partner_rep
-        )
-        world.other_plan_goal = other_plan.goals.get()
-        world.other_plan_milestone = other_plan.milestones.get()
-        build_deals(world, slug)
-    return world
-
-
-def build_deals(world: TenantWorld, slug: str) -> None:
-    """Registrations, an extension request, leads and the deal settings of the world.
-
-    Written as rows, not through the services: every test builds two worlds, and the services'
-    conflict checks, audits and notifications would triple what a world costs to build.
-    """
-    tenant = world.tenant
-    rep = world.members[Role.PARTNER_REP]
-    now = timezone.now()
-    world.deal_settings = deal_settings_for(tenant)
-    world.product = ProductFactory(tenant=tenant, name=f"{slug} product")
-    world.reject_reason = RejectReasonFactory(tenant=tenant, label=f"{slug} reason")
-    world.protected_account = ProtectedAccountFactory(tenant=tenant, name=f"{slug} direct")
-    waiting = {
-        "status": Deal.Status.SUBMITTED,
-        "holds_claim": True,
-        "submitted_at": now,
-        "sla_due_at": now + timedelta(days=2),
-        "products": [world.product],
-    }
-    world.deal = DealFactory(partner=world.partner, owner=rep, **waiting)
-    world.other_deal = DealFactory(
-        partner=world.other_partner, owner=world.other_partner_rep, **waiting
+def _flushes_database(item: pytest.Item) -> bool:
+    """Whether the test ran with real commits, which pytest-django undoes by a flush."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
     )
-    world.approved_deal = DealFactory(
-        partner=world.partner,
-        owner=rep,
-        **{**waiting, "status": Deal.Status.APPROVED},
-        approved_at=now,
-        expires_at=now + timedelta(days=90),
-    )
-    world.extension = DealExtension.objects.create(
-        tenant=tenant,
-        deal=world.approved_deal,
-        requested_by=rep.user,
-        days=10,
-        reason="Budget approval moved",
-    )
-    respond_by = now + timedelta(days=5)
-    world.lead = LeadFactory(
-        tenant=tenant, partner=world.partner, status=Lead.Status.ASSIGNED, respond_by=respond_by
-    )
-    world.other_lead = LeadFactory(
-        tenant=tenant,
-        partner=world.other_partner,
-        status=Lead.Status.ASSIGNED,
-        respond_by=respond_by,
-    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):  # type: ignore[no-untyped-def]
+    # Rebuild flushed worlds before the test's fixtures open its transaction.
+    if _store is not None and {"ours", "theirs"} & set(getattr(item, "fixturenames", ())):
+        _store.ensure()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):  # type: ignore[no-untyped-def]
+    yield
+    if _store is not None and _flushes_database(item):
+        _store.invalidate()
 
 
 @pytest.fixture
-def ours(db) -> TenantWorld:  # type: ignore[no-untyped-def]
-    return build_world("ours")
+def ours(db, world_store) -> TenantWorld:  # type: ignore[no-untyped-def]
+    return world_store.world("ours")
 
 
 @pytest.fixture
-def theirs(db) -> TenantWorld:  # type: ignore[no-untyped-def]
-    return build_world("theirs")
-
-
-class HostClient(Client):
-    """A test client that talks to one host, as a browser on that host would."""
-
-    def __init__(self, host: str, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(HTTP_HOST=host, **kwargs)
-        self.host = host
+def theirs(db, world_store) -> TenantWorld:  # type: ignore[no-untyped-def]
+    return world_store.world("theirs")
 
 
 @pytest.fixture

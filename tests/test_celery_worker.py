@@ -24,7 +24,13 @@ from prm.tenancy.roles import Role
 
 from .smtp_server import SMTPServer
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+# One Redis for the whole run, and one test stops it: under pytest-xdist these tests share a
+# worker (xdist_group), so no other test's Celery worker is on the broker at the same time.
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("redis"),
+]
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:

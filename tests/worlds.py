@@ -1,0 +1,321 @@
+"""The two tenant worlds most tests run against ("ours" and "theirs"), built once per session.
+
+A world is one tenant with a member in every role, two partner companies and one row of nearly
+everything, so that every URL of the isolation matrix has an object to open. Building one takes
+a few hundred queries; the `WorldStore` builds both once, commits them, and hands every test deep
+copies of the instances, while the test's own writes roll back with its transaction (the same
+bargain as Django's `TestCase.setUpTestData`). Tests with real commits (`transaction=True`,
+`live_server`) end with a flush of the database: `WorldStore.invalidate` is then called by the
+root conftest and the next test that asks for a world gets a rebuilt one.
+"""
+
+import copy
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+from django_scopes import scope
+from guardian.shortcuts import assign_perm
+
+from deals.models import (
+    Deal,
+    DealExtension,
+    DealSettings,
+    Lead,
+    Product,
+    ProtectedAccount,
+    RejectReason,
+)
+from deals.selectors import deal_settings_for
+from deals.tests.factories import (
+    DealFactory,
+    LeadFactory,
+    ProductFactory,
+    ProtectedAccountFactory,
+    RejectReasonFactory,
+)
+from partners.models import (
+    AgreementAcceptance,
+    AgreementVersion,
+    Application,
+    ApplicationField,
+    BusinessPlan,
+    OnboardingPlan,
+    OnboardingStep,
+    Partner,
+    PartnerOnboarding,
+    PartnerType,
+    PlanGoal,
+    PlanMilestone,
+    ProfileCriterion,
+    RecruitmentSettings,
+    Segment,
+    Tier,
+    TierProposal,
+)
+from partners.tests.factories import ApplicationFactory, BusinessPlanFactory, PartnerFactory
+from prm.accounts.models import Invitation
+from prm.accounts.tests.factories import InvitationFactory
+from prm.audit.models import AuditEvent
+from prm.audit.services import audit_record
+from prm.notifications.models import EmailOutbox, Notification, RuleSetting
+from prm.notifications.services import rule_settings_ensure
+from prm.tenancy.demo import logo_png
+from prm.tenancy.models import Membership, Tenant
+from prm.tenancy.partner_access import MANAGE_PARTNER
+from prm.tenancy.roles import Role
+from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
+
+
+@dataclass
+class TenantWorld:
+    """One tenant with a member in every role, two partner companies and some rows to probe."""
+
+    tenant: Tenant
+    partner: Partner  # the partner whose admin and rep are in `members`
+    other_partner: Partner  # a second company of the same tenant
+    members: dict[str, Membership] = field(default_factory=dict)
+    other_partner_admin: Membership | None = None
+    other_partner_rep: Membership | None = None
+    partner_invitation: Invitation | None = None
+    other_partner_invitation: Invitation | None = None
+    audit_event: AuditEvent | None = None
+    #: one notification for every member above, by user id
+    notifications: dict[int, Notification] = field(default_factory=dict)
+    rule_setting: RuleSetting | None = None
+    partner_type: PartnerType | None = None
+    segment: Segment | None = None
+    tier: Tier | None = None
+    tier_proposal: TierProposal | None = None
+    agreement: AgreementVersion | None = None
+    acceptance: AgreementAcceptance | None = None
+    outbox_row: EmailOutbox | None = None
+    recruitment_settings: RecruitmentSettings | None = None
+    criterion: ProfileCriterion | None = None
+    application: Application | None = None  # pending
+    #: this year's business plans of partner A and B, each with a goal and a milestone that
+    #: the company's rep owns
+    plan: BusinessPlan | None = None
+    plan_goal: PlanGoal | None = None
+    plan_milestone: PlanMilestone | None = None
+    other_plan_goal: PlanGoal | None = None
+    other_plan_milestone: PlanMilestone | None = None
+    onboarding_plan: OnboardingPlan | None = None
+    #: the manual step of the plan, which partner A's onboarding has open
+    manual_step: OnboardingStep | None = None
+    onboarding: PartnerOnboarding | None = None  # partner A's
+    product: Product | None = None
+    reject_reason: RejectReason | None = None
+    protected_account: ProtectedAccount | None = None
+    deal_settings: DealSettings | None = None
+    #: partner A's rep's submitted registration, and partner B's rep's (another customer)
+    deal: Deal | None = None
+    other_deal: Deal | None = None
+    #: partner A's approved registration with a pending extension request
+    approved_deal: Deal | None = None
+    extension: DealExtension | None = None
+    #: leads assigned to partner A and to partner B
+    lead: Lead | None = None
+    other_lead: Lead | None = None
+
+    @property
+    def host(self) -> str:
+        return self.tenant.primary_domain.host  # type: ignore[union-attr]
+
+
+def build_world(slug: str) -> TenantWorld:
+    tenant = TenantFactory(slug=slug, name=slug.title())
+    tenant.logo.save("logo.png", logo_png(slug[:2].upper(), "#123456", "#abcdef"))
+    with scope(tenant=tenant):
+        partner = PartnerFactory(tenant=tenant, name=f"{slug} partner A")
+        other = PartnerFactory(tenant=tenant, name=f"{slug} partner B")
+        world = TenantWorld(tenant=tenant, partner=partner, other_partner=other)
+        for role in (Role.PROGRAM_LEADER, Role.PARTNER_OPS, Role.CAM):
+            world.members[role] = MembershipFactory(tenant=tenant, role=role)
+        world.members[Role.PARTNER_ADMIN] = partner_membership(partner, Role.PARTNER_ADMIN)
+        world.members[Role.PARTNER_REP] = partner_membership(partner, Role.PARTNER_REP)
+        world.other_partner_admin = partner_membership(other, Role.PARTNER_ADMIN)
+        world.other_partner_rep = partner_membership(other, Role.PARTNER_REP)
+        # The CAM manages partner A only (a per-object grant), not partner B.
+        assign_perm(MANAGE_PARTNER, world.members[Role.CAM].user, partner)
+        world.partner_type = PartnerType.objects.create(tenant=tenant, name="Reseller")
+        world.segment = Segment.objects.create(tenant=tenant, name="EMEA", regions=["emea"])
+        world.tier = Tier.objects.create(tenant=tenant, name="Silver", rank=2)
+        world.agreement = AgreementVersion.objects.create(
+            tenant=tenant, version=1, title=f"{slug} agreement", body_html="<p>Terms</p>"
+        )
+        world.acceptance = AgreementAcceptance.objects.create(
+            tenant=tenant,
+            partner=partner,
+            agreement=world.agreement,
+            accepted_by_label="someone@example.test",
+        )
+        world.tier_proposal = TierProposal.objects.create(
+            tenant=tenant, partner=partner, to_tier=world.tier, is_promotion=True
+        )
+        world.onboarding_plan = OnboardingPlan.objects.create(tenant=tenant, name="Onboarding")
+        OnboardingStep.objects.create(
+            tenant=tenant,
+            plan=world.onboarding_plan,
+            position=1,
+            title="Accept the agreement",
+            event="partners.agreement.accepted",
+        )
+        world.manual_step = OnboardingStep.objects.create(
+            tenant=tenant,
+            plan=world.onboarding_plan,
+            position=2,
+            title="Kick-off call",
+            kind=OnboardingStep.Kind.MANUAL,
+        )
+        world.onboarding = PartnerOnboarding.objects.create(
+            tenant=tenant,
+            partner=partner,
+            plan=world.onboarding_plan,
+            started_at=partner.created_at,
+        )
+        world.partner_invitation = InvitationFactory(partner=partner)
+        world.other_partner_invitation = InvitationFactory(partner=other)
+        world.audit_event = audit_record(
+            tenant=tenant, actor=None, action="test.seeded", obj=partner
+        )
+        members = [*world.members.values(), world.other_partner_admin, world.other_partner_rep]
+        for m in members:
+            world.notifications[m.user_id] = Notification.objects.create(
+                tenant=tenant,
+                recipient=m.user,
+                event="test.seeded",
+                rule="test.seeded",
+                category="account",
+                title=f"Hello {m.user.email} at {slug}",
+                link="/",
+            )
+        rule_settings_ensure(tenant=tenant)
+        world.rule_setting = RuleSetting.objects.filter(tenant=tenant).first()
+        world.outbox_row = EmailOutbox.objects.create(
+            tenant=tenant,
+            to_email="someone@example.test",
+            subject=f"Seeded email of {slug}",
+            body_text="text",
+            body_html="<p>html</p>",
+            status=EmailOutbox.Status.SENT,
+        )
+        # Recruitment: the public page takes applications; one waits in the queue.
+        world.recruitment_settings = RecruitmentSettings.objects.create(
+            tenant=tenant, is_open=True, asked_fields=list(ApplicationField.values)
+        )
+        world.criterion = ProfileCriterion.objects.create(
+            tenant=tenant, field="region", regions=["emea"], weight=10
+        )
+        world.application = ApplicationFactory(tenant=tenant, company_name=f"{slug} applicant")
+        year = timezone.localdate().year
+        world.plan = BusinessPlanFactory(
+            partner=partner, year=year, parts__owner=world.members[Role.PARTNER_REP]
+        )
+        world.plan_goal = world.plan.goals.get()
+        world.plan_milestone = world.plan.milestones.get()
+        other_plan = BusinessPlanFactory(
+            partner=other, year=year, parts__owner=world.other_partner_rep
+        )
+        world.other_plan_goal = other_plan.goals.get()
+        world.other_plan_milestone = other_plan.milestones.get()
+        build_deals(world, slug)
+    return world
+
+
+def build_deals(world: TenantWorld, slug: str) -> None:
+    """Registrations, an extension request, leads and the deal settings of the world.
+
+    Written as rows, not through the services: every test builds two worlds, and the services'
+    conflict checks, audits and notifications would triple what a world costs to build.
+    """
+    tenant = world.tenant
+    rep = world.members[Role.PARTNER_REP]
+    now = timezone.now()
+    world.deal_settings = deal_settings_for(tenant)
+    world.product = ProductFactory(tenant=tenant, name=f"{slug} product")
+    world.reject_reason = RejectReasonFactory(tenant=tenant, label=f"{slug} reason")
+    world.protected_account = ProtectedAccountFactory(tenant=tenant, name=f"{slug} direct")
+    waiting = {
+        "status": Deal.Status.SUBMITTED,
+        "holds_claim": True,
+        "submitted_at": now,
+        "sla_due_at": now + timedelta(days=2),
+        "products": [world.product],
+    }
+    world.deal = DealFactory(partner=world.partner, owner=rep, **waiting)
+    world.other_deal = DealFactory(
+        partner=world.other_partner, owner=world.other_partner_rep, **waiting
+    )
+    world.approved_deal = DealFactory(
+        partner=world.partner,
+        owner=rep,
+        **{**waiting, "status": Deal.Status.APPROVED},
+        approved_at=now,
+        expires_at=now + timedelta(days=90),
+    )
+    world.extension = DealExtension.objects.create(
+        tenant=tenant,
+        deal=world.approved_deal,
+        requested_by=rep.user,
+        days=10,
+        reason="Budget approval moved",
+    )
+    respond_by = now + timedelta(days=5)
+    world.lead = LeadFactory(
+        tenant=tenant, partner=world.partner, status=Lead.Status.ASSIGNED, respond_by=respond_by
+    )
+    world.other_lead = LeadFactory(
+        tenant=tenant,
+        partner=world.other_partner,
+        status=Lead.Status.ASSIGNED,
+        respond_by=respond_by,
+    )
+
+
+class WorldStore:
+    """Both worlds, built once and committed; each test gets fresh copies of their instances.
+
+    `unblock` is pytest-django's `django_db_blocker.unblock`: the store builds outside any test,
+    between tests (the root conftest asks for it before a test's fixtures are set up), because a
+    world built inside a test's transaction would vanish with the test's rollback.
+    """
+
+    SLUGS = ("ours", "theirs")
+
+    def __init__(self, unblock: Callable[[], AbstractContextManager[None]]) -> None:
+        self._unblock = unblock
+        self._worlds: dict[str, TenantWorld] | None = None
+        #: how many times the worlds were built (read by tests/test_worlds.py)
+        self.builds = 0
+
+    def ensure(self) -> dict[str, TenantWorld]:
+        """Build and commit the worlds unless they are built."""
+        if self._worlds is None:
+            with self._unblock():
+                if connection.in_atomic_block:
+                    raise RuntimeError("the shared worlds are built between tests, not inside one")
+                with transaction.atomic():
+                    self._worlds = {slug: build_world(slug) for slug in self.SLUGS}
+            self.builds += 1
+        return self._worlds
+
+    def world(self, slug: str) -> TenantWorld:
+        """A deep copy of the world, so that what a test does to the instances stays its own."""
+        return copy.deepcopy(self.ensure()[slug])
+
+    def invalidate(self) -> None:
+        """Forget the worlds: the database was flushed (after a transactional test)."""
+        self._worlds = None
+
+
+class HostClient(Client):
+    """A test client that talks to one host, as a browser on that host would."""
+
+    def __init__(self, host: str, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(HTTP_HOST=host, **kwargs)
+        self.host = host
