@@ -7,16 +7,26 @@ class DealsConfig(AppConfig):
     verbose_name = _("Deal registration")
 
     def ready(self) -> None:
+        from partners.onboarding.services import offer_event
+        from prm.celery import register_beat
         from prm.notifications.events import subscribe
         from prm.portal import nav
         from prm.portal.home import register_card
+        from prm.portal.mounts import mount
         from prm.tenancy import demo
+        from prm.tenancy.capabilities import register_capabilities
 
-        from . import events, metrics, notifications  # noqa: F401 - they register themselves
+        from . import capabilities, events, metrics, notifications  # noqa: F401 - they register
         from .demo import seed_deals
         from .home import deals_card
         from .setup import deal_defaults_ensure
 
+        register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        mount("deals/", "deals.urls")
+        # Overdue registration decisions, expiring protection, unanswered leads.
+        register_beat("deals-sweep", task="deals.tasks.deals_sweep_all_task", schedule=15 * 60)
+        # Onboarding steps may wait for a partner's first registration.
+        offer_event(events.DEAL_REGISTERED.name, _("The partner registered a deal"))
         demo.register_seeder(seed_deals, order=70)
 
         # Every new tenant starts with settings and the standard rejection reasons.

@@ -7,13 +7,18 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
+        from celery.schedules import crontab
+
+        from prm.celery import register_beat
         from prm.notifications.events import subscribe
         from prm.notifications.reminders import register_reminder
         from prm.portal import nav
         from prm.portal.home import register_card
+        from prm.portal.mounts import mount
         from prm.tenancy import demo
+        from prm.tenancy.capabilities import register_capabilities
 
-        from . import events, metrics, notifications  # noqa: F401 - they register themselves
+        from . import capabilities, events, metrics, notifications  # noqa: F401 - they register
         from .demo import (
             seed_agreement,
             seed_business_plan,
@@ -32,6 +37,15 @@ class PartnersConfig(AppConfig):
         from .sections import agreement_section, team_section, tier_section
         from .services import partner_types_ensure_defaults
 
+        register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        mount("program/", "partners.urls")
+        mount("become-a-partner/", "partners.urls_recruitment")
+        # Nightly: propose tier promotions and demotions for the CAMs to decide.
+        register_beat(
+            "tiers",
+            task="partners.tasks.tiers_evaluate_all_task",
+            schedule=crontab(hour=2, minute=30),
+        )
         demo.register_seeder(seed_partners, order=10)
         demo.register_seeder(seed_segments, order=20)
         demo.register_seeder(seed_tiers, order=30)

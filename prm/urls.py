@@ -5,6 +5,7 @@ Every view declares its capability; tests/isolation fails a pattern that does no
 
 from django.urls import include, path
 
+from prm.portal.mounts import mounted
 from prm.tenancy.admin_sites import tenant_admin_site
 
 urlpatterns = [
@@ -13,7 +14,6 @@ urlpatterns = [
     path("notifications/", include("prm.notifications.urls")),
     path("", include("prm.accounts.urls")),
     path("", include("prm.portal.urls")),
-    path("program/", include("partners.urls")),
-    path("become-a-partner/", include("partners.urls_recruitment")),
-    path("deals/", include("deals.urls")),
+    # Each app's pages, mounted from its AppConfig.ready().
+    *mounted(),
 ]

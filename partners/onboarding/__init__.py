@@ -3,10 +3,11 @@
 Plans. A plan belongs to a partner type, or is the tenant's default plan for partners whose type
 has none. Automatic steps name an event offered here (`offer_event`); when a service emits it for
 a partner — `data["partner_id"]`, the subject's `partner_id`, or the subject itself when it is
-the partner — that partner's open steps for the event tick, and no other partner's. Events of
-apps not built yet (training, deals) are offered by name and subscribed ahead, so their steps
-light up as soon as those apps emit them. Manual steps are ticked, and unticked, by a CAM of the
-partner or by partner ops and program leaders.
+the partner — that partner's open steps for the event tick, and no other partner's. Apps above
+partners offer their own events from their `AppConfig.ready()` (deals offers
+`deals.deal.registered`); a step may name an event no app offers yet (a demo plan's "Pass your
+first course" waits for training), and ticks once that app offers and emits it. Manual steps
+are ticked, and unticked, by a CAM of the partner or by partner ops and program leaders.
 
 When onboarding starts. A partner gets its `PartnerOnboarding` when it is in status onboarding
 and a plan applies: at once when its status changes to onboarding, otherwise the first time

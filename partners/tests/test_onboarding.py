@@ -13,7 +13,7 @@ from guardian.shortcuts import assign_perm
 
 from partners.agreements import agreement_accept
 from partners.models import OnboardingStep, Partner, PartnerOnboarding, StepCompletion
-from partners.onboarding import services
+from partners.onboarding import services, triggers
 from partners.onboarding.progress import progress_of
 from partners.services import partner_status_change
 from partners.tests.factories import OnboardingPlanFactory, OnboardingStepFactory, PartnerFactory
@@ -78,14 +78,22 @@ def invite(admin, partner, email):
     return invitation_create(actor=admin, email=email, role=Role.PARTNER_REP, partner=partner)
 
 
-@pytest.fixture
-def training_live(monkeypatch):
-    """The training app, built at last, declares the event its courses emit."""
+def training_arrives(monkeypatch) -> None:
+    """The training app, built at last, declares the event its courses emit and offers it to
+    onboarding steps from its AppConfig.ready(), as deals does with its first registration."""
     monkeypatch.setitem(
         notification_events._TYPES,
         COURSE,
         EventType(COURSE, "A user of the partner passed a course."),
     )
+    monkeypatch.setattr(triggers, "_EVENTS", dict(triggers._EVENTS))
+    monkeypatch.setattr(notification_events, "_HANDLERS", dict(notification_events._HANDLERS))
+    services.offer_event(COURSE, "A user of the partner passed a course")
+
+
+@pytest.fixture
+def training_live(monkeypatch):
+    training_arrives(monkeypatch)
 
 
 def test_onboarding_steps_tick_on_their_events_and_not_on_another_partners_events(ours):
@@ -124,11 +132,7 @@ def test_steps_of_apps_not_built_yet_wait_and_tick_once_their_event_is_emitted(o
         partner, admin = newcomer(ours, "Early bird")
         with pytest.raises(ValueError, match="Undeclared"):
             emit(COURSE, tenant=ours.tenant, data={"partner_id": partner.pk})
-        monkeypatch.setitem(
-            notification_events._TYPES,
-            COURSE,
-            EventType(COURSE, "A user of the partner passed a course."),
-        )
+        training_arrives(monkeypatch)
         other, _other_admin = newcomer(ours, "Other")
         emit(COURSE, tenant=ours.tenant, actor=admin.user, subject=partner)
         assert done(partner) == ["Pass a first course"]

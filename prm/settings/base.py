@@ -211,6 +211,7 @@ LOGGING = {
 
 # How links to a tenant's host are written in emails: {host} is the tenant's primary domain.
 TENANT_URL_TEMPLATE = env("TENANT_URL_TEMPLATE", default="http://{host}:8000")
+# The core's periodic jobs.
 CELERY_BEAT_SCHEDULE = {
     # Outbox rows the web request could not hand to Redis, and retries that are due.
     "outbox-sweep": {"task": "prm.notifications.tasks.outbox_sweep_all_task", "schedule": 60},
@@ -219,14 +220,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "prm.notifications.tasks.digests_due_all_task",
         "schedule": crontab(minute=0),
     },
-    "tiers": {
-        "task": "partners.tasks.tiers_evaluate_all_task",
-        "schedule": crontab(hour=2, minute=30),
-    },
     "reminders": {
         "task": "prm.notifications.tasks.reminders_run_all_task",
         "schedule": crontab(minute=15),
     },
-    # Overdue registration decisions, expiring protection, unanswered leads.
-    "deals-sweep": {"task": "deals.tasks.deals_sweep_all_task", "schedule": 15 * 60},
 }
+# Apps add their own jobs in their AppConfig.ready() (prm.celery.register_beat).

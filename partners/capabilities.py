@@ -1,0 +1,26 @@
+"""The capabilities the partner program adds, and which roles hold them (registered in apps.py)."""
+
+from prm.tenancy.roles import Role
+
+CAPABILITIES = {
+    "portal.agreement.accept": "Accept the partner agreement for one's own company.",
+    "portal.plan.edit": "Create and change one's own company's joint business plans.",
+    "partners.view": "See partner companies (a CAM: only the partners assigned to them).",
+    "partners.view_all": "See every partner company of the program.",
+    "partners.manage": "Create and change partner companies.",
+    "partners.assign": "Assign channel account managers to partner companies.",
+    "partners.recruit": "Review partner applications (approve, decline) and set up recruitment.",
+    "partners.plan.edit": "Create and change the joint business plans of the partners one sees.",
+    "partners.onboarding.tick": "Tick manual onboarding steps of the partners one sees.",
+}
+
+#: what every member of the vendor's staff may do with the partners they see
+_STAFF = ["partners.view", "partners.plan.edit", "partners.onboarding.tick"]
+_PROGRAM = [*_STAFF, "partners.view_all", "partners.manage", "partners.assign", "partners.recruit"]
+
+ROLES: dict[str, list[str]] = {
+    Role.PROGRAM_LEADER: _PROGRAM,
+    Role.PARTNER_OPS: _PROGRAM,
+    Role.CAM: _STAFF,
+    Role.PARTNER_ADMIN: ["portal.agreement.accept", "portal.plan.edit"],
+}
