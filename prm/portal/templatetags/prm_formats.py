@@ -1,0 +1,32 @@
+"""The house's one way to show money and dates in templates (prm.money, prm.dates).
+
+{% load prm_formats %}
+{{ deal.amount|money:deal.currency }}   $42,000.00
+{{ deal.expires_at|day }}               Mar 6, 2027
+{{ deal.submitted_at|moment }}          Dec 6, 2026, 2:05 PM
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django import template
+
+from prm.dates import format_day, format_moment
+from prm.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str) -> str:
+    return format_money(amount, currency)
+
+
+@register.filter
+def day(value: date | datetime | None) -> str:
+    return format_day(value)
+
+
+@register.filter
+def moment(value: datetime | None) -> str:
+    return format_moment(value)
