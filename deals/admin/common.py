@@ -1,16 +1,16 @@
-"""Small helpers the deal registration admin pages share: badges, money, durations, errors."""
+"""Small helpers the deal registration admin pages share: badges, moments, durations, errors."""
 
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from prm.money import MINOR_DIGITS
+from prm.dates import format_day, format_moment
 
 from ..sla import business_hours_between
 
@@ -22,15 +22,6 @@ def badge(kind: str, text: Any, title: Any = "") -> str:
     )
 
 
-def money(amount: Decimal | None, currency: str) -> str:
-    """`48,000.00 EUR` in the member's locale, with the currency's minor digits."""
-    if amount is None:
-        return "—"
-    places = MINOR_DIGITS.get(currency.upper(), 2)
-    number = formats.number_format(amount, places, use_l10n=True, force_grouping=True)
-    return f"{number} {currency}"
-
-
 def moment(value: datetime | None, short_date: bool = False) -> str:
     """A date in the list (the full date and time on hover), or — when there is none."""
     if value is None:
@@ -39,8 +30,8 @@ def moment(value: datetime | None, short_date: bool = False) -> str:
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(),
-        formats.date_format(local, "DATETIME_FORMAT"),
-        formats.date_format(local, "SHORT_DATE_FORMAT" if short_date else "SHORT_DATETIME_FORMAT"),
+        format_moment(local),
+        format_day(local) if short_date else format_moment(local),
     )
 
 

@@ -13,12 +13,14 @@ from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prm.csvio.admin import CsvExportMixin
+from prm.dates import format_moment
+from prm.money import format_money
 from prm.pagination import DeferredJoinPaginator
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.partner_access import VisiblePartnerFilter
@@ -27,7 +29,7 @@ from prm.tenancy.requests import membership_of, tenant_of
 from .. import workflow
 from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead
 from ..selectors import deal_settings_for, deals_for
-from .common import badge, hours_text, moment, money, sla_state, waiting_text
+from .common import badge, hours_text, moment, sla_state, waiting_text
 from .decide import DecisionPages
 from .filters import ALL, WAITING, DealStatusFilter, MatchFilter, OverdueFilter
 
@@ -203,7 +205,7 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
 
     @admin.display(description=gettext_lazy("amount"), ordering="amount")
     def amount_text(self, obj: Deal) -> str:
-        return money(obj.amount, obj.currency)
+        return format_money(obj.amount, obj.currency)
 
     @admin.display(description=gettext_lazy("submitted"), ordering="submitted_at")
     def submitted(self, obj: Deal) -> str:
@@ -274,7 +276,7 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
 
     @admin.display(description=gettext_lazy("final amount"))
     def won_amount_text(self, obj: Deal) -> str:
-        return money(obj.won_amount, obj.currency)
+        return format_money(obj.won_amount, obj.currency)
 
     @admin.display(description=gettext_lazy("from lead"))
     def lead_link(self, obj: Deal) -> str:
@@ -358,7 +360,7 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
 def moment_title(obj: Deal) -> str:
     if obj.sla_due_at is None:
         return ""
-    return formats.date_format(timezone.localtime(obj.sla_due_at), "DATETIME_FORMAT")
+    return format_moment(obj.sla_due_at)
 
 
 def _match_text(match: DealMatch) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The CAM's queue of registrations and the read-only decision screen in the admin UI."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django_scopes import scope
 from deals.admin.common import sla_state
 from deals.models import Deal
 from deals.tests.factories import ProtectedAccountFactory, registered
+from prm.money import format_money
 from prm.tenancy.roles import Role
 
 QUEUE = "/admin/deals/deal/"
@@ -85,7 +87,7 @@ def test_the_queue_shows_amount_sla_and_conflict_badges(ours, host_client):
         Deal.objects.filter(pk=conflict.pk).update(sla_due_at=timezone.now() - timedelta(days=3))
     assert conflict.conflict_with_id == first.pk
     page = host_client(ours.host, ours.members[Role.CAM]).get(QUEUE).content.decode()
-    assert "48,000.00 EUR" in page
+    assert format_money(Decimal("48000"), "EUR") in page
     assert "prm-badge-conflict" in page
     assert "overdue by" in page
     conflicts = host_client(ours.host, ours.members[Role.CAM]).get(QUEUE, {"match": "conflict"})

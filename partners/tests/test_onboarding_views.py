@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django.utils.formats import date_format
 from django_scopes import scope
 
 from partners.agreements import agreement_accept
@@ -15,6 +14,7 @@ from partners.models import OnboardingPlan, Partner, PartnerOnboarding, StepComp
 from partners.onboarding import services, triggers
 from partners.onboarding.services import offer_event
 from partners.tests.factories import OnboardingStepFactory
+from prm.dates import format_day
 from prm.notifications import events as notification_events
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import partner_membership
@@ -52,7 +52,7 @@ def test_partners_see_their_checklist_with_progress_in_my_program(ours, host_cli
     with scope(tenant=ours.tenant):
         agreement_accept(actor=admin, agreement=ours.agreement)
         rep = partner_membership(partner, Role.PARTNER_REP)
-        accepted = date_format(partner.acceptances.get().accepted_at, "DATE_FORMAT")
+        accepted = format_day(partner.acceptances.get().accepted_at)
     titles = ["Accept the agreement", "Invite a colleague", "Kick-off call", "Pass a first course"]
     for member in (admin, rep):
         html = host_client(ours.host, member).get("/program/").content.decode()
