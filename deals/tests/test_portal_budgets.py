@@ -72,8 +72,7 @@ def grow(world, n: int) -> None:
 def detail_deal(world) -> Deal:
     """An approved deal of the rep whose history and extensions grow with the data."""
     with scope(tenant=world.tenant):
-        deal = registered(world.members[Role.PARTNER_REP])
-    return deal
+        return registered(world.members[Role.PARTNER_REP])
 
 
 def grow_detail(world, deal: Deal, n: int) -> None:

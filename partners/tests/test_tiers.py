@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django_scopes import scope
 
 from partners import services
@@ -154,7 +155,7 @@ def test_a_cam_cannot_decide_for_an_unassigned_partner_or_twice(ours, ladder):
 
 @pytest.mark.django_db
 def test_the_partner_sees_its_tier_and_what_is_missing_for_the_next(ours, ladder, host_client):
-    today = date.today()
+    today = timezone.localdate()
     three_months_ago = date(today.year - (today.month <= 3), (today.month - 4) % 12 + 1, 1)
     with scope(tenant=ours.tenant):
         Partner.objects.filter(pk=ours.partner.pk).update(joined_on=three_months_ago)
