@@ -1,8 +1,7 @@
-"""Small helpers the deal registration admin pages share: badges, moments, durations, errors."""
+"""Small helpers the deal registration admin pages share: moments, durations, errors."""
 
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,13 +12,6 @@ from django.utils.translation import ngettext
 from prm.dates import format_day, format_moment
 
 from ..sla import business_hours_between
-
-
-def badge(kind: str, text: Any, title: Any = "") -> str:
-    """A coloured label (its colours are in templates/admin/deals/badges.html)."""
-    return format_html(
-        '<span class="prm-badge prm-badge-{}" title="{}">{}</span>', kind, title, text
-    )
 
 
 def moment(value: datetime | None, short_date: bool = False) -> str:

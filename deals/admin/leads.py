@@ -22,13 +22,14 @@ from django.utils.translation import gettext_lazy
 from partners.models import Partner
 from prm.forms import errors_to_form
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
+from prm.tenancy.admin_ui import badge
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
 from prm.tenancy.requests import membership_of, posted
 
 from ..leads import LeadInput, lead_assign, lead_create
 from ..models import Lead
 from ..selectors import leads_for
-from .common import badge, moment
+from .common import moment
 
 #: what a member types for a new lead (the fields of `LeadInput`)
 LEAD_FIELDS = [

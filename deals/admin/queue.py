@@ -23,13 +23,14 @@ from prm.dates import format_moment
 from prm.money import format_money
 from prm.pagination import DeferredJoinPaginator
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
+from prm.tenancy.admin_ui import badge
 from prm.tenancy.partner_access import VisiblePartnerFilter
 from prm.tenancy.requests import membership_of, tenant_of
 
 from .. import workflow
 from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead
 from ..selectors import deal_settings_for, deals_for
-from .common import badge, hours_text, moment, sla_state, waiting_text
+from .common import hours_text, moment, sla_state, waiting_text
 from .decide import DecisionPages
 from .filters import ALL, WAITING, DealStatusFilter, MatchFilter, OverdueFilter
 

@@ -19,6 +19,7 @@ from django_countries import countries
 from prm.csvio.admin import CsvExportMixin
 from prm.forms import errors_to_form
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
+from prm.tenancy.admin_ui import badge
 from prm.tenancy.requests import membership_of, posted, tenant_of
 
 from .. import recruitment, scoring
@@ -84,12 +85,6 @@ RANK = Case(
     default=F("score"),
     output_field=IntegerField(),
 )
-
-
-def _badge(kind: str, text: Any, title: Any = "") -> str:
-    return format_html(
-        '<span class="prm-badge prm-badge-{}" title="{}">{}</span>', kind, title, text
-    )
 
 
 @admin.register(Application, site=tenant_admin_site)
@@ -176,19 +171,17 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
         return format_html("{}<br><small>{}</small>", obj.contact_name, obj.contact_email)
 
     @admin.display(description=_("score"), ordering=RANK)
-    def score_badge(self, obj: Application) -> str:
+    def scorebadge(self, obj: Application) -> str:
         if obj.score is None:
-            return _badge(
-                "none", _("not scored"), _("There was no ideal profile to score against.")
-            )
+            return badge("none", _("not scored"), _("There was no ideal profile to score against."))
         if obj.must_have_failed:
-            return _badge(
+            return badge(
                 "failed",
                 _("failed"),
                 _("Scores %(score)d / 100 but misses a must-have.") % {"score": obj.score},
             )
         kind = "high" if obj.score >= 70 else "medium" if obj.score >= 40 else "low"
-        return _badge(kind, f"{obj.score} / 100")
+        return badge(kind, f"{obj.score} / 100")
 
     @admin.display(description=_("flags"))
     def flag_badges(self, obj: Application) -> str:
@@ -203,12 +196,12 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
                 )
             )
         if obj.is_free_mail:
-            badges.append(_badge("info", _("Free-mail address"), obj.email_domain))
+            badges.append(badge("info", _("Free-mail address"), obj.email_domain))
         return format_html(" ".join(["{}"] * len(badges)), *badges) if badges else "—"
 
     @admin.display(description=_("status"), ordering="status")
-    def status_badge(self, obj: Application) -> str:
-        return _badge(f"status-{obj.status}", obj.get_status_display())
+    def statusbadge(self, obj: Application) -> str:
+        return badge(f"status-{obj.status}", obj.get_status_display())
 
     @admin.display(description=_("submitted"), ordering="submitted_at")
     def submitted(self, obj: Application) -> str:
