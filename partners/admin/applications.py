@@ -171,7 +171,7 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
         return format_html("{}<br><small>{}</small>", obj.contact_name, obj.contact_email)
 
     @admin.display(description=_("score"), ordering=RANK)
-    def scorebadge(self, obj: Application) -> str:
+    def score_badge(self, obj: Application) -> str:
         if obj.score is None:
             return badge("none", _("not scored"), _("There was no ideal profile to score against."))
         if obj.must_have_failed:
@@ -200,7 +200,7 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
         return format_html(" ".join(["{}"] * len(badges)), *badges) if badges else "—"
 
     @admin.display(description=_("status"), ordering="status")
-    def statusbadge(self, obj: Application) -> str:
+    def status_badge(self, obj: Application) -> str:
         return badge(f"status-{obj.status}", obj.get_status_display())
 
     @admin.display(description=_("submitted"), ordering="submitted_at")
