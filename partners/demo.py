@@ -27,7 +27,8 @@ from .models import (
 )
 from .recruitment import application_decline, application_submit
 from .scoring import ACCEPTED_CODES
-from .services import partner_types_ensure_defaults, tiers_evaluate
+from .services import partner_types_ensure_defaults
+from .tiers.services import tiers_evaluate
 
 U = tuple[str, str, str]  # (email, full name, role)
 

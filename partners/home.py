@@ -5,12 +5,12 @@ from django.utils import timezone
 from prm.portal.home import Card
 
 from . import agreements
-from . import tiers as tiers_mod
 from .models import Partner
+from .tiers.selectors import standing_of
 
 
 def tier_card(partner: Partner) -> Card | None:
-    standing = tiers_mod.standing_of(partner, timezone.localdate())
+    standing = standing_of(partner, timezone.localdate())
     if standing is None:
         return None
     return Card(

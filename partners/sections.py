@@ -11,9 +11,9 @@ from prm.metrics import registry
 from prm.tenancy.models import Membership
 
 from . import agreements
-from . import tiers as tiers_mod
 from .models import Partner
 from .program import Section
+from .tiers.selectors import requirement_summary, standing_of
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Progress:
 
 
 def tier_section(partner: Partner, membership: Membership) -> Section | None:
-    standing = tiers_mod.standing_of(partner, timezone.localdate())
+    standing = standing_of(partner, timezone.localdate())
     if standing is None:
         return None
     upcoming = standing.upcoming
@@ -54,7 +54,7 @@ def tier_section(partner: Partner, membership: Membership) -> Section | None:
             "next_tier": upcoming,
             "path": standing.path,
             "progress": progress,
-            "ladder": [(t, tiers_mod.requirement_summary(t)) for t in standing.tiers],
+            "ladder": [(t, requirement_summary(t)) for t in standing.tiers],
         },
     )
 

@@ -27,7 +27,6 @@ from prm.tenancy.partner_access import MANAGE_PARTNER, visible_partners
 from prm.tenancy.requests import membership_of, posted, tenant_of
 
 from .. import agreements, imports, selectors, services
-from .. import tiers as tiers_mod
 from ..models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -39,6 +38,8 @@ from ..models import (
     TierRequirement,
 )
 from ..segments import segment_q
+from ..tiers import services as tier_services
+from ..tiers.selectors import requirement_summary
 
 
 class PartnerAdminForm(forms.ModelForm):
@@ -368,7 +369,7 @@ class TierAdmin(TenantModelAdmin):
 
     @admin.display(description=_("requirements"))
     def requirements_text(self, obj: Tier) -> str:
-        return tiers_mod.requirement_summary(obj)
+        return requirement_summary(obj)
 
 
 class ProposalStatusFilter(admin.SimpleListFilter):
@@ -457,7 +458,7 @@ class TierProposalAdmin(TenantModelAdmin):
         done = 0
         for proposal in queryset.filter(status=TierProposal.Status.PENDING):
             try:
-                services.tier_proposal_decide(
+                tier_services.tier_proposal_decide(
                     actor=membership_of(request),
                     proposal=proposal,
                     confirm=True,
@@ -492,7 +493,7 @@ class TierProposalAdmin(TenantModelAdmin):
         if request.method == "POST" and form.is_valid():
             confirm = form.cleaned_data["decision"] == "confirm"
             try:
-                services.tier_proposal_decide(
+                tier_services.tier_proposal_decide(
                     actor=membership_of(request),
                     proposal=proposal,
                     confirm=confirm,

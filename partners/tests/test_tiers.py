@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scope
 
-from partners import services
-from partners import tiers as tiers_mod
 from partners.models import Partner, Tier, TierProposal, TierRequirement
+from partners.tiers import selectors as tiers_mod
+from partners.tiers import services
 from prm.audit.models import AuditEvent
 from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
