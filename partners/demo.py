@@ -209,7 +209,8 @@ vendor decides conflicts by the rules of engagement published in the portal.</p>
 
 def seed_agreement(tenant: Tenant) -> None:
     """Version 1 of the agreement; the first partner of the program has accepted it."""
-    from .agreements import agreement_accept, agreement_publish, current_agreement
+    from .agreements.selectors import current_agreement
+    from .agreements.services import agreement_accept, agreement_publish
 
     if current_agreement(tenant) is None:
         leader = Membership.objects.filter(tenant=tenant, role=Role.PROGRAM_LEADER).first()

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from prm.portal.home import Card
 
-from . import agreements
+from .agreements.selectors import current_for
 from .models import Partner
 from .tiers.selectors import standing_of
 
@@ -25,7 +25,7 @@ def tier_card(partner: Partner) -> Card | None:
 
 def agreement_card(partner: Partner) -> Card | None:
     """Shown until the partner accepts the current agreement."""
-    current = agreements.current_for(partner)
+    current = current_for(partner)
     if current is None or current.accepted:  # type: ignore[attr-defined]
         return None
     return Card(

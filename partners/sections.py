@@ -10,7 +10,7 @@ from prm.accounts.selectors import invitations_of_partner, members_of_partner
 from prm.metrics import registry
 from prm.tenancy.models import Membership
 
-from . import agreements
+from .agreements.selectors import acceptance_of, current_for
 from .models import Partner
 from .program import Section
 from .tiers.selectors import requirement_summary, standing_of
@@ -60,7 +60,7 @@ def tier_section(partner: Partner, membership: Membership) -> Section | None:
 
 
 def agreement_section(partner: Partner, membership: Membership) -> Section | None:
-    current = agreements.current_for(partner)
+    current = current_for(partner)
     return Section(
         key="agreement",
         title=_("Partner agreement"),
@@ -68,7 +68,7 @@ def agreement_section(partner: Partner, membership: Membership) -> Section | Non
         template="partners/sections/agreement.html",
         context={
             "agreement": current,
-            "acceptance": agreements.acceptance_of(partner, current)
+            "acceptance": acceptance_of(partner, current)
             if current is not None and current.accepted  # type: ignore[attr-defined]
             else None,
             "required": partner.tenant.require_agreement,

@@ -26,7 +26,8 @@ from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin
 from prm.tenancy.partner_access import MANAGE_PARTNER, visible_partners
 from prm.tenancy.requests import membership_of, posted, tenant_of
 
-from .. import agreements, imports, selectors, services
+from .. import imports, selectors, services
+from ..agreements.services import agreement_publish
 from ..models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -586,7 +587,7 @@ class AgreementVersionAdmin(TenantModelAdmin):
         return obj.acceptance_count  # type: ignore[attr-defined]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        published = agreements.agreement_publish(
+        published = agreement_publish(
             actor=membership_of(request),
             title=form.cleaned_data["title"],
             body_html=form.cleaned_data["body_html"],

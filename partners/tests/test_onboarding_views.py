@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django_scopes import scope
 
-from partners.agreements import agreement_accept
+from partners.agreements.services import agreement_accept
 from partners.models import OnboardingPlan, Partner, PartnerOnboarding, StepCompletion
 from partners.onboarding import services
 from partners.tests.factories import OnboardingStepFactory
