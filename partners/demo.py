@@ -25,8 +25,8 @@ from .models import (
     Tier,
     TierRequirement,
 )
-from .recruitment import application_decline, application_submit
-from .scoring import ACCEPTED_CODES
+from .recruitment.scoring import ACCEPTED_CODES
+from .recruitment.services import application_decline, application_submit
 from .services import partner_types_ensure_defaults
 from .tiers.services import tiers_evaluate
 
