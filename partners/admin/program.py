@@ -38,7 +38,7 @@ from ..models import (
     TierProposal,
     TierRequirement,
 )
-from ..segments import segment_q
+from ..segments.selectors import segment_q
 from ..tiers import services as tier_services
 from ..tiers.selectors import requirement_summary
 
