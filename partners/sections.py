@@ -1,9 +1,12 @@
-"""The "My program" sections of the partners app itself: tier and path, agreement, team."""
+"""A section of the partner's "My program" page, and the partners app's own: tier and path,
+agreement, team. The page's order is `partners.program.SECTIONS`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from prm.accounts.selectors import invitations_of_partner, members_of_partner
@@ -12,8 +15,18 @@ from prm.tenancy.models import Membership
 
 from .agreements.selectors import acceptance_of, current_for
 from .models import Partner
-from .program import Section
 from .tiers.selectors import requirement_summary, standing_of
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the page: `template` renders it with `context`."""
+
+    key: str
+    title: str | Promise
+    icon: str  # a Bootstrap Icons name
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
