@@ -6,6 +6,7 @@ from prm.portal.home import Card
 
 from .agreements.selectors import current_for
 from .models import Partner
+from .selectors import partner_settings_for
 from .tiers.selectors import standing_of
 
 
@@ -30,5 +31,8 @@ def agreement_card(partner: Partner) -> Card | None:
         return None
     return Card(
         template="partners/agreement_card.html",
-        context={"agreement": current, "required": partner.tenant.require_agreement},
+        context={
+            "agreement": current,
+            "required": partner_settings_for(partner.tenant).require_agreement,
+        },
     )

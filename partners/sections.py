@@ -15,6 +15,7 @@ from prm.tenancy.models import Membership
 
 from .agreements.selectors import acceptance_of, current_for
 from .models import Partner
+from .selectors import partner_settings_for
 from .tiers.selectors import requirement_summary, standing_of
 
 
@@ -84,7 +85,7 @@ def agreement_section(partner: Partner, membership: Membership) -> Section | Non
             "acceptance": acceptance_of(partner, current)
             if current is not None and current.accepted  # type: ignore[attr-defined]
             else None,
-            "required": partner.tenant.require_agreement,
+            "required": partner_settings_for(partner.tenant).require_agreement,
             "may_accept": membership.can("portal.agreement.accept"),
         },
     )

@@ -8,5 +8,6 @@ from . import (  # noqa: F401 - they register their model admins
     plans,
     recruitment,
     segments,
+    settings,
     tiers,
 )

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from prm.tenancy.models import Tenant
 
 from ..models import AgreementAcceptance, AgreementVersion, Partner
+from ..selectors import partner_settings_for
 
 
 def current_agreement(tenant: Tenant) -> AgreementVersion | None:
@@ -33,8 +34,8 @@ def accepted_current(partner: Partner) -> bool:
 
 def agreement_gate(partner: Partner) -> bool:
     """Whether the partner may use gated features (deal registration, MDF): True when the
-    tenant does not require an agreement, or the partner accepted the current version."""
-    if not partner.tenant.require_agreement:
+    program does not require an agreement, or the partner accepted the current version."""
+    if not partner_settings_for(partner.tenant).require_agreement:
         return True
     return accepted_current(partner)
 

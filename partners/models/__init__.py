@@ -7,6 +7,7 @@ from .onboarding import OnboardingPlan, OnboardingStep, PartnerOnboarding, StepC
 from .plans import BusinessPlan, PlanGoal, PlanMilestone
 from .recruitment import Application, ApplicationField, ProfileCriterion, RecruitmentSettings
 from .segments import Segment
+from .settings import PartnerSettings
 from .tiers import Tier, TierProposal, TierRequirement
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "OnboardingStep",
     "Partner",
     "PartnerOnboarding",
+    "PartnerSettings",
     "PartnerType",
     "PlanGoal",
     "PlanMilestone",

@@ -7,6 +7,7 @@ from django_scopes import scope
 from partners.agreements.selectors import agreement_gate, current_agreement
 from partners.agreements.services import agreement_accept, agreement_publish
 from partners.models import AgreementAcceptance
+from partners.tests.factories import set_partner_settings
 from prm.audit.models import AuditEvent
 from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
@@ -61,16 +62,14 @@ def test_a_partner_admin_accepts_and_who_when_version_and_ip_are_kept(ours, host
 
 @pytest.mark.django_db
 def test_a_new_version_must_be_accepted_again_and_the_gate_follows(ours):
-    ours.tenant.require_agreement = True
-    ours.tenant.save()
+    set_partner_settings(ours.tenant, require_agreement=True)
     with scope(tenant=ours.tenant):
         assert agreement_gate(ours.partner)  # accepted version 1 in the world
         assert not agreement_gate(ours.other_partner)
     publish(ours, title="Agreement 2027")
     with scope(tenant=ours.tenant):
         assert not agreement_gate(ours.partner)
-        ours.tenant.require_agreement = False
-        ours.tenant.save()
+        set_partner_settings(ours.tenant, require_agreement=False)
         assert agreement_gate(ours.other_partner)  # not required: open
 
 

@@ -18,6 +18,7 @@ from prm.tenancy.partner_access import visible_partners
 
 from .. import events
 from ..models import Partner, Tier, TierProposal
+from ..selectors import partner_settings_for
 from .selectors import earned_tier, metric_values, tiers_of
 
 
@@ -25,10 +26,12 @@ def tiers_evaluate(*, tenant: Tenant, today: date | None = None) -> dict[str, in
     """Compare every partner's earned tier with its tier and propose the moves.
 
     A promotion is proposed at once; a demotion only after the partner has stayed below its
-    tier for the tenant's grace period. Nothing is proposed when nothing changes, and a pending
-    proposal that no longer applies is withdrawn. Returns counts by outcome.
+    tier for the program's grace period (`PartnerSettings`). Nothing is proposed when nothing
+    changes, and a pending proposal that no longer applies is withdrawn. Returns counts by
+    outcome.
     """
     today = today or timezone.localdate()
+    grace_days = partner_settings_for(tenant).tier_demotion_grace_days
     tiers = tiers_of(tenant)
     partners = list(
         Partner.objects.filter(tenant=tenant)
@@ -60,7 +63,7 @@ def tiers_evaluate(*, tenant: Tenant, today: date | None = None) -> dict[str, in
                 since = partner.below_tier_since or today
                 if partner.below_tier_since is None:
                     Partner.objects.filter(pk=partner.pk).update(below_tier_since=today)
-                if (today - since).days < tenant.tier_demotion_grace_days:
+                if (today - since).days < grace_days:
                     counts["unchanged"] += 1
                     continue
             if proposal is not None and proposal.to_tier_id == earned.pk:
