@@ -108,7 +108,7 @@ def seed_partners(tenant: Tenant) -> None:
 
 
 #: (name, description, type names, regions, industries, sizes)
-DEMO_SEGMENTS = [
+DEMO_SEGMENTS: list[tuple[str, str, list[str], list[str], list[str], list[str]]] = [
     ("EMEA partners", "Every partner in Europe, the Middle East and Africa.", [], ["emea"], [], []),
     (
         "Resellers in North America",

@@ -1,7 +1,7 @@
 """Partner companies and their types in the vendor admin UI: profiles, lifecycle status with
 a reason, assigned CAMs, and the CSV export and import."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.contrib import admin
@@ -14,25 +14,35 @@ from guardian.shortcuts import get_objects_for_user
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin
 from prm.csvio.importing import CsvImporter
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
+from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.requests import membership_of, tenant_of
 
 from .. import imports, selectors, services
 from ..models import Partner, PartnerType
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _CamEmails(TypedDict):
+    """What `selectors.partners_for` annotates each partner with."""
+
+    cam_emails: list[str] | None
+
 
 class PartnerAdminForm(forms.ModelForm):
     """The partner's profile, plus its CAMs and a reason field for status changes."""
 
-    # Declared with no rows: the class is built at import, outside any tenant scope; each request
-    # fills in its tenant's types (get_form).
+    # Type and CAMs are declared with no rows: the class is built at import, outside any tenant
+    # scope; each request fills in its tenant's types and CAMs (get_form).
     partner_type = forms.ModelChoiceField(
         label=_("Type"), queryset=PartnerType.objects.none(), required=False
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     cams = forms.ModelMultipleChoiceField(
         label=_("Channel account managers"),
-        queryset=None,
+        queryset=Membership.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("They see and act on this partner; other CAMs do not."),
@@ -80,13 +90,16 @@ class CamFilter(admin.SimpleListFilter):
             (str(m.user_id), m.user.email) for m in cams
         ]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Partner]) -> QuerySet[Partner]:
-        if self.value() == "none":
-            return queryset.filter(cam_emails__isnull=True)
-        if self.value():
+    def queryset(
+        self, request: HttpRequest, queryset: "QuerySet[WithAnnotations[Partner, _CamEmails]]"
+    ) -> "QuerySet[WithAnnotations[Partner, _CamEmails]]":
+        value = self.value()
+        if value == "none":
+            return queryset.filter(cam_emails=None)  # IS NULL: no CAM has a grant
+        if value:
             cam = (
                 selectors.cams_of_tenant(tenant_id=tenant_of(request).pk)
-                .filter(user_id=self.value())
+                .filter(user_id=value)
                 .first()
             )
             if cam is None:

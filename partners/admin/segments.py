@@ -36,7 +36,7 @@ class SegmentAdmin(TenantModelAdmin):
         return super().get_queryset(request).prefetch_related("partner_types")
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if isinstance(db_field, ArrayField):
+        if isinstance(db_field, ArrayField) and db_field.base_field.choices:
             # Tick boxes instead of a comma-separated text field.
             return forms.TypedMultipleChoiceField(
                 label=db_field.verbose_name.capitalize(),

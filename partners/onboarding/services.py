@@ -431,12 +431,16 @@ def _on_event(event: Event) -> None:
     if partner_id is None:
         return
     offered = triggers.offered(event.name)
+    actor_id = getattr(event.actor, "pk", None)
     if (
         offered is not None
         and offered.by_partner_only
-        and not Membership.objects.filter(
-            tenant=event.tenant, user_id=getattr(event.actor, "pk", None), partner_id=partner_id
-        ).exists()
+        and (
+            actor_id is None  # nobody of the partner did it
+            or not Membership.objects.filter(
+                tenant=event.tenant, user_id=actor_id, partner_id=partner_id
+            ).exists()
+        )
     ):
         return
     plans = plans_of(event.tenant)
