@@ -30,11 +30,8 @@ class PartnersConfig(AppConfig):
         from .home import agreement_card, tier_card
         from .onboarding import reminders  # noqa: F401 - subscribes its events, registers itself
         from .onboarding.demo import seed_onboarding
-        from .onboarding.portal import onboarding_card, onboarding_section
+        from .onboarding.portal import onboarding_card
         from .plans.reminders import overdue_milestones
-        from .plans.section import plan_section
-        from .program import register_section
-        from .sections import agreement_section, team_section, tier_section
         from .services import partner_types_ensure_defaults
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
@@ -56,11 +53,6 @@ class PartnersConfig(AppConfig):
         register_card(agreement_card)
         register_card(onboarding_card)
         register_card(tier_card)
-        register_section("tier", tier_section, order=10)
-        register_section("agreement", agreement_section, order=20)
-        register_section("onboarding", onboarding_section, order=30)
-        register_section("plan", plan_section, order=40)
-        register_section("team", team_section, order=90)
         register_reminder(overdue_milestones)
         nav.register(
             nav.NavItem(

@@ -25,9 +25,10 @@ from .models import (
     Tier,
     TierRequirement,
 )
-from .recruitment import application_decline, application_submit
-from .scoring import ACCEPTED_CODES
-from .services import partner_types_ensure_defaults, tiers_evaluate
+from .recruitment.scoring import ACCEPTED_CODES
+from .recruitment.services import application_decline, application_submit
+from .services import partner_types_ensure_defaults
+from .tiers.services import tiers_evaluate
 
 U = tuple[str, str, str]  # (email, full name, role)
 
@@ -107,7 +108,7 @@ def seed_partners(tenant: Tenant) -> None:
 
 
 #: (name, description, type names, regions, industries, sizes)
-DEMO_SEGMENTS = [
+DEMO_SEGMENTS: list[tuple[str, str, list[str], list[str], list[str], list[str]]] = [
     ("EMEA partners", "Every partner in Europe, the Middle East and Africa.", [], ["emea"], [], []),
     (
         "Resellers in North America",
@@ -208,7 +209,8 @@ vendor decides conflicts by the rules of engagement published in the portal.</p>
 
 def seed_agreement(tenant: Tenant) -> None:
     """Version 1 of the agreement; the first partner of the program has accepted it."""
-    from .agreements import agreement_accept, agreement_publish, current_agreement
+    from .agreements.selectors import current_agreement
+    from .agreements.services import agreement_accept, agreement_publish
 
     if current_agreement(tenant) is None:
         leader = Membership.objects.filter(tenant=tenant, role=Role.PROGRAM_LEADER).first()

@@ -1,4 +1,4 @@
-"""Events of the partners app (emitted by partners.services)."""
+"""Events of the partners app, emitted by its services (partners.services and each area's own)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -4,13 +4,14 @@ from django.utils import timezone
 
 from prm.portal.home import Card
 
-from . import agreements
-from . import tiers as tiers_mod
+from .agreements.selectors import current_for
 from .models import Partner
+from .selectors import partner_settings_for
+from .tiers.selectors import standing_of
 
 
 def tier_card(partner: Partner) -> Card | None:
-    standing = tiers_mod.standing_of(partner, timezone.localdate())
+    standing = standing_of(partner, timezone.localdate())
     if standing is None:
         return None
     return Card(
@@ -25,10 +26,13 @@ def tier_card(partner: Partner) -> Card | None:
 
 def agreement_card(partner: Partner) -> Card | None:
     """Shown until the partner accepts the current agreement."""
-    current = agreements.current_for(partner)
+    current = current_for(partner)
     if current is None or current.accepted:  # type: ignore[attr-defined]
         return None
     return Card(
         template="partners/agreement_card.html",
-        context={"agreement": current, "required": partner.tenant.require_agreement},
+        context={
+            "agreement": current,
+            "required": partner_settings_for(partner.tenant).require_agreement,
+        },
     )

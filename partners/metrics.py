@@ -29,6 +29,7 @@ def _months_in_program(tenant: Tenant, period: Period, ids: list[int]) -> dict[i
     return {
         pk: Decimal(max(0, (end.year - joined.year) * 12 + end.month - joined.month))
         for pk, joined in rows
+        if joined is not None  # never, by the filter: it tells the type checker so
     }
 
 

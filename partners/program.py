@@ -1,46 +1,29 @@
-"""The sections of the partner's "My program" page.
+"""The partner's "My program" page: its sections, in page order.
 
-Each area of the program (tier, agreement, onboarding, business plan, team) registers a provider
-in `PartnersConfig.ready()`. A provider gets the partner company and the viewing membership and
-returns its section, or None when it has nothing to show to this member.
+Each area of the program (tier, agreement, onboarding, business plan, team) has a builder that
+gets the partner company and the viewing membership and returns its section, or None when it
+has nothing to show to this member.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
-from django.utils.functional import Promise
 
 from prm.tenancy.models import Membership
 
 from .models import Partner
+from .onboarding.portal import onboarding_section
+from .plans.section import plan_section
+from .sections import Section, agreement_section, team_section, tier_section
 
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str | Promise
-    icon: str  # a Bootstrap Icons name
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _Provider:
-    order: int
-    build: Callable[[Partner, Membership], Section | None]
-
-
-_PROVIDERS: dict[str, _Provider] = {}
-
-
-def register_section(
-    key: str, build: Callable[[Partner, Membership], Section | None], *, order: int
-) -> None:
-    _PROVIDERS[key] = _Provider(order=order, build=build)
+#: the page's sections, top to bottom
+SECTIONS: list[Callable[[Partner, Membership], Section | None]] = [
+    tier_section,
+    agreement_section,
+    onboarding_section,
+    plan_section,
+    team_section,
+]
 
 
 def program_sections(partner: Partner, membership: Membership) -> list[Section]:
     """The sections this member sees, in page order."""
-    providers = sorted(_PROVIDERS.items(), key=lambda item: (item[1].order, item[0]))
-    return [s for _key, p in providers if (s := p.build(partner, membership)) is not None]
+    return [s for build in SECTIONS if (s := build(partner, membership)) is not None]

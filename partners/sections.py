@@ -1,19 +1,33 @@
-"""The "My program" sections of the partners app itself: tier and path, agreement, team."""
+"""A section of the partner's "My program" page, and the partners app's own: tier and path,
+agreement, team. The page's order is `partners.program.SECTIONS`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from prm.accounts.selectors import invitations_of_partner, members_of_partner
 from prm.metrics import registry
 from prm.tenancy.models import Membership
 
-from . import agreements
-from . import tiers as tiers_mod
+from .agreements.selectors import acceptance_of, current_for
 from .models import Partner
-from .program import Section
+from .selectors import partner_settings_for
+from .tiers.selectors import requirement_summary, standing_of
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the page: `template` renders it with `context`."""
+
+    key: str
+    title: str | Promise
+    icon: str  # a Bootstrap Icons name
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -32,7 +46,7 @@ class Progress:
 
 
 def tier_section(partner: Partner, membership: Membership) -> Section | None:
-    standing = tiers_mod.standing_of(partner, timezone.localdate())
+    standing = standing_of(partner, timezone.localdate())
     if standing is None:
         return None
     upcoming = standing.upcoming
@@ -54,13 +68,13 @@ def tier_section(partner: Partner, membership: Membership) -> Section | None:
             "next_tier": upcoming,
             "path": standing.path,
             "progress": progress,
-            "ladder": [(t, tiers_mod.requirement_summary(t)) for t in standing.tiers],
+            "ladder": [(t, requirement_summary(t)) for t in standing.tiers],
         },
     )
 
 
 def agreement_section(partner: Partner, membership: Membership) -> Section | None:
-    current = agreements.current_for(partner)
+    current = current_for(partner)
     return Section(
         key="agreement",
         title=_("Partner agreement"),
@@ -68,10 +82,10 @@ def agreement_section(partner: Partner, membership: Membership) -> Section | Non
         template="partners/sections/agreement.html",
         context={
             "agreement": current,
-            "acceptance": agreements.acceptance_of(partner, current)
+            "acceptance": acceptance_of(partner, current)
             if current is not None and current.accepted  # type: ignore[attr-defined]
             else None,
-            "required": partner.tenant.require_agreement,
+            "required": partner_settings_for(partner.tenant).require_agreement,
             "may_accept": membership.can("portal.agreement.accept"),
         },
     )

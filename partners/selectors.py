@@ -1,4 +1,4 @@
-"""Reads about partner companies."""
+"""Reads about partner companies and the program's settings."""
 
 from typing import Any
 
@@ -9,11 +9,18 @@ from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
 from prm.notifications.events import Event
-from prm.tenancy.models import Membership
+from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.roles import Role
 
-from .models import Partner
+from .models import Partner, PartnerSettings
+
+
+def partner_settings_for(tenant: Tenant) -> PartnerSettings:
+    """The tenant's partner-program settings (a row with the defaults is created the first time
+    it is asked for)."""
+    found, _created = PartnerSettings.objects.get_or_create(tenant=tenant)
+    return found
 
 
 def _grants(partner_pk: Any) -> QuerySet[UserObjectPermission]:

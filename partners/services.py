@@ -1,6 +1,5 @@
 """Changing partner companies: their type list, lifecycle status and assigned CAMs."""
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,12 +12,11 @@ from guardian.shortcuts import assign_perm, remove_perm
 from prm.audit.services import audit_record
 from prm.notifications.events import emit
 from prm.tenancy.models import Membership, Tenant
-from prm.tenancy.partner_access import MANAGE_PARTNER, visible_partners
+from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 
 from . import events
-from . import tiers as tiers_mod
-from .models import Partner, PartnerType, Tier, TierProposal
+from .models import Partner, PartnerType
 from .selectors import assigned_cams
 
 DEFAULT_TYPES = [
@@ -154,148 +152,3 @@ def partner_assign_cams(
                 subject=partner,
                 data={"partner": partner.name, "added_membership_ids": [m.pk for m in added]},
             )
-
-
-def tiers_evaluate(*, tenant: Tenant, today: date | None = None) -> dict[str, int]:
-    """Compare every partner's earned tier with its tier and propose the moves.
-
-    A promotion is proposed at once; a demotion only after the partner has stayed below its
-    tier for the tenant's grace period. Nothing is proposed when nothing changes, and a pending
-    proposal that no longer applies is withdrawn. Returns counts by outcome.
-    """
-    today = today or timezone.localdate()
-    tiers = tiers_mod.tiers_of(tenant)
-    partners = list(
-        Partner.objects.filter(tenant=tenant)
-        .exclude(status__in=[Partner.Status.OFFBOARDED, Partner.Status.APPLICANT])
-        .select_related("tier")
-    )
-    values = tiers_mod.metric_values(tenant, [p.pk for p in partners], tiers, today)
-    pending = {
-        p.partner_id: p
-        for p in TierProposal.objects.filter(tenant=tenant, status=TierProposal.Status.PENDING)
-    }
-    counts = {"promotions": 0, "demotions": 0, "unchanged": 0, "withdrawn": 0}
-    for partner in partners:
-        earned = tiers_mod.earned_tier(values[partner.pk], tiers)
-        current_rank = partner.tier.rank if partner.tier else 0
-        earned_rank = earned.rank if earned else 0
-        proposal = pending.get(partner.pk)
-        with transaction.atomic():
-            if earned_rank == current_rank or earned is None:
-                if partner.below_tier_since is not None:
-                    Partner.objects.filter(pk=partner.pk).update(below_tier_since=None)
-                if proposal is not None:
-                    _withdraw(proposal)
-                    counts["withdrawn"] += 1
-                counts["unchanged"] += 1
-                continue
-            promotion = earned_rank > current_rank
-            if not promotion:
-                since = partner.below_tier_since or today
-                if partner.below_tier_since is None:
-                    Partner.objects.filter(pk=partner.pk).update(below_tier_since=today)
-                if (today - since).days < tenant.tier_demotion_grace_days:
-                    counts["unchanged"] += 1
-                    continue
-            if proposal is not None and proposal.to_tier_id == earned.pk:
-                counts["unchanged"] += 1
-                continue
-            if proposal is not None:
-                _withdraw(proposal)
-                counts["withdrawn"] += 1
-            _propose(partner, earned, promotion, values[partner.pk])
-            counts["promotions" if promotion else "demotions"] += 1
-    return counts
-
-
-def _withdraw(proposal: TierProposal) -> None:
-    TierProposal.objects.filter(pk=proposal.pk).update(
-        status=TierProposal.Status.WITHDRAWN, decided_at=timezone.now()
-    )
-
-
-def _propose(partner: Partner, to_tier: Tier, promotion: bool, values: dict[str, Any]) -> None:
-    proposal = TierProposal.objects.create(
-        tenant=partner.tenant,
-        partner=partner,
-        from_tier=partner.tier,
-        to_tier=to_tier,
-        is_promotion=promotion,
-        evidence={name: str(value) for name, value in values.items()},
-    )
-    emit(
-        events.TIER_PROPOSED.name,
-        tenant=partner.tenant,
-        subject=proposal,
-        data={
-            "partner": partner.name,
-            "from_tier": str(partner.tier or _("no tier")),
-            "to_tier": to_tier.name,
-            "partner_id": partner.pk,
-        },
-    )
-
-
-def tier_proposal_decide(
-    *,
-    actor: Membership,
-    proposal: TierProposal,
-    confirm: bool,
-    reason: str = "",
-    ip: str | None = None,
-) -> TierProposal:
-    """Confirm (the partner moves, its admins are told) or dismiss a pending proposal.
-
-    Only members who see the partner may decide (a CAM: their assigned partners). Raises
-    `PermissionDenied`, or `ValidationError` for a proposal already decided or a dismissal
-    without a reason.
-    """
-    if not confirm and not reason.strip():
-        raise ValidationError({"reason": _("Say why you dismiss the proposal.")})
-    if (
-        not actor.can("partners.view")
-        or not visible_partners(actor).filter(pk=proposal.partner_id).exists()
-    ):
-        raise PermissionDenied(_("You may not decide for this partner."))
-    with transaction.atomic():
-        proposal = (
-            TierProposal.objects.select_for_update(of=("self",))
-            .select_related("partner", "to_tier", "from_tier")
-            .get(pk=proposal.pk)
-        )
-        if proposal.status != TierProposal.Status.PENDING:
-            raise ValidationError(_("This proposal was already decided."))
-        proposal.status = (
-            TierProposal.Status.CONFIRMED if confirm else TierProposal.Status.DISMISSED
-        )
-        proposal.decided_at = timezone.now()
-        proposal.reason = reason.strip()
-        proposal.save(update_fields=["status", "decided_at", "reason"])
-        partner = proposal.partner
-        audit_record(
-            tenant=partner.tenant,
-            actor=actor.user,
-            action="partners.tier.confirmed" if confirm else "partners.tier.dismissed",
-            obj=partner,
-            before={"tier": str(proposal.from_tier or "")},
-            after={"tier": str(proposal.to_tier if confirm else proposal.from_tier or "")},
-            reason=proposal.reason,
-            ip=ip,
-        )
-        if confirm:
-            Partner.objects.filter(pk=partner.pk).update(
-                tier=proposal.to_tier, below_tier_since=None
-            )
-            emit(
-                events.TIER_CHANGED.name,
-                tenant=partner.tenant,
-                actor=actor.user,
-                subject=partner,
-                data={
-                    "partner": partner.name,
-                    "from_tier": str(proposal.from_tier or _("no tier")),
-                    "to_tier": proposal.to_tier.name,
-                },
-            )
-    return proposal

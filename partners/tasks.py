@@ -5,7 +5,7 @@ from celery import shared_task
 from prm.tenancy.models import Tenant
 from prm.tenancy.tasks import TenantTask
 
-from .services import tiers_evaluate
+from .tiers.services import tiers_evaluate
 
 
 @shared_task(base=TenantTask)

@@ -48,6 +48,7 @@ from partners.models import (
     OnboardingStep,
     Partner,
     PartnerOnboarding,
+    PartnerSettings,
     PartnerType,
     PlanGoal,
     PlanMilestone,
@@ -57,6 +58,7 @@ from partners.models import (
     Tier,
     TierProposal,
 )
+from partners.selectors import partner_settings_for
 from partners.tests.factories import ApplicationFactory, BusinessPlanFactory, PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
@@ -87,6 +89,7 @@ class TenantWorld:
     #: one notification for every member above, by user id
     notifications: dict[int, Notification] = field(default_factory=dict)
     rule_setting: RuleSetting | None = None
+    partner_settings: PartnerSettings | None = None
     partner_type: PartnerType | None = None
     segment: Segment | None = None
     tier: Tier | None = None
@@ -142,6 +145,7 @@ def build_world(slug: str) -> TenantWorld:
         world.other_partner_rep = partner_membership(other, Role.PARTNER_REP)
         # The CAM manages partner A only (a per-object grant), not partner B.
         assign_perm(MANAGE_PARTNER, world.members[Role.CAM].user, partner)
+        world.partner_settings = partner_settings_for(tenant)
         world.partner_type = PartnerType.objects.create(tenant=tenant, name="Reseller")
         world.segment = Segment.objects.create(tenant=tenant, name="EMEA", regions=["emea"])
         world.tier = Tier.objects.create(tenant=tenant, name="Silver", rank=2)

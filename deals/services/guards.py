@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from partners.agreements import agreement_gate
+from partners.agreements.selectors import agreement_gate
 from partners.models import Partner
 from prm.audit.services import audit_record
 from prm.tenancy.models import Membership

@@ -15,6 +15,7 @@ from django_scopes import scope
 from deals import services
 from deals.models import Deal, DealExtension
 from deals.tests.factories import ProductFactory, registered
+from partners.tests.factories import set_partner_settings
 from prm.audit.models import AuditEvent
 from prm.money import format_money
 from prm.tenancy.roles import Role
@@ -149,8 +150,7 @@ def test_bad_input_shows_beside_the_field_and_creates_nothing(ours, host_client,
 def test_without_the_accepted_agreement_the_page_explains_and_offers_no_form(
     ours, host_client, product
 ):
-    ours.tenant.require_agreement = True
-    ours.tenant.save()
+    set_partner_settings(ours.tenant, require_agreement=True)
     with scope(tenant=ours.tenant):
         ours.acceptance.delete()
     client = rep_client(ours, host_client)

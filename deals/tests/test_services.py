@@ -19,6 +19,7 @@ from deals.tests.factories import (
     registered,
 )
 from partners.models import AgreementVersion
+from partners.tests.factories import set_partner_settings
 from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
 
@@ -158,8 +159,7 @@ def test_partner_users_act_only_on_their_own_deals(world):
 
 
 def test_agreement_gate_blocks_registration(world):
-    world.tenant.require_agreement = True
-    world.tenant.save()
+    set_partner_settings(world.tenant, require_agreement=True)
     AgreementVersion.objects.create(tenant=world.tenant, version=2, title="v2", body_html="<p/>")
     with pytest.raises(ValidationError, match="accept the current partner agreement"):
         registered(world.members[Role.PARTNER_REP])

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from partners.agreements import agreement_gate
+from partners.agreements.selectors import agreement_gate
 from partners.models import Partner
 from prm.forms import errors_to_form
 from prm.tenancy.decorators import requires

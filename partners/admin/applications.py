@@ -22,8 +22,9 @@ from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.admin_ui import badge
 from prm.tenancy.requests import membership_of, posted, tenant_of
 
-from .. import recruitment, scoring
 from ..models import Application, PartnerType
+from ..recruitment import scoring
+from ..recruitment import services as recruitment
 
 
 class FlagFilter(admin.SimpleListFilter):

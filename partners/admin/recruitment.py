@@ -18,8 +18,10 @@ from django_countries import countries
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.requests import tenant_of
 
-from .. import recruitment, scoring
 from ..models import PartnerType, ProfileCriterion, RecruitmentSettings
+from ..recruitment import scoring
+from ..recruitment.selectors import recruitment_settings_for
+from ..recruitment.services import recruitment_settings_ensure
 
 #: criterion question -> the form field holding its accepted values
 VALUE_FIELDS = {"partner_type": "partner_types", **scoring.ACCEPTED_CODES}
@@ -164,7 +166,7 @@ class ProfileCriterionAdmin(TenantModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         tenant = tenant_of(request)
-        asked = set(recruitment.recruitment_settings_for(tenant).asked_fields) | {"country"}
+        asked = set(recruitment_settings_for(tenant).asked_fields) | {"country"}
         questions = set(
             ProfileCriterion.objects.filter(tenant=tenant).values_list("field", flat=True)
         )
@@ -198,7 +200,7 @@ class RecruitmentSettingsAdmin(TenantModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        found = recruitment.recruitment_settings_ensure(tenant=tenant_of(request))
+        found = recruitment_settings_ensure(tenant=tenant_of(request))
         return redirect("admin:partners_recruitmentsettings_change", found.pk)
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

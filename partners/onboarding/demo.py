@@ -12,7 +12,8 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 
-from ..agreements import agreement_accept, current_agreement
+from ..agreements.selectors import current_agreement
+from ..agreements.services import agreement_accept
 from ..models import (
     AgreementAcceptance,
     OnboardingPlan,

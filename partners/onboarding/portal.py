@@ -6,7 +6,7 @@ from prm.portal.home import Card
 from prm.tenancy.models import Membership
 
 from ..models import Partner, PartnerOnboarding
-from ..program import Section
+from ..sections import Section
 from .progress import progress_of, with_progress
 from .services import onboarding_of
 

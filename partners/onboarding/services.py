@@ -436,7 +436,7 @@ def _on_event(event: Event) -> None:
         offered is not None
         and offered.by_partner_only
         and (
-            actor_id is None
+            actor_id is None  # nobody of the partner did it
             or not Membership.objects.filter(
                 tenant=event.tenant, user_id=actor_id, partner_id=partner_id
             ).exists()

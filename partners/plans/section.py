@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from prm.tenancy.models import Membership
 
 from ..models import Partner
-from ..program import Section
+from ..sections import Section
 from .selectors import goal_progress, may_edit, milestone_status, plan_of
 
 #: milestones shown on the page; the plan page lists them all

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from ..recruitment import recruitment_settings_for
+from ..recruitment.selectors import recruitment_settings_for
 
 register = template.Library()
 

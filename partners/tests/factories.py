@@ -1,10 +1,12 @@
-"""Factories for partner companies and their business plans."""
+"""Factories for partner companies and their business plans, and the program's settings."""
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django.utils import timezone
+from django_scopes import scope
 from factory import SelfAttribute, SubFactory
 from factory.django import DjangoModelFactory
 
@@ -14,9 +16,12 @@ from partners.models import (
     OnboardingPlan,
     OnboardingStep,
     Partner,
+    PartnerSettings,
     PlanGoal,
     PlanMilestone,
 )
+from partners.selectors import partner_settings_for
+from prm.tenancy.models import Tenant
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import TenantFactory, partner_membership
 
@@ -107,3 +112,13 @@ class OnboardingStepFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Step {n}")
     kind = OnboardingStep.Kind.AUTOMATIC
     event = "partners.agreement.accepted"
+
+
+def set_partner_settings(tenant: Tenant, **values: Any) -> PartnerSettings:
+    """Change the tenant's partner-program settings, e.g. `require_agreement=True`."""
+    with scope(tenant=tenant):
+        found = partner_settings_for(tenant)
+        for name, value in values.items():
+            setattr(found, name, value)
+        found.save()
+    return found

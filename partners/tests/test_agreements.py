@@ -4,8 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scope
 
-from partners import agreements
+from partners.agreements.selectors import agreement_gate, current_agreement
+from partners.agreements.services import agreement_accept, agreement_publish
 from partners.models import AgreementAcceptance
+from partners.tests.factories import set_partner_settings
 from prm.audit.models import AuditEvent
 from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
@@ -17,9 +19,7 @@ EVIL = (
 
 def publish(world, title="Agreement", body="<p>Terms</p>"):
     with scope(tenant=world.tenant):
-        return agreements.agreement_publish(
-            actor=world.members[Role.PARTNER_OPS], title=title, body_html=body
-        )
+        return agreement_publish(actor=world.members[Role.PARTNER_OPS], title=title, body_html=body)
 
 
 @pytest.mark.django_db
@@ -62,17 +62,15 @@ def test_a_partner_admin_accepts_and_who_when_version_and_ip_are_kept(ours, host
 
 @pytest.mark.django_db
 def test_a_new_version_must_be_accepted_again_and_the_gate_follows(ours):
-    ours.tenant.require_agreement = True
-    ours.tenant.save()
+    set_partner_settings(ours.tenant, require_agreement=True)
     with scope(tenant=ours.tenant):
-        assert agreements.agreement_gate(ours.partner)  # accepted version 1 in the world
-        assert not agreements.agreement_gate(ours.other_partner)
+        assert agreement_gate(ours.partner)  # accepted version 1 in the world
+        assert not agreement_gate(ours.other_partner)
     publish(ours, title="Agreement 2027")
     with scope(tenant=ours.tenant):
-        assert not agreements.agreement_gate(ours.partner)
-        ours.tenant.require_agreement = False
-        ours.tenant.save()
-        assert agreements.agreement_gate(ours.other_partner)  # not required: open
+        assert not agreement_gate(ours.partner)
+        set_partner_settings(ours.tenant, require_agreement=False)
+        assert agreement_gate(ours.other_partner)  # not required: open
 
 
 @pytest.mark.django_db
@@ -81,14 +79,14 @@ def test_only_partner_admins_accept_only_the_current_version_and_only_once(ours)
     current = publish(ours)
     with scope(tenant=ours.tenant):
         with pytest.raises(PermissionDenied):
-            agreements.agreement_accept(actor=ours.members[Role.PARTNER_REP], agreement=current)
+            agreement_accept(actor=ours.members[Role.PARTNER_REP], agreement=current)
         with pytest.raises(PermissionDenied):
-            agreements.agreement_accept(actor=ours.members[Role.CAM], agreement=current)
+            agreement_accept(actor=ours.members[Role.CAM], agreement=current)
         with pytest.raises(ValidationError):
-            agreements.agreement_accept(actor=ours.members[Role.PARTNER_ADMIN], agreement=old)
-        agreements.agreement_accept(actor=ours.members[Role.PARTNER_ADMIN], agreement=current)
+            agreement_accept(actor=ours.members[Role.PARTNER_ADMIN], agreement=old)
+        agreement_accept(actor=ours.members[Role.PARTNER_ADMIN], agreement=current)
         with pytest.raises(ValidationError):
-            agreements.agreement_accept(actor=ours.members[Role.PARTNER_ADMIN], agreement=current)
+            agreement_accept(actor=ours.members[Role.PARTNER_ADMIN], agreement=current)
 
 
 @pytest.mark.django_db
@@ -109,7 +107,7 @@ def test_publishing_in_the_admin_ui_and_cam_sees_only_assigned_acceptances(ours,
     )
     assert response.status_code == 302
     with scope(tenant=ours.tenant):
-        assert "<script" not in agreements.current_agreement(ours.tenant).body_html
+        assert "<script" not in current_agreement(ours.tenant).body_html
         AgreementAcceptance.objects.create(
             tenant=ours.tenant,
             partner=ours.other_partner,

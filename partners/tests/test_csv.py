@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from partners import imports
-from partners.admin.program import PartnerAdmin
+from partners.admin.companies import PartnerAdmin
 from partners.models import Partner, PartnerType
 from partners.tests.factories import PartnerFactory
 from prm.audit.models import AuditEvent

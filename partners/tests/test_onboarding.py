@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
-from partners.agreements import agreement_accept
+from partners.agreements.services import agreement_accept
 from partners.models import OnboardingStep, Partner, PartnerOnboarding, StepCompletion
 from partners.onboarding import services, triggers
 from partners.onboarding.progress import progress_of

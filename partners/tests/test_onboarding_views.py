@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope
 
-from partners.agreements import agreement_accept
+from partners.agreements.services import agreement_accept
 from partners.models import OnboardingPlan, Partner, PartnerOnboarding, StepCompletion
 from partners.onboarding import services, triggers
 from partners.onboarding.services import offer_event

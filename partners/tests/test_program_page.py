@@ -3,7 +3,7 @@
 import pytest
 from django_scopes import scope
 
-from partners.agreements import agreement_publish
+from partners.agreements.services import agreement_publish
 from partners.models import TierRequirement
 from prm.tenancy.roles import Role
 

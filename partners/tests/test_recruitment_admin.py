@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django_scopes import scope
 
-from partners import recruitment
 from partners.models import Application, Partner, ProfileCriterion, RecruitmentSettings
+from partners.recruitment import services as recruitment
 from partners.tests.factories import ApplicationFactory
 from prm.notifications.models import EmailOutbox
 from prm.tenancy.roles import Role

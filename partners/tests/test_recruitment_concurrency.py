@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django_scopes import scope
 
-from partners import recruitment
 from partners.models import Application, Partner
+from partners.recruitment import services as recruitment
 from partners.tests.factories import ApplicationFactory
 from prm.accounts.models import Invitation
 from prm.audit.models import AuditEvent

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scope
 
-from partners import recruitment
 from partners.models import Application, Partner, ProfileCriterion
+from partners.recruitment import services as recruitment
 from partners.tests.factories import ApplicationFactory
 from prm.accounts.models import Invitation
 from prm.audit.models import AuditEvent

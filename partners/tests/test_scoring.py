@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django_scopes import scope
 
-from partners import recruitment, scoring
 from partners.models import Application, ProfileCriterion
+from partners.recruitment import scoring
+from partners.recruitment import services as recruitment
 from partners.tests.factories import PartnerFactory
 
 

@@ -6,7 +6,7 @@ import pytest
 from django_scopes import scope
 
 from partners.models import Partner, PartnerType, Segment
-from partners.segments import in_segment, partners_in, segments_of
+from partners.segments.selectors import in_segment, partners_in, segments_of
 from partners.tests.factories import PartnerFactory
 from prm.tenancy.roles import Role
 

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_scopes import scope
 
-from partners import services
-from partners import tiers as tiers_mod
 from partners.models import Partner, Tier, TierProposal, TierRequirement
+from partners.tests.factories import set_partner_settings
+from partners.tiers import selectors as tiers_mod
+from partners.tiers import services
 from prm.audit.models import AuditEvent
 from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
@@ -76,8 +77,7 @@ def test_a_partner_meeting_the_next_tier_gets_a_promotion_proposal_and_its_cams_
 @pytest.mark.django_db
 def test_a_demotion_waits_for_the_grace_period(ours, ladder):
     registered, gold = ladder
-    ours.tenant.tier_demotion_grace_days = 30
-    ours.tenant.save()
+    set_partner_settings(ours.tenant, tier_demotion_grace_days=30)
     with scope(tenant=ours.tenant):
         Partner.objects.filter(pk=ours.partner.pk).update(tier=gold)
     assert evaluate(ours)["demotions"] == 0  # below Gold from today on

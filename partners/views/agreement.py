@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest, own_partner, posted
 
-from .. import agreements
+from ..agreements.selectors import acceptance_of, current_agreement
+from ..agreements.services import agreement_accept
 from ..models import Partner
 
 
@@ -25,11 +26,11 @@ class AcceptForm(forms.Form):
 def agreement(request: TenantRequest) -> HttpResponse:
     partner = own_partner(request)
     assert isinstance(partner, Partner)
-    current = agreements.current_agreement(request.tenant)
+    current = current_agreement(request.tenant)
     form = AcceptForm(posted(request))
     if request.method == "POST" and current is not None and form.is_valid():
         try:
-            agreements.agreement_accept(
+            agreement_accept(
                 actor=request.membership, agreement=current, ip=request.META.get("REMOTE_ADDR")
             )
         except (PermissionDenied, ValidationError) as exc:
@@ -42,7 +43,7 @@ def agreement(request: TenantRequest) -> HttpResponse:
         "partners/agreement.html",
         {
             "agreement": current,
-            "acceptance": agreements.acceptance_of(partner, current),
+            "acceptance": acceptance_of(partner, current),
             "form": form,
             "may_accept": request.membership.can("portal.agreement.accept"),
         },

@@ -23,7 +23,8 @@ from prm.tenancy.decorators import public
 from prm.tenancy.requests import TenantRequest, posted
 
 from ..models import Application, ApplicationField, PartnerType, RecruitmentSettings
-from ..recruitment import application_submit, recruitment_settings_for
+from ..recruitment.selectors import recruitment_settings_for
+from ..recruitment.services import application_submit
 
 RATE_LIMIT_ACTION = "partner_application"
 #: the honeypot: hidden from people, irresistible to form-filling bots

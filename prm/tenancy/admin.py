@@ -45,7 +45,6 @@ class TenantSettingsAdmin(TenantModelAdmin):
         ),
         (_("Security"), {"fields": ["require_mfa_for_staff"]}),
         (_("Notifications"), {"fields": ["invitation_reminder_days", "digest_hour"]}),
-        (_("Partner program"), {"fields": ["tier_demotion_grace_days", "require_agreement"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TenantSettings]:

@@ -21,8 +21,6 @@ SETTINGS_FIELDS = [
     "require_mfa_for_staff",
     "invitation_reminder_days",
     "digest_hour",
-    "tier_demotion_grace_days",
-    "require_agreement",
 ]
 
 

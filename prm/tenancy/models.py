@@ -64,23 +64,6 @@ class Tenant(models.Model):
         validators=[MaxValueValidator(23)],
         help_text=_("Local hour (0-23, in the program's time zone) when daily digests go out."),
     )
-    tier_demotion_grace_days = models.PositiveSmallIntegerField(
-        _("tier demotion grace period (days)"),
-        default=30,
-        validators=[MaxValueValidator(365)],
-        help_text=_(
-            "How long a partner may stay below its tier's requirements before a "
-            "demotion is proposed."
-        ),
-    )
-    require_agreement = models.BooleanField(
-        _("require an accepted partner agreement"),
-        default=False,
-        help_text=_(
-            "Partners must accept the current agreement before registering deals and "
-            "requesting market development funds."
-        ),
-    )
     require_mfa_for_staff = models.BooleanField(
         _("require two-factor authentication for vendor staff"), default=False
     )

@@ -116,8 +116,6 @@ def settings_form(tenant: Tenant, **overrides) -> dict:
         "time_zone": tenant.time_zone,
         "invitation_reminder_days": tenant.invitation_reminder_days,
         "digest_hour": tenant.digest_hour,
-        "tier_demotion_grace_days": tenant.tier_demotion_grace_days,
-        "require_agreement": "on" if tenant.require_agreement else "",
     }
     data.update(overrides)
     return data

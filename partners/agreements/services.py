@@ -1,23 +1,22 @@
-"""The partner agreement: versions, acceptance, and the one gate later apps check.
+"""Changing the partner agreement: publishing a version, a partner accepting it.
 
-Publishing a version sanitizes its HTML once (nh3, a small allow-list), so the stored text is
-safe to show as is. Every published version must be accepted anew by each partner company.
+Publishing sanitizes the HTML once (nh3, a small allow-list), so the stored text is safe to show
+as is. The reads, and the gate later apps check, are in `partners.agreements.selectors`.
 """
-
-from typing import Any
 
 import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from prm.audit.services import audit_record
 from prm.notifications.events import emit
 from prm.tenancy.models import Membership, Tenant
 
-from . import events
-from .models import AgreementAcceptance, AgreementVersion, Partner
+from .. import events
+from ..models import AgreementAcceptance, AgreementVersion
+from .selectors import current_agreement
 
 ALLOWED_TAGS = {
     "p",
@@ -46,34 +45,6 @@ def sanitize(html: str) -> str:
         url_schemes={"https", "http", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-
-
-def current_agreement(tenant: Tenant) -> AgreementVersion | None:
-    return AgreementVersion.objects.filter(tenant=tenant).order_by("-version").first()
-
-
-def current_for(partner: Partner) -> AgreementVersion | None:
-    """The current version, with `accepted` telling whether the partner accepted it (1 query)."""
-    accepted = AgreementAcceptance.objects.filter(partner=partner, agreement=OuterRef("pk"))
-    return (
-        AgreementVersion.objects.filter(tenant_id=partner.tenant_id)
-        .annotate(accepted=Exists(accepted))
-        .order_by("-version")
-        .first()
-    )
-
-
-def accepted_current(partner: Partner) -> bool:
-    current = current_for(partner)
-    return current is not None and bool(current.accepted)  # type: ignore[attr-defined]
-
-
-def agreement_gate(partner: Partner) -> bool:
-    """Whether the partner may use gated features (deal registration, MDF): True when the
-    tenant does not require an agreement, or the partner accepted the current version."""
-    if not partner.tenant.require_agreement:
-        return True
-    return accepted_current(partner)
 
 
 def agreement_publish(
@@ -163,9 +134,3 @@ def agreement_accept(
     except IntegrityError as exc:
         raise ValidationError(_("Your company already accepted this version.")) from exc
     return acceptance
-
-
-def acceptance_of(partner: Partner, agreement: AgreementVersion | None) -> Any:
-    if agreement is None:
-        return None
-    return AgreementAcceptance.objects.filter(partner=partner, agreement=agreement).first()

@@ -18,7 +18,7 @@ from django_countries import countries
 
 from prm.tenancy.models import Tenant
 
-from .models import Application, Partner, ProfileCriterion
+from ..models import Application, Partner, ProfileCriterion
 
 #: Mailbox providers anyone can sign up to: an address there says nothing about a company.
 FREE_MAIL_DOMAINS = frozenset(

@@ -6,7 +6,7 @@ from the same criteria. Later apps target content, courses and forms with these 
 
 from django.db.models import Q, QuerySet
 
-from .models import Partner, Segment
+from ..models import Partner, Segment
 
 
 def segment_q(segment: Segment, type_ids: set[int] | None = None) -> Q:

@@ -1,8 +1,9 @@
-"""Recruitment: applications from the public "Become a partner" page, and deciding them.
+"""Changing recruitment: applications from the public "Become a partner" page, and deciding them.
 
 An application is scored and flagged when it arrives (`scoring`). Partner ops approve it (the
 partner is created and its first admin invited, exactly once however many clicks) or decline
-it with a reason the applicant receives by email, in the tenant's branding.
+it with a reason the applicant receives by email, in the tenant's branding. The reads are in
+`partners.recruitment.selectors`.
 """
 
 from typing import Any
@@ -20,19 +21,15 @@ from prm.notifications.events import emit
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
 
-from . import events, scoring
-from .models import Application, ApplicationField, Partner, PartnerType, RecruitmentSettings
+from .. import events
+from ..models import Application, ApplicationField, Partner, PartnerType, RecruitmentSettings
+from . import scoring
+from .selectors import recruitment_settings_for
 
 #: what the applicant always answers
 CORE_FIELDS = ("company_name", "contact_name", "contact_email", "country")
 #: every answer an application can hold
 ANSWER_FIELDS = CORE_FIELDS + tuple(ApplicationField.values)
-
-
-def recruitment_settings_for(tenant: Tenant) -> RecruitmentSettings:
-    """The tenant's settings; an unsaved closed default when it never set them."""
-    found = RecruitmentSettings.objects.filter(tenant=tenant).first()
-    return found or RecruitmentSettings(tenant=tenant)
 
 
 def recruitment_settings_ensure(*, tenant: Tenant) -> RecruitmentSettings:

@@ -1,8 +1,7 @@
-"""Tier evaluation: which tier each partner's metrics earn, and what is missing for the next.
+"""Reads of tiers: the ladder, which tier each partner's metrics earn, and what is missing for
+the next.
 
-Requirements are measured over the last 12 months through the metrics registry. A partner
-earns the highest tier whose every requirement it meets; a tier without requirements is open
-to everyone.
+The writes are in `partners.tiers.services`.
 """
 
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from prm.metrics import registry
 from prm.metrics.periods import last_12_months
 from prm.tenancy.models import Tenant
 
-from .models import Partner, Tier
+from ..models import Partner, Tier
 
 Values = dict[str, Decimal]  # metric name -> value, for one partner
 

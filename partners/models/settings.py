@@ -1,0 +1,45 @@
+"""A tenant's partner-program settings: the rules of tiers and agreements, one row per tenant."""
+
+from typing import ClassVar
+
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from prm.tenancy.models import TenantOwned
+
+
+class PartnerSettings(TenantOwned):
+    """A tenant's rules for its partner program (one row per tenant, made on first use by
+    `partners.selectors.partner_settings_for`)."""
+
+    tier_demotion_grace_days = models.PositiveSmallIntegerField(
+        _("tier demotion grace period (days)"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "How long a partner may stay below its tier's requirements before a "
+            "demotion is proposed."
+        ),
+    )
+    require_agreement = models.BooleanField(
+        _("require an accepted partner agreement"),
+        default=False,
+        help_text=_(
+            "Partners must accept the current agreement before registering deals and "
+            "requesting market development funds."
+        ),
+    )
+
+    objects: ClassVar[models.Manager["PartnerSettings"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("partner program settings")
+        verbose_name_plural = _("partner program settings")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="partnersettings_one_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Partner program settings"))
