@@ -3,31 +3,31 @@
 A lead waits in the queue (`new`) until vendor staff assign it to a partner, which has the
 tenant's response days to accept it (it becomes a draft registration of the accepting user) or
 decline it with a reason. A declined or unanswered lead goes back to the staff to route again;
-the audit log keeps its routing history.
+the audit log keeps its routing history. Every move goes through `workflow.LEADS`.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import Partner
 from prm.audit.services import audit_record
 from prm.normalize import company_core, registered_domain
-from prm.notifications.events import emit
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import visible_partners
 
 from . import events
+from .events import lead_event_data
 from .models import Deal, Lead
 from .selectors import deal_settings_for
-from .services.guards import require_gate
+from .services.access import require_gate, require_lead_distributor, require_lead_recipient
 from .services.registration import normalise_customer
-from .workflow import TransitionError
+from .workflow import LEADS
 
 
 @dataclass(frozen=True)
@@ -41,100 +41,58 @@ class LeadInput:
     notes: str
 
 
-def _lock(lead: Lead) -> Lead:
-    return Lead.objects.select_for_update().get(pk=lead.pk, tenant_id=lead.tenant_id)
-
-
-def _require_staff(actor: Membership) -> None:
-    if actor.is_partner_user or not actor.can("deals.leads"):
-        raise PermissionDenied
-
-
-def _require_partner_user(actor: Membership, lead: Lead) -> None:
-    mine = actor.is_partner_user and lead.partner_id == actor.partner_id
-    if not (mine and actor.tenant_id == lead.tenant_id and actor.can("portal.deals")):
-        raise PermissionDenied
-
-
-def _require_status(lead: Lead, *allowed: str) -> None:
-    if lead.status not in allowed:
-        raise TransitionError(
-            _("This lead is %(status)s: it cannot be changed that way any more.")
-            % {"status": lead.get_status_display().lower()}
-        )
-
-
-def _data(lead: Lead, partner: Partner | None = None) -> dict[str, object]:
-    partner = partner or lead.partner
-    return {
-        "customer": lead.customer_name,
-        "partner": partner.name if partner else "",
-        "partner_id": partner.pk if partner else None,
-        "respond_by": formats.date_format(timezone.localtime(lead.respond_by), "DATETIME_FORMAT")
-        if lead.respond_by
-        else "",
-    }
-
-
-def _audit(lead: Lead, actor: Membership | None, action: str, **after: object) -> None:
-    audit_record(
-        tenant=lead.tenant,
-        actor=actor.user if actor else None,
-        action=f"deals.lead.{action}",
-        obj=lead,
-        after={"status": lead.status, **after},
-    )
-
-
 def lead_create(*, actor: Membership, data: LeadInput) -> Lead:
     """Put a new lead in the queue (vendor staff who may distribute leads)."""
-    _require_staff(actor)
+    require_lead_distributor(actor)
     if not (company_core(data.customer_name) or registered_domain(data.customer_website)):
         raise ValidationError({"customer_name": _("Enter the customer's company name.")})
     with transaction.atomic():
         lead = Lead.objects.create(tenant=actor.tenant, **data.__dict__)
-        _audit(lead, actor, "created")
+        audit_record(
+            tenant=lead.tenant, actor=actor.user, action="deals.lead.created", obj=lead,
+            after={"status": lead.status},
+        )  # fmt: skip
     return lead
 
 
 def lead_assign(*, actor: Membership, lead: Lead, partner: Partner) -> Lead:
     """Route a lead in the queue (new, declined, or returned unanswered) to a partner the
     member sees; the partner's users are told and have the tenant's response days to answer."""
-    _require_staff(actor)
+    require_lead_distributor(actor)
     if (
         partner.tenant_id != lead.tenant_id
         or not visible_partners(actor).filter(pk=partner.pk).exists()
     ):
         raise ValidationError({"partner": _("Choose one of the partners you manage.")})
-    with transaction.atomic():
-        lead = _lock(lead)
-        _require_status(lead, Lead.Status.NEW, Lead.Status.DECLINED)
-        if lead.partner_id == partner.pk:
+
+    def not_again(row: Lead) -> None:
+        if row.partner_id == partner.pk:
             raise ValidationError({"partner": _("This partner already had this lead.")})
+
+    with transaction.atomic():
         now = timezone.now()
         days = deal_settings_for(lead.tenant).lead_response_days
-        lead.partner = partner
-        lead.status = Lead.Status.ASSIGNED
-        lead.assigned_at = now
-        lead.respond_by = now + timedelta(days=days)
-        lead.opened_at = None
-        lead.decline_reason = ""
-        lead.decline_note = ""
-        lead.save()
-        _audit(lead, actor, "assigned", partner=partner.name)
-        emit(
-            events.LEAD_ASSIGNED.name,
-            tenant=lead.tenant,
+        return LEADS.transition(
+            lead,
+            "assign",
             actor=actor.user,
-            subject=lead,
-            data=_data(lead),
+            prepare=not_again,
+            changes={
+                "partner": partner,
+                "assigned_at": now,
+                "respond_by": now + timedelta(days=days),
+                "opened_at": None,
+                "decline_reason": "",
+                "decline_note": "",
+            },
+            after={"partner": partner.name},
+            event=events.LEAD_ASSIGNED,
         )
-    return lead
 
 
 def lead_open(*, actor: Membership, lead: Lead) -> Lead:
     """Record that the partner opened the lead (the first time only)."""
-    _require_partner_user(actor, lead)
+    require_lead_recipient(actor, lead)
     if lead.opened_at is None:
         Lead.objects.filter(pk=lead.pk, opened_at__isnull=True).update(opened_at=timezone.now())
         lead.refresh_from_db(fields=["opened_at"])
@@ -144,45 +102,45 @@ def lead_open(*, actor: Membership, lead: Lead) -> Lead:
 def lead_accept(*, actor: Membership, lead: Lead) -> Deal:
     """Accept an assigned lead: it becomes a draft registration of the accepting user, with the
     lead's customer and contact, to complete (products, amount, close date) and submit."""
-    with transaction.atomic():
-        lead = _lock(lead)
-        _require_partner_user(actor, lead)
-        _require_status(lead, Lead.Status.ASSIGNED)
-        assert lead.partner is not None
-        require_gate(lead.partner)
-        tenant = lead.tenant
+
+    def draft_registration(row: Lead) -> None:
+        assert row.partner is not None
+        require_gate(row.partner)
+        tenant = row.tenant
         deal = Deal.objects.create(
             tenant=tenant,
-            partner=lead.partner,
+            partner=row.partner,
             owner=actor,
-            customer_name=lead.customer_name,
-            customer_website=lead.customer_website,
-            country=lead.country,
-            contact_name=lead.contact_name,
-            contact_email=lead.contact_email,
-            contact_role=lead.contact_role,
-            notes=lead.notes,
+            customer_name=row.customer_name,
+            customer_website=row.customer_website,
+            country=row.country,
+            contact_name=row.contact_name,
+            contact_email=row.contact_email,
+            contact_role=row.contact_role,
+            notes=row.notes,
             amount=Decimal("0.00"),
             currency=tenant.default_currency,
             expected_close_on=timezone.localdate() + timedelta(days=90),
         )
         normalise_customer(deal)
         deal.save(update_fields=["customer_domain", "customer_core", "customer_key"])
-        lead.status = Lead.Status.ACCEPTED
-        lead.deal = deal
-        lead.opened_at = lead.opened_at or timezone.now()
-        lead.save()
-        _audit(lead, actor, "accepted", deal=deal.reference)
         audit_record(tenant=tenant, actor=actor.user, action="deals.deal.created", obj=deal,
-                     after={"from_lead": lead.pk})  # fmt: skip
-        emit(
-            events.LEAD_ACCEPTED.name,
-            tenant=tenant,
+                     after={"from_lead": row.pk})  # fmt: skip
+        row.deal = deal
+        row.opened_at = row.opened_at or timezone.now()
+
+    with transaction.atomic():
+        lead = LEADS.transition(
+            lead,
+            "accept",
             actor=actor.user,
-            subject=lead,
-            data=_data(lead),
+            authorize=lambda row: require_lead_recipient(actor, row),
+            prepare=draft_registration,
+            after=lambda row: {"deal": row.deal.reference if row.deal else ""},
+            event=events.LEAD_ACCEPTED,
         )
-    return deal
+    assert lead.deal is not None
+    return lead.deal
 
 
 def lead_decline(*, actor: Membership, lead: Lead, reason: str, note: str = "") -> Lead:
@@ -195,25 +153,23 @@ def lead_decline(*, actor: Membership, lead: Lead, reason: str, note: str = "") 
         errors["note"] = _("Say why you decline the lead.")
     if errors:
         raise ValidationError(errors)
+    text = Lead.DeclineReason(reason).label + (f" ({note})" if note else "")
     with transaction.atomic():
-        lead = _lock(lead)
-        _require_partner_user(actor, lead)
-        _require_status(lead, Lead.Status.ASSIGNED)
-        lead.status = Lead.Status.DECLINED
-        lead.decline_reason = reason
-        lead.decline_note = note
-        lead.returned_count += 1
-        lead.save()
-        _audit(lead, actor, "declined", reason=reason, note=note)
-        text = Lead.DeclineReason(reason).label + (f" ({note})" if note else "")
-        emit(
-            events.LEAD_DECLINED.name,
-            tenant=lead.tenant,
+        return LEADS.transition(
+            lead,
+            "decline",
             actor=actor.user,
-            subject=lead,
-            data={**_data(lead), "reason": text},
+            authorize=lambda row: require_lead_recipient(actor, row),
+            prepare=_returned,
+            changes={"decline_reason": reason, "decline_note": note},
+            after={"reason": reason, "note": note},
+            event=events.LEAD_DECLINED,
+            data={"reason": text},
         )
-    return lead
+
+
+def _returned(lead: Lead) -> None:
+    lead.returned_count += 1
 
 
 def leads_expire(*, tenant: Tenant, now: datetime | None = None) -> int:
@@ -221,22 +177,21 @@ def leads_expire(*, tenant: Tenant, now: datetime | None = None) -> int:
     now = now or timezone.now()
     done = 0
     due = Lead.objects.filter(tenant=tenant, status=Lead.Status.ASSIGNED, respond_by__lte=now)
-    for pk in due.values_list("pk", flat=True):
+    for lead in due.only("pk", "tenant"):
         with transaction.atomic():
-            lead = (
-                Lead.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("partner")
-                .filter(pk=pk, tenant=tenant, status=Lead.Status.ASSIGNED)
-                .first()
-            )
-            if lead is None:
+            row = LEADS.lock_for_sweep(lead, "expire")
+            if row is None:
                 continue
-            partner = lead.partner
-            lead.status = Lead.Status.NEW
-            lead.partner = None
-            lead.returned_count += 1
-            lead.save()
-            _audit(lead, None, "expired", partner=partner.name if partner else "")
-            emit(events.LEAD_EXPIRED.name, tenant=tenant, subject=lead, data=_data(lead, partner))
+            partner = row.partner
+            LEADS.transition(
+                row,
+                "expire",
+                actor=None,
+                prepare=_returned,
+                changes={"partner": None},
+                after={"partner": partner.name if partner else ""},
+                event=events.LEAD_EXPIRED,
+                data=lead_event_data(row, partner),
+            )
             done += 1
     return done

@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 
 from prm.forms import errors_to_form
 from prm.tenancy.requests import membership_of, posted, tenant_of
+from prm.workflow import TransitionError
 
-from .. import services, workflow
+from .. import services
 from ..models import Deal, DealExtension, DealSettings
 from ..selectors import deal_settings_for, reject_reasons_for
+from ..workflow import DEALS
 from .forms import (
     ApproveForm,
     ExtensionDecisionForm,
@@ -70,8 +72,8 @@ class DecisionPages:
         deal: Deal = self.get_object(request, object_id)  # type: ignore[attr-defined]
         if action is not None:
             try:
-                workflow.require(deal, action)
-            except workflow.TransitionError as exc:
+                DEALS.require(deal, action)
+            except TransitionError as exc:
                 messages.warning(request, " ".join(exc.messages))
                 return redirect("admin:deals_deal_change", deal.pk)
         return deal
