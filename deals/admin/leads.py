@@ -1,7 +1,7 @@
 """Leads in the vendor admin UI: the list, a new lead, and assigning one to a partner.
 
-Creating and assigning go through the lead services (`deals.leads`); a lead's page is read-only
-(the partner answers it in the portal).
+Creating and assigning go through the lead services (`deals.services.leads`); a lead's page is
+read-only (the partner answers it in the portal).
 """
 
 from typing import Any
@@ -25,9 +25,9 @@ from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
 from prm.tenancy.requests import membership_of, posted
 
-from ..leads import LeadInput, lead_assign, lead_create
 from ..models import Lead
 from ..selectors import leads_for
+from ..services import LeadInput, lead_assign, lead_create
 from .common import badge, moment
 
 #: what a member types for a new lead (the fields of `LeadInput`)

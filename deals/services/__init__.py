@@ -1,10 +1,11 @@
-"""Changing deal registrations.
+"""Changing deal registrations and leads.
 
 - `registration`: a partner saves, submits and withdraws a registration;
 - `decisions`: a CAM approves, rejects or asks for more information;
 - `closing`: an approved deal is marked won or lost;
 - `protection`: a partner asks for more time, a CAM decides;
 - `beat`: expire registrations, warn before expiry, escalate overdue decisions;
+- `leads`: leads the vendor hands to partners;
 - `access`: who may act on a registration or a lead; `locks`: the tenant's claim lock.
 
 Every service takes the acting membership (None for beat jobs) and runs in one
@@ -24,11 +25,21 @@ and one conflict.
 from .beat import deals_escalate, deals_expire, deals_warn_expiring
 from .closing import deal_mark_lost, deal_mark_won
 from .decisions import deal_approve, deal_reject, deal_request_info
+from .leads import (
+    LeadInput,
+    lead_accept,
+    lead_assign,
+    lead_create,
+    lead_decline,
+    lead_open,
+    leads_expire,
+)
 from .protection import extension_decide, extension_request
 from .registration import DealInput, deal_save, deal_submit, deal_withdraw
 
 __all__ = [
     "DealInput",
+    "LeadInput",
     "deal_approve",
     "deal_mark_lost",
     "deal_mark_won",
@@ -42,4 +53,10 @@ __all__ = [
     "deals_warn_expiring",
     "extension_decide",
     "extension_request",
+    "lead_accept",
+    "lead_assign",
+    "lead_create",
+    "lead_decline",
+    "lead_open",
+    "leads_expire",
 ]

@@ -14,10 +14,10 @@ from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest, posted
 
 from ..forms import DeclineLeadForm
-from ..leads import lead_accept, lead_decline, lead_open
 from ..models import Lead
 from ..portal import may_see
 from ..selectors import leads_for
+from ..services import lead_accept, lead_decline, lead_open
 from .common import error_text, lead_of
 
 PAGE_SIZE = 25

@@ -21,13 +21,13 @@ from prm.normalize import company_core, registered_domain
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import visible_partners
 
-from . import events
-from .events import lead_event_data
-from .models import Deal, Lead
-from .selectors import deal_settings_for
-from .services.access import require_gate, require_lead_distributor, require_lead_recipient
-from .services.registration import normalise_customer
-from .workflow import LEADS
+from .. import events
+from ..events import lead_event_data
+from ..models import Deal, Lead
+from ..selectors import deal_settings_for
+from ..workflow import LEADS
+from .access import require_gate, require_lead_distributor, require_lead_recipient
+from .registration import normalise_customer
 
 
 @dataclass(frozen=True)
