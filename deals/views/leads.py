@@ -15,8 +15,7 @@ from prm.tenancy.requests import TenantRequest, posted
 
 from ..forms import DeclineLeadForm
 from ..models import Lead
-from ..portal import may_see
-from ..selectors import leads_for
+from ..selectors import leads_for, may_see
 from ..services import lead_accept, lead_decline, lead_open
 from .common import error_text, lead_of
 
