@@ -1,4 +1,4 @@
-"""Changing deal registrations and leads.
+"""Changing deal registrations, leads and protected accounts.
 
 - `registration`: a partner saves, submits and withdraws a registration;
 - `decisions`: a CAM approves, rejects or asks for more information;
@@ -6,6 +6,7 @@
 - `protection`: a partner asks for more time, a CAM decides;
 - `beat`: expire registrations, warn before expiry, escalate overdue decisions;
 - `leads`: leads the vendor hands to partners;
+- `protected_accounts`: the vendor's direct accounts and customers, imported from the CRM;
 - `access`: who may act on a registration or a lead; `locks`: the tenant's claim lock.
 
 Every service takes the acting membership (None for beat jobs) and runs in one
@@ -34,11 +35,13 @@ from .leads import (
     lead_open,
     leads_expire,
 )
+from .protected_accounts import ImportPlan, protected_accounts_import
 from .protection import extension_decide, extension_request
 from .registration import DealInput, deal_save, deal_submit, deal_withdraw
 
 __all__ = [
     "DealInput",
+    "ImportPlan",
     "LeadInput",
     "deal_approve",
     "deal_mark_lost",
@@ -59,4 +62,5 @@ __all__ = [
     "lead_decline",
     "lead_open",
     "leads_expire",
+    "protected_accounts_import",
 ]
