@@ -53,6 +53,12 @@ def deals_for(*, membership: Membership) -> QuerySet[Deal]:
     return deals.filter(partner__in=visible_partners(membership))
 
 
+def vendor_deals_for(*, membership: Membership) -> QuerySet[Deal]:
+    """The registrations of `deals_for` that vendor staff work on: all but drafts (a draft is
+    the partner's own until submitted)."""
+    return deals_for(membership=membership).exclude(status=Deal.Status.DRAFT)
+
+
 def deal_queue_for(*, membership: Membership) -> QuerySet[Deal]:
     """Registrations waiting for a vendor decision, most urgent (earliest due) first."""
     return (

@@ -5,7 +5,7 @@
 - `accounts`: protected accounts, with the CSV import from the CRM;
 - `leads`: leads the vendor hands to partners, and assigning them;
 - `setup`: products, rejection reasons and the tenant's deal registration settings;
-- `urls`: the app's own pages (importing), mounted at /admin/deals/.
+- `urls`: the app's own pages (deciding, assigning, importing), mounted at /admin/deals/.
 """
 
 from prm.tenancy.admin_sites import tenant_admin_site

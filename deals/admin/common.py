@@ -1,9 +1,10 @@
-"""Small helpers the deal registration admin pages share: badges, money, durations, errors."""
+"""Small helpers the deal registration admin pages share: object ids, badges, money, durations."""
 
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
@@ -13,6 +14,15 @@ from django.utils.translation import ngettext
 from prm.money import MINOR_DIGITS
 
 from ..sla import business_hours_between
+
+
+def object_pk(object_id: str) -> int:
+    """The primary key in an admin URL (`<path:object_id>`, as the model admin's own URLs have
+    it); anything else is a missing object (404)."""
+    try:
+        return int(object_id)
+    except ValueError:
+        raise Http404 from None
 
 
 def badge(kind: str, text: Any, title: Any = "") -> str:
