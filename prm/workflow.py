@@ -22,15 +22,15 @@ the table once, in its `workflow.py`:
         describe=request_event_data,  # the placeholders every request event offers
     )
 
-Views ask `REQUESTS.allowed(request, "approve")` to decide which buttons to show. A service
+Views ask `REQUESTS.allowed(mdf_request, "approve")` to decide which buttons to show. A service
 validates its input, then makes the move in one call inside its transaction:
 
-    def mdf_request_approve(*, actor, request, amount, note=""):
+    def mdf_request_approve(*, actor, mdf_request, amount, note=""):
         if amount <= 0:
             raise ValidationError({"amount": _("Approve a positive amount.")})
         with transaction.atomic():
             return REQUESTS.transition(
-                request,
+                mdf_request,
                 "approve",
                 actor=actor.user,
                 authorize=lambda r: require_decider(actor, r),  # PermissionDenied
@@ -39,7 +39,7 @@ validates its input, then makes the move in one call inside its transaction:
                 reason=note,
                 after={"approved_amount": str(amount)},
                 event=events.REQUEST_APPROVED,
-                data={"approved": money_text(amount, request.currency)},
+                data={"approved": money_text(amount, mdf_request.currency)},
             )
 
 `transition` does, in this order, under the object's row lock (`SELECT ... FOR UPDATE`, found by
