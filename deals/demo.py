@@ -15,7 +15,7 @@ from prm.normalize import company_core, company_key, registered_domain
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
 
-from . import leads, services
+from . import services
 from .models import Deal, Lead, Product, ProtectedAccount
 from .selectors import reject_reasons_for
 from .setup import deal_defaults_ensure
@@ -184,9 +184,9 @@ def _seed_leads(tenant: Tenant, members: dict[str, Membership]) -> None:
     if staff is None:
         return
     for customer, website, contact, email, partner_name, opened in DEMO_LEADS.get(tenant.slug, []):
-        lead = leads.lead_create(
+        lead = services.lead_create(
             actor=staff,
-            data=leads.LeadInput(
+            data=services.LeadInput(
                 customer_name=customer,
                 customer_website=website,
                 country="US",
@@ -199,6 +199,6 @@ def _seed_leads(tenant: Tenant, members: dict[str, Membership]) -> None:
         partner = Partner.objects.filter(tenant=tenant, name=partner_name).first()
         if partner is None:
             continue
-        lead = leads.lead_assign(actor=staff, lead=lead, partner=partner)
+        lead = services.lead_assign(actor=staff, lead=lead, partner=partner)
         if opened:
             Lead.objects.filter(pk=lead.pk).update(opened_at=timezone.now())

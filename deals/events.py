@@ -1,12 +1,19 @@
-"""Events of the deals app (emitted by deals.services and deals.leads).
+"""Events of the deals app (emitted by `deals.services`), and the data each carries.
 
 `deals.deal.won` is the one other apps build on: commissions will subscribe to it to accrue.
 """
 
+from typing import Any
+
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import Partner
 from prm.notifications.categories import declare_category
 from prm.notifications.events import declare
+
+from .formats import money_text
+from .models import Deal, Lead
 
 declare_category("deals", _("Deal registrations and leads"))
 
@@ -101,3 +108,29 @@ PROTECTED_ACCOUNTS_IMPORTED = declare(
     "Protected accounts and existing customers were imported from a CRM file.",
     placeholders=("count",),
 )
+
+
+def event_data(deal: Deal, **extra: Any) -> dict[str, Any]:
+    """The placeholders every deal event offers (and ids the recipients are found by)."""
+    return {
+        "deal": deal.reference,
+        "customer": deal.customer_name,
+        "partner": deal.partner.name,
+        "partner_id": deal.partner_id,
+        "owner_id": deal.owner_id,
+        "amount": money_text(deal.amount, deal.currency),
+        **extra,
+    }
+
+
+def lead_event_data(lead: Lead, partner: Partner | None = None) -> dict[str, Any]:
+    """The placeholders every lead event offers; `partner` when it is no longer the lead's."""
+    partner = partner or lead.partner
+    return {
+        "customer": lead.customer_name,
+        "partner": partner.name if partner else "",
+        "partner_id": partner.pk if partner else None,
+        "respond_by": formats.date_format(timezone.localtime(lead.respond_by), "DATETIME_FORMAT")
+        if lead.respond_by
+        else "",
+    }

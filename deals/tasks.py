@@ -5,8 +5,7 @@ from celery import shared_task
 from prm.tenancy.models import Tenant
 from prm.tenancy.tasks import TenantTask
 
-from .leads import leads_expire
-from .services import deals_escalate, deals_expire, deals_warn_expiring
+from .services import deals_escalate, deals_expire, deals_warn_expiring, leads_expire
 
 
 @shared_task(base=TenantTask)

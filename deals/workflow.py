@@ -1,37 +1,27 @@
-"""The one place that says which action a registration in which status allows, and where it goes.
+"""The state machines of deal registrations and leads: which action each status allows, and where
+it goes (`prm.workflow`).
 
-Every service that changes a registration's status asks `require(deal, action)` first, under the
-row's lock; views ask `allowed(deal, action)` to decide which buttons to show.
+Every service that moves a registration or a lead does it through `DEALS.transition` or
+`LEADS.transition`; views ask `allowed(deal, action)` (`LEADS.allowed(lead, action)`) to decide
+which buttons to show.
 """
 
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Deal
+from prm.workflow import Action, Workflow
+
+from .events import event_data, lead_event_data
+from .models import Deal, Lead
 
 S = Deal.Status
-
-
-@dataclass(frozen=True)
-class Action:
-    name: str
-    verb: str | Promise  # "submitted", for "A draft registration cannot be submitted."
-    sources: frozenset[str] | set[str]
-    #: the status it moves to; None when it keeps the status (edit, extension)
-    target: str | None
-
 
 _OPEN = frozenset({S.SUBMITTED, S.INFO_REQUESTED})
 _EDITABLE = frozenset({S.DRAFT, S.INFO_REQUESTED})
 _LIVE = _OPEN | {S.APPROVED}
 
-ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in [
+DEALS = Workflow(
+    Deal,
+    [
         Action("edit", gettext_lazy("changed"), _EDITABLE, None),
         Action("submit", gettext_lazy("submitted"), _EDITABLE, S.SUBMITTED),
         Action("withdraw", gettext_lazy("withdrawn"), _EDITABLE | _LIVE, S.WITHDRAWN),
@@ -42,24 +32,29 @@ ACTIONS: dict[str, Action] = {
         Action("lose", gettext_lazy("marked lost"), {S.APPROVED}, S.LOST),
         Action("expire", gettext_lazy("expired"), {S.APPROVED}, S.EXPIRED),
         Action("request_extension", gettext_lazy("extended"), {S.APPROVED}, None),
-    ]
-}  # fmt: skip
-
-
-class TransitionError(ValidationError):
-    """The registration's status does not allow the action; nothing was changed."""
+    ],
+    refusal=gettext_lazy("A registration that is %(status)s cannot be %(verb)s."),
+    describe=event_data,
+)  # fmt: skip
 
 
 def allowed(deal: Deal, action: str) -> bool:
-    return deal.status in ACTIONS[action].sources
+    """Whether the registration's status allows the action."""
+    return DEALS.allowed(deal, action)
 
 
-def require(deal: Deal, action: str) -> Action:
-    """The action, or TransitionError with a sentence a person understands."""
-    found = ACTIONS[action]
-    if deal.status not in found.sources:
-        raise TransitionError(
-            _("A registration that is %(status)s cannot be %(verb)s.")
-            % {"status": Deal.Status(deal.status).label.lower(), "verb": found.verb}
-        )
-    return found
+L = Lead.Status
+
+LEADS = Workflow(
+    Lead,
+    [
+        # in the queue, or back in it after a partner declined: route it to a partner
+        Action("assign", gettext_lazy("assigned"), {L.NEW, L.DECLINED}, L.ASSIGNED),
+        Action("accept", gettext_lazy("accepted"), {L.ASSIGNED}, L.ACCEPTED),
+        Action("decline", gettext_lazy("declined"), {L.ASSIGNED}, L.DECLINED),
+        # unanswered by its deadline: back to the queue
+        Action("expire", gettext_lazy("returned"), {L.ASSIGNED}, L.NEW),
+    ],
+    refusal=gettext_lazy("This lead is %(status)s: it cannot be changed that way any more."),
+    describe=lead_event_data,
+)

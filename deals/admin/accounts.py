@@ -1,27 +1,34 @@
-"""Protected accounts in the vendor admin UI: the list, one account's form, the CSV import."""
+"""Protected accounts in the vendor admin UI: the list, one account's form, the CSV import.
+
+The import's two pages are declared in `urls` (`protected_account_import` and its template);
+the list's "Import CSV" button is `CsvImportMixin`'s.
+"""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from prm.csvio.admin import CsvExportMixin, CsvImportMixin
-from prm.csvio.importing import CsvImporter
+from prm.csvio.admin import CsvExportMixin, CsvImportMixin, CsvUploadForm
+from prm.csvio.importing import RowError, RowErrors
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.requests import membership_of, tenant_of
+from prm.tenancy.decorators import requires
+from prm.tenancy.requests import membership_of, posted, tenant_of
 
-from ..imports import (
-    ImportPlan,
+from ..models import ProtectedAccount
+from ..services import ImportPlan, protected_accounts_import
+from ..services.protected_accounts import (
+    COLUMNS,
     account_normalise,
     clean_company,
     clean_domain,
-    protected_account_importer,
 )
-from ..models import ProtectedAccount
 
 
 class ProtectedAccountForm(forms.ModelForm):
@@ -68,6 +75,7 @@ class ProtectedAccountAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "domain", "owner"]
     csv_columns = ["domain", "name", "owner", "kind"]
+    csv_import_own_urls = True  # protected_account_import below, declared in urls
     change_list_template = "admin/deals/protectedaccount/change_list.html"
 
     def get_form(
@@ -86,29 +94,61 @@ class ProtectedAccountAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
         account_normalise(obj)
         super().save_model(request, obj, form, change)
 
-    # The import, with a preview of what it creates and updates
 
-    def get_csv_importer(self, request: HttpRequest) -> CsvImporter:
-        plan = ImportPlan()
-        request._deals_import_plan = plan  # type: ignore[attr-defined]
-        return protected_account_importer(
-            actor=membership_of(request), ip=request.META.get("REMOTE_ADDR"), plan=plan
-        )
+# The import, with a preview of what it creates and updates
 
-    def csv_import_view(self, request: HttpRequest) -> HttpResponse:
-        response = super().csv_import_view(request)
-        plan = getattr(request, "_deals_import_plan", None)
-        if response.status_code == 302 and plan is not None:
-            created, updated = len(plan.created), len(plan.updated)
-            self.message_user(
-                request,
-                ngettext("%(n)d new account", "%(n)d new accounts", created) % {"n": created}
-                + ", "
-                + ngettext("%(n)d updated", "%(n)d updated", updated) % {"n": updated}
-                + ".",
+
+def _accounts_admin() -> ProtectedAccountAdmin:
+    found = tenant_admin_site.get_model_admin(ProtectedAccount)
+    assert isinstance(found, ProtectedAccountAdmin)
+    return found
+
+
+@requires("deals.manage")
+def protected_account_import(request: HttpRequest) -> HttpResponse:
+    """Check a CRM file (what it would create and update) or import it, all rows or none."""
+    accounts_admin = _accounts_admin()
+    form = CsvUploadForm(posted(request), request.FILES if request.method == "POST" else None)
+    errors: list[RowError] = []
+    plan: ImportPlan | None = None
+    if request.method == "POST" and form.is_valid():
+        check_only = "check_only" in request.POST
+        try:
+            plan = protected_accounts_import(
+                actor=membership_of(request),
+                upload=form.cleaned_data["file"],
+                ignored=accounts_admin.get_csv_import_ignored(request),
+                check_only=check_only,
+                ip=request.META.get("REMOTE_ADDR"),
             )
-        if isinstance(response, TemplateResponse) and response.context_data is not None:
-            if response.context_data.get("checked") is not None and plan is not None:
-                response.context_data["plan"] = plan
-            response.template_name = "admin/deals/protectedaccount/csv_import.html"
-        return response
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        except RowErrors as exc:
+            errors = exc.errors
+        else:
+            if not check_only:
+                created, updated = len(plan.created), len(plan.updated)
+                accounts_admin.message_user(request, accounts_admin.csv_imported_message(plan.rows))
+                accounts_admin.message_user(
+                    request,
+                    ngettext("%(n)d new account", "%(n)d new accounts", created) % {"n": created}
+                    + ", "
+                    + ngettext("%(n)d updated", "%(n)d updated", updated) % {"n": updated}
+                    + ".",
+                )
+                return redirect("admin:deals_protectedaccount_changelist")
+    return accounts_admin.csv_import_response(
+        request,
+        form=form,
+        columns=COLUMNS,
+        errors=errors,
+        checked=plan.rows if plan is not None else None,
+        template="admin/deals/protectedaccount/csv_import.html",
+        plan=plan,
+    )
+
+
+@requires("deals.manage")
+def protected_account_import_template(request: HttpRequest) -> HttpResponseBase:
+    """The empty file with the import's headings."""
+    return _accounts_admin().csv_import_template_response(request, COLUMNS)

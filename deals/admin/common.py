@@ -1,8 +1,9 @@
-"""Small helpers the deal registration admin pages share: moments, durations, errors."""
+"""Small helpers the deal registration admin pages share: object ids, moments, durations."""
 
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
@@ -12,6 +13,15 @@ from django.utils.translation import ngettext
 from prm.dates import format_day, format_moment
 
 from ..sla import business_hours_between
+
+
+def object_pk(object_id: str) -> int:
+    """The primary key in an admin URL (`<path:object_id>`, as the model admin's own URLs have
+    it); anything else is a missing object (404)."""
+    try:
+        return int(object_id)
+    except ValueError:
+        raise Http404 from None
 
 
 def moment(value: datetime | None, short_date: bool = False) -> str:

@@ -1,7 +1,8 @@
 """Leads in the vendor admin UI: the list, a new lead, and assigning one to a partner.
 
-Creating and assigning go through the lead services (`deals.leads`); a lead's page is read-only
-(the partner answers it in the portal).
+Creating and assigning go through the lead services (`deals.services.leads`); a lead's page is
+read-only (the partner answers it in the portal). Assigning is a page of its own (`assign`,
+declared in `urls`).
 """
 
 from typing import Any
@@ -11,25 +12,28 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.models import Partner
+from prm.dates import format_moment
 from prm.forms import errors_to_form
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.admin_ui import badge
+from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
 from prm.tenancy.requests import membership_of, posted
 
-from ..leads import LeadInput, lead_assign, lead_create
 from ..models import Lead
 from ..selectors import leads_for
-from .common import moment
+from ..services import LeadInput, lead_assign, lead_create
+from ..workflow import LEADS
+from .common import moment, object_pk
 
 #: what a member types for a new lead (the fields of `LeadInput`)
 LEAD_FIELDS = [
@@ -41,8 +45,6 @@ LEAD_FIELDS = [
     "contact_role",
     "notes",
 ]
-#: the statuses in which a lead can be (re)assigned
-ASSIGNABLE = (Lead.Status.NEW, Lead.Status.DECLINED)
 
 
 class LeadForm(forms.ModelForm):
@@ -116,16 +118,6 @@ class LeadAdmin(TenantModelAdmin):
         # A lead's page is read-only: it changes through the assign page and the partner's answer.
         return obj is None and super().has_change_permission(request)
 
-    def get_urls(self) -> list[Any]:
-        return [
-            path(
-                "<path:object_id>/assign/",
-                self.admin_site.admin_view(self.assign_view),
-                name="deals_lead_assign",
-            ),
-            *super().get_urls(),
-        ]
-
     # The list
 
     @admin.display(description=gettext_lazy("customer"), ordering="customer_name")
@@ -152,12 +144,12 @@ class LeadAdmin(TenantModelAdmin):
             return "—"
         if obj.opened_at is None:
             return badge("warning", _("unopened"), _("The partner has not opened it yet."))
-        opened = formats.date_format(timezone.localtime(obj.opened_at), "DATETIME_FORMAT")
+        opened = format_moment(obj.opened_at)
         return badge("high", _("opened"), opened)
 
     @admin.display(description="")
     def assign_button(self, obj: Lead) -> str:
-        if obj.status not in ASSIGNABLE:
+        if not LEADS.allowed(obj, "assign"):
             return ""
         url = reverse("admin:deals_lead_assign", args=[obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Assign"))
@@ -174,25 +166,12 @@ class LeadAdmin(TenantModelAdmin):
     ) -> Any:
         obj = kwargs.get("obj")
         if obj is not None:
-            context["may_assign"] = obj.status in ASSIGNABLE and membership_of(request).can(
+            context["may_assign"] = LEADS.allowed(obj, "assign") and membership_of(request).can(
                 "deals.leads"
             )
         return super().render_change_form(request, context, *args, **kwargs)
 
-    # A new lead, and assigning one: pages of their own, each calling one service
-
-    def _page(
-        self, request: HttpRequest, title: str, form: Any, template: str, **extra: Any
-    ) -> Any:
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.opts,
-            "form": form,
-            **extra,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, f"admin/deals/lead/{template}.html", context)
+    # A new lead: a page of its own, calling one service
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: Any = None
@@ -215,33 +194,46 @@ class LeadAdmin(TenantModelAdmin):
                     % {"lead": lead},
                 )
                 return redirect("admin:deals_lead_assign", lead.pk)
-        return self._page(request, _("New lead"), form, "add")
+        return _page(request, _("New lead"), form, "add")
 
-    def assign_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        membership = membership_of(request)
-        if not membership.can("deals.leads"):
-            raise PermissionDenied
-        lead = self.get_object(request, object_id)  # outside leads_for: 404
-        if lead.status not in ASSIGNABLE:
-            messages.warning(
+
+def _page(request: HttpRequest, title: str, form: Any, template: str, **extra: Any) -> Any:
+    context = {
+        **tenant_admin_site.each_context(request),
+        "title": title,
+        "opts": Lead._meta,
+        "form": form,
+        **extra,
+    }
+    request.current_app = tenant_admin_site.name
+    return TemplateResponse(request, f"admin/deals/lead/{template}.html", context)
+
+
+@requires("deals.leads")
+def assign(request: HttpRequest, object_id: str) -> HttpResponse:
+    """Route a lead in the queue to one of the partners the member sees."""
+    membership = membership_of(request)
+    lead = get_object_or_404(leads_for(membership=membership), pk=object_pk(object_id))
+    if not LEADS.allowed(lead, "assign"):
+        messages.warning(
+            request,
+            _("This lead is %(status)s: it can be assigned only while in the queue or after "
+              "a partner declined it.") % {"status": lead.get_status_display().lower()},
+        )  # fmt: skip
+        return redirect("admin:deals_lead_change", lead.pk)
+    partners = visible_partners(membership).order_by("name")
+    form = AssignForm(posted(request), partners=partners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead_assign(actor=membership, lead=lead, partner=form.cleaned_data["partner"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(
                 request,
-                _("This lead is %(status)s: it can be assigned only while in the queue or after "
-                  "a partner declined it.") % {"status": lead.get_status_display().lower()},
-            )  # fmt: skip
-            return redirect("admin:deals_lead_change", lead.pk)
-        partners = visible_partners(membership).order_by("name")
-        form = AssignForm(posted(request), partners=partners)
-        if request.method == "POST" and form.is_valid():
-            try:
-                lead_assign(actor=membership, lead=lead, partner=form.cleaned_data["partner"])
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(lead)s is assigned to %(partner)s; its users are told.")
-                    % {"lead": lead, "partner": form.cleaned_data["partner"]},
-                )
-                return redirect("admin:deals_lead_changelist")
-        title = _("Assign %(lead)s") % {"lead": lead}
-        return self._page(request, title, form, "assign", object=lead)
+                _("%(lead)s is assigned to %(partner)s; its users are told.")
+                % {"lead": lead, "partner": form.cleaned_data["partner"]},
+            )
+            return redirect("admin:deals_lead_changelist")
+    title = _("Assign %(lead)s") % {"lead": lead}
+    return _page(request, title, form, "assign", object=lead)

@@ -2,8 +2,8 @@
 
 The list opens on the registrations waiting for a decision, the most urgent (earliest decision
 target) first; the other statuses list newest first. A CAM sees only the registrations of the
-partners assigned to them (`deals_for`), in the list, its filters, its export and every object
-URL. Deciding happens on pages of their own (`decide.DecisionPages`).
+partners assigned to them (`vendor_deals_for`), in the list, its filters, its export and every
+object URL. Deciding happens on pages of their own (`decide`, mounted by `urls`).
 """
 
 from typing import Any
@@ -29,9 +29,8 @@ from prm.tenancy.requests import membership_of, tenant_of
 
 from .. import workflow
 from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead
-from ..selectors import deal_settings_for, deals_for
+from ..selectors import deal_settings_for, deals_for, vendor_deals_for
 from .common import hours_text, moment, sla_state, waiting_text
-from .decide import DecisionPages
 from .filters import ALL, WAITING, DealStatusFilter, MatchFilter, OverdueFilter
 
 
@@ -99,7 +98,7 @@ FIELDSETS: list[Any] = [
 
 
 @admin.register(Deal, site=tenant_admin_site)
-class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
+class DealAdmin(CsvExportMixin, TenantModelAdmin):
     """No add, change or delete here: partners register in the portal, CAMs decide."""
 
     capabilities = {"view": "deals.view", "export": "deals.view"}
@@ -161,10 +160,8 @@ class DealAdmin(DecisionPages, CsvExportMixin, TenantModelAdmin):
     change_form_template = "admin/deals/deal/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Deal]:
-        # Drafts are the partner's own until submitted.
         return (
-            deals_for(membership=membership_of(request))
-            .exclude(status=Deal.Status.DRAFT)
+            vendor_deals_for(membership=membership_of(request))
             .select_related("reject_reason", "decided_by")
             .annotate(match_count=match_count())
         )

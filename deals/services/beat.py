@@ -5,19 +5,17 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from prm.audit.services import audit_record
 from prm.notifications.events import emit
+from prm.notifications.log import log_action
 from prm.tenancy.models import Tenant
 
 from .. import events
+from ..events import event_data
+from ..formats import date_text
 from ..models import Deal
 from ..selectors import deal_settings_for
 from ..sla import add_business_hours
-from .guards import (
-    date_text,
-    event_data,
-    record,
-)
+from ..workflow import DEALS
 
 
 def deals_expire(*, tenant: Tenant, now: datetime | None = None) -> int:
@@ -25,24 +23,21 @@ def deals_expire(*, tenant: Tenant, now: datetime | None = None) -> int:
     now = now or timezone.now()
     done = 0
     due = Deal.objects.filter(tenant=tenant, status=Deal.Status.APPROVED, expires_at__lte=now)
-    for pk in due.values_list("pk", flat=True):
+    for deal in due.only("pk", "tenant"):
         with transaction.atomic():
-            deal = (
-                Deal.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, tenant=tenant)
-                .first()
-            )
-            if deal is None or deal.status != Deal.Status.APPROVED:
+            # Left alone when decided, extended or being changed meanwhile.
+            row = DEALS.lock_for_sweep(deal, "expire", due=lambda d: _ended(d, now))
+            if row is None:
                 continue
-            if deal.expires_at is None or deal.expires_at > now:
-                continue  # decided, extended or being changed meanwhile
-            deal.status = Deal.Status.EXPIRED
-            deal.holds_claim = False
-            deal.save(update_fields=["status", "holds_claim"])
-            record(deal, None, "expired", Deal.Status.APPROVED)
-            emit(events.DEAL_EXPIRED.name, tenant=tenant, subject=deal, data=event_data(deal))
+            DEALS.transition(
+                row, "expire", actor=None, changes={"holds_claim": False}, event=events.DEAL_EXPIRED
+            )
             done += 1
     return done
+
+
+def _ended(deal: Deal, now: datetime) -> bool:
+    return deal.expires_at is not None and deal.expires_at <= now
 
 
 def deals_warn_expiring(*, tenant: Tenant, now: datetime | None = None) -> int:
@@ -100,14 +95,13 @@ def deals_escalate(*, tenant: Tenant, now: datetime | None = None) -> int:
                 continue  # another sweep escalated it, or it was decided meanwhile
             # A deal found two levels late tells both: its CAMs, then the program leaders.
             for step in range(deal.escalation_level + 1, level + 1):
-                audit_record(
-                    tenant=tenant, actor=None, action="deals.deal.escalated", obj=deal,
-                    after={"level": step},
-                )  # fmt: skip
-                emit(
-                    (events.DEAL_SLA_OVERDUE if step == 1 else events.DEAL_SLA_ESCALATED).name,
+                log_action(
+                    event=events.DEAL_SLA_OVERDUE if step == 1 else events.DEAL_SLA_ESCALATED,
+                    action="deals.deal.escalated",
                     tenant=tenant,
-                    subject=deal,
+                    actor=None,
+                    obj=deal,
+                    after={"level": step},
                     data=event_data(deal, due=date_text(deal.sla_due_at), level=step),
                 )
             deal.escalation_level = level

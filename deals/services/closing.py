@@ -9,18 +9,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from prm.money import quantize
-from prm.notifications.events import emit
 from prm.tenancy.models import Membership
 
-from .. import events, workflow
+from .. import events
+from ..formats import money_text
 from ..models import Deal
-from .guards import (
-    event_data,
-    lock_deal,
-    money_text,
-    record,
-    require_partner_or_decider,
-)
+from ..workflow import DEALS
+from .access import require_partner_or_decider
 
 
 def deal_mark_won(*, actor: Membership, deal: Deal, amount: Decimal, closed_on: date) -> Deal:
@@ -35,29 +30,25 @@ def deal_mark_won(*, actor: Membership, deal: Deal, amount: Decimal, closed_on: 
         errors["closed_on"] = _("The close date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
+
+    def final_amount(row: Deal) -> None:
+        row.won_amount = quantize(amount, row.currency)
+
     with transaction.atomic():
-        deal = lock_deal(deal)
-        require_partner_or_decider(actor, deal)
-        old = deal.status
-        workflow.require(deal, "win")
-        deal.status = Deal.Status.WON
-        deal.holds_claim = False
-        deal.won_amount = quantize(amount, deal.currency)
-        deal.closed_on = closed_on
-        deal.save()
-        record(deal, actor, "won", old, final_amount=str(deal.won_amount), closed_on=str(closed_on))
-        emit(
-            events.DEAL_WON.name,
-            tenant=deal.tenant,
+        return DEALS.transition(
+            deal,
+            "win",
             actor=actor.user,
-            subject=deal,
-            data=event_data(
-                deal,
-                final_amount=money_text(deal.won_amount, deal.currency),
-                closed_on=formats.date_format(closed_on, "DATE_FORMAT"),
-            ),
+            authorize=lambda row: require_partner_or_decider(actor, row),
+            prepare=final_amount,
+            changes={"holds_claim": False, "closed_on": closed_on},
+            after=lambda row: {"final_amount": str(row.won_amount), "closed_on": str(closed_on)},
+            event=events.DEAL_WON,
+            data=lambda row: {
+                "final_amount": money_text(row.won_amount, row.currency),
+                "closed_on": formats.date_format(closed_on, "DATE_FORMAT"),
+            },
         )
-    return deal
 
 
 def deal_mark_lost(*, actor: Membership, deal: Deal, reason: str) -> Deal:
@@ -65,21 +56,17 @@ def deal_mark_lost(*, actor: Membership, deal: Deal, reason: str) -> Deal:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the deal was lost.")})
     with transaction.atomic():
-        deal = lock_deal(deal)
-        require_partner_or_decider(actor, deal)
-        old = deal.status
-        workflow.require(deal, "lose")
-        deal.status = Deal.Status.LOST
-        deal.holds_claim = False
-        deal.lost_reason = reason
-        deal.closed_on = timezone.localdate()
-        deal.save()
-        record(deal, actor, "lost", old, reason=reason)
-        emit(
-            events.DEAL_LOST.name,
-            tenant=deal.tenant,
+        return DEALS.transition(
+            deal,
+            "lose",
             actor=actor.user,
-            subject=deal,
-            data=event_data(deal, reason=reason),
+            authorize=lambda row: require_partner_or_decider(actor, row),
+            changes={
+                "holds_claim": False,
+                "lost_reason": reason,
+                "closed_on": timezone.localdate(),
+            },
+            reason=reason,
+            event=events.DEAL_LOST,
+            data={"reason": reason},
         )
-    return deal

@@ -7,22 +7,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prm.notifications.events import emit
 from prm.tenancy.models import Membership
 
-from .. import events, workflow
+from .. import events
 from ..conflicts import Customer, find_candidates, verdict_for
+from ..formats import date_text
 from ..models import Deal, DealSettings, RejectReason
 from ..selectors import deal_settings_for
 from ..sla import business_hours_between
-from .guards import (
-    date_text,
-    event_data,
-    lock_claims,
-    lock_deal,
-    record,
-    require_decider,
-)
+from ..workflow import DEALS
+from .access import require_decider
+from .locks import lock_claims
 
 
 def _decided(deal: Deal, actor: Membership, now: datetime) -> None:
@@ -40,50 +35,58 @@ def deal_approve(*, actor: Membership, deal: Deal, note: str = "", supersede: bo
     earlier registration while it still waits for a decision (never an approved one).
     """
     with transaction.atomic():
-        deal = lock_deal(deal)
-        require_decider(actor, deal)
-        old = deal.status
-        workflow.require(deal, "approve")
-        tenant = deal.tenant
-        settings = deal_settings_for(tenant)
+        settings = deal_settings_for(deal.tenant)
         now = timezone.now()
-        if not deal.holds_claim:
-            lock_claims(tenant.pk)
-            holder = verdict_for(
-                find_candidates(
-                    tenant=tenant,
-                    customer=Customer.of(deal.customer_name, deal.customer_website),
-                    partner_id=deal.partner_id,
-                    exclude_deal_id=deal.pk,
-                )
-            ).holder
-            if holder is not None:
-                _may_supersede(holder, settings.engagement_rule, supersede)
-                _reject_as_superseded(holder, actor, by=deal, now=now)
-            deal.holds_claim = True
-        deal.status = Deal.Status.APPROVED
-        deal.approved_at = now
-        deal.expires_at = now + timedelta(days=settings.protection_days)
-        deal.expiry_warned_at = None
-        deal.reject_reason = None
-        deal.decision_note = note
-        _decided(deal, actor, now)
-        try:
-            with transaction.atomic():
-                deal.save()
-        except IntegrityError:
-            raise ValidationError(
-                _("Another registration took this customer a moment ago; reload and decide again.")
-            ) from None
-        record(deal, actor, "approved", old, reason=note, expires_at=deal.expires_at.isoformat())
-        emit(
-            events.DEAL_APPROVED.name,
-            tenant=tenant,
+        expires_at = now + timedelta(days=settings.protection_days)
+
+        def take_claim(row: Deal) -> None:
+            """Under the claim lock, unless it holds the claim already: take it, rejecting the
+            registration that holds it where the CAM may and did choose to."""
+            if not row.holds_claim:
+                lock_claims(row.tenant_id)
+                holder = verdict_for(
+                    find_candidates(
+                        tenant=row.tenant,
+                        customer=Customer.of(row.customer_name, row.customer_website),
+                        partner_id=row.partner_id,
+                        exclude_deal_id=row.pk,
+                    )
+                ).holder
+                if holder is not None:
+                    _may_supersede(holder, settings.engagement_rule, supersede)
+                    _reject_as_superseded(holder, actor, by=row, now=now)
+                row.holds_claim = True
+            _decided(row, actor, now)
+
+        return DEALS.transition(
+            deal,
+            "approve",
             actor=actor.user,
-            subject=deal,
-            data=event_data(deal, until=date_text(deal.expires_at)),
+            authorize=lambda row: require_decider(actor, row),
+            prepare=take_claim,
+            changes={
+                "approved_at": now,
+                "expires_at": expires_at,
+                "expiry_warned_at": None,
+                "reject_reason": None,
+                "decision_note": note,
+            },
+            save=_save_claim,
+            reason=note,
+            after={"expires_at": expires_at.isoformat()},
+            event=events.DEAL_APPROVED,
+            data={"until": date_text(expires_at)},
         )
-    return deal
+
+
+def _save_claim(deal: Deal) -> None:
+    try:
+        with transaction.atomic():
+            deal.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("Another registration took this customer a moment ago; reload and decide again.")
+        ) from None
 
 
 def _may_supersede(holder: Deal, rule: str, supersede: bool) -> None:
@@ -113,22 +116,17 @@ def _may_supersede(holder: Deal, rule: str, supersede: bool) -> None:
 
 
 def _reject_as_superseded(holder: Deal, actor: Membership, *, by: Deal, now: datetime) -> None:
-    holder = lock_deal(holder)
-    old = holder.status
-    workflow.require(holder, "reject")
-    holder.status = Deal.Status.REJECTED
-    holder.holds_claim = False
-    holder.reject_reason = None
-    holder.decision_note = _("Another registration for this customer was preferred.")
-    _decided(holder, actor, now)
-    holder.save()
-    record(holder, actor, "rejected", old, reason=holder.decision_note, superseded_by=by.reference)
-    emit(
-        events.DEAL_REJECTED.name,
-        tenant=holder.tenant,
+    note = _("Another registration for this customer was preferred.")
+    DEALS.transition(
+        holder,
+        "reject",
         actor=actor.user,
-        subject=holder,
-        data=event_data(holder, reason=holder.decision_note),
+        prepare=lambda row: _decided(row, actor, now),
+        changes={"holds_claim": False, "reject_reason": None, "decision_note": note},
+        reason=note,
+        after={"superseded_by": by.reference},
+        event=events.DEAL_REJECTED,
+        data={"reason": note},
     )
 
 
@@ -137,27 +135,19 @@ def deal_reject(*, actor: Membership, deal: Deal, reason: RejectReason, note: st
     partner sees both. Its claim on the customer ends."""
     if reason.tenant_id != deal.tenant_id:
         raise ValidationError({"reason": _("Choose one of the program's reasons.")})
+    text = f"{reason.label}. {note}".strip() if note else reason.label
     with transaction.atomic():
-        deal = lock_deal(deal)
-        require_decider(actor, deal)
-        old = deal.status
-        workflow.require(deal, "reject")
-        deal.status = Deal.Status.REJECTED
-        deal.holds_claim = False
-        deal.reject_reason = reason
-        deal.decision_note = note
-        _decided(deal, actor, timezone.now())
-        deal.save()
-        text = f"{reason.label}. {note}".strip() if note else reason.label
-        record(deal, actor, "rejected", old, reason=text)
-        emit(
-            events.DEAL_REJECTED.name,
-            tenant=deal.tenant,
+        return DEALS.transition(
+            deal,
+            "reject",
             actor=actor.user,
-            subject=deal,
-            data=event_data(deal, reason=text),
+            authorize=lambda row: require_decider(actor, row),
+            prepare=lambda row: _decided(row, actor, timezone.now()),
+            changes={"holds_claim": False, "reject_reason": reason, "decision_note": note},
+            reason=text,
+            event=events.DEAL_REJECTED,
+            data={"reason": text},
         )
-    return deal
 
 
 def deal_request_info(*, actor: Membership, deal: Deal, message: str) -> Deal:
@@ -166,19 +156,13 @@ def deal_request_info(*, actor: Membership, deal: Deal, message: str) -> Deal:
     if not message.strip():
         raise ValidationError({"message": _("Say what information you need.")})
     with transaction.atomic():
-        deal = lock_deal(deal)
-        require_decider(actor, deal)
-        old = deal.status
-        workflow.require(deal, "request_info")
-        deal.status = Deal.Status.INFO_REQUESTED
-        deal.decision_note = message
-        deal.save()
-        record(deal, actor, "info_requested", old, reason=message)
-        emit(
-            events.DEAL_INFO_REQUESTED.name,
-            tenant=deal.tenant,
+        return DEALS.transition(
+            deal,
+            "request_info",
             actor=actor.user,
-            subject=deal,
-            data=event_data(deal, reason=message),
+            authorize=lambda row: require_decider(actor, row),
+            changes={"decision_note": message},
+            reason=message,
+            event=events.DEAL_INFO_REQUESTED,
+            data={"reason": message},
         )
-    return deal

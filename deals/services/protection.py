@@ -7,20 +7,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prm.audit.services import audit_record
-from prm.notifications.events import emit
+from prm.notifications.log import log_action
 from prm.tenancy.models import Membership
+from prm.workflow import TransitionError, lock_row
 
-from .. import events, workflow
+from .. import events
+from ..events import event_data
+from ..formats import date_text
 from ..models import Deal, DealExtension
 from ..selectors import deal_settings_for
-from .guards import (
-    date_text,
-    event_data,
-    lock_deal,
-    require_decider,
-    require_partner_user,
-)
+from ..workflow import DEALS
+from .access import require_decider, require_partner_user
 
 
 def extension_request(*, actor: Membership, deal: Deal, days: int, reason: str) -> DealExtension:
@@ -34,9 +31,9 @@ def extension_request(*, actor: Membership, deal: Deal, days: int, reason: str) 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        deal = lock_deal(deal)
+        deal = lock_row(deal)
         require_partner_user(actor, deal)
-        workflow.require(deal, "request_extension")
+        DEALS.require(deal, "request_extension")
         if DealExtension.objects.filter(deal=deal, status=DealExtension.Status.PENDING).exists():
             raise ValidationError(
                 _("An extension of this registration is already waiting for a decision.")
@@ -44,15 +41,13 @@ def extension_request(*, actor: Membership, deal: Deal, days: int, reason: str) 
         extension = DealExtension.objects.create(
             tenant=deal.tenant, deal=deal, requested_by=actor.user, days=days, reason=reason
         )
-        audit_record(
-            tenant=deal.tenant, actor=actor.user, action="deals.extension.requested", obj=deal,
-            after={"days": days}, reason=reason,
-        )  # fmt: skip
-        emit(
-            events.EXTENSION_REQUESTED.name,
+        log_action(
+            event=events.EXTENSION_REQUESTED,
             tenant=deal.tenant,
             actor=actor.user,
-            subject=deal,
+            obj=deal,
+            after={"days": days},
+            reason=reason,
             data=event_data(deal, days=days, reason=reason),
         )
     return extension
@@ -66,15 +61,13 @@ def extension_decide(
     if not approve and not note.strip():
         raise ValidationError({"note": _("Tell the partner why the extension is declined.")})
     with transaction.atomic():
-        extension = DealExtension.objects.select_for_update().get(
-            pk=extension.pk, tenant_id=extension.tenant_id
-        )
-        deal = lock_deal(extension.deal)
+        extension = lock_row(extension)
+        deal = lock_row(extension.deal)
         require_decider(actor, deal)
         if extension.status != DealExtension.Status.PENDING:
-            raise workflow.TransitionError(_("This extension request was already decided."))
+            raise TransitionError(_("This extension request was already decided."))
         if deal.status != Deal.Status.APPROVED or deal.expires_at is None:
-            raise workflow.TransitionError(
+            raise TransitionError(
                 _("Only an approved registration can be extended; this one is %(status)s.")
                 % {"status": deal.get_status_display().lower()}
             )
@@ -91,16 +84,15 @@ def extension_decide(
             deal.expires_at = before + timedelta(days=extension.days)
             deal.expiry_warned_at = None  # warn again before the new date
             deal.save(update_fields=["expires_at", "expiry_warned_at"])
-        audit_record(
-            tenant=deal.tenant, actor=actor.user, action=f"deals.extension.{extension.status}",
-            obj=deal, before={"expires_at": before.isoformat()},
-            after={"expires_at": deal.expires_at.isoformat()}, reason=note,
-        )  # fmt: skip
-        emit(
-            events.EXTENSION_DECIDED.name,
+        log_action(
+            event=events.EXTENSION_DECIDED,
+            action=f"deals.extension.{extension.status}",
             tenant=deal.tenant,
             actor=actor.user,
-            subject=deal,
+            obj=deal,
+            before={"expires_at": before.isoformat()},
+            after={"expires_at": deal.expires_at.isoformat()},
+            reason=note,
             data=event_data(
                 deal,
                 decision=extension.get_status_display().lower(),

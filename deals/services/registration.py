@@ -13,21 +13,18 @@ from prm.audit.services import audit_record
 from prm.money import quantize
 from prm.notifications.events import emit
 from prm.tenancy.models import Membership
+from prm.workflow import lock_row
 
-from .. import events, workflow
+from .. import events
 from ..conflicts import Customer, Outcome, find_candidates, verdict_for
+from ..events import event_data
+from ..formats import date_text
 from ..models import Deal, DealMatch, Product
 from ..selectors import deal_settings_for
 from ..sla import add_business_hours
-from .guards import (
-    date_text,
-    event_data,
-    lock_claims,
-    lock_deal,
-    record,
-    require_gate,
-    require_partner_user,
-)
+from ..workflow import DEALS
+from .access import require_gate, require_partner_user
+from .locks import lock_claims
 
 
 @dataclass(frozen=True)
@@ -95,9 +92,9 @@ def deal_save(
             deal = Deal(tenant_id=actor.tenant_id, partner=partner, owner=actor)
             created = True
         else:
-            deal = lock_deal(deal)
+            deal = lock_row(deal)
             require_partner_user(actor, deal)
-            workflow.require(deal, "edit")
+            DEALS.require(deal, "edit")
             created = False
         _apply_input(deal, data)
         deal.save()
@@ -127,75 +124,84 @@ def deal_submit(*, actor: Membership, deal: Deal) -> Deal:
     clock starts. Refused when the company already holds this customer itself.
     """
     with transaction.atomic():
-        deal = lock_deal(deal)
-        require_partner_user(actor, deal)
-        workflow.require(deal, "submit")
-        require_gate(deal.partner)
-        _require_complete(deal)
-        old = deal.status
-        tenant = deal.tenant
-        lock_claims(tenant.pk)
-        customer = normalise_customer(deal)
-        candidates = find_candidates(
-            tenant=tenant, customer=customer, partner_id=deal.partner_id, exclude_deal_id=deal.pk
-        )
-        verdict = verdict_for(candidates)
-        if verdict.outcome == Outcome.OWN and verdict.own_deal is not None:
-            raise ValidationError(
-                _(
-                    "Your company already registered this customer (%(ref)s). Work that "
-                    "registration, or withdraw it first."
-                )
-                % {"ref": verdict.own_deal.reference}
-            )
-        holder = verdict.holder
-        now = timezone.now()
-        settings = deal_settings_for(tenant)
-        deal.status = Deal.Status.SUBMITTED
-        deal.conflict_with = holder
-        deal.holds_claim = holder is None
-        deal.submitted_at = now
-        deal.sla_due_at = add_business_hours(now, settings.sla_hours, tenant.time_zone)
-        deal.escalation_level = 0
-        deal.decision_note = ""
-        try:
-            with transaction.atomic():
-                deal.save()
-        except IntegrityError:
-            # Only reachable if a claim was taken without the lock: the index still holds.
-            deal.holds_claim = False
-            deal.save()
-        DealMatch.objects.filter(deal=deal).delete()
-        DealMatch.objects.bulk_create(
-            DealMatch(
-                tenant=tenant,
-                deal=deal,
-                kind=c.kind,
-                matched_deal=c.deal,
-                account=c.account,
-                score=Decimal(str(round(c.score, 3))),
-                on_domain=c.on_domain,
-                is_strong=c.is_strong,
-            )
-            for c in candidates
-        )
-        record(deal, actor, "submitted", old, conflict_with=holder.reference if holder else "")
-        emit(
-            events.DEAL_REGISTERED.name,
-            tenant=tenant,
+        deal = DEALS.transition(
+            deal,
+            "submit",
             actor=actor.user,
-            subject=deal,
-            data=event_data(deal, due=date_text(deal.sla_due_at)),
+            authorize=lambda row: require_partner_user(actor, row),
+            prepare=_claim_or_conflict,
+            save=_save_claim_if_free,
+            after=lambda row: {
+                "conflict_with": row.conflict_with.reference if row.conflict_with else ""
+            },
+            audit="deals.deal.submitted",
+            event=events.DEAL_REGISTERED,
+            data=lambda row: {"due": date_text(row.sla_due_at)},
         )
-        if holder is not None:
+        if deal.conflict_with is not None:
             emit(
                 events.DEAL_CONFLICT.name,
-                tenant=tenant,
+                tenant=deal.tenant,
                 actor=actor.user,
                 subject=deal,
                 data=event_data(deal),
             )
     return deal
+
+
+def _claim_or_conflict(deal: Deal) -> None:
+    """Under the claim lock: take the claim, or point at the registration holding it; store the
+    candidate matches and start the decision clock."""
+    require_gate(deal.partner)
+    _require_complete(deal)
+    tenant = deal.tenant
+    lock_claims(tenant.pk)
+    customer = normalise_customer(deal)
+    candidates = find_candidates(
+        tenant=tenant, customer=customer, partner_id=deal.partner_id, exclude_deal_id=deal.pk
+    )
+    verdict = verdict_for(candidates)
+    if verdict.outcome == Outcome.OWN and verdict.own_deal is not None:
+        raise ValidationError(
+            _(
+                "Your company already registered this customer (%(ref)s). Work that "
+                "registration, or withdraw it first."
+            )
+            % {"ref": verdict.own_deal.reference}
+        )
+    holder = verdict.holder
+    now = timezone.now()
+    settings = deal_settings_for(tenant)
+    deal.conflict_with = holder
+    deal.holds_claim = holder is None
+    deal.submitted_at = now
+    deal.sla_due_at = add_business_hours(now, settings.sla_hours, tenant.time_zone)
+    deal.escalation_level = 0
+    deal.decision_note = ""
+    DealMatch.objects.filter(deal=deal).delete()
+    DealMatch.objects.bulk_create(
+        DealMatch(
+            tenant=tenant,
+            deal=deal,
+            kind=c.kind,
+            matched_deal=c.deal,
+            account=c.account,
+            score=Decimal(str(round(c.score, 3))),
+            on_domain=c.on_domain,
+            is_strong=c.is_strong,
+        )
+        for c in candidates
+    )
+
+
+def _save_claim_if_free(deal: Deal) -> None:
+    try:
+        with transaction.atomic():
+            deal.save()
+    except IntegrityError:
+        # Only reachable if a claim was taken without the lock: the index still holds.
+        deal.holds_claim = False
+        deal.save()
 
 
 def _require_complete(deal: Deal) -> None:
@@ -212,21 +218,16 @@ def _require_complete(deal: Deal) -> None:
 
 
 def deal_withdraw(*, actor: Membership, deal: Deal, reason: str = "") -> Deal:
-    """The partner takes a registration back; its claim on the customer ends."""
+    """The partner takes a registration back; its claim on the customer ends. Withdrawing a
+    draft tells nobody (nobody else knew of it)."""
     with transaction.atomic():
-        deal = lock_deal(deal)
-        require_partner_user(actor, deal)
-        old = deal.status
-        deal.status = workflow.require(deal, "withdraw").target or old
-        deal.holds_claim = False
-        deal.save()
-        record(deal, actor, "withdrawn", old, reason=reason)
-        if old != Deal.Status.DRAFT:
-            emit(
-                events.DEAL_WITHDRAWN.name,
-                tenant=deal.tenant,
-                actor=actor.user,
-                subject=deal,
-                data=event_data(deal),
-            )
-    return deal
+        return DEALS.transition(
+            deal,
+            "withdraw",
+            actor=actor.user,
+            authorize=lambda row: require_partner_user(actor, row),
+            changes={"holds_claim": False},
+            reason=reason,
+            event=events.DEAL_WITHDRAWN,
+            silent_from={Deal.Status.DRAFT},
+        )

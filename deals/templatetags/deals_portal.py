@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from ..portal import HomeSummary, home_summary
+from ..selectors import HomeSummary, home_summary
 
 register = template.Library()
 

@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from deals import leads, services
+from deals import services
 from deals.models import Deal, Lead
+from deals.services import leads
 from deals.sla import add_business_hours, business_hours_between
 from deals.tasks import deals_sweep_task
 from deals.tests.factories import LeadFactory, registered

@@ -8,15 +8,17 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django_scopes import scope
 
-from deals import services, workflow
+from deals import services
 from deals.models import CLAIM_STATUSES, Deal
 from deals.tests.factories import DealFactory, ProductFactory, RejectReasonFactory, deal_input
+from deals.workflow import DEALS
 from prm.audit.models import AuditEvent
 from prm.tenancy.roles import Role
+from prm.workflow import TransitionError
 
 STATUSES = list(Deal.Status)
 #: beat's expiry is tested in test_beat.py; every other action has a service a person calls
-ACTIONS = [a for a in workflow.ACTIONS if a != "expire"]
+ACTIONS = [a for a in DEALS.actions if a != "expire"]
 
 
 def make(world, status: str) -> Deal:
@@ -70,14 +72,14 @@ def test_status_allows_exactly_the_actions_of_the_workflow(ours, status, action)
         deal = make(ours, status)
         before = snapshot(deal)
         audits = AuditEvent.objects.filter(tenant=ours.tenant).count()
-        rule = workflow.ACTIONS[action]
+        rule = DEALS.actions[action]
         if status in rule.sources:
             run(ours, action, deal)
             deal.refresh_from_db()
             assert deal.status == (rule.target or status)
             assert AuditEvent.objects.filter(tenant=ours.tenant).count() > audits
         else:
-            with pytest.raises(workflow.TransitionError) as refused:
+            with pytest.raises(TransitionError) as refused:
                 run(ours, action, deal)
             assert Deal.Status(status).label.lower() in refused.value.messages[0]
             assert snapshot(deal) == before

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from prm.forms import errors_to_form
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest, posted
+from prm.workflow import TransitionError
 
 from .. import services, workflow
 from ..forms import ExtensionForm, LostForm, WithdrawForm, WonForm
@@ -34,8 +35,8 @@ def _refused(request: TenantRequest, deal: Deal, exc: ValidationError) -> HttpRe
 
 def _not_allowed(request: TenantRequest, deal: Deal, action: str) -> HttpResponse | None:
     try:
-        workflow.require(deal, action)
-    except workflow.TransitionError as exc:
+        workflow.DEALS.require(deal, action)
+    except TransitionError as exc:
         return _refused(request, deal, exc)
     return None
 
@@ -95,7 +96,7 @@ def _form_action(
     if request.method == "POST" and bound.is_valid():
         try:
             call(deal, bound.cleaned_data)
-        except workflow.TransitionError as exc:
+        except TransitionError as exc:
             return _refused(request, deal, exc)
         except ValidationError as exc:
             errors_to_form(bound, exc)

@@ -13,7 +13,7 @@ from .. import workflow
 from ..conflicts import precheck
 from ..forms import WithdrawForm
 from ..models import Deal, DealExtension
-from ..portal import timeline
+from ..selectors import timeline
 from .common import deal_of
 from .registration import verdict_context
 

@@ -14,10 +14,9 @@ from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest, posted
 
 from ..forms import DeclineLeadForm
-from ..leads import lead_accept, lead_decline, lead_open
 from ..models import Lead
-from ..portal import may_see
-from ..selectors import leads_for
+from ..selectors import leads_for, may_see
+from ..services import lead_accept, lead_decline, lead_open
 from .common import error_text, lead_of
 
 PAGE_SIZE = 25

@@ -17,8 +17,7 @@ from prm.tenancy.requests import TenantRequest
 
 from ..forms import DealFilterForm
 from ..models import Deal
-from ..portal import deals_matching
-from ..selectors import status_counts
+from ..selectors import deals_matching, status_counts
 
 PAGE_SIZE = 25
 

@@ -20,8 +20,7 @@ from ..conflicts import Verdict
 from ..conflicts import precheck as conflict_precheck
 from ..forms import DealForm
 from ..models import Deal
-from ..portal import may_see, products_offered
-from ..selectors import deals_for
+from ..selectors import deals_for, may_see, products_offered
 from ..services import deal_save
 from .common import deal_of
 

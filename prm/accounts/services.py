@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from prm.audit.services import audit_record
 from prm.notifications import outbox
 from prm.notifications.events import emit
+from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant, TenantOwned
 from prm.tenancy.roles import PARTNER_ROLES, VENDOR_ROLES, Role
 from prm.tenancy.urls_for import tenant_url
@@ -119,20 +120,14 @@ def _invitation_create(
             nonce=secrets.token_hex(16),
             expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
-        audit_record(
+        _email_invitation(invitation)
+        log_action(
+            event=events.INVITATION_SENT,
             tenant=tenant,
             actor=invited_by,
-            action="accounts.invitation.sent",
             obj=invitation,
             after={"email": email, "role": role, "partner": str(partner or "")},
             ip=ip,
-        )
-        _email_invitation(invitation)
-        emit(
-            events.INVITATION_SENT.name,
-            tenant=tenant,
-            actor=invited_by,
-            subject=invitation,
             data={"invitee": email, "role": role_phrase(invitation.role, partner)},
         )
     return invitation
@@ -225,19 +220,13 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
-        audit_record(
+        log_action(
+            event=events.INVITATION_ACCEPTED,
             tenant=invitation.tenant,
             actor=user,
-            action="accounts.invitation.accepted",
             obj=invitation,
             after={"role": invitation.role, "partner": str(invitation.partner or "")},
             ip=ip,
-        )
-        emit(
-            events.INVITATION_ACCEPTED.name,
-            tenant=invitation.tenant,
-            actor=user,
-            subject=invitation,
             data={
                 "invitee": user.get_full_name() or user.email,
                 "role": role_phrase(invitation.role, invitation.partner),
@@ -268,17 +257,17 @@ def membership_deactivate(
         membership.is_active = False
         membership.deactivated_at = timezone.now()
         membership.save(update_fields=["is_active", "deactivated_at"])
-        audit_record(
+        log_action(
+            event=events.MEMBERSHIP_DEACTIVATED,
             tenant=membership.tenant,
             actor=actor.user,
-            action="accounts.membership.deactivated",
             obj=membership,
             before={"is_active": True},
             after={"is_active": False},
             reason=reason.strip(),
             ip=ip,
+            data=_membership_data(membership, reason),
         )
-        _emit_membership(events.MEMBERSHIP_DEACTIVATED.name, actor, membership, reason)
 
 
 def membership_reactivate(
@@ -294,17 +283,17 @@ def membership_reactivate(
         membership.is_active = True
         membership.deactivated_at = None
         membership.save(update_fields=["is_active", "deactivated_at"])
-        audit_record(
+        log_action(
+            event=events.MEMBERSHIP_REACTIVATED,
             tenant=membership.tenant,
             actor=actor.user,
-            action="accounts.membership.reactivated",
             obj=membership,
             before={"is_active": False},
             after={"is_active": True},
             reason=reason.strip(),
             ip=ip,
+            data=_membership_data(membership, reason),
         )
-        _emit_membership(events.MEMBERSHIP_REACTIVATED.name, actor, membership, reason)
 
 
 def membership_change_role(
@@ -332,20 +321,14 @@ def membership_change_role(
             return membership
         membership.role = role
         membership.save(update_fields=["role"])
-        audit_record(
+        log_action(
+            event=events.MEMBERSHIP_ROLE_CHANGED,
             tenant=membership.tenant,
             actor=actor.user,
-            action="accounts.membership.role_changed",
             obj=membership,
             before={"role": old},
             after={"role": role},
             ip=ip,
-        )
-        emit(
-            events.MEMBERSHIP_ROLE_CHANGED.name,
-            tenant=membership.tenant,
-            actor=actor.user,
-            subject=membership,
             data={
                 "member": membership.user.get_full_name() or membership.user.email,
                 "role": role_phrase(role, membership.partner),
@@ -394,16 +377,11 @@ def _email_invitation(invitation: Invitation, *, reminder: bool = False) -> None
     )
 
 
-def _emit_membership(name: str, actor: Membership, membership: Membership, reason: str) -> None:
-    emit(
-        name,
-        tenant=membership.tenant,
-        actor=actor.user,
-        subject=membership,
-        data={
-            "member": membership.user.get_full_name() or membership.user.email,
-            "role": role_phrase(membership.role, membership.partner),
-            "reason": reason.strip(),
-            "membership_id": membership.pk,
-        },
-    )
+def _membership_data(membership: Membership, reason: str) -> dict[str, object]:
+    """What a membership's deactivation or reactivation event carries."""
+    return {
+        "member": membership.user.get_full_name() or membership.user.email,
+        "role": role_phrase(membership.role, membership.partner),
+        "reason": reason.strip(),
+        "membership_id": membership.pk,
+    }

@@ -5,6 +5,9 @@ changelist shows (its filters, search and ordering, through the admin's own `get
 a CAM exports only what they see) in the columns of `csv_columns` (named like `list_display`).
 
 Import: add `CsvImportMixin` and give `get_csv_importer(request)` (see `importing.CsvImporter`).
+An app whose import page calls its import service directly declares the page's two URLs in its
+admin urls module instead (same names) and sets `csv_import_own_urls`: its views use
+`csv_import_response` and `csv_import_template_response` for the page and the template file.
 
 The capability comes from the admin's `capabilities`: `"export"` (default: the view
 capability) and `"import"` (default: the add capability). `tests/isolation/matrix.py` finds the
@@ -37,12 +40,14 @@ from prm.tenancy.admin_sites import TenantModelAdmin
 from prm.tenancy.requests import posted, tenant_of
 
 from .importing import (
+    MAX_BYTES,
+    MAX_ROWS,
     CsvImporter,
+    ImportColumn,
     RowError,
     RowErrors,
-    read_table,
+    read_rows,
     unread_headings,
-    validate_rows,
 )
 from .writing import csv_response, export_filename
 
@@ -175,8 +180,12 @@ class CsvImportMixin(TenantModelAdmin):
     """Adds an "Import CSV" page to the changelist: explains the columns, offers a template,
     checks an upload (with a "check only" button) and imports it all or not at all."""
 
-    csv_import_max_bytes: ClassVar[int] = 2 * 1024 * 1024
-    csv_import_max_rows: ClassVar[int] = 5000
+    csv_import_max_bytes: ClassVar[int] = MAX_BYTES
+    csv_import_max_rows: ClassVar[int] = MAX_ROWS
+    #: True when the app's admin urls module declares the import page and its template
+    #: (`<app>_<model>_import`, `..._import_template`), whose views call its import service;
+    #: the mixin then adds only the button. False: the mixin's pages, through `get_csv_importer`.
+    csv_import_own_urls: ClassVar[bool] = False
     change_list_template = "admin/prm/change_list.html"
 
     def get_csv_importer(self, request: HttpRequest) -> CsvImporter:
@@ -191,6 +200,8 @@ class CsvImportMixin(TenantModelAdmin):
         return f"{self.opts.app_label}_{self.opts.model_name}_{what}"
 
     def get_urls(self) -> list[Any]:
+        if self.csv_import_own_urls:
+            return super().get_urls()
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(self.csv_import_view), name=self._url_name("import")),
@@ -220,11 +231,16 @@ class CsvImportMixin(TenantModelAdmin):
     def csv_import_template_view(self, request: HttpRequest) -> HttpResponseBase:
         if not self.has_csv_import_permission(request):
             raise PermissionDenied
-        importer = self.get_csv_importer(request)
+        return self.csv_import_template_response(request, self.get_csv_importer(request).columns)
+
+    def csv_import_template_response(
+        self, request: HttpRequest, columns: Sequence[ImportColumn]
+    ) -> HttpResponseBase:
+        """The empty file with the import's headings, to fill in."""
         name = _("%(things)s import template") % {"things": self.opts.verbose_name_plural}
         return csv_response(
             filename=export_filename(tenant_of(request).slug, name),
-            header=[c.label for c in importer.columns],
+            header=[c.label for c in columns],
             rows=[],
         )
 
@@ -238,21 +254,20 @@ class CsvImportMixin(TenantModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rows = read_table(
+                clean = read_rows(
                     upload,
                     columns=importer.columns,
+                    make_form=importer.make_form,
                     ignored=self.get_csv_import_ignored(request),
                     max_bytes=self.csv_import_max_bytes,
                     max_rows=self.csv_import_max_rows,
                 )
-                if not rows:
-                    raise ValidationError(_("The file has no rows below its header."))
             except ValidationError as exc:
                 form.add_error("file", exc)
+            except RowErrors as exc:
+                errors = exc.errors
             else:
-                clean, errors = validate_rows(rows, importer.make_form, importer.columns)
-                if not errors:
-                    errors = importer.check(clean)
+                errors = importer.check(clean)
                 if not errors and "check_only" in request.POST:
                     checked = len(clean)
                 elif not errors:
@@ -263,23 +278,41 @@ class CsvImportMixin(TenantModelAdmin):
                     else:
                         self.message_user(request, self.csv_imported_message(count))
                         return redirect(f"admin:{self._url_name('changelist')}")
+        return self.csv_import_response(
+            request, form=form, columns=importer.columns, errors=errors, checked=checked
+        )
+
+    def csv_import_response(
+        self,
+        request: HttpRequest,
+        *,
+        form: CsvUploadForm,
+        columns: Sequence[ImportColumn],
+        errors: Sequence[RowError] = (),
+        checked: int | None = None,
+        template: str = "admin/prm/csv_import.html",
+        **extra: Any,
+    ) -> TemplateResponse:
+        """The import page: the columns, the upload form, the errors by row, or how many rows a
+        check found good (`checked`). `template` may extend the standard one with `extra`."""
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import %(things)s from a CSV file")
             % {"things": self.opts.verbose_name_plural},
             "opts": self.opts,
             "form": form,
-            "columns": importer.columns,
-            "skipped": unread_headings(self.get_csv_import_ignored(request), importer.columns),
+            "columns": columns,
+            "skipped": unread_headings(self.get_csv_import_ignored(request), columns),
             "max_rows": self.csv_import_max_rows,
             "max_megabytes": f"{self.csv_import_max_bytes / 2**20:g}",
             "template_url": reverse(f"admin:{self._url_name('import_template')}"),
             "errors": errors[:MAX_ERRORS_SHOWN],
             "more_errors": max(0, len(errors) - MAX_ERRORS_SHOWN),
             "checked": checked,
+            **extra,
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/prm/csv_import.html", context)
+        return TemplateResponse(request, template, context)
 
     def csv_imported_message(self, count: int) -> str:
         return ngettext(

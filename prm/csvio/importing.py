@@ -1,10 +1,11 @@
 """Importing rows from a CSV file: columns, one form per row, errors by row and column.
 
 An import is all or nothing. The file is read (`read_table`), every row is cleaned by the
-importer's row form (`validate_rows`), the rows are checked against each other and the database
-(`CsvImporter.check`), and only when no row has an error are they written, in one transaction
-(`CsvImporter.save`). Every error names its row (as a spreadsheet numbers it: the header is
-row 1), its column and what is wrong, so the member can fix the file and upload it again.
+importer's row form (`validate_rows`; both at once: `read_rows`), the rows are checked against
+each other and the database (`CsvImporter.check`), and only when no row has an error are they
+written, in one transaction (`CsvImporter.save`). Every error names its row (as a spreadsheet
+numbers it: the header is row 1), its column and what is wrong, so the member can fix the file
+and upload it again.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +24,10 @@ from django_countries import countries
 from .reading import read_upload, split_rows
 
 Label = str | Promise
+
+#: the largest file an import reads, and the most rows
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,31 @@ def validate_rows(
         for key, messages in form.errors.items():
             errors += [RowError(row.number, labels.get(key, ""), str(m)) for m in messages]
     return clean, errors
+
+
+def read_rows(
+    upload: UploadedFile,
+    *,
+    columns: Sequence[ImportColumn],
+    make_form: Callable[[dict[str, str]], forms.Form],
+    ignored: Iterable[str] = (),
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> list[Row]:
+    """The rows of an uploaded file, each cleaned by its form (`read_table`, `validate_rows`).
+
+    Raises `ValidationError` for a problem of the file as a whole (see `read_table`; a file
+    without rows too) and `RowErrors` with every row's problems.
+    """
+    rows = read_table(
+        upload, columns=columns, ignored=ignored, max_bytes=max_bytes, max_rows=max_rows
+    )
+    if not rows:
+        raise ValidationError(_("The file has no rows below its header."))
+    clean, errors = validate_rows(rows, make_form, columns)
+    if errors:
+        raise RowErrors(errors)
+    return clean
 
 
 class LookupField(forms.CharField):

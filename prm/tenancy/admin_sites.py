@@ -9,6 +9,7 @@ history to the audit log (never to Django's global LogEntry table, which knows n
 import json
 from collections.abc import Callable
 from functools import update_wrapper
+from importlib import import_module
 from typing import Any, ClassVar, TypeVar, cast
 
 from django.contrib import admin
@@ -21,7 +22,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from prm.audit.selectors import audit_events_for
@@ -51,15 +52,31 @@ class TenantAdminSite(admin.AdminSite):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._extra_views: list[tuple[str, Callable[..., HttpResponse], str]] = []
+        self._app_urls: list[tuple[str, str]] = []
 
     def register_view(self, route: str, view: Callable[..., HttpResponse], name: str) -> None:
         """Add a page of an app to the admin UI (behind `admin_view`: staff of this tenant)."""
         self._extra_views.append((route, view, name))
 
+    def register_urls(self, route: str, urlconf: str) -> None:
+        """Mount an app's admin pages, listed in its own urls module (`urlconf`, a dotted path
+        whose `urlpatterns` are plain `path()`s), under `route`; each view behind `admin_view`.
+
+        The pages come before the model admins' URLs, so `deals/deal/<id>/approve/` is an app's
+        page and not the model admin's "<id>/" redirect; their names join the `admin` namespace.
+        """
+        self._app_urls.append((route, urlconf))
+
     def get_urls(self) -> list[URLPattern | URLResolver]:
         urls: list[URLPattern | URLResolver] = [
             path(route, self.admin_view(view), name=name) for route, view, name in self._extra_views
         ]
+        for route, urlconf in self._app_urls:
+            patterns = [
+                URLPattern(p.pattern, self.admin_view(p.callback), p.default_args, p.name)
+                for p in import_module(urlconf).urlpatterns
+            ]
+            urls.append(path(route, include(patterns)))
         for p in super().get_urls():
             if isinstance(p, URLPattern) and p.name in self.UNUSED_URL_NAMES:
                 continue

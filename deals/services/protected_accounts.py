@@ -1,17 +1,19 @@
 """Protected accounts (direct accounts, existing customers) from a CSV file exported from the CRM.
 
-The admin's "Import CSV" page (`prm.csvio.admin.CsvImportMixin`) drives it through
-`protected_account_importer`. A row is keyed on its registered domain: a domain the program
-already has updates that account, a new one creates it; a domain may appear once in the file.
-The import writes every row or none. `account_normalise` keeps the matching keys (domain, name
-core and key) in step for accounts saved one by one in the admin form too.
+The admin's "Import CSV" page (`deals.admin.accounts.protected_account_import`) calls
+`protected_accounts_import` with the uploaded file. A row is keyed on its registered domain: a
+domain the program already has updates that account, a new one creates it; a domain may appear
+once in the file. The import writes every row or none. `account_normalise` keeps the matching
+keys (domain, name core and key) in step for accounts saved one by one in the admin form too.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +21,6 @@ from django.utils.translation import gettext_lazy
 
 from prm.audit.services import audit_record
 from prm.csvio.importing import (
-    CsvImporter,
     ImportColumn,
     LookupField,
     Row,
@@ -27,11 +28,12 @@ from prm.csvio.importing import (
     RowErrors,
     choice_lookup,
     choices_hint,
+    read_rows,
 )
 from prm.normalize import company_core, company_key, registered_domain
 from prm.tenancy.models import Membership, Tenant
 
-from .models import ProtectedAccount
+from ..models import ProtectedAccount
 
 #: the columns' labels: the headings of the template, and of the list's export
 LABELS = {
@@ -136,87 +138,44 @@ class ImportPlan:
     created: list[Row] = field(default_factory=list)
     updated: list[Row] = field(default_factory=list)
 
-
-def protected_account_importer(
-    *, actor: Membership, ip: str | None = None, plan: ImportPlan | None = None
-) -> CsvImporter:
-    """The import of protected accounts by `actor`, for the admin's import page; `plan` (when
-    given) is filled with what the checked file would create and update."""
-    tenant = actor.tenant
-    kinds = (choice_lookup(ProtectedAccount.Kind), choices_hint(ProtectedAccount.Kind))
-
-    def check(rows: list[Row]) -> list[RowError]:
-        errors, found = protected_accounts_import_check(tenant=tenant, rows=rows)
-        if plan is not None:
-            plan.created, plan.updated = found.created, found.updated
-        return errors
-
-    def save(rows: list[Row], filename: str) -> int:
-        done = protected_accounts_import(actor=actor, rows=rows, filename=filename, ip=ip)
-        if plan is not None:
-            plan.created, plan.updated = done.created, done.updated
-        return len(rows)
-
-    return CsvImporter(
-        columns=COLUMNS,
-        make_form=lambda data: ProtectedAccountRowForm(data, kinds=kinds),
-        check=check,
-        save=save,
-    )
-
-
-def protected_accounts_import_check(
-    *, tenant: Tenant, rows: list[Row]
-) -> tuple[list[RowError], ImportPlan]:
-    """The problems of cleaned rows taken together (a domain twice in the file), and what the
-    import would do. Reads, never writes."""
-    errors: list[RowError] = []
-    first_row: dict[str, int] = {}
-    label = str(LABELS["domain"])
-    for row in rows:
-        domain = row.values["domain"]
-        if domain in first_row:
-            errors.append(
-                RowError(
-                    row.number,
-                    label,
-                    _("%(domain)s is already on row %(row)d.")
-                    % {"domain": domain, "row": first_row[domain]},
-                )
-            )
-        else:
-            first_row[domain] = row.number
-    existing = set(
-        ProtectedAccount.objects.filter(tenant=tenant, domain__in=list(first_row)).values_list(
-            "domain", flat=True
-        )
-    )
-    plan = ImportPlan()
-    for row in rows:
-        if first_row.get(row.values["domain"]) == row.number:
-            (plan.updated if row.values["domain"] in existing else plan.created).append(row)
-    return errors, plan
+    @property
+    def rows(self) -> int:
+        return len(self.created) + len(self.updated)
 
 
 def protected_accounts_import(
-    *, actor: Membership, rows: list[Row], filename: str, ip: str | None = None
+    *,
+    actor: Membership,
+    upload: UploadedFile,
+    ignored: Iterable[str] = (),
+    check_only: bool = False,
+    ip: str | None = None,
 ) -> ImportPlan:
-    """Create or update one protected account per cleaned row (`ProtectedAccountRowForm`),
-    all of them or none.
+    """Create or update one protected account per row of a CRM file, all of them or none; with
+    `check_only`, only say what the import would do (nothing is written).
 
-    Imports of one tenant run one at a time (a lock on the tenant row) and the rows are checked
-    again under it. Raises `PermissionDenied` unless the actor may manage deal registration, and
-    `RowErrors` when a row cannot be imported (nothing is written). One audit event for the file.
+    The file's headings are those of `COLUMNS` (and `ignored` ones, skipped: an export's). Imports
+    of one tenant run one at a time (a lock on the tenant row) and the rows are checked under it.
+    Raises `PermissionDenied` unless the actor may manage deal registration, `ValidationError`
+    for a problem of the file as a whole (type, size, headings), and `RowErrors` naming every
+    row's problems (nothing is written). One audit event for the file.
     """
     if actor.is_partner_user or not actor.can("deals.manage"):
         raise PermissionDenied(_("You may not import protected accounts."))
     tenant = actor.tenant
+    kinds = (choice_lookup(ProtectedAccount.Kind), choices_hint(ProtectedAccount.Kind))
+    rows = read_rows(
+        upload,
+        columns=COLUMNS,
+        make_form=lambda data: ProtectedAccountRowForm(data, kinds=kinds),
+        ignored=ignored,
+    )
+    if check_only:
+        return _plan(tenant=tenant, rows=rows)
     try:
         with transaction.atomic():
             Tenant.objects.select_for_update(no_key=True).get(pk=tenant.pk)
-            errors, plan = protected_accounts_import_check(tenant=tenant, rows=rows)
-            if errors:
-                raise RowErrors(errors)
+            plan = _plan(tenant=tenant, rows=rows)
             now = timezone.now()
             by_domain = {
                 a.domain: a
@@ -237,7 +196,7 @@ def protected_accounts_import(
                 actor=actor.user,
                 action="deals.protectedaccount.imported",
                 after={
-                    "file": filename,
+                    "file": upload.name,
                     "created": len(plan.created),
                     "updated": len(plan.updated),
                 },
@@ -254,6 +213,38 @@ def protected_accounts_import(
                 )
             ]
         ) from exc
+    return plan
+
+
+def _plan(*, tenant: Tenant, rows: list[Row]) -> ImportPlan:
+    """What the import of cleaned rows does; `RowErrors` for the problems of the rows taken
+    together (a domain twice in the file). Reads, never writes."""
+    errors: list[RowError] = []
+    first_row: dict[str, int] = {}
+    label = str(LABELS["domain"])
+    for row in rows:
+        domain = row.values["domain"]
+        if domain in first_row:
+            errors.append(
+                RowError(
+                    row.number,
+                    label,
+                    _("%(domain)s is already on row %(row)d.")
+                    % {"domain": domain, "row": first_row[domain]},
+                )
+            )
+        else:
+            first_row[domain] = row.number
+    if errors:
+        raise RowErrors(errors)
+    existing = set(
+        ProtectedAccount.objects.filter(tenant=tenant, domain__in=list(first_row)).values_list(
+            "domain", flat=True
+        )
+    )
+    plan = ImportPlan()
+    for row in rows:
+        (plan.updated if row.values["domain"] in existing else plan.created).append(row)
     return plan
 
 
