@@ -5,14 +5,14 @@
 
 from typing import Any
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
+from prm.dates import format_moment
+from prm.money import format_money
 from prm.notifications.categories import declare_category
 from prm.notifications.events import declare
 
-from .formats import money_text
 from .models import Deal, Lead
 
 declare_category("deals", _("Deal registrations and leads"))
@@ -118,7 +118,7 @@ def event_data(deal: Deal, **extra: Any) -> dict[str, Any]:
         "partner": deal.partner.name,
         "partner_id": deal.partner_id,
         "owner_id": deal.owner_id,
-        "amount": money_text(deal.amount, deal.currency),
+        "amount": format_money(deal.amount, deal.currency),
         **extra,
     }
 
@@ -130,7 +130,5 @@ def lead_event_data(lead: Lead, partner: Partner | None = None) -> dict[str, Any
         "customer": lead.customer_name,
         "partner": partner.name if partner else "",
         "partner_id": partner.pk if partner else None,
-        "respond_by": formats.date_format(timezone.localtime(lead.respond_by), "DATETIME_FORMAT")
-        if lead.respond_by
-        else "",
+        "respond_by": format_moment(lead.respond_by) if lead.respond_by else "",
     }

@@ -39,7 +39,7 @@ validates its input, then makes the move in one call inside its transaction:
                 reason=note,
                 after={"approved_amount": str(amount)},
                 event=events.REQUEST_APPROVED,
-                data={"approved": money_text(amount, mdf_request.currency)},
+                data={"approved": format_money(amount, mdf_request.currency)},
             )
 
 `transition` does, in this order, under the object's row lock (`SELECT ... FOR UPDATE`, found by

@@ -5,14 +5,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prm.money import quantize
+from prm.dates import format_day
+from prm.money import format_money, quantize
 from prm.tenancy.models import Membership
 
 from .. import events
-from ..formats import money_text
 from ..models import Deal
 from ..workflow import DEALS
 from .access import require_partner_or_decider
@@ -45,8 +45,8 @@ def deal_mark_won(*, actor: Membership, deal: Deal, amount: Decimal, closed_on: 
             after=lambda row: {"final_amount": str(row.won_amount), "closed_on": str(closed_on)},
             event=events.DEAL_WON,
             data=lambda row: {
-                "final_amount": money_text(row.won_amount, row.currency),
-                "closed_on": formats.date_format(closed_on, "DATE_FORMAT"),
+                "final_amount": format_money(row.won_amount, row.currency),
+                "closed_on": format_day(closed_on),
             },
         )
 

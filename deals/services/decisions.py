@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from prm.dates import format_day
 from prm.tenancy.models import Membership
 
 from .. import events
 from ..conflicts import Customer, find_candidates, verdict_for
-from ..formats import date_text
 from ..models import Deal, DealSettings, RejectReason
 from ..selectors import deal_settings_for
 from ..sla import business_hours_between
@@ -75,7 +75,7 @@ def deal_approve(*, actor: Membership, deal: Deal, note: str = "", supersede: bo
             reason=note,
             after={"expires_at": expires_at.isoformat()},
             event=events.DEAL_APPROVED,
-            data={"until": date_text(expires_at)},
+            data={"until": format_day(expires_at)},
         )
 
 
@@ -101,7 +101,7 @@ def _may_supersede(holder: Deal, rule: str, supersede: bool) -> None:
     if holder.status == Deal.Status.APPROVED:
         raise ValidationError(
             _("%(ref)s is approved and protects this customer until %(until)s.")
-            % {"ref": holder.reference, "until": date_text(holder.expires_at)}
+            % {"ref": holder.reference, "until": format_day(holder.expires_at)}
         )
     if not supersede:
         raise ValidationError(

@@ -7,13 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from prm.dates import format_day
 from prm.notifications.log import log_action
 from prm.tenancy.models import Membership
 from prm.workflow import TransitionError, lock_row
 
 from .. import events
 from ..events import event_data
-from ..formats import date_text
 from ..models import Deal, DealExtension
 from ..selectors import deal_settings_for
 from ..workflow import DEALS
@@ -96,7 +96,7 @@ def extension_decide(
             data=event_data(
                 deal,
                 decision=extension.get_status_display().lower(),
-                until=date_text(deal.expires_at),
+                until=format_day(deal.expires_at),
                 reason=note,
             ),
         )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prm.audit.services import audit_record
+from prm.dates import format_day
 from prm.money import quantize
 from prm.notifications.events import emit
 from prm.tenancy.models import Membership
@@ -18,7 +19,6 @@ from prm.workflow import lock_row
 from .. import events
 from ..conflicts import Customer, Outcome, find_candidates, verdict_for
 from ..events import event_data
-from ..formats import date_text
 from ..models import Deal, DealMatch, Product
 from ..selectors import deal_settings_for
 from ..sla import add_business_hours
@@ -136,7 +136,7 @@ def deal_submit(*, actor: Membership, deal: Deal) -> Deal:
             },
             audit="deals.deal.submitted",
             event=events.DEAL_REGISTERED,
-            data=lambda row: {"due": date_text(row.sla_due_at)},
+            data=lambda row: {"due": format_day(row.sla_due_at)},
         )
         if deal.conflict_with is not None:
             emit(

@@ -15,12 +15,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prm.audit.services import audit_record
+from prm.dates import format_day
 from prm.notifications.events import emit
 from prm.tenancy.models import Membership
 
@@ -454,7 +455,7 @@ def _plain(field: str, value: Any) -> Any:
 
 def _shown(value: Any) -> str:
     if isinstance(value, date):
-        return formats.date_format(value, "DATE_FORMAT")
+        return format_day(value)
     return str(value)
 
 
@@ -476,7 +477,7 @@ def milestone_overdue_notify(*, milestone: PlanMilestone) -> None:
                 "partner_id": plan.partner_id,
                 "year": plan.year,
                 "milestone": milestone.title,
-                "due": formats.date_format(milestone.due_on, "DATE_FORMAT"),
+                "due": format_day(milestone.due_on),
                 "owner": _name(milestone.owner),
             },
         )
