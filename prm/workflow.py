@@ -64,7 +64,7 @@ or that are no longer due, then calls `transition`.
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
@@ -73,6 +73,9 @@ from prm.audit.services import audit_record
 from prm.notifications.events import EventType
 from prm.notifications.log import log_action
 from prm.tenancy.models import TenantOwned
+
+if TYPE_CHECKING:  # the user model lives in prm.accounts, which imports this module
+    from prm.accounts.models import User
 
 M = TypeVar("M", bound=TenantOwned)
 
@@ -193,7 +196,7 @@ class Workflow(Generic[M]):
         obj: M,
         action: str,
         *,
-        actor: Any,
+        actor: "User | None",
         event: EventType | None,
         data: Mapping[str, Any] | Callable[[M], Mapping[str, Any]] | None = None,
         reason: str = "",

@@ -1,6 +1,6 @@
 """Writing audit events: each state-changing service calls `audit_record` in its transaction."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -9,11 +9,14 @@ from prm.tenancy.models import Tenant
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:  # the user model lives in prm.accounts, which imports this module
+    from prm.accounts.models import User
+
 
 def audit_record(
     *,
     tenant: Tenant,
-    actor: Any,
+    actor: "User | None",
     action: str,
     obj: models.Model | None = None,
     before: dict[str, Any] | None = None,

@@ -37,7 +37,7 @@ from django_countries.fields import Country
 
 from prm.audit.services import audit_record
 from prm.tenancy.admin_sites import TenantModelAdmin
-from prm.tenancy.requests import posted, tenant_of
+from prm.tenancy.requests import posted, tenant_of, user_of
 
 from .importing import (
     MAX_BYTES,
@@ -113,7 +113,7 @@ class CsvExportMixin(TenantModelAdmin):
         # Data leaves the product here: say who took what, and how much.
         audit_record(
             tenant=tenant,
-            actor=request.user,
+            actor=user_of(request),
             action=f"{self.opts.app_label}.{self.opts.model_name}.exported",
             after={
                 "rows": changelist.result_count,

@@ -8,12 +8,15 @@ After the handlers, the tenant's notification rules for the event run (`rules.ap
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from prm.tenancy.models import Tenant
 from prm.tenancy.urls_for import tenant_urlconf
+
+if TYPE_CHECKING:  # the user model lives in prm.accounts, which imports this module
+    from prm.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class EventType:
 class Event:
     type: EventType
     tenant: Tenant
-    actor: Any  # the user who acted, or None for the system
+    actor: "User | None"  # the user who acted, or None for the system
     subject: models.Model | None
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -83,7 +86,7 @@ def emit(
     name: str,
     *,
     tenant: Tenant,
-    actor: Any = None,
+    actor: "User | None" = None,
     subject: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> Event:

@@ -16,7 +16,7 @@ this for you.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -26,12 +26,15 @@ from prm.tenancy.models import Tenant
 
 from .events import EventType, emit
 
+if TYPE_CHECKING:  # the user model lives in prm.accounts, which imports this module
+    from prm.accounts.models import User
+
 
 def log_action(
     *,
     event: EventType,
     tenant: Tenant,
-    actor: Any,
+    actor: "User | None",
     obj: models.Model | None = None,
     data: Mapping[str, Any] | None = None,
     action: str = "",

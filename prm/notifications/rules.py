@@ -98,7 +98,7 @@ def render(text: str, values: dict[str, str]) -> str:
 
 def _values(event: Event) -> dict[str, str]:
     actor = event.actor
-    actor_name = (actor.get_full_name() or actor.email) if getattr(actor, "pk", None) else ""
+    actor_name = (actor.get_full_name() or actor.email) if actor is not None and actor.pk else ""
     values = {
         "actor": actor_name,
         "portal": event.tenant.portal_title or event.tenant.name,

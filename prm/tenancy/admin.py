@@ -24,7 +24,7 @@ from .events import TENANT_CREATED
 from .forms import TenantSettingsForm
 from .models import Membership, Tenant, TenantDomain, TenantSettings
 from .partner_access import VisiblePartnerFilter, partner_rows_visible
-from .requests import membership_of, posted, tenant_of
+from .requests import membership_of, posted, tenant_of, user_of
 from .roles import Role
 from .services import tenant_settings_update
 
@@ -203,7 +203,7 @@ class PlatformTenantAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             if not change:
                 # Apps above set up a new tenant's defaults (partner types, ...) on this event.
-                emit(TENANT_CREATED.name, tenant=obj, actor=request.user, subject=obj)
+                emit(TENANT_CREATED.name, tenant=obj, actor=user_of(request), subject=obj)
 
     @admin.display(description=_("primary host"))
     def primary_host(self, obj: Tenant) -> str:

@@ -31,7 +31,7 @@ from prm.portal.branding import branding_for
 
 from .decorators import declared_capability, public
 from .models import Tenant
-from .requests import tenant_of
+from .requests import tenant_of, user_of
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
@@ -252,7 +252,7 @@ class TenantModelAdmin(admin.ModelAdmin):
         opts = obj._meta
         audit_record(
             tenant=tenant_of(request),
-            actor=request.user,
+            actor=user_of(request),
             action=f"{opts.app_label}.{opts.model_name}.{verb}",
             obj=obj,
             after={"change": _change_text(message)} if message else None,
