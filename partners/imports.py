@@ -15,7 +15,6 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from prm.audit.services import audit_record
 from prm.csvio.importing import (
     CsvImporter,
     ImportColumn,
@@ -29,7 +28,7 @@ from prm.csvio.importing import (
     names_hint,
 )
 from prm.normalize import registered_domain
-from prm.notifications.events import emit
+from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant
 
 from . import events
@@ -222,21 +221,16 @@ def partners_import(
             partners = Partner.objects.bulk_create(
                 [_partner(tenant, row.values) for row in rows], batch_size=1000
             )
-            audit_record(
+            log_action(
+                event=events.PARTNERS_IMPORTED,
                 tenant=tenant,
                 actor=actor.user,
-                action="partners.partner.imported",
                 after={
                     "count": len(partners),
                     "file": filename,
                     "names": [p.name for p in partners],
                 },
                 ip=ip,
-            )
-            emit(
-                events.PARTNERS_IMPORTED.name,
-                tenant=tenant,
-                actor=actor.user,
                 data={"count": len(partners), "partner_ids": [p.pk for p in partners]},
             )
     except IntegrityError as exc:

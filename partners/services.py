@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from prm.audit.services import audit_record
-from prm.notifications.events import emit
+from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
@@ -82,21 +82,15 @@ def partner_status_change(
             partner.joined_on = timezone.localdate()
             fields.append("joined_on")
         partner.save(update_fields=fields)
-        audit_record(
+        log_action(
+            event=events.PARTNER_STATUS_CHANGED,
             tenant=partner.tenant,
             actor=actor,
-            action="partners.partner.status_changed",
             obj=partner,
             before={"status": before},
             after={"status": status},
             reason=reason.strip(),
             ip=ip,
-        )
-        emit(
-            events.PARTNER_STATUS_CHANGED.name,
-            tenant=partner.tenant,
-            actor=actor,
-            subject=partner,
             data={
                 "partner": partner.name,
                 "status": partner.get_status_display().lower(),
@@ -135,20 +129,20 @@ def partner_assign_cams(
             assign_perm(MANAGE_PARTNER, m.user, partner)
         for m in removed:
             remove_perm(MANAGE_PARTNER, m.user, partner)
-        audit_record(
-            tenant=partner.tenant,
-            actor=actor.user,
-            action="partners.partner.cams_assigned",
-            obj=partner,
-            before={"cams": sorted(m.user.email for m in current.values())},
-            after={"cams": sorted(m.user.email for m in wanted.values())},
-            ip=ip,
-        )
+        change: dict[str, Any] = {
+            "tenant": partner.tenant,
+            "actor": actor.user,
+            "obj": partner,
+            "before": {"cams": sorted(m.user.email for m in current.values())},
+            "after": {"cams": sorted(m.user.email for m in wanted.values())},
+            "ip": ip,
+        }
         if added:
-            emit(
-                events.PARTNER_CAMS_ASSIGNED.name,
-                tenant=partner.tenant,
-                actor=actor.user,
-                subject=partner,
+            log_action(
+                event=events.PARTNER_CAMS_ASSIGNED,
                 data={"partner": partner.name, "added_membership_ids": [m.pk for m in added]},
+                **change,
             )
+        else:
+            # Audited only: only newly assigned CAMs are told, and here there are none.
+            audit_record(action="partners.partner.cams_assigned", **change)

@@ -10,8 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from prm.audit.services import audit_record
-from prm.notifications.events import emit
+from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant
 
 from .. import events
@@ -70,19 +69,13 @@ def agreement_publish(
             body_html=clean,
             published_by=actor.user,
         )
-        audit_record(
+        log_action(
+            event=events.AGREEMENT_PUBLISHED,
             tenant=tenant,
             actor=actor.user,
-            action="partners.agreement.published",
             obj=version,
             after={"version": version.version, "title": version.title},
             ip=ip,
-        )
-        emit(
-            events.AGREEMENT_PUBLISHED.name,
-            tenant=tenant,
-            actor=actor.user,
-            subject=version,
             data={"title": version.title, "version": version.version},
         )
     return version
@@ -112,19 +105,14 @@ def agreement_accept(
                 accepted_by_label=actor.user.email,
                 ip_address=ip,
             )
-            audit_record(
+            log_action(
+                event=events.AGREEMENT_ACCEPTED,
                 tenant=actor.tenant,
                 actor=actor.user,
-                action="partners.agreement.accepted",
                 obj=partner,
+                subject=acceptance,
                 after={"version": agreement.version},
                 ip=ip,
-            )
-            emit(
-                events.AGREEMENT_ACCEPTED.name,
-                tenant=actor.tenant,
-                actor=actor.user,
-                subject=acceptance,
                 data={
                     "partner": str(partner),
                     "version": agreement.version,

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from prm.accounts.models import Invitation
 from prm.audit.models import AuditEvent
 from prm.audit.services import audit_record
-from prm.notifications.events import Event, emit, subscribe, subscribe_ahead
+from prm.notifications.events import Event, subscribe, subscribe_ahead
+from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant
 
 from .. import events
@@ -133,6 +134,7 @@ def onboarding_step_untick(
         if completion is None:
             raise ValidationError(_("This step is not done."))
         completion.delete()
+        # Audited only: taking back a tick tells nobody.
         audit_record(
             tenant=onboarding.tenant,
             actor=actor.user,
@@ -192,22 +194,22 @@ def _tick(
             completed_by_label=user.email if user else "",
         )
         partner = onboarding.partner
-        audit_record(
-            tenant=onboarding.tenant,
-            actor=actor,
-            action="partners.onboarding.step_completed",
-            obj=partner,
-            after={"step": step.title, "event": event, "completed_at": at.isoformat()},
-            ip=ip,
-        )
         progress = progress_of(onboarding)
-        if not quietly:
+        tick: dict[str, Any] = {
+            "tenant": onboarding.tenant,
+            "actor": user,
+            "obj": partner,
+            "after": {"step": step.title, "event": event, "completed_at": at.isoformat()},
+            "ip": ip,
+        }
+        if quietly:
+            # Audited only: a quiet tick (caught up from history) tells nobody.
+            audit_record(action="partners.onboarding.step_completed", **tick)
+        else:
             with translation.override(onboarding.tenant.language):
                 next_step = progress.next_step
-                emit(
-                    events.ONBOARDING_STEP_COMPLETED.name,
-                    tenant=onboarding.tenant,
-                    actor=user,
+                log_action(
+                    event=events.ONBOARDING_STEP_COMPLETED,
                     subject=onboarding,
                     data={
                         "partner": partner.name,
@@ -219,6 +221,7 @@ def _tick(
                         if next_step
                         else _("That was the last step: onboarding is complete."),
                     },
+                    **tick,
                 )
         if progress.done == progress.total:
             _complete(onboarding, actor=user, ip=ip)
@@ -234,19 +237,14 @@ def _complete(onboarding: PartnerOnboarding, *, actor: Any, ip: str | None = Non
     days = onboarding.days_to_complete or 0
     with translation.override(onboarding.tenant.language):
         duration = days_phrase(days)
-    audit_record(
+    log_action(
+        event=events.ONBOARDING_COMPLETED,
         tenant=onboarding.tenant,
         actor=actor,
-        action="partners.onboarding.completed",
         obj=partner,
+        subject=onboarding,
         after={"plan": onboarding.plan.name, "days": days},
         ip=ip,
-    )
-    emit(
-        events.ONBOARDING_COMPLETED.name,
-        tenant=onboarding.tenant,
-        actor=actor,
-        subject=onboarding,
         data={
             "partner": partner.name,
             "partner_id": partner.pk,
@@ -295,6 +293,7 @@ def _start(
                 },
             )
             if created:
+                # Audited only: a started onboarding tells nobody (its steps' ticks do).
                 audit_record(
                     tenant=tenant,
                     actor=None,
@@ -330,6 +329,7 @@ def _switch_plan(onboarding: PartnerOnboarding, plan: OnboardingPlan) -> None:
             plan=plan
         )
         onboarding.plan = plan
+        # Audited only: a switched plan tells nobody.
         audit_record(
             tenant=onboarding.tenant,
             actor=None,

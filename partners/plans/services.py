@@ -330,6 +330,7 @@ class PlanEditor:
         after: dict[str, Any] | None = None,
     ) -> None:
         """Audit one change on the plan, naming the side it came from, and keep its line."""
+        # Not log_action: each change is audited, but `announce` tells once per edit, for all.
         audit_record(
             tenant=self.plan.tenant,
             actor=self.actor.user,

@@ -17,7 +17,7 @@ from prm.accounts import services as account_services
 from prm.audit.services import audit_record
 from prm.normalize import registered_domain
 from prm.notifications import outbox
-from prm.notifications.events import emit
+from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
 
@@ -67,10 +67,10 @@ def application_submit(*, tenant: Tenant, answers: dict[str, Any], ip: str | Non
     with transaction.atomic():
         _score(application, tenant)
         application.save()
-        audit_record(
+        log_action(
+            event=events.APPLICATION_RECEIVED,
             tenant=tenant,
             actor=None,
-            action="partners.application.received",
             obj=application,
             after={
                 "company": application.company_name,
@@ -78,11 +78,6 @@ def application_submit(*, tenant: Tenant, answers: dict[str, Any], ip: str | Non
                 "score": application.score,
             },
             ip=ip,
-        )
-        emit(
-            events.APPLICATION_RECEIVED.name,
-            tenant=tenant,
-            subject=application,
             data={
                 "company": application.company_name,
                 "contact": application.contact_name,
@@ -159,6 +154,7 @@ def application_rescore(
                 "matched_partner",
             ]
         )
+        # Audited only: a rescore tells nobody.
         audit_record(
             tenant=application.tenant,
             actor=actor.user,
@@ -213,6 +209,7 @@ def application_approve(
         application.decided_by = actor.user
         application.partner = partner
         application.save(update_fields=["status", "decided_at", "decided_by", "partner"])
+        # Audited only: the application's approval below is what people are told.
         audit_record(
             tenant=tenant,
             actor=actor.user,
@@ -221,20 +218,14 @@ def application_approve(
             after={"name": partner.name, "status": partner.status, "from": "application"},
             ip=ip,
         )
-        audit_record(
+        log_action(
+            event=events.APPLICATION_APPROVED,
             tenant=tenant,
             actor=actor.user,
-            action="partners.application.approved",
             obj=application,
             before={"status": Application.Status.PENDING},
             after={"status": application.status, "partner": partner.name},
             ip=ip,
-        )
-        emit(
-            events.APPLICATION_APPROVED.name,
-            tenant=tenant,
-            actor=actor.user,
-            subject=application,
             data={
                 "company": application.company_name,
                 "contact": application.contact_name,
@@ -288,21 +279,15 @@ def application_decline(
         application.decided_by = actor.user
         application.decline_reason = reason
         application.save(update_fields=["status", "decided_at", "decided_by", "decline_reason"])
-        audit_record(
+        log_action(
+            event=events.APPLICATION_DECLINED,
             tenant=application.tenant,
             actor=actor.user,
-            action="partners.application.declined",
             obj=application,
             before={"status": Application.Status.PENDING},
             after={"status": application.status},
             reason=reason,
             ip=ip,
-        )
-        emit(
-            events.APPLICATION_DECLINED.name,
-            tenant=application.tenant,
-            actor=actor.user,
-            subject=application,
             data={
                 "company": application.company_name,
                 "contact": application.contact_name,

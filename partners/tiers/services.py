@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from prm.audit.services import audit_record
 from prm.notifications.events import emit
+from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import visible_partners
 
@@ -141,29 +142,30 @@ def tier_proposal_decide(
         proposal.reason = reason.strip()
         proposal.save(update_fields=["status", "decided_at", "reason"])
         partner = proposal.partner
-        audit_record(
-            tenant=partner.tenant,
-            actor=actor.user,
-            action="partners.tier.confirmed" if confirm else "partners.tier.dismissed",
-            obj=partner,
-            before={"tier": str(proposal.from_tier or "")},
-            after={"tier": str(proposal.to_tier if confirm else proposal.from_tier or "")},
-            reason=proposal.reason,
-            ip=ip,
-        )
+        decision: dict[str, Any] = {
+            "tenant": partner.tenant,
+            "actor": actor.user,
+            "obj": partner,
+            "before": {"tier": str(proposal.from_tier or "")},
+            "after": {"tier": str(proposal.to_tier if confirm else proposal.from_tier or "")},
+            "reason": proposal.reason,
+            "ip": ip,
+        }
         if confirm:
             Partner.objects.filter(pk=partner.pk).update(
                 tier=proposal.to_tier, below_tier_since=None
             )
-            emit(
-                events.TIER_CHANGED.name,
-                tenant=partner.tenant,
-                actor=actor.user,
-                subject=partner,
+            log_action(
+                event=events.TIER_CHANGED,
+                action="partners.tier.confirmed",
                 data={
                     "partner": partner.name,
                     "from_tier": str(proposal.from_tier or _("no tier")),
                     "to_tier": proposal.to_tier.name,
                 },
+                **decision,
             )
+        else:
+            # Audited only: a dismissed proposal changes nothing the partner is told about.
+            audit_record(action="partners.tier.dismissed", **decision)
     return proposal

@@ -10,7 +10,9 @@ and they never disagree on who acted or on what:
 
 The audit action is the event's name unless `action` says otherwise (an approved or declined
 extension is audited as `deals.extension.approved` / `.declined` and announced as
-`deals.extension.decided`). A fact nobody is told about is only audited: call
+`deals.extension.decided`), and the event's subject is the audited object unless `subject` says
+otherwise (a partner's accepted agreement is audited on the partner and announced with the
+acceptance as its subject). A fact nobody is told about is only audited: call
 `prm.audit.services.audit_record` for it. A state change goes through `prm.workflow`, which calls
 this for you.
 """
@@ -36,6 +38,7 @@ def log_action(
     tenant: Tenant,
     actor: "User | None",
     obj: models.Model | None = None,
+    subject: models.Model | None = None,
     data: Mapping[str, Any] | None = None,
     action: str = "",
     before: Mapping[str, Any] | None = None,
@@ -45,10 +48,11 @@ def log_action(
 ) -> AuditEvent:
     """Audit a fact about `obj` and emit `event` for it, inside the caller's transaction.
 
-    `actor` is the user who acted (None for the system); `obj` is both the audited object and the
-    event's subject. `before`/`after`/`reason`/`ip` go to the audit event (see `audit_record`),
-    `data` to the event (the placeholders its notification texts use, and the ids its recipients
-    are found by). `action` is the audit action when it differs from the event's name.
+    `actor` is the user who acted (None for the system); `obj` is the audited object and the
+    event's subject, unless `subject` names another subject. `before`/`after`/`reason`/`ip` go to
+    the audit event (see `audit_record`), `data` to the event (the placeholders its notification
+    texts use, and the ids its recipients are found by). `action` is the audit action when it
+    differs from the event's name.
 
     The audit event is written first, then the event runs its handlers and the tenant's
     notification rules (`emit`): if the transaction rolls back, neither remains. Raises
@@ -65,5 +69,6 @@ def log_action(
         reason=reason,
         ip=ip,
     )
-    emit(event.name, tenant=tenant, actor=actor, subject=obj, data=dict(data or {}))
+    announced = obj if subject is None else subject
+    emit(event.name, tenant=tenant, actor=actor, subject=announced, data=dict(data or {}))
     return audited

@@ -67,3 +67,15 @@ def test_a_refused_announcement_takes_its_audit_event_back_with_the_transaction(
             log_action(event=HAPPENED, tenant=ours.tenant, actor=None, obj=theirs.partner)
         assert not AuditEvent.objects.filter(action=HAPPENED.name).exists()
     assert announced == []
+
+
+@pytest.mark.django_db
+def test_the_events_subject_may_differ_from_the_audited_object(ours, announced):
+    member = ours.members[Role.PARTNER_REP]
+    with scope(tenant=ours.tenant):
+        audit = log_action(
+            event=HAPPENED, tenant=ours.tenant, actor=None, obj=ours.partner, subject=member
+        )
+    assert (audit.object_type.model, audit.object_id) == ("partner", str(ours.partner.pk))
+    [event] = announced
+    assert event.subject == member
