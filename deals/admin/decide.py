@@ -7,19 +7,14 @@ Every page: the member needs `deals.approve` (403), the registration must be one
 shown beside their field or at the top of the form, and nothing is changed.
 """
 
-from typing import Any
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from prm.forms import errors_to_form
-from prm.tenancy.admin_sites import tenant_admin_site
+from prm.tenancy.admin_ui import Done, form_page
 from prm.tenancy.decorators import requires
-from prm.tenancy.requests import membership_of, posted, tenant_of
+from prm.tenancy.requests import membership_of, tenant_of
 from prm.workflow import TransitionError
 
 from .. import services
@@ -55,24 +50,9 @@ def _refusal(request: HttpRequest, deal: Deal, action: str) -> HttpResponse | No
     return None
 
 
-def _page(
-    request: HttpRequest, deal: Deal, title: str, form: Any, template: str, **extra: Any
-) -> HttpResponse:
-    context = {
-        **tenant_admin_site.each_context(request),
-        "title": title,
-        "object": deal,
-        "opts": Deal._meta,
-        "form": form,
-        **extra,
-    }
-    request.current_app = tenant_admin_site.name
-    return TemplateResponse(request, f"admin/deals/deal/{template}.html", context)
-
-
-def _done(request: HttpRequest, text: str) -> HttpResponse:
-    messages.success(request, text)
-    return redirect("admin:deals_deal_changelist")
+def _done(text: str) -> Done:
+    """Decided: back to the list of registrations."""
+    return Done(text, "admin:deals_deal_changelist")
 
 
 # The pages
@@ -85,24 +65,26 @@ def approve(request: HttpRequest, object_id: str) -> HttpResponse:
         return refusal
     rule = deal_settings_for(tenant_of(request)).engagement_rule
     may_supersede = deal.is_conflict and rule == DealSettings.Engagement.CAM_DECIDES
-    form = ApproveForm(posted(request), may_supersede=may_supersede)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.deal_approve(
-                actor=membership_of(request),
-                deal=deal,
-                note=form.cleaned_data["note"],
-                supersede=form.cleaned_data.get("supersede", False),
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            return _done(
-                request,
-                _("%(deal)s is approved; the partner is told.") % {"deal": deal},
-            )
-    title = _("Approve %(deal)s") % {"deal": deal}
-    return _page(request, deal, title, form, "approve", may_supersede=may_supersede)
+
+    def approve_deal(form: ApproveForm) -> Done:
+        services.deal_approve(
+            actor=membership_of(request),
+            deal=deal,
+            note=form.cleaned_data["note"],
+            supersede=form.cleaned_data.get("supersede", False),
+        )
+        return _done(_("%(deal)s is approved; the partner is told.") % {"deal": deal})
+
+    return form_page(
+        request,
+        title=_("Approve %(deal)s") % {"deal": deal},
+        template="admin/deals/deal/approve.html",
+        obj=deal,
+        form_class=ApproveForm,
+        form_kwargs={"may_supersede": may_supersede},
+        on_valid=approve_deal,
+        context={"may_supersede": may_supersede},
+    )
 
 
 @requires("deals.approve")
@@ -110,24 +92,25 @@ def reject(request: HttpRequest, object_id: str) -> HttpResponse:
     deal = _deal(request, object_id)
     if refusal := _refusal(request, deal, "reject"):
         return refusal
-    form = RejectForm(posted(request), reasons=reject_reasons_for(tenant_of(request)))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.deal_reject(
-                actor=membership_of(request),
-                deal=deal,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            return _done(
-                request,
-                _("%(deal)s is rejected; the partner is told why.") % {"deal": deal},
-            )
-    title = _("Reject %(deal)s") % {"deal": deal}
-    return _page(request, deal, title, form, "reject")
+
+    def reject_deal(form: RejectForm) -> Done:
+        services.deal_reject(
+            actor=membership_of(request),
+            deal=deal,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        return _done(_("%(deal)s is rejected; the partner is told why.") % {"deal": deal})
+
+    return form_page(
+        request,
+        title=_("Reject %(deal)s") % {"deal": deal},
+        template="admin/deals/deal/reject.html",
+        obj=deal,
+        form_class=RejectForm,
+        form_kwargs={"reasons": reject_reasons_for(tenant_of(request))},
+        on_valid=reject_deal,
+    )
 
 
 @requires("deals.approve")
@@ -135,21 +118,21 @@ def request_info(request: HttpRequest, object_id: str) -> HttpResponse:
     deal = _deal(request, object_id)
     if refusal := _refusal(request, deal, "request_info"):
         return refusal
-    form = RequestInfoForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.deal_request_info(
-                actor=membership_of(request), deal=deal, message=form.cleaned_data["message"]
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            return _done(
-                request,
-                _("%(deal)s is sent back to the partner with your question.") % {"deal": deal},
-            )
-    title = _("Ask for more information about %(deal)s") % {"deal": deal}
-    return _page(request, deal, title, form, "request_info")
+
+    def ask(form: RequestInfoForm) -> Done:
+        services.deal_request_info(
+            actor=membership_of(request), deal=deal, message=form.cleaned_data["message"]
+        )
+        return _done(_("%(deal)s is sent back to the partner with your question.") % {"deal": deal})
+
+    return form_page(
+        request,
+        title=_("Ask for more information about %(deal)s") % {"deal": deal},
+        template="admin/deals/deal/request_info.html",
+        obj=deal,
+        form_class=RequestInfoForm,
+        on_valid=ask,
+    )
 
 
 @requires("deals.approve")
@@ -157,21 +140,25 @@ def won(request: HttpRequest, object_id: str) -> HttpResponse:
     deal = _deal(request, object_id)
     if refusal := _refusal(request, deal, "win"):
         return refusal
-    form = WonForm(posted(request), initial={"amount": deal.amount})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.deal_mark_won(
-                actor=membership_of(request),
-                deal=deal,
-                amount=form.cleaned_data["amount"],
-                closed_on=form.cleaned_data["closed_on"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            return _done(request, _("%(deal)s is won.") % {"deal": deal})
-    title = _("Mark %(deal)s won") % {"deal": deal}
-    return _page(request, deal, title, form, "won")
+
+    def mark_won(form: WonForm) -> Done:
+        services.deal_mark_won(
+            actor=membership_of(request),
+            deal=deal,
+            amount=form.cleaned_data["amount"],
+            closed_on=form.cleaned_data["closed_on"],
+        )
+        return _done(_("%(deal)s is won.") % {"deal": deal})
+
+    return form_page(
+        request,
+        title=_("Mark %(deal)s won") % {"deal": deal},
+        template="admin/deals/deal/won.html",
+        obj=deal,
+        form_class=WonForm,
+        form_kwargs={"initial": {"amount": deal.amount}},
+        on_valid=mark_won,
+    )
 
 
 @requires("deals.approve")
@@ -179,18 +166,21 @@ def lost(request: HttpRequest, object_id: str) -> HttpResponse:
     deal = _deal(request, object_id)
     if refusal := _refusal(request, deal, "lose"):
         return refusal
-    form = LostForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.deal_mark_lost(
-                actor=membership_of(request), deal=deal, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            return _done(request, _("%(deal)s is lost.") % {"deal": deal})
-    title = _("Mark %(deal)s lost") % {"deal": deal}
-    return _page(request, deal, title, form, "lost")
+
+    def mark_lost(form: LostForm) -> Done:
+        services.deal_mark_lost(
+            actor=membership_of(request), deal=deal, reason=form.cleaned_data["reason"]
+        )
+        return _done(_("%(deal)s is lost.") % {"deal": deal})
+
+    return form_page(
+        request,
+        title=_("Mark %(deal)s lost") % {"deal": deal},
+        template="admin/deals/deal/lost.html",
+        obj=deal,
+        form_class=LostForm,
+        on_valid=mark_lost,
+    )
 
 
 @requires("deals.approve")
@@ -202,25 +192,28 @@ def extension(request: HttpRequest, object_id: str, extension_id: int) -> HttpRe
     if found.status != DealExtension.Status.PENDING:
         messages.warning(request, _("This extension request was already decided."))
         return redirect("admin:deals_deal_change", deal.pk)
-    form = ExtensionDecisionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+
+    def decide(form: ExtensionDecisionForm) -> Done:
         approve = form.cleaned_data["decision"] == "approve"
-        try:
-            services.extension_decide(
-                actor=membership_of(request),
-                extension=found,
-                approve=approve,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            done = (
-                _("The extension of %(deal)s is approved; the partner is told.")
-                if approve
-                else _("The extension of %(deal)s is declined; the partner is told why.")
-            )
-            messages.success(request, done % {"deal": deal})
-            return redirect("admin:deals_deal_change", deal.pk)
-    title = _("Extension of %(deal)s") % {"deal": deal}
-    return _page(request, deal, title, form, "extension", extension=found)
+        services.extension_decide(
+            actor=membership_of(request),
+            extension=found,
+            approve=approve,
+            note=form.cleaned_data["note"],
+        )
+        done = (
+            _("The extension of %(deal)s is approved; the partner is told.")
+            if approve
+            else _("The extension of %(deal)s is declined; the partner is told why.")
+        )
+        return Done(done % {"deal": deal}, "admin:deals_deal_change", [deal.pk])
+
+    return form_page(
+        request,
+        title=_("Extension of %(deal)s") % {"deal": deal},
+        template="admin/deals/deal/extension.html",
+        obj=deal,
+        form_class=ExtensionDecisionForm,
+        on_valid=decide,
+        context={"extension": found},
+    )

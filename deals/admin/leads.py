@@ -9,11 +9,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -22,12 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import Partner
 from prm.dates import format_moment
-from prm.forms import errors_to_form
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.admin_ui import badge
+from prm.tenancy.admin_ui import Done, badge, form_page
 from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
-from prm.tenancy.requests import membership_of, posted
+from prm.tenancy.requests import membership_of
 
 from ..models import Lead
 from ..selectors import leads_for
@@ -178,35 +176,28 @@ class LeadAdmin(TenantModelAdmin):
     ) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = LeadForm(posted(request))
-        if request.method == "POST" and form.is_valid():
-            try:
-                lead = lead_create(
-                    actor=membership_of(request),
-                    data=LeadInput(**{name: form.cleaned_data[name] for name in LEAD_FIELDS}),
-                )
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("The lead %(lead)s is in the queue: choose the partner to work it.")
-                    % {"lead": lead},
-                )
-                return redirect("admin:deals_lead_assign", lead.pk)
-        return _page(request, _("New lead"), form, "add")
 
+        def create(form: LeadForm) -> Done:
+            lead = lead_create(
+                actor=membership_of(request),
+                data=LeadInput(**{name: form.cleaned_data[name] for name in LEAD_FIELDS}),
+            )
+            return Done(
+                _("The lead %(lead)s is in the queue: choose the partner to work it.")
+                % {"lead": lead},
+                "admin:deals_lead_assign",
+                [lead.pk],
+            )
 
-def _page(request: HttpRequest, title: str, form: Any, template: str, **extra: Any) -> Any:
-    context = {
-        **tenant_admin_site.each_context(request),
-        "title": title,
-        "opts": Lead._meta,
-        "form": form,
-        **extra,
-    }
-    request.current_app = tenant_admin_site.name
-    return TemplateResponse(request, f"admin/deals/lead/{template}.html", context)
+        return form_page(
+            request,
+            form_class=LeadForm,
+            on_valid=create,
+            admin_site=self.admin_site,
+            template="admin/deals/lead/add.html",
+            title=_("New lead"),
+            opts=self.opts,
+        )
 
 
 @requires("deals.leads")
@@ -221,19 +212,22 @@ def assign(request: HttpRequest, object_id: str) -> HttpResponse:
               "a partner declined it.") % {"status": lead.get_status_display().lower()},
         )  # fmt: skip
         return redirect("admin:deals_lead_change", lead.pk)
-    partners = visible_partners(membership).order_by("name")
-    form = AssignForm(posted(request), partners=partners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lead_assign(actor=membership, lead=lead, partner=form.cleaned_data["partner"])
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(lead)s is assigned to %(partner)s; its users are told.")
-                % {"lead": lead, "partner": form.cleaned_data["partner"]},
-            )
-            return redirect("admin:deals_lead_changelist")
-    title = _("Assign %(lead)s") % {"lead": lead}
-    return _page(request, title, form, "assign", object=lead)
+
+    def assign_lead(form: AssignForm) -> Done:
+        partner = form.cleaned_data["partner"]
+        lead_assign(actor=membership, lead=lead, partner=partner)
+        return Done(
+            _("%(lead)s is assigned to %(partner)s; its users are told.")
+            % {"lead": lead, "partner": partner},
+            "admin:deals_lead_changelist",
+        )
+
+    return form_page(
+        request,
+        form_class=AssignForm,
+        form_kwargs={"partners": visible_partners(membership).order_by("name")},
+        on_valid=assign_lead,
+        template="admin/deals/lead/assign.html",
+        title=_("Assign %(lead)s") % {"lead": lead},
+        obj=lead,
+    )

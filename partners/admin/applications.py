@@ -5,11 +5,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -17,10 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from prm.csvio.admin import CsvExportMixin
-from prm.forms import errors_to_form
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.admin_ui import badge
-from prm.tenancy.requests import membership_of, posted, tenant_of
+from prm.tenancy.admin_ui import Done, badge, form_page
+from prm.tenancy.requests import membership_of, tenant_of
 
 from ..models import Application, PartnerType
 from ..recruitment import scoring
@@ -288,79 +286,71 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
             return redirect("admin:partners_application_change", application.pk)
         return application
 
-    def _page(
-        self, request: HttpRequest, application: Application, title: Any, form: Any, template: str
-    ) -> HttpResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title % {"company": application.company_name},
-            "object": application,
-            "opts": self.opts,
-            "form": form,
-        }
-        return TemplateResponse(request, f"admin/partners/application/{template}.html", context)
-
     def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         application = self._pending(request, object_id)
         if isinstance(application, HttpResponse):
             return application
-        form = ApproveForm(
-            posted(request),
-            tenant=tenant_of(request),
-            initial={"name": application.company_name, "partner_type": application.partner_type},
+
+        def approve(form: ApproveForm) -> Done:
+            partner = recruitment.application_approve(
+                actor=membership_of(request),
+                application=application,
+                name=form.cleaned_data["name"],
+                partner_type=form.cleaned_data["partner_type"],
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+            told = format_html(
+                str(
+                    _(
+                        '<a href="{}">{}</a> is a partner now (onboarding); '
+                        "{} is invited as its admin."
+                    )
+                ),
+                reverse("admin:partners_partner_change", args=[partner.pk]),
+                partner.name,
+                application.contact_email,
+            )
+            return Done(told, "admin:partners_application_changelist", level=messages.INFO)
+
+        initial = {"name": application.company_name, "partner_type": application.partner_type}
+        return form_page(
+            request,
+            admin_site=self.admin_site,
+            title=_("Approve %(company)s") % {"company": application.company_name},
+            template="admin/partners/application/approve.html",
+            obj=application,
+            form_class=ApproveForm,
+            form_kwargs={"tenant": tenant_of(request), "initial": initial},
+            on_valid=approve,
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                partner = recruitment.application_approve(
-                    actor=membership_of(request),
-                    application=application,
-                    name=form.cleaned_data["name"],
-                    partner_type=form.cleaned_data["partner_type"],
-                    ip=request.META.get("REMOTE_ADDR"),
-                )
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                self.message_user(
-                    request,
-                    format_html(
-                        str(
-                            _(
-                                '<a href="{}">{}</a> is a partner now (onboarding); '
-                                "{} is invited as its admin."
-                            )
-                        ),
-                        reverse("admin:partners_partner_change", args=[partner.pk]),
-                        partner.name,
-                        application.contact_email,
-                    ),
-                )
-                return redirect("admin:partners_application_changelist")
-        return self._page(request, application, _("Approve %(company)s"), form, "approve")
 
     def decline_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         application = self._pending(request, object_id)
         if isinstance(application, HttpResponse):
             return application
-        form = DeclineForm(posted(request))
-        if request.method == "POST" and form.is_valid():
-            try:
-                recruitment.application_decline(
-                    actor=membership_of(request),
-                    application=application,
-                    reason=form.cleaned_data["reason"],
-                    ip=request.META.get("REMOTE_ADDR"),
-                )
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                self.message_user(
-                    request,
-                    _("%(company)s was declined; %(email)s was told why.")
-                    % {"company": application.company_name, "email": application.contact_email},
-                )
-                return redirect("admin:partners_application_changelist")
-        return self._page(request, application, _("Decline %(company)s"), form, "decline")
+
+        def decline(form: DeclineForm) -> Done:
+            recruitment.application_decline(
+                actor=membership_of(request),
+                application=application,
+                reason=form.cleaned_data["reason"],
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+            told = _("%(company)s was declined; %(email)s was told why.") % {
+                "company": application.company_name,
+                "email": application.contact_email,
+            }
+            return Done(told, "admin:partners_application_changelist", level=messages.INFO)
+
+        return form_page(
+            request,
+            admin_site=self.admin_site,
+            title=_("Decline %(company)s") % {"company": application.company_name},
+            template="admin/partners/application/decline.html",
+            obj=application,
+            form_class=DeclineForm,
+            on_valid=decline,
+        )
 
 
 class ApproveForm(forms.Form):

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.metrics.registry import choices as metric_choices
 from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
+from prm.tenancy.admin_ui import Done, form_page
 from prm.tenancy.partner_access import visible_partners
-from prm.tenancy.requests import membership_of, posted, tenant_of
+from prm.tenancy.requests import membership_of, tenant_of
 
 from ..models import Tier, TierProposal, TierRequirement
 from ..tiers import services as tier_services
@@ -194,31 +194,29 @@ class TierProposalAdmin(TenantModelAdmin):
         if proposal.status != TierProposal.Status.PENDING:
             self.message_user(request, _("This proposal was already decided."), messages.WARNING)
             return redirect("admin:partners_tierproposal_change", proposal.pk)
-        form = TierDecisionForm(posted(request))
-        if request.method == "POST" and form.is_valid():
+
+        def decide(form: TierDecisionForm) -> Done:
             confirm = form.cleaned_data["decision"] == "confirm"
-            try:
-                tier_services.tier_proposal_decide(
-                    actor=membership_of(request),
-                    proposal=proposal,
-                    confirm=confirm,
-                    reason=form.cleaned_data["reason"],
-                    ip=request.META.get("REMOTE_ADDR"),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                done = _("%(p)s: confirmed.") if confirm else _("%(p)s: dismissed.")
-                self.message_user(request, done % {"p": proposal})
-                return redirect("admin:partners_tierproposal_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Decide: %s") % proposal,
-            "object": proposal,
-            "opts": self.opts,
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/partners/tierproposal/decide.html", context)
+            tier_services.tier_proposal_decide(
+                actor=membership_of(request),
+                proposal=proposal,
+                confirm=confirm,
+                reason=form.cleaned_data["reason"],
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+            done = _("%(p)s: confirmed.") if confirm else _("%(p)s: dismissed.")
+            told = done % {"p": proposal}
+            return Done(told, "admin:partners_tierproposal_changelist", level=messages.INFO)
+
+        return form_page(
+            request,
+            form_class=TierDecisionForm,
+            on_valid=decide,
+            admin_site=self.admin_site,
+            template="admin/partners/tierproposal/decide.html",
+            title=_("Decide: %s") % proposal,
+            obj=proposal,
+        )
 
 
 class TierDecisionForm(forms.Form):

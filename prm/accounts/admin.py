@@ -6,17 +6,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
+from prm.tenancy.admin_ui import Done, form_page
 from prm.tenancy.partner_access import (
     VisiblePartnerFilter,
     partner_rows_visible,
     visible_partners,
 )
-from prm.tenancy.requests import membership_of, posted
+from prm.tenancy.requests import membership_of
 from prm.tenancy.roles import PARTNER_ROLES, Role
 
 from . import services
@@ -65,12 +64,8 @@ class InvitationAdmin(TenantModelAdmin):
             raise PermissionDenied
         actor = membership_of(request)
         roles = [r.value for r in Role if actor.can("members.staff.invite") or r in PARTNER_ROLES]
-        form = StaffInviteForm(
-            posted(request),
-            roles=roles,
-            partners=visible_partners(membership_of(request)),
-        )
-        if request.method == "POST" and form.is_valid():
+
+        def invite(form: StaffInviteForm) -> Done:
             try:
                 invitation = services.invitation_create(
                     actor=actor,
@@ -79,24 +74,22 @@ class InvitationAdmin(TenantModelAdmin):
                     partner=form.cleaned_data.get("partner"),
                     ip=request.META.get("REMOTE_ADDR"),
                 )
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            except PermissionDenied as exc:
-                form.add_error("role", str(exc))
-            else:
-                self.message_user(
-                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-                )
-                return redirect("admin:accounts_invitation_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Invite a user"),
-            "opts": self.opts,
-            "form": form,
-            **(extra_context or {}),
-        }
-        return TemplateResponse(request, "admin/accounts/invitation/add.html", context)
+            except PermissionDenied as exc:  # a role the member may not give: said beside it
+                raise ValidationError({"role": str(exc)}) from exc
+            told = _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            return Done(told, "admin:accounts_invitation_changelist", level=messages.INFO)
+
+        return form_page(
+            request,
+            form_class=StaffInviteForm,
+            form_kwargs={"roles": roles, "partners": visible_partners(membership_of(request))},
+            on_valid=invite,
+            admin_site=self.admin_site,
+            template="admin/accounts/invitation/add.html",
+            title=_("Invite a user"),
+            opts=self.opts,
+            context=extra_context,
+        )
 
     def _act(
         self, request: HttpRequest, queryset: QuerySet[Invitation], service: Any, done: Any

@@ -20,6 +20,7 @@ from prm.accounts.models import User
 from prm.notifications.events import emit
 
 from .admin_sites import TenantModelAdmin, platform_admin_site, tenant_admin_site
+from .admin_ui import Done, form_page
 from .events import TENANT_CREATED
 from .forms import TenantSettingsForm
 from .models import Membership, Tenant, TenantDomain, TenantSettings
@@ -120,37 +121,33 @@ class MembershipAdmin(TenantModelAdmin):
             actor, role=membership.role, partner=membership.partner
         ):
             raise PermissionDenied
-        form = ReasonForm(posted(request))
-        if request.method == "POST" and form.is_valid():
+
+        def change(form: ReasonForm) -> Done:
             service = (
                 account_services.membership_deactivate
                 if deactivate
                 else account_services.membership_reactivate
             )
-            try:
-                service(
-                    actor=actor,
-                    membership=membership,
-                    reason=form.cleaned_data["reason"],
-                    ip=request.META.get("REMOTE_ADDR"),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                done = _("deactivated") if deactivate else _("reactivated")
-                self.message_user(
-                    request, _("%(m)s was %(done)s.") % {"m": membership, "done": done}
-                )
-                return redirect("admin:tenancy_membership_change", membership.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": (_("Deactivate %s") if deactivate else _("Reactivate %s")) % membership.user,
-            "object": membership,
-            "opts": self.opts,
-            "form": form,
-            "deactivate": deactivate,
-        }
-        return TemplateResponse(request, "admin/tenancy/membership/reason.html", context)
+            service(
+                actor=actor,
+                membership=membership,
+                reason=form.cleaned_data["reason"],
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+            done = _("deactivated") if deactivate else _("reactivated")
+            told = _("%(m)s was %(done)s.") % {"m": membership, "done": done}
+            return Done(told, "admin:tenancy_membership_change", [membership.pk], messages.INFO)
+
+        return form_page(
+            request,
+            form_class=ReasonForm,
+            on_valid=change,
+            admin_site=self.admin_site,
+            template="admin/tenancy/membership/reason.html",
+            title=(_("Deactivate %s") if deactivate else _("Reactivate %s")) % membership.user,
+            obj=membership,
+            context={"deactivate": deactivate},
+        )
 
     def deactivate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         return self._reason_view(request, object_id, deactivate=True)

@@ -3,12 +3,35 @@
 `badge(kind, text, title)` is the one coloured label of the admin UI. Kinds:
 `high` / `medium` / `low` / `none` (a scale), `info`, `warning`, `failed`, `conflict`, and
 `status-<status>` for a row's state (its colour says waiting, good, attention or closed).
+
+`form_page(...)` is the envelope of the admin UI's one-form pages (approve, reject, assign, invite,
+...), which all render `admin/prm/form_page.html` or a template extending it: the view resolves the
+object and checks the member may act, then hands the rest to `form_page`, whose `on_valid` calls
+the one service and says where to go with a `Done`.
 """
 
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.db.models.options import Options
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from prm.forms import errors_to_form
+
+from .admin_sites import tenant_admin_site
+from .requests import posted
+
+FormT = TypeVar("FormT", bound=forms.BaseForm)
 
 
 def badge(kind: str, text: Any, title: Any = "") -> SafeString:
@@ -16,3 +39,66 @@ def badge(kind: str, text: Any, title: Any = "") -> SafeString:
     return format_html(
         '<span class="prm-badge prm-badge-{}" title="{}">{}</span>', kind, title, text
     )
+
+
+@dataclass(frozen=True)
+class Done:
+    """Where a form page goes once its service succeeded: `message` is shown (at `level`) on
+    the page `redirect(to, *args)` leads to (`to`: a URL name or a URL)."""
+
+    message: str
+    to: str
+    args: Sequence[Any] = ()
+    level: int = messages.SUCCESS
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form_class: type[FormT],
+    form_kwargs: Mapping[str, Any] | None = None,
+    on_valid: Callable[[FormT], Done],
+    admin_site: admin.AdminSite = tenant_admin_site,
+    template: str,
+    title: str | Promise,
+    obj: Model | None = None,
+    opts: "Options[Any] | None" = None,
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """One form on an admin page: show it (GET) or take it (POST).
+
+    The caller has already resolved `obj` through a selector narrowed to what the member sees
+    (404 otherwise) and checked the member may act. Here the form is `form_class(data,
+    **form_kwargs)`, bound on a POST (even an empty one, so that its errors show). A valid form
+    goes to `on_valid`, which calls the one service and returns a `Done`: its message is added
+    and the member is redirected. A `ValidationError` from `on_valid` is put beside the fields it
+    names, else at the top of the form (`prm.forms.errors_to_form`), and the page is rendered
+    again; any other exception (`PermissionDenied`, ...) propagates.
+
+    The template gets the `each_context` of `admin_site` (the tenant admin by default), `title`,
+    `opts` (by default `obj`'s; a page without an object names them), `form`, `object` (only when
+    `obj` is given) and `context`.
+    """
+    if opts is None:
+        if obj is None:
+            raise TypeError("form_page() needs `opts` when there is no `obj`.")
+        opts = obj._meta
+    form = form_class(posted(request), **(form_kwargs or {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = on_valid(form)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.add_message(request, done.level, done.message)
+            return redirect(done.to, *done.args)
+    page = {
+        **admin_site.each_context(request),
+        "title": title,
+        **({"object": obj} if obj is not None else {}),
+        "opts": opts,
+        "form": form,
+        **(context or {}),
+    }
+    request.current_app = admin_site.name
+    return TemplateResponse(request, template, page)
