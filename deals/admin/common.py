@@ -5,12 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-from prm.dates import format_day, format_moment
 
 from ..sla import business_hours_between
 
@@ -22,19 +19,6 @@ def object_pk(object_id: str) -> int:
         return int(object_id)
     except ValueError:
         raise Http404 from None
-
-
-def moment(value: datetime | None, short_date: bool = False) -> str:
-    """A date in the list (the full date and time on hover), or — when there is none."""
-    if value is None:
-        return "—"
-    local = timezone.localtime(value)
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(),
-        format_moment(local),
-        format_day(local) if short_date else format_moment(local),
-    )
 
 
 def hours_text(hours: Decimal) -> str:

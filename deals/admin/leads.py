@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from partners.models import Partner
 from prm.dates import format_moment
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.admin_ui import Done, badge, form_page
+from prm.tenancy.admin_ui import Done, badge, form_page, time_tag
 from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
 from prm.tenancy.requests import membership_of
@@ -31,7 +31,7 @@ from ..models import Lead
 from ..selectors import leads_for
 from ..services import LeadInput, lead_assign, lead_create
 from ..workflow import LEADS
-from .common import moment, object_pk
+from .common import object_pk
 
 #: what a member types for a new lead (the fields of `LeadInput`)
 LEAD_FIELDS = [
@@ -133,8 +133,8 @@ class LeadAdmin(TenantModelAdmin):
         if obj.status != Lead.Status.ASSIGNED or obj.respond_by is None:
             return "—"
         if obj.respond_by <= timezone.now():
-            return format_html("{} {}", moment(obj.respond_by), badge("failed", _("overdue")))
-        return moment(obj.respond_by)
+            return format_html("{} {}", time_tag(obj.respond_by), badge("failed", _("overdue")))
+        return time_tag(obj.respond_by)
 
     @admin.display(description=gettext_lazy("opened"), ordering="opened_at")
     def opened_badge(self, obj: Lead) -> str:

@@ -23,14 +23,14 @@ from prm.dates import format_moment
 from prm.money import format_money
 from prm.pagination import DeferredJoinPaginator
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.admin_ui import badge
+from prm.tenancy.admin_ui import badge, time_tag
 from prm.tenancy.partner_access import VisiblePartnerFilter
 from prm.tenancy.requests import membership_of, tenant_of
 
 from .. import workflow
 from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead
 from ..selectors import deal_settings_for, deals_for, vendor_deals_for
-from .common import hours_text, moment, sla_state, waiting_text
+from .common import hours_text, sla_state, waiting_text
 from .filters import ALL, WAITING, DealStatusFilter, MatchFilter, OverdueFilter
 
 
@@ -207,7 +207,7 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
 
     @admin.display(description=gettext_lazy("submitted"), ordering="submitted_at")
     def submitted(self, obj: Deal) -> str:
-        return moment(obj.submitted_at, short_date=True)
+        return time_tag(obj.submitted_at, short=True)
 
     @admin.display(description=gettext_lazy("waiting"))
     def waiting(self, obj: Deal) -> str:

@@ -10,14 +10,13 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from prm.csvio.admin import CsvExportMixin
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.admin_ui import Done, badge, form_page
+from prm.tenancy.admin_ui import Done, badge, form_page, time_tag
 from prm.tenancy.requests import membership_of, tenant_of
 
 from ..models import Application, PartnerType
@@ -204,13 +203,7 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
 
     @admin.display(description=_("submitted"), ordering="submitted_at")
     def submitted(self, obj: Application) -> str:
-        local = timezone.localtime(obj.submitted_at)
-        return format_html(
-            '<time datetime="{}" title="{}">{}</time>',
-            local.isoformat(),
-            formats.date_format(local, "DATETIME_FORMAT"),
-            formats.date_format(local, "SHORT_DATE_FORMAT"),
-        )
+        return time_tag(obj.submitted_at, short=True)
 
     @admin.display(description=_("annual revenue"))
     def revenue(self, obj: Application) -> str:

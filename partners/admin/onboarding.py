@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from prm.dates import format_day
 from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import visible_partners
@@ -300,13 +300,13 @@ class PartnerOnboardingAdmin(TenantModelAdmin):
 
     @admin.display(description=gettext_lazy("started"), ordering="started_at")
     def started(self, obj: PartnerOnboarding) -> str:
-        return date_format(timezone.localtime(obj.started_at), "SHORT_DATE_FORMAT")
+        return format_day(obj.started_at)
 
     @admin.display(description=gettext_lazy("completed"), ordering="completed_at")
     def completed(self, obj: PartnerOnboarding) -> str:
         if obj.completed_at is None:
             return "—"
-        return date_format(timezone.localtime(obj.completed_at), "SHORT_DATE_FORMAT")
+        return format_day(obj.completed_at)
 
     @admin.display(description=gettext_lazy("time to complete"))
     def time_to_complete(self, obj: PartnerOnboarding) -> str:

@@ -11,11 +11,10 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from prm.dates import format_day
 from prm.metrics.registry import choices as metric_choices
 from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.tenancy.admin_ui import Done, form_page
@@ -141,7 +140,7 @@ class TierProposalAdmin(TenantModelAdmin):
 
     @admin.display(description=_("proposed"), ordering="created_at")
     def proposed_on(self, obj: TierProposal) -> Any:
-        return date_format(timezone.localtime(obj.created_at), "SHORT_DATE_FORMAT")
+        return format_day(obj.created_at)
 
     @admin.display(description="")
     def decide(self, obj: TierProposal) -> str:

@@ -12,6 +12,7 @@ the one service and says where to go with a `Done`.
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django import forms
@@ -22,10 +23,12 @@ from django.db.models.options import Options
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from prm.dates import format_day, format_moment
 from prm.forms import errors_to_form
 
 from .admin_sites import tenant_admin_site
@@ -38,6 +41,19 @@ def badge(kind: str, text: Any, title: Any = "") -> SafeString:
     """A coloured label; `title` is shown on hover."""
     return format_html(
         '<span class="prm-badge prm-badge-{}" title="{}">{}</span>', kind, title, text
+    )
+
+
+def time_tag(value: datetime | None, *, short: bool = False) -> SafeString | str:
+    """A moment in a list: the day (`short`) or day and time, with both on hover; — for none."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        format_moment(local),
+        format_day(local) if short else format_moment(local),
     )
 
 
