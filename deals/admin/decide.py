@@ -7,6 +7,10 @@ Every page: the member needs `deals.approve` (403), the registration must be one
 shown beside their field or at the top of the form, and nothing is changed.
 """
 
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -14,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from prm.tenancy.admin_ui import Done, form_page
 from prm.tenancy.decorators import requires
+from prm.tenancy.models import Membership
 from prm.tenancy.requests import membership_of, tenant_of
 from prm.workflow import TransitionError
 
@@ -30,6 +35,8 @@ from .forms import (
     RequestInfoForm,
     WonForm,
 )
+
+FormT = TypeVar("FormT", bound=forms.BaseForm)
 
 # Shared steps
 
@@ -50,9 +57,42 @@ def _refusal(request: HttpRequest, deal: Deal, action: str) -> HttpResponse | No
     return None
 
 
-def _done(text: str) -> Done:
-    """Decided: back to the list of registrations."""
-    return Done(text, "admin:deals_deal_changelist")
+def _decision_page(
+    request: HttpRequest,
+    object_id: str,
+    *,
+    action: str,
+    form_class: type[FormT],
+    decide: Callable[[Membership, Deal, dict[str, Any]], object],
+    title: str,
+    done: str,
+    form_kwargs: Callable[[Deal], Mapping[str, Any]] | None = None,
+    context: Callable[[Deal], Mapping[str, Any]] | None = None,
+) -> HttpResponse:
+    """One decision on one registration: resolve it (404), check its status allows `action`,
+    then the form page whose valid form calls `decide(actor, deal, cleaned_data)`, the one
+    service. `title` and `done` are sentences with `%(deal)s`; `form_kwargs` and `context` are
+    made from the registration; the template is named after the page's URL
+    (`admin:deals_deal_reject` → `admin/deals/deal/reject.html`)."""
+    deal = _deal(request, object_id)
+    if refusal := _refusal(request, deal, action):
+        return refusal
+
+    def on_valid(form: FormT) -> Done:
+        decide(membership_of(request), deal, form.cleaned_data)
+        return Done(done % {"deal": deal}, "admin:deals_deal_changelist")
+
+    page = request.resolver_match.url_name.removeprefix("deals_deal_")  # type: ignore[union-attr]
+    return form_page(
+        request,
+        title=title % {"deal": deal},
+        template=f"admin/deals/deal/{page}.html",
+        obj=deal,
+        form_class=form_class,
+        form_kwargs=form_kwargs(deal) if form_kwargs else None,
+        on_valid=on_valid,
+        context=context(deal) if context else None,
+    )
 
 
 # The pages
@@ -60,126 +100,85 @@ def _done(text: str) -> Done:
 
 @requires("deals.approve")
 def approve(request: HttpRequest, object_id: str) -> HttpResponse:
-    deal = _deal(request, object_id)
-    if refusal := _refusal(request, deal, "approve"):
-        return refusal
     rule = deal_settings_for(tenant_of(request)).engagement_rule
-    may_supersede = deal.is_conflict and rule == DealSettings.Engagement.CAM_DECIDES
 
-    def approve_deal(form: ApproveForm) -> Done:
-        services.deal_approve(
-            actor=membership_of(request),
-            deal=deal,
-            note=form.cleaned_data["note"],
-            supersede=form.cleaned_data.get("supersede", False),
-        )
-        return _done(_("%(deal)s is approved; the partner is told.") % {"deal": deal})
+    def may_supersede(deal: Deal) -> dict[str, bool]:
+        return {"may_supersede": deal.is_conflict and rule == DealSettings.Engagement.CAM_DECIDES}
 
-    return form_page(
+    return _decision_page(
         request,
-        title=_("Approve %(deal)s") % {"deal": deal},
-        template="admin/deals/deal/approve.html",
-        obj=deal,
+        object_id,
+        action="approve",
         form_class=ApproveForm,
-        form_kwargs={"may_supersede": may_supersede},
-        on_valid=approve_deal,
-        context={"may_supersede": may_supersede},
+        decide=lambda actor, deal, data: services.deal_approve(
+            actor=actor, deal=deal, note=data["note"], supersede=data.get("supersede", False)
+        ),
+        title=_("Approve %(deal)s"),
+        done=_("%(deal)s is approved; the partner is told."),
+        form_kwargs=may_supersede,
+        context=may_supersede,
     )
 
 
 @requires("deals.approve")
 def reject(request: HttpRequest, object_id: str) -> HttpResponse:
-    deal = _deal(request, object_id)
-    if refusal := _refusal(request, deal, "reject"):
-        return refusal
-
-    def reject_deal(form: RejectForm) -> Done:
-        services.deal_reject(
-            actor=membership_of(request),
-            deal=deal,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
-        return _done(_("%(deal)s is rejected; the partner is told why.") % {"deal": deal})
-
-    return form_page(
+    return _decision_page(
         request,
-        title=_("Reject %(deal)s") % {"deal": deal},
-        template="admin/deals/deal/reject.html",
-        obj=deal,
+        object_id,
+        action="reject",
         form_class=RejectForm,
-        form_kwargs={"reasons": reject_reasons_for(tenant_of(request))},
-        on_valid=reject_deal,
+        decide=lambda actor, deal, data: services.deal_reject(
+            actor=actor, deal=deal, reason=data["reason"], note=data["note"]
+        ),
+        title=_("Reject %(deal)s"),
+        done=_("%(deal)s is rejected; the partner is told why."),
+        form_kwargs=lambda deal: {"reasons": reject_reasons_for(tenant_of(request))},
     )
 
 
 @requires("deals.approve")
 def request_info(request: HttpRequest, object_id: str) -> HttpResponse:
-    deal = _deal(request, object_id)
-    if refusal := _refusal(request, deal, "request_info"):
-        return refusal
-
-    def ask(form: RequestInfoForm) -> Done:
-        services.deal_request_info(
-            actor=membership_of(request), deal=deal, message=form.cleaned_data["message"]
-        )
-        return _done(_("%(deal)s is sent back to the partner with your question.") % {"deal": deal})
-
-    return form_page(
+    return _decision_page(
         request,
-        title=_("Ask for more information about %(deal)s") % {"deal": deal},
-        template="admin/deals/deal/request_info.html",
-        obj=deal,
+        object_id,
+        action="request_info",
         form_class=RequestInfoForm,
-        on_valid=ask,
+        decide=lambda actor, deal, data: services.deal_request_info(
+            actor=actor, deal=deal, message=data["message"]
+        ),
+        title=_("Ask for more information about %(deal)s"),
+        done=_("%(deal)s is sent back to the partner with your question."),
     )
 
 
 @requires("deals.approve")
 def won(request: HttpRequest, object_id: str) -> HttpResponse:
-    deal = _deal(request, object_id)
-    if refusal := _refusal(request, deal, "win"):
-        return refusal
-
-    def mark_won(form: WonForm) -> Done:
-        services.deal_mark_won(
-            actor=membership_of(request),
-            deal=deal,
-            amount=form.cleaned_data["amount"],
-            closed_on=form.cleaned_data["closed_on"],
-        )
-        return _done(_("%(deal)s is won.") % {"deal": deal})
-
-    return form_page(
+    return _decision_page(
         request,
-        title=_("Mark %(deal)s won") % {"deal": deal},
-        template="admin/deals/deal/won.html",
-        obj=deal,
+        object_id,
+        action="win",
         form_class=WonForm,
-        form_kwargs={"initial": {"amount": deal.amount}},
-        on_valid=mark_won,
+        decide=lambda actor, deal, data: services.deal_mark_won(
+            actor=actor, deal=deal, amount=data["amount"], closed_on=data["closed_on"]
+        ),
+        title=_("Mark %(deal)s won"),
+        done=_("%(deal)s is won."),
+        form_kwargs=lambda deal: {"initial": {"amount": deal.amount}},
     )
 
 
 @requires("deals.approve")
 def lost(request: HttpRequest, object_id: str) -> HttpResponse:
-    deal = _deal(request, object_id)
-    if refusal := _refusal(request, deal, "lose"):
-        return refusal
-
-    def mark_lost(form: LostForm) -> Done:
-        services.deal_mark_lost(
-            actor=membership_of(request), deal=deal, reason=form.cleaned_data["reason"]
-        )
-        return _done(_("%(deal)s is lost.") % {"deal": deal})
-
-    return form_page(
+    return _decision_page(
         request,
-        title=_("Mark %(deal)s lost") % {"deal": deal},
-        template="admin/deals/deal/lost.html",
-        obj=deal,
+        object_id,
+        action="lose",
         form_class=LostForm,
-        on_valid=mark_lost,
+        decide=lambda actor, deal, data: services.deal_mark_lost(
+            actor=actor, deal=deal, reason=data["reason"]
+        ),
+        title=_("Mark %(deal)s lost"),
+        done=_("%(deal)s is lost."),
     )
 
 
