@@ -7,8 +7,7 @@ below tells the store to build the worlds again for whoever asks next.
 
 import pytest
 
-from prm.tenancy.models import Membership
-from tests.worlds import HostClient, TenantWorld, WorldStore
+from tests.worlds import TenantWorld, WorldStore, host_client_for
 
 _store: WorldStore | None = None
 
@@ -60,11 +59,4 @@ def theirs(db, world_store) -> TenantWorld:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def host_client():  # type: ignore[no-untyped-def]
     """`host_client(host, membership=None)`: a client on `host`, logged in as that member."""
-
-    def make(host: str, membership: Membership | None = None) -> HostClient:
-        client = HostClient(host)
-        if membership is not None:
-            client.force_login(membership.user)
-        return client
-
-    return make
+    return host_client_for

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from tests.worlds import HostClient
+from tests.worlds import host_client_for
 
 K = TypeVar("K")
 
@@ -102,7 +102,5 @@ class Clients:
 
     def __getitem__(self, role: str) -> Any:
         if role not in self._clients:
-            client = HostClient(self.world.host)
-            client.force_login(self.world.members[role].user)
-            self._clients[role] = client
+            self._clients[role] = host_client_for(self.world.host, self.world.members[role])
         return self._clients[role]

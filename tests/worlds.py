@@ -323,3 +323,11 @@ class HostClient(Client):
     def __init__(self, host: str, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(HTTP_HOST=host, **kwargs)
         self.host = host
+
+
+def host_client_for(host: str, membership: Membership | None = None) -> HostClient:
+    """A client on `host`, logged in as `membership`'s user when one is given."""
+    client = HostClient(host)
+    if membership is not None:
+        client.force_login(membership.user)
+    return client
