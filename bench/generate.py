@@ -35,7 +35,7 @@ from partners.models import Partner, PartnerType
 from prm.accounts.models import User
 from prm.normalize import company_key
 from prm.notifications.events import emit
-from prm.tenancy.events import TENANT_CREATED
+from prm.platform.events import TENANT_CREATED
 from prm.tenancy.models import Membership, Tenant, TenantDomain
 from prm.tenancy.roles import Role
 

@@ -35,8 +35,8 @@ from deals.models import Deal, Product
 from deals.selectors import deal_queue_for, deals_for
 from deals.services import DealInput, deal_save
 from prm.accounts.models import User
-from prm.tenancy.admin_sites import tenant_admin_site
 from prm.tenancy.models import Membership, Tenant
+from prm.workspace.sites import tenant_admin_site
 
 from . import names, variants
 from .generate import BENCH_ADMIN, BENCH_CAM, BENCH_HOST, BENCH_REP, BENCH_SLUG, CustomerPool

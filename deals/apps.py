@@ -30,7 +30,9 @@ class DealsConfig(AppConfig):
         demo.register_seeder(seed_deals, order=70)
 
         # Every new tenant starts with settings and the standard rejection reasons.
-        subscribe("tenancy.tenant.created", lambda event: deal_defaults_ensure(tenant=event.tenant))
+        subscribe(
+            "platform.tenant.created", lambda event: deal_defaults_ensure(tenant=event.tenant)
+        )
         register_card(deals_card)
         nav.register(
             nav.NavItem(

@@ -65,6 +65,6 @@ class PartnersConfig(AppConfig):
         )
         # Every new tenant starts with the default partner types.
         subscribe(
-            "tenancy.tenant.created",
+            "platform.tenant.created",
             lambda event: partner_types_ensure_defaults(tenant=event.tenant),
         )

@@ -6,7 +6,7 @@ Every view declares its capability; tests/isolation fails a pattern that does no
 from django.urls import include, path
 
 from prm.portal.mounts import mounted
-from prm.tenancy.admin_sites import tenant_admin_site
+from prm.workspace.sites import tenant_admin_site
 
 urlpatterns = [
     path("admin/", tenant_admin_site.urls),

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.views.generic import RedirectView
 
-from prm.tenancy.admin_sites import platform_admin_site
+from prm.platform.sites import platform_admin_site
 
 urlpatterns = [
     path("admin/", platform_admin_site.urls),

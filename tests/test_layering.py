@@ -1,4 +1,5 @@
-"""Apps import only downward (DESIGN.md §3): prm.* <- partners <- the rest, as layered below.
+"""Apps import only downward (DESIGN.md §3): prm.* <- partners <- the rest, as layered below,
+and inside `prm` each package imports only the packages below it in `PRM_ORDER`.
 
 Python imports are not the only way to reach up: an `include("deals.urls")`, a foreign key to
 `"deals.Deal"`, a beat entry naming `"deals.tasks..."` or a subscription to an event
@@ -22,6 +23,47 @@ LAYERS = {
     "mdf": 2,
     "commissions": 3,
     "reporting": 4,
+}
+
+#: The core's own packages and modules, lowest first; each may use only those before it.
+PRM_ORDER = [
+    # helpers that know no model
+    "dates",
+    "money",
+    "normalize",
+    "forms",
+    "pagination",
+    # tenants, domains, memberships, roles and capabilities, branding, the request's tenant
+    "tenancy",
+    "metrics",
+    "audit",
+    # the vendor's admin UI: its site, the model admin base, page helpers, settings, audit log
+    "workspace",
+    "csvio",
+    # events, rules, in-portal notifications, the email outbox and tenant mail
+    "notifications",
+    "workflow",
+    # the partner portal's shell: home, nav and their registries
+    "portal",
+    # users, sign-in, invitations, teams
+    "accounts",
+    # the operator's admin on the platform host
+    "platform",
+    # wiring: settings, URL confs, the Celery app
+    "celery",
+    "urls",
+    "urls_platform",
+    "wsgi",
+    "settings",
+    "__init__",
+]
+
+#: Modules a lower package may import for type hints only (under `if TYPE_CHECKING:`).
+TYPING_ONLY_IMPORTS = {
+    "prm.accounts.models": (
+        "The user model: the core reaches it at run time through get_user_model() and "
+        "settings.AUTH_USER_MODEL (it is swappable), and names it only in annotations."
+    ),
 }
 
 #: (file, package it names) -> why the design allows it
@@ -165,3 +207,101 @@ subscribe_ahead("deals.deal.registered", handler)
         ("task", "deals"),
         ("event", "deals"),
     }
+
+
+# The order inside prm.
+
+
+def prm_unit(module: str) -> str | None:
+    """`prm.accounts.services` -> "accounts"; None outside the core."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "prm" and len(parts) > 1 else None
+
+
+def prm_unit_of_app_label(label: str) -> str | None:
+    try:
+        return prm_unit(apps.get_app_config(label).name)
+    except LookupError:
+        return None
+
+
+def typing_only_nodes(tree: ast.AST) -> set[int]:
+    """The ids of the nodes inside `if TYPE_CHECKING:` blocks."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            inside |= {id(n) for n in ast.walk(node)}
+    return inside
+
+
+def core_references(tree: ast.AST, package: str) -> Iterator[str]:
+    """Every core unit a module of `package` (dotted) reaches at run time: imports (relative
+    ones too), includes, model references and events."""
+    typing_only = typing_only_nodes(tree)
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            if isinstance(node, ast.ImportFrom) and node.module not in TYPING_ONLY_IMPORTS:
+                yield from filter(None, [prm_unit(node.module or "")])
+            continue
+        if isinstance(node, ast.Import):
+            yield from filter(None, (prm_unit(a.name) for a in node.names))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield from filter(None, [prm_unit(node.module)])
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            yield from filter(None, [prm_unit(".".join([*base, node.module or ""]))])
+        elif isinstance(node, ast.Call):
+            name = _called(node)
+            if name == "include" and (module := _first_string(node, "arg")):
+                yield from filter(None, [prm_unit(module)])
+            elif name in MODEL_FIELDS and (model := _first_string(node, "to")):
+                if "." in model and (unit := prm_unit_of_app_label(model.split(".")[0])):
+                    yield unit
+            elif name in EVENT_CALLS and (event := _first_string(node, "name")):
+                yield from filter(None, [prm_unit_of_app_label(event.split(".")[0])])
+
+
+def core_modules() -> Iterator[tuple[str, Path]]:
+    core = Path(settings.BASE_DIR) / "prm"
+    for path in sorted(core.rglob("*.py")):
+        parts = path.relative_to(core).parts
+        if "tests" not in parts and "migrations" not in parts:
+            yield (parts[0] if len(parts) > 1 else path.stem), path
+
+
+CORE_MODULES = list(core_modules())
+
+
+def test_every_core_package_has_its_place_in_the_order():
+    assert {unit for unit, _path in CORE_MODULES} <= set(PRM_ORDER)
+    assert len(PRM_ORDER) == len(set(PRM_ORDER))
+
+
+@pytest.mark.parametrize(
+    ("unit", "path"), CORE_MODULES, ids=[relative(path) for _unit, path in CORE_MODULES]
+)
+def test_core_packages_use_only_the_packages_below_them(unit, path):
+    tree = ast.parse(path.read_text())
+    package = ".".join(path.parent.relative_to(Path(settings.BASE_DIR)).parts)
+    above = {
+        other
+        for other in core_references(tree, package)
+        if other != unit and PRM_ORDER.index(other) > PRM_ORDER.index(unit)
+    }
+    assert above == set(), f"{relative(path)} ({unit}) reaches up to {sorted(above)}"
+
+
+def test_the_core_order_check_can_fail():
+    source = """
+from typing import TYPE_CHECKING
+from prm.accounts.services import invitation_create
+from ..portal import nav
+from .selectors import other_portals_for
+x = models.ForeignKey("notifications.Notification", on_delete=models.CASCADE)
+emit("accounts.member.deactivated", tenant=t)
+if TYPE_CHECKING:
+    from prm.accounts.models import User
+    from prm.workspace.sites import TenantModelAdmin
+"""
+    found = set(core_references(ast.parse(source), "prm.tenancy"))
+    assert found == {"accounts", "portal", "tenancy", "notifications", "workspace"}

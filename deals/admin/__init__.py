@@ -8,7 +8,7 @@
 - `urls`: the app's own pages (deciding, assigning, importing), mounted at /admin/deals/.
 """
 
-from prm.tenancy.admin_sites import tenant_admin_site
+from prm.workspace.sites import tenant_admin_site
 
 from . import accounts, leads, queue, setup  # noqa: F401 - they register their model admins
 

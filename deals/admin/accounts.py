@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin, CsvUploadForm
 from prm.csvio.importing import RowError, RowErrors
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import membership_of, posted, tenant_of
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
 from ..models import ProtectedAccount
 from ..services import ImportPlan, protected_accounts_import

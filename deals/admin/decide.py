@@ -16,11 +16,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from prm.tenancy.admin_ui import Done, form_page
 from prm.tenancy.decorators import requires
 from prm.tenancy.models import Membership
 from prm.tenancy.requests import membership_of, tenant_of
 from prm.workflow import TransitionError
+from prm.workspace.ui import Done, form_page
 
 from .. import services
 from ..models import Deal, DealExtension, DealSettings

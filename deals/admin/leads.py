@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import Partner
 from prm.dates import format_moment
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.admin_ui import Done, badge, form_page, time_tag
 from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
 from prm.tenancy.requests import membership_of
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
+from prm.workspace.ui import Done, badge, form_page, time_tag
 
 from ..models import Lead
 from ..selectors import leads_for

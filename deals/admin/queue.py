@@ -22,10 +22,10 @@ from prm.csvio.admin import CsvExportMixin
 from prm.dates import format_moment
 from prm.money import format_money
 from prm.pagination import DeferredJoinPaginator
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.admin_ui import badge, time_tag
 from prm.tenancy.partner_access import VisiblePartnerFilter
 from prm.tenancy.requests import membership_of, tenant_of
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
+from prm.workspace.ui import badge, time_tag
 
 from .. import workflow
 from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.requests import tenant_of
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
 from ..models import DealSettings, Product, RejectReason
 from ..selectors import deal_settings_for

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
 from ..agreements.services import agreement_publish
 from ..models import AgreementAcceptance, AgreementVersion

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from prm.csvio.admin import CsvExportMixin
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.admin_ui import Done, badge, form_page, time_tag
 from prm.tenancy.requests import membership_of, tenant_of
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
+from prm.workspace.ui import Done, badge, form_page, time_tag
 
 from ..models import Application, PartnerType
 from ..recruitment import scoring

@@ -13,10 +13,10 @@ from guardian.shortcuts import get_objects_for_user
 
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin
 from prm.csvio.importing import CsvImporter
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.requests import membership_of, tenant_of
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
 from .. import imports, selectors, services
 from ..models import Partner, PartnerType

@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from prm.dates import format_day
-from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of, posted, tenant_of
+from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
 
 from ..models import OnboardingPlan, OnboardingStep, Partner, PartnerOnboarding, PartnerType
 from ..onboarding import services, triggers

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
 from prm.tenancy.requests import membership_of, tenant_of
+from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
 
 from ..models import BusinessPlan, Partner, PlanGoal, PlanMilestone
 from ..plans import selectors

@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.requests import tenant_of
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
 from ..models import PartnerType, ProfileCriterion, RecruitmentSettings
 from ..recruitment import scoring

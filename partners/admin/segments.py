@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.requests import membership_of
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
 from .. import selectors
 from ..models import Partner, Segment

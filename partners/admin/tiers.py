@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.dates import format_day
 from prm.metrics.registry import choices as metric_choices
-from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
-from prm.tenancy.admin_ui import Done, form_page
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of, tenant_of
+from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
+from prm.workspace.ui import Done, form_page
 
 from ..models import Tier, TierProposal, TierRequirement
 from ..tiers import services as tier_services

@@ -9,8 +9,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from prm.portal.branding import branding_for
-from prm.portal.mail import tenant_from_address
+from prm.notifications.mail import tenant_from_address
+from prm.tenancy.branding import branding_for
 
 
 def _current_tenant() -> Any:

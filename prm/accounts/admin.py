@@ -1,4 +1,4 @@
-"""Invitations in the vendor admin UI: send, resend, revoke."""
+"""Members and invitations in the vendor admin UI: invite, resend, revoke, deactivate."""
 
 from typing import Any
 
@@ -6,10 +6,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
-from prm.tenancy.admin_ui import Done, form_page
+from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import (
     VisiblePartnerFilter,
     partner_rows_visible,
@@ -17,9 +17,11 @@ from prm.tenancy.partner_access import (
 )
 from prm.tenancy.requests import membership_of
 from prm.tenancy.roles import PARTNER_ROLES, Role
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
+from prm.workspace.ui import Done, form_page
 
 from . import services
-from .forms import StaffInviteForm
+from .forms import ReasonForm, StaffInviteForm
 from .models import Invitation
 
 
@@ -123,3 +125,103 @@ class InvitationAdmin(TenantModelAdmin):
         self._act(
             request, queryset, services.invitation_revoke, _("%(count)d invitation(s) revoked.")
         )
+
+
+@admin.register(Membership, site=tenant_admin_site)
+class MembershipAdmin(TenantModelAdmin):
+    capabilities = {"view": "members.view"}
+    list_display = ["user_email", "user_name", "role", "partner", "is_active", "created_at"]
+    list_filter = ["role", "is_active", VisiblePartnerFilter]
+    search_fields = ["user__email", "user__full_name", "partner__name"]
+    list_select_related = ["user", "partner"]
+    fields = readonly_fields = (
+        "user",
+        "role",
+        "partner",
+        "is_active",
+        "created_at",
+        "deactivated_at",
+    )
+    change_form_template = "admin/tenancy/membership/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        # A CAM sees vendor staff and the users of the partners assigned to them.
+        return super().get_queryset(request).filter(partner_rows_visible(membership_of(request)))
+
+    @admin.display(description=_("email"), ordering="user__email")
+    def user_email(self, obj: Membership) -> str:
+        return obj.user.email
+
+    @admin.display(description=_("name"), ordering="user__full_name")
+    def user_name(self, obj: Membership) -> str:
+        return obj.user.full_name
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/deactivate/",
+                wrap(self.deactivate_view),
+                name="tenancy_membership_deactivate",
+            ),
+            path(
+                "<path:object_id>/reactivate/",
+                wrap(self.reactivate_view),
+                name="tenancy_membership_reactivate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _reason_view(self, request: HttpRequest, object_id: str, deactivate: bool) -> HttpResponse:
+        membership = self.get_object(request, object_id)
+        if not self.has_view_permission(request, membership):
+            raise PermissionDenied
+        actor = membership_of(request)
+        if not services.may_manage_member(actor, role=membership.role, partner=membership.partner):
+            raise PermissionDenied
+
+        def change(form: ReasonForm) -> Done:
+            service = (
+                services.membership_deactivate if deactivate else services.membership_reactivate
+            )
+            service(
+                actor=actor,
+                membership=membership,
+                reason=form.cleaned_data["reason"],
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+            done = _("deactivated") if deactivate else _("reactivated")
+            told = _("%(m)s was %(done)s.") % {"m": membership, "done": done}
+            return Done(told, "admin:tenancy_membership_change", [membership.pk], messages.INFO)
+
+        return form_page(
+            request,
+            form_class=ReasonForm,
+            on_valid=change,
+            admin_site=self.admin_site,
+            template="admin/tenancy/membership/reason.html",
+            title=(_("Deactivate %s") if deactivate else _("Reactivate %s")) % membership.user,
+            obj=membership,
+            context={"deactivate": deactivate},
+        )
+
+    def deactivate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._reason_view(request, object_id, deactivate=True)
+
+    def reactivate_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._reason_view(request, object_id, deactivate=False)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        obj = kwargs.get("obj")
+        if obj is not None:
+            context["may_manage"] = (
+                services.may_manage_member(
+                    membership_of(request),
+                    role=obj.role,
+                    partner=obj.partner,
+                )
+                and obj.pk != membership_of(request).pk
+            )
+        return super().render_change_form(request, context, *args, **kwargs)

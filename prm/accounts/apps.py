@@ -9,8 +9,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from prm.portal import nav
+        from prm.portal.home import register_card
 
         from . import events, notifications, reminders  # noqa: F401 - they register themselves
+        from .home import team_card
+
+        register_card(team_card, capability="portal.team.manage", order=900)
 
         nav.register(
             nav.NavItem(

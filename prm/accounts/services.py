@@ -15,7 +15,7 @@ from prm.notifications import outbox
 from prm.notifications.events import emit
 from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant, TenantOwned
-from prm.tenancy.roles import PARTNER_ROLES, VENDOR_ROLES, Role
+from prm.tenancy.roles import PARTNER_ROLES, VENDOR_ROLES, Role, role_phrase
 from prm.tenancy.urls_for import tenant_url
 
 from . import events
@@ -353,12 +353,6 @@ def invitation_remind(*, invitation: Invitation) -> None:
                 "days": (timezone.now() - invitation.created_at).days,
             },
         )
-
-
-def role_phrase(role: str, partner: TenantOwned | None) -> str:
-    """ "Partner rep at Northwind Solutions", or "Program leader" for vendor staff."""
-    label = str(Role(role).label)
-    return _("%(role)s at %(company)s") % {"role": label, "company": partner} if partner else label
 
 
 def _email_invitation(invitation: Invitation, *, reminder: bool = False) -> None:

@@ -36,8 +36,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries.fields import Country
 
 from prm.audit.services import audit_record
-from prm.tenancy.admin_sites import TenantModelAdmin
 from prm.tenancy.requests import posted, tenant_of, user_of
+from prm.workspace.sites import TenantModelAdmin
 
 from .importing import (
     MAX_BYTES,

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.requests import tenant_of, user_of
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
 from . import rules, selectors, services
 from .forms import RuleSettingForm

@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from prm.accounts.services import role_phrase
 from prm.tenancy.models import Membership, Tenant
-from prm.tenancy.roles import Role
+from prm.tenancy.roles import Role, role_phrase
 
 from . import rules
 from .models import Notification

@@ -1,11 +1,10 @@
 """Writing emails to the outbox, and delivering one outbox row."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 
-from prm.accounts.models import User
-from prm.portal.mail import render_tenant_mail
+from prm.notifications.mail import render_tenant_mail
 from prm.tenancy.enqueue import enqueue_on_commit
 from prm.tenancy.models import Tenant
 from prm.tenancy.urls_for import tenant_url
@@ -13,6 +12,9 @@ from prm.tenancy.urls_for import tenant_url
 from . import categories
 from .models import EmailOutbox, Notification
 from .tasks import outbox_send_task
+
+if TYPE_CHECKING:  # the user model lives in prm.accounts, above this package
+    from prm.accounts.models import User
 
 UNSUBSCRIBE_SALT = "prm.notifications.unsubscribe"
 
@@ -23,7 +25,7 @@ def email_enqueue(
     to_email: str,
     template: str,
     context: dict[str, Any],
-    recipient: User | None = None,
+    recipient: "User | None" = None,
     category: str = "",
     held: bool = False,
     headers: dict[str, str] | None = None,
@@ -50,17 +52,17 @@ def email_enqueue(
     return row
 
 
-def unsubscribe_token(*, tenant: Tenant, user: User, category: str) -> str:
+def unsubscribe_token(*, tenant: Tenant, user: "User", category: str) -> str:
     return signing.dumps({"t": tenant.pk, "u": user.pk, "c": category}, salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe_url(*, tenant: Tenant, user: User, category: str) -> str:
+def unsubscribe_url(*, tenant: Tenant, user: "User", category: str) -> str:
     token = unsubscribe_token(tenant=tenant, user=user, category=category)
     return tenant_url(tenant, f"/notifications/unsubscribe/{token}/")
 
 
 def notification_email_enqueue(
-    *, notification: Notification, user: User, held: bool
+    *, notification: Notification, user: "User", held: bool
 ) -> EmailOutbox:
     """The email copy of a notification, with a link to its subject and an unsubscribe link."""
     tenant = notification.tenant

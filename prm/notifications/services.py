@@ -1,15 +1,15 @@
 """Changing notification state: reading, preferences, tenant rule settings, digests."""
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from prm.accounts.models import User
 from prm.audit.services import audit_record
 from prm.tenancy.models import Membership, Tenant
 
@@ -22,6 +22,9 @@ from .models import (
     NotificationPreference,
     RuleSetting,
 )
+
+if TYPE_CHECKING:  # the user model lives in prm.accounts, above this package
+    from prm.accounts.models import User
 
 
 def notification_open(*, membership: Membership, notification: Notification) -> str:
@@ -59,7 +62,7 @@ def preference_set(*, membership: Membership, category: str, delivery: str) -> N
     )
 
 
-def unsubscribe(*, tenant: Tenant, token: str) -> tuple[User, str]:
+def unsubscribe(*, tenant: Tenant, token: str) -> tuple["User", str]:
     """Apply an email's unsubscribe link: that category becomes portal-only for that member.
 
     Raises `ValidationError` for a link that is forged, or meant for another tenant.
@@ -140,7 +143,7 @@ def digests_send(*, tenant: Tenant, day: date) -> int:
         .values_list("recipient_id", flat=True)
     )
     sent = 0
-    for user in User.objects.filter(pk__in=user_ids):
+    for user in get_user_model().objects.filter(pk__in=user_ids):
         try:
             with transaction.atomic():
                 DigestLog.objects.create(tenant=tenant, user=user, day=day)

@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from prm.portal.mail import tenant_from_address
+from prm.notifications.mail import tenant_from_address
 from prm.tenancy.models import Tenant
 from prm.tenancy.tasks import TenantTask
 

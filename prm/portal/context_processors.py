@@ -6,9 +6,9 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from prm.notifications.selectors import unread_count
+from prm.tenancy.branding import branding_for
 
 from . import nav
-from .branding import branding_for
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:

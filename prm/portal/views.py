@@ -1,28 +1,19 @@
 """The portal shell: home, the member's other portals, the tenant's logo."""
 
-from typing import Any
-
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
-from prm.accounts.selectors import invitations_of_partner, members_of_partner, other_portals_for
 from prm.portal.home import home_cards
 from prm.tenancy.decorators import public, requires
 from prm.tenancy.requests import TenantRequest, own_partner, user_of
+from prm.tenancy.selectors import other_portals_for
 
 
 @requires("portal.access")
 def home(request: TenantRequest) -> HttpResponse:
-    partner = own_partner(request)
-    context: dict[str, Any] = {"partner": partner, "program_cards": home_cards(partner)}
-    if request.membership.can("portal.team.manage"):
-        members = members_of_partner(tenant=request.tenant, partner=partner)
-        context["team_active"] = members.filter(is_active=True).count()
-        context["team_pending"] = invitations_of_partner(
-            tenant=request.tenant, partner=partner
-        ).count()
+    context = {"partner": own_partner(request), "program_cards": home_cards(request.membership)}
     return render(request, "portal/home.html", context)
 
 

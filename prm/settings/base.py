@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "prm.portal",
     "prm.notifications",
     "prm.metrics",
+    "prm.workspace",
+    "prm.platform",
     "partners",
     "deals",
 ]

@@ -4,16 +4,18 @@ app's registered seeder inside each tenant's scope, in app order (apps register 
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
-from prm.accounts.models import User
-
 from .models import Membership, Tenant
 from .roles import Role
+
+if TYPE_CHECKING:  # the user model lives in prm.accounts, above this package
+    from prm.accounts.models import User
 
 DEMO_PASSWORD = "demo-pass-2026"  # documented in the README; demo data only
 
@@ -78,9 +80,9 @@ def seeders() -> list[Seeder]:
     return sorted(_SEEDERS, key=lambda s: _SEEDERS[s])
 
 
-def ensure_user(email: str, full_name: str, *, is_staff: bool = False) -> User:
+def ensure_user(email: str, full_name: str, *, is_staff: bool = False) -> "User":
     """A demo user with the demo password and a verified email (so every login works at once)."""
-    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+    user, _ = get_user_model().objects.get_or_create(email=email, defaults={"full_name": full_name})
     user.full_name = full_name
     user.is_staff = user.is_superuser = is_staff
     user.is_active = True
@@ -92,7 +94,7 @@ def ensure_user(email: str, full_name: str, *, is_staff: bool = False) -> User:
     return user
 
 
-def ensure_membership(tenant: Tenant, user: User, role: str, partner: Any = None) -> Membership:
+def ensure_membership(tenant: Tenant, user: "User", role: str, partner: Any = None) -> Membership:
     membership, _ = Membership.objects.update_or_create(
         tenant=tenant,
         user=user,

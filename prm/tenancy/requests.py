@@ -1,13 +1,14 @@
 """Typed access to what the tenant middleware puts on a request."""
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from prm.accounts.models import User
-
 from .models import Membership, Tenant, TenantOwned
+
+if TYPE_CHECKING:  # the user model lives in prm.accounts, above this package
+    from prm.accounts.models import User
 
 
 class TenantRequest(HttpRequest):
@@ -26,9 +27,9 @@ def posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def user_of(request: HttpRequest) -> User:
+def user_of(request: HttpRequest) -> "User":
     """The signed-in user; only behind a capability check, which guarantees one."""
-    return cast(User, request.user)
+    return cast("User", request.user)
 
 
 def tenant_of(request: HttpRequest) -> Tenant:

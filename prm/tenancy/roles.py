@@ -1,6 +1,7 @@
 """Roles a membership can hold in a tenant, and which side (vendor or partner) each is on."""
 
 from django.db import models
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,13 @@ class Role(models.TextChoices):
 
 VENDOR_ROLES = frozenset({Role.PROGRAM_LEADER, Role.PARTNER_OPS, Role.CAM})
 PARTNER_ROLES = frozenset({Role.PARTNER_ADMIN, Role.PARTNER_REP})
+
+
+def role_phrase(role: str, partner: object | None) -> str:
+    """ "Partner rep at Northwind Solutions", or "Program leader" for vendor staff."""
+    label = str(Role(role).label)
+    return (
+        gettext_now("%(role)s at %(company)s") % {"role": label, "company": partner}
+        if partner
+        else label
+    )

@@ -32,10 +32,10 @@ from prm.audit.models import AuditEvent
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin
 from prm.notifications.models import EmailOutbox, RuleSetting
 from prm.notifications.outbox import unsubscribe_token
-from prm.tenancy.admin_sites import tenant_admin_site
 from prm.tenancy.decorators import PUBLIC
 from prm.tenancy.models import Membership, TenantSettings
 from prm.tenancy.roles import Role
+from prm.workspace.sites import tenant_admin_site
 
 Kwargs = Callable[[Any], dict[str, Any]]
 

@@ -1,8 +1,8 @@
 """The matrix keeps up with the URLs: a new URL or model admin without a case fails here."""
 
-from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.capabilities import CAPABILITIES
 from prm.tenancy.decorators import PUBLIC, declared_capability
+from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
 from .matrix import ADMIN_OBJECTS, all_cases
 from .urls import walk

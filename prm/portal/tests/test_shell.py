@@ -3,7 +3,7 @@
 import pytest
 
 from prm.portal import nav
-from prm.portal.branding import branding_for
+from prm.tenancy.branding import branding_for
 from prm.tenancy.models import Tenant
 from prm.tenancy.roles import Role
 

@@ -18,7 +18,7 @@ NOT_TENANT_OWNED = {
 
 #: The only files allowed to switch scopes off, each use carrying a comment saying why.
 SCOPES_DISABLED_ALLOWED = {
-    "prm/accounts/selectors.py",  # a user's own memberships across tenants ("my portals")
+    "prm/tenancy/selectors.py",  # a user's own memberships across tenants ("my portals")
     # The benchmark loads and looks up its own tenants' rows before any request runs.
     "bench/generate.py",
     "bench/run.py",

@@ -5,8 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from prm.audit.services import audit_record
-
-from .models import Tenant
+from prm.tenancy.models import Tenant
 
 
 def tenant_settings_update(

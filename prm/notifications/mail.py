@@ -7,10 +7,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from prm.tenancy.branding import branding_for
 from prm.tenancy.models import Tenant
 from prm.tenancy.urls_for import tenant_url, tenant_urlconf
-
-from .branding import branding_for
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The two admin sites: the vendor admin UI on tenant hosts, the operator's on the platform host.
+"""The vendor admin UI (the workspace) on tenant hosts: its site and the base of every model admin.
 
 `TenantModelAdmin` is the base of every model admin on the tenant site. It narrows every queryset
 and foreign-key choice to the request's tenant, sets the tenant on new rows, answers 404 for ids
@@ -27,11 +27,10 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.audit.selectors import audit_events_for
 from prm.audit.services import audit_record
-from prm.portal.branding import branding_for
-
-from .decorators import declared_capability, public
-from .models import Tenant
-from .requests import tenant_of, user_of
+from prm.tenancy.branding import branding_for
+from prm.tenancy.decorators import declared_capability, public
+from prm.tenancy.models import Tenant
+from prm.tenancy.requests import tenant_of, user_of
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
@@ -153,24 +152,7 @@ def _declare_admin_access(pattern: URLPattern | URLResolver) -> None:
         pattern.callback.required_capability = "admin.access"  # type: ignore[attr-defined]
 
 
-class PlatformAdminSite(admin.AdminSite):
-    """The operator's admin on the bare platform host: tenants, their domains, first leaders."""
-
-    site_header = _("PRM platform")
-    site_title = _("PRM platform")
-    index_title = _("Tenants")
-    site_url = None
-
-    def has_permission(self, request: HttpRequest) -> bool:
-        return (
-            getattr(request, "tenant", "absent") is None
-            and request.user.is_active
-            and request.user.is_staff
-        )
-
-
 tenant_admin_site = TenantAdminSite(name="admin")
-platform_admin_site = PlatformAdminSite(name="platform")
 
 
 def tenant_choices(model: type[models.Model], tenant: Tenant) -> models.QuerySet[Any]:

@@ -30,9 +30,8 @@ from django.utils.safestring import SafeString
 
 from prm.dates import format_day, format_moment
 from prm.forms import errors_to_form
-
-from .admin_sites import tenant_admin_site
-from .requests import posted
+from prm.tenancy.requests import posted
+from prm.workspace.sites import tenant_admin_site
 
 FormT = TypeVar("FormT", bound=forms.BaseForm)
 

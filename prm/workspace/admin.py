@@ -1,0 +1,75 @@
+"""The workspace's own pages: the tenant's settings page and the audit log."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from prm.audit.models import AuditEvent
+from prm.tenancy.forms import TenantSettingsForm
+from prm.tenancy.models import TenantSettings
+from prm.tenancy.requests import tenant_of
+
+from .services import tenant_settings_update
+from .sites import TenantModelAdmin, tenant_admin_site
+
+
+@admin.register(TenantSettings, site=tenant_admin_site)
+class TenantSettingsAdmin(TenantModelAdmin):
+    """One page: the current tenant's settings. The list view goes straight to it."""
+
+    capabilities = {"view": "tenant.settings.change", "change": "tenant.settings.change"}
+    form = TenantSettingsForm
+    readonly_fields = ["name", "slug"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug"]}),
+        (_("Branding"), {"fields": ["portal_title", "logo", "primary_colour", "accent_colour"]}),
+        (
+            _("Contact and locale"),
+            {"fields": ["support_email", "default_currency", "language", "time_zone"]},
+        ),
+        (_("Security"), {"fields": ["require_mfa_for_staff"]}),
+        (_("Notifications"), {"fields": ["invitation_reminder_days", "digest_hour"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TenantSettings]:
+        return TenantSettings.objects.filter(pk=tenant_of(request).pk)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return redirect("admin:tenancy_tenantsettings_change", tenant_of(request).pk)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        changes = {f: form.cleaned_data[f] for f in form.changed_data}
+        tenant_settings_update(
+            actor=request.user, tenant=obj, changes=changes, ip=request.META.get("REMOTE_ADDR")
+        )
+        obj.refresh_from_db()
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> None:  # type: ignore[override]
+        """The service audits the change with before and after values."""
+
+
+@admin.register(AuditEvent, site=tenant_admin_site)
+class AuditEventAdmin(TenantModelAdmin):
+    capabilities = {"view": "audit.view"}
+    list_display = ["created_at", "actor_label", "action", "object_repr", "reason"]
+    list_filter = ["action"]
+    search_fields = ["actor_label", "action", "object_repr", "reason"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = (
+        "created_at",
+        "actor_label",
+        "action",
+        "object_repr",
+        "before",
+        "after",
+        "reason",
+        "ip_address",
+    )
+    list_select_related = False
