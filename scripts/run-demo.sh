@@ -5,11 +5,13 @@
 #
 #   scripts/run-demo.sh              everything above
 #   scripts/run-demo.sh --data-only  only migrate + seed (`make demo-data`), then stop services
+#   PORT=8001 scripts/run-demo.sh    another port (the banner's URLs then use it too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 read -ra UV <<<"${UV:-python3 -m uv}"
 DIR=.local
+PORT=${PORT:-8000}
 pids=()
 started_services=0
 
@@ -46,18 +48,18 @@ if [ "${1:-}" = --data-only ]; then exit 0; fi
 # SIGINT from being ignored in them as it would be in a non-interactive shell. It is turned
 # off again right away so that foreground commands below never take over the terminal.
 set -m
-"${UV[@]}" run python manage.py runserver 0.0.0.0:8000 & pids+=("$!")
+"${UV[@]}" run python manage.py runserver "0.0.0.0:$PORT" & pids+=("$!")
 "${UV[@]}" run celery -A prm worker --pool=solo --without-gossip --without-mingle --loglevel=info & pids+=("$!")
 "${UV[@]}" run celery -A prm beat -S django --loglevel=info & pids+=("$!")
 set +m
 
 # Print the banner once the web server answers, so that it is not lost in startup logs.
 for _ in $(seq 60); do
-  if (exec 3<>/dev/tcp/127.0.0.1/8000) 2>/dev/null; then break; fi
+  if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then break; fi
   sleep 0.5
 done
 printf '\n'
-cat scripts/demo-banner.txt
+sed "s/:8000/:$PORT/g" scripts/demo-banner.txt
 printf '\n'
 
 # Stop everything as soon as any of the three exits (a crash should not go unnoticed).
