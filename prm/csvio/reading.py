@@ -3,7 +3,9 @@
 Spreadsheets save CSV in two dialects: `,` separated, and `;` separated where the comma is the
 decimal mark (most of Europe). The separator is taken from the header line. Only UTF-8 is read
 (with or without a byte order mark): any other encoding would be a guess that can silently turn
-names into garbage, so the member is told how to save the file instead.
+names into garbage, so the member is told how to save the file instead. Rows are read strictly:
+broken quoting or a row with more or fewer values than the header has columns refuses the file
+with the row's number, since guessing would import values into the wrong columns.
 """
 
 import csv
@@ -90,17 +92,28 @@ def split_rows(text: str, *, max_rows: int) -> tuple[list[str], list[tuple[int, 
 
     Row numbers count as a spreadsheet does: the header is row 1. Cells are stripped of
     surrounding spaces and of the quote `neutralise` adds. Raises `ValidationError` for an
-    empty file, broken quoting or more than `max_rows` rows.
+    empty file, more than `max_rows` rows, broken quoting (a quote that never closes, text
+    after a closing quote) and rows with more or fewer values than the header has columns:
+    such a row cannot be read the way it was meant (an unclosed quote swallows the rest of the
+    line, an unquoted separator shifts every later value), so the whole file is refused.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
+    delimiter = delimiter_of(text)
+    # strict: a quote that never closes, or text after a closing quote, is an error instead
+    # of being read into the value (the default, which silently merges cells and lines).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
+    miscounted: list[tuple[int, int]] = []
+    number, starts_on = 0, 1
     try:
         for number, record in enumerate(reader, start=1):
             cells = [unneutralise(c.strip()) for c in record]
+            starts_on = reader.line_num + 1
             if header is None:
                 header = cells
             elif any(cells):
+                if len(cells) != len(header):
+                    miscounted.append((number, len(cells)))
                 rows.append((number, cells))
                 if len(rows) > max_rows:
                     raise ValidationError(
@@ -113,11 +126,76 @@ def split_rows(text: str, *, max_rows: int) -> tuple[list[str], list[tuple[int, 
                         code="csv_too_many_rows",
                     )
     except csv.Error as exc:
-        raise ValidationError(
-            _("The file cannot be read as CSV near line %(line)d: %(error)s")
-            % {"line": reader.line_num, "error": exc},
-            code="csv_malformed",
-        ) from exc
+        raise _unreadable(exc, row=number + 1, line=starts_on, at_line=reader.line_num) from exc
     if not header or not any(header):
         raise ValidationError(_("The file is empty."), code="csv_empty")
+    if miscounted:
+        raise _miscounted(miscounted, columns=len(header), delimiter=delimiter)
     return header, rows
+
+
+#: rows of the wrong length named one by one; the others are counted
+MAX_ROWS_NAMED = 10
+
+
+def _unreadable(exc: csv.Error, *, row: int, line: int, at_line: int) -> ValidationError:
+    """The message for the row the reader stopped at (it starts on `line`)."""
+    where = {"row": row, "line": line}
+    reason = str(exc)
+    if reason == "unexpected end of data":
+        return ValidationError(
+            _(
+                "Row %(row)d (line %(line)d) opens a quote that is never closed, so the rest of "
+                "the file would be read as one value. Close the quote; a quote inside a value "
+                'is written as two quotes ("").'
+            )
+            % where,
+            code="csv_unclosed_quote",
+        )
+    if reason.endswith("expected after '\"'"):
+        return ValidationError(
+            _(
+                "Row %(row)d (line %(line)d) has text after the closing quote of a value. Put "
+                "the whole value in quotes; a quote inside a value is written as two quotes "
+                '("").'
+            )
+            % where,
+            code="csv_text_after_quote",
+        )
+    return ValidationError(
+        _("Row %(row)d cannot be read as CSV near line %(line)d: %(error)s")
+        % {"row": row, "line": at_line, "error": exc},
+        code="csv_malformed",
+    )
+
+
+def _miscounted(rows: list[tuple[int, int]], *, columns: int, delimiter: str) -> ValidationError:
+    """One message per row whose number of values is not the header's number of columns."""
+    messages = [
+        ngettext(
+            "Row %(row)d has %(count)d value, but the header has %(columns)d columns.",
+            "Row %(row)d has %(count)d values, but the header has %(columns)d columns.",
+            count,
+        )
+        % {"row": number, "count": count, "columns": columns}
+        for number, count in rows[:MAX_ROWS_NAMED]
+    ]
+    if len(rows) > MAX_ROWS_NAMED:
+        more = len(rows) - MAX_ROWS_NAMED
+        messages.append(
+            ngettext(
+                "%(count)d more row has the wrong number of values.",
+                "%(count)d more rows have the wrong number of values.",
+                more,
+            )
+            % {"count": more}
+        )
+    separator = _("tab") if delimiter == "\t" else delimiter
+    messages.append(
+        _(
+            "Every row needs one value (or an empty cell) per column. A value that contains "
+            "the separator (%(separator)s) must be in double quotes."
+        )
+        % {"separator": separator}
+    )
+    return ValidationError(messages, code="csv_field_count")
