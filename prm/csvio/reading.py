@@ -10,12 +10,13 @@ with the row's number, since guessing would import values into the wrong columns
 
 import csv
 import io
-import os
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
+
+from prm.uploads.checks import UploadRule, check_upload
 
 from .writing import DANGEROUS_FIRST
 
@@ -34,11 +35,26 @@ CSV_CONTENT_TYPES = frozenset(
 DELIMITERS = (",", ";", "\t")
 
 
+NOT_TEXT = gettext_lazy("This is not a text file. Save it from your spreadsheet as “CSV UTF-8”.")
+
+
+def csv_rule(max_bytes: int) -> UploadRule:
+    """What a CSV upload may be (`prm.uploads`): a .csv file of text, at most `max_bytes`."""
+    return UploadRule(
+        kinds=frozenset({"text"}),
+        max_bytes=max_bytes,
+        extensions=frozenset({".csv"}),
+        wrong_extension=gettext_lazy("Upload a .csv file."),
+        wrong_kind=NOT_TEXT,
+        accept=".csv,text/csv",
+    )
+
+
 def read_upload(upload: UploadedFile, *, max_bytes: int) -> str:
     """The text of an uploaded CSV file. Raises `ValidationError` with a message for the member
-    when it is not a .csv file, is larger than `max_bytes`, or is not UTF-8 text."""
-    if os.path.splitext(upload.name or "")[1].lower() != ".csv":
-        raise ValidationError(_("Upload a .csv file."), code="csv_extension")
+    when it is not a .csv file of text (`csv_rule`), is larger than `max_bytes`, was sent as
+    another type, or is not UTF-8 text."""
+    check_upload(upload, csv_rule(max_bytes))
     content_type = (upload.content_type or "").split(";")[0].strip().lower()
     if content_type not in CSV_CONTENT_TYPES:
         raise ValidationError(
@@ -46,21 +62,11 @@ def read_upload(upload: UploadedFile, *, max_bytes: int) -> str:
             % {"type": content_type or _("unknown")},
             code="csv_content_type",
         )
-    too_large = ValidationError(
-        _("The file is too large: at most %(size)s MB.") % {"size": f"{max_bytes / 2**20:g}"},
-        code="csv_too_large",
-    )
-    if upload.size is not None and upload.size > max_bytes:
-        raise too_large
     upload.seek(0)
+    # check_upload measured the file: it is at most max_bytes long
     data = upload.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise too_large
     if b"\x00" in data:
-        raise ValidationError(
-            _("This is not a text file. Save it from your spreadsheet as “CSV UTF-8”."),
-            code="csv_binary",
-        )
+        raise ValidationError(NOT_TEXT, code="csv_binary")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
