@@ -27,12 +27,13 @@ LAYERS = {
 
 #: The core's own packages and modules, lowest first; each may use only those before it.
 PRM_ORDER = [
-    # helpers that know no model
+    # helpers that know no model: formatting, forms, paging, file checks
     "dates",
     "money",
     "normalize",
     "forms",
     "pagination",
+    "uploads",
     # tenants, domains, memberships, roles and capabilities, branding, the request's tenant
     "tenancy",
     "metrics",

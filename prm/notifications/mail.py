@@ -11,6 +11,8 @@ from prm.tenancy.branding import branding_for
 from prm.tenancy.models import Tenant
 from prm.tenancy.urls_for import tenant_url, tenant_urlconf
 
+from .subjects import one_line, render_subject
+
 
 @dataclass(frozen=True)
 class RenderedMail:
@@ -21,7 +23,7 @@ class RenderedMail:
 
 def tenant_from_address(tenant: Tenant) -> str:
     """`"Acme Cloud Partner Portal" <partners@...>`: the vendor's name on our sending address."""
-    title = (tenant.portal_title or tenant.name).replace('"', "")
+    title = one_line(tenant.portal_title or tenant.name).replace('"', "")
     return f'"{title}" <{settings.DEFAULT_FROM_EMAIL}>'
 
 
@@ -29,7 +31,8 @@ def render_tenant_mail(*, tenant: Tenant, template: str, context: dict[str, Any]
     """Render `<template>_subject.txt`, `.txt` and `.html` in the tenant's language.
 
     The templates get the tenant, its branding, `portal_url` and an absolute `logo_src` besides
-    `context`; the HTML templates extend `emails/base.html` and escape what they show.
+    `context`; the HTML templates extend `emails/base.html` and escape what they show. The
+    subject is plain text on one line (`prm.notifications.subjects.render_subject`).
     """
     with tenant_urlconf(), translation.override(tenant.language):
         branding = branding_for(tenant)
@@ -40,7 +43,7 @@ def render_tenant_mail(*, tenant: Tenant, template: str, context: dict[str, Any]
             "logo_src": tenant_url(tenant, branding.logo_url) if branding.logo_url else "",
             **context,
         }
-        subject = " ".join(render_to_string(f"{template}_subject.txt", full).split())
+        subject = render_subject(f"{template}_subject.txt", full)
         full["subject"] = subject
         return RenderedMail(
             subject=subject,
