@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from prm.portal.branding import branding_for
 from prm.portal.mail import tenant_from_address
 
+from . import login_limits
+
 
 def _current_tenant() -> Any:
     request = context.request
@@ -22,6 +24,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Nobody signs up on their own: people join a tenant through an invitation.
         return False
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth calls this once a password was reset by its owner; the failures it would
+        # clear are counted by login_limits instead of allauth's rate limits.
+        login_limits.forget_account(login_limits.login_of(credentials))
 
     def format_email_subject(self, subject: str) -> str:
         tenant = _current_tenant()

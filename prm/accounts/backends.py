@@ -1,4 +1,4 @@
-"""Authentication that knows which host it is on."""
+"""Authentication that knows which host it is on, and limits failed attempts."""
 
 from typing import Any
 
@@ -8,6 +8,8 @@ from django.http import HttpRequest
 
 from prm.tenancy.models import Membership
 
+from . import login_limits
+
 
 class TenantMembershipBackend(AuthenticationBackend):
     """allauth's email + password check, then: is this person allowed on this host?
@@ -15,11 +17,25 @@ class TenantMembershipBackend(AuthenticationBackend):
     On a tenant host only an active member of that tenant may sign in; on the platform host only a
     platform operator. Anyone else gets `None`, which the form reports exactly like a wrong
     password, so the page does not reveal who is a member where.
+
+    Every sign-in form reaches this method, so the sign-in limits live here
+    (`login_limits`): a locked account is refused before its password is checked, a failure is
+    counted per account and per address. Their refusals are `ValidationError`s, which
+    `django.contrib.auth.authenticate` lets through to the form's `clean()`: the form shows them.
     """
 
     def authenticate(
         self, request: HttpRequest | None, **credentials: Any
     ) -> AbstractBaseUser | None:
+        login = login_limits.login_of(credentials)
+        if login:
+            login_limits.refuse_locked_account(request, login)
+        user = self._member(request, **credentials)
+        if user is None and login and credentials.get("password"):
+            login_limits.record_failure(request, login)
+        return user
+
+    def _member(self, request: HttpRequest | None, **credentials: Any) -> AbstractBaseUser | None:
         user = super().authenticate(request, **credentials)
         if user is None or request is None:
             return None

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from prm.tenancy.requests import TenantRequest, own_partner, posted
 from prm.tenancy.roles import PARTNER_ROLES, Role
 
 from . import selectors, services
+from .client_ip import client_ip
 from .forms import (
     AcceptExistingAccountForm,
     AcceptNewAccountForm,
@@ -26,10 +27,6 @@ from .models import Invitation, User
 from .tokens import invitation_from_token
 
 AUTH_BACKEND = "prm.accounts.backends.TenantMembershipBackend"
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 @public
