@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from prm.accounts.client_ip import client_ip
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin, CsvUploadForm
 from prm.csvio.importing import RowError, RowErrors
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
@@ -119,7 +120,7 @@ def protected_account_import(request: HttpRequest) -> HttpResponse:
                 upload=form.cleaned_data["file"],
                 ignored=accounts_admin.get_csv_import_ignored(request),
                 check_only=check_only,
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
         except ValidationError as exc:
             form.add_error("file", exc)

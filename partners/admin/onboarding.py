@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from prm.accounts.client_ip import client_ip
 from prm.dates import format_day
 from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.tenancy.decorators import requires
@@ -380,7 +381,7 @@ def step_action(request: HttpRequest, partner_id: int, step_id: int) -> HttpResp
     tick = form.cleaned_data["action"] == "tick"
     service = services.onboarding_step_tick if tick else services.onboarding_step_untick
     try:
-        service(actor=membership, partner=partner, step=step, ip=request.META.get("REMOTE_ADDR"))
+        service(actor=membership, partner=partner, step=step, ip=client_ip(request))
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:

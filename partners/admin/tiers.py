@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from prm.accounts.client_ip import client_ip
 from prm.dates import format_day
 from prm.metrics.registry import choices as metric_choices
 from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
@@ -167,7 +168,7 @@ class TierProposalAdmin(TenantModelAdmin):
                     proposal=proposal,
                     confirm=True,
                     reason=str(_("Confirmed from the list of proposals")),
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=client_ip(request),
                 )
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
@@ -201,7 +202,7 @@ class TierProposalAdmin(TenantModelAdmin):
                 proposal=proposal,
                 confirm=confirm,
                 reason=form.cleaned_data["reason"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
             done = _("%(p)s: confirmed.") if confirm else _("%(p)s: dismissed.")
             told = done % {"p": proposal}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from prm.accounts.client_ip import client_ip
 from prm.forms import errors_to_form
 from prm.tenancy.decorators import requires
 from prm.tenancy.models import Membership
@@ -75,7 +76,7 @@ class MilestoneForm(forms.Form):
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
 
 
 def _partner(request: TenantRequest) -> Partner:

@@ -19,6 +19,7 @@ from prm.tenancy.requests import membership_of
 from prm.tenancy.roles import PARTNER_ROLES, Role
 
 from . import services
+from .client_ip import client_ip
 from .forms import StaffInviteForm
 from .models import Invitation
 
@@ -72,7 +73,7 @@ class InvitationAdmin(TenantModelAdmin):
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     partner=form.cleaned_data.get("partner"),
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=client_ip(request),
                 )
             except PermissionDenied as exc:  # a role the member may not give: said beside it
                 raise ValidationError({"role": str(exc)}) from exc
@@ -100,7 +101,7 @@ class InvitationAdmin(TenantModelAdmin):
                 service(
                     actor=membership_of(request),
                     invitation=invitation,
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=client_ip(request),
                 )
                 count += 1
             except (ValidationError, PermissionDenied) as exc:

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries.fields import Country
 
+from prm.accounts.client_ip import client_ip
 from prm.audit.services import audit_record
 from prm.tenancy.admin_sites import TenantModelAdmin
 from prm.tenancy.requests import posted, tenant_of, user_of
@@ -120,7 +121,7 @@ class CsvExportMixin(TenantModelAdmin):
                 "filters": request.GET.urlencode(),
                 "columns": [c.header for c in columns],
             },
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
         return csv_response(
             filename=export_filename(

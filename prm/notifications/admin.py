@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from prm.accounts.client_ip import client_ip
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.requests import tenant_of, user_of
 
@@ -88,7 +89,7 @@ class RuleSettingAdmin(TenantModelAdmin):
             enabled=form.cleaned_data["enabled"],
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
 
     # The service audits the change with before and after values.

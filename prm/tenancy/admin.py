@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
 
 from prm.accounts import services as account_services
+from prm.accounts.client_ip import client_ip
 from prm.accounts.forms import ReasonForm, StaffInviteForm
 from prm.accounts.models import User
 from prm.notifications.events import emit
@@ -59,7 +60,7 @@ class TenantSettingsAdmin(TenantModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         changes = {f: form.cleaned_data[f] for f in form.changed_data}
         tenant_settings_update(
-            actor=request.user, tenant=obj, changes=changes, ip=request.META.get("REMOTE_ADDR")
+            actor=request.user, tenant=obj, changes=changes, ip=client_ip(request)
         )
         obj.refresh_from_db()
 
@@ -132,7 +133,7 @@ class MembershipAdmin(TenantModelAdmin):
                 actor=actor,
                 membership=membership,
                 reason=form.cleaned_data["reason"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
             done = _("deactivated") if deactivate else _("reactivated")
             told = _("%(m)s was %(done)s.") % {"m": membership, "done": done}
@@ -242,7 +243,7 @@ class PlatformTenantAdmin(admin.ModelAdmin):
                         operator=cast(User, request.user),
                         tenant=tenant,
                         email=form.cleaned_data["email"],
-                        ip=request.META.get("REMOTE_ADDR"),
+                        ip=client_ip(request),
                     )
             except ValidationError as exc:
                 form.add_error("email", exc.messages)

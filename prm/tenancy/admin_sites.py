@@ -25,6 +25,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from prm.accounts.client_ip import client_ip
 from prm.audit.selectors import audit_events_for
 from prm.audit.services import audit_record
 from prm.portal.branding import branding_for
@@ -256,7 +257,7 @@ class TenantModelAdmin(admin.ModelAdmin):
             action=f"{opts.app_label}.{opts.model_name}.{verb}",
             obj=obj,
             after={"change": _change_text(message)} if message else None,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
 
     # History goes to the tenant's AuditEvent, so these return no LogEntry (the stubs expect one).
