@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the tenant middleware: its own answers (an unknown host) get the headers too.
+    "prm.security.headers.SecurityHeadersMiddleware",
     "prm.tenancy.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +64,23 @@ MIDDLEWARE = [
     "prm.accounts.middleware.StaffMfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# prm.security.headers: scripts, styles, fonts, images and requests from this host; inline
+# <script>/<style> elements only with the response's nonce ("'nonce'"); style attributes allowed.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'nonce'"],
+    "style-src": ["'self'", "'nonce'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    # Bootstrap draws its small icons (toggler, select arrow, close) as data: SVGs.
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 ROOT_URLCONF = "prm.urls"
 PLATFORM_URLCONF = "prm.urls_platform"
