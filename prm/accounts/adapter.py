@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from prm.portal.branding import branding_for
 from prm.portal.mail import tenant_from_address
+from prm.security.redirects import is_own_host_url
 
 from . import login_limits
 
@@ -24,6 +25,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Nobody signs up on their own: people join a tenant through an invitation.
         return False
+
+    def is_safe_url(self, url: str | None) -> bool:
+        # allauth accepts every host of ALLOWED_HOSTS: other tenants' too, and 127.0.0.1.
+        request = context.request
+        return request is not None and is_own_host_url(request, url)
 
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
         # allauth calls this once a password was reset by its owner; the failures it would

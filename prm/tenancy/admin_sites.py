@@ -29,6 +29,7 @@ from prm.accounts.client_ip import client_ip
 from prm.audit.selectors import audit_events_for
 from prm.audit.services import audit_record
 from prm.portal.branding import branding_for
+from prm.security.redirects import safe_next
 
 from .decorators import declared_capability, public
 from .models import Tenant
@@ -111,8 +112,9 @@ class TenantAdminSite(admin.AdminSite):
         # One sign-in page per host: allauth's, in the tenant's branding, with MFA.
         if request.user.is_authenticated:
             return redirect("admin:index")
+        home = reverse("admin:index")
         return redirect_to_login(
-            request.GET.get("next", reverse("admin:index")), reverse("account_login")
+            safe_next(request, request.GET.get("next"), home), reverse("account_login")
         )
 
     # The stubs promise a TemplateResponse; these pages are redirects to allauth's.
