@@ -4,11 +4,12 @@ from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from prm.tenancy.models import Membership
 
-from . import login_limits
+from . import company_access, login_limits
 
 
 class TenantMembershipBackend(AuthenticationBackend):
@@ -16,7 +17,8 @@ class TenantMembershipBackend(AuthenticationBackend):
 
     On a tenant host only an active member of that tenant may sign in; on the platform host only a
     platform operator. Anyone else gets `None`, which the form reports exactly like a wrong
-    password, so the page does not reveal who is a member where.
+    password, so the page does not reveal who is a member where; except a member whose company's
+    access ended (offboarded, deactivated), who is told so once the password is proven.
 
     Every sign-in form reaches this method, so the sign-in limits live here
     (`login_limits`): a locked account is refused before its password is checked, a failure is
@@ -43,4 +45,9 @@ class TenantMembershipBackend(AuthenticationBackend):
         if tenant is None:
             return user if user.is_staff else None
         is_member = Membership.objects.filter(tenant=tenant, user=user, is_active=True).exists()
+        if not is_member and company_access.suspended_here(tenant, user):
+            # The password is right: its owner learns why, nobody else does.
+            raise ValidationError(
+                company_access.access_ended_message(tenant), code="partner_access_ended"
+            )
         return user if is_member else None

@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_scopes import scope
 
+from prm.accounts import company_access
+
 from .models import Membership, Tenant, TenantDomain
 
 SESSION_TENANT_KEY = "_prm_tenant"
@@ -86,7 +88,10 @@ class MembershipMiddleware:
                     .first()
                 )
                 if membership is None:
+                    suspended = company_access.suspended_here(tenant, user)
                     logout(request)
+                    if suspended:  # say why, rather than show the sign-in page
+                        return company_access.access_ended_response(request)
                 else:
                     membership.tenant = tenant  # the same object, not a second query
                     request.membership = membership  # type: ignore[attr-defined]
