@@ -19,6 +19,7 @@ class DealsConfig(AppConfig):
         from . import capabilities, events, metrics, notifications  # noqa: F401 - they register
         from .demo import seed_deals
         from .home import deals_card
+        from .services.partner_exit import deals_on_partner_status_changed
         from .setup import deal_defaults_ensure
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
@@ -29,6 +30,8 @@ class DealsConfig(AppConfig):
         offer_event(events.DEAL_REGISTERED.name, _("The partner registered a deal"))
         demo.register_seeder(seed_deals, order=70)
 
+        # A partner deactivated or offboarded: release or freeze its claims (the tenant's rule).
+        subscribe("partners.partner.status_changed", deals_on_partner_status_changed)
         # Every new tenant starts with settings and the standard rejection reasons.
         subscribe(
             "platform.tenant.created", lambda event: deal_defaults_ensure(tenant=event.tenant)

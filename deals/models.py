@@ -72,6 +72,22 @@ class DealSettings(TenantOwned):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
 
+    class PartnerExit(models.TextChoices):
+        RELEASE = "release", _("Release them: the registrations are withdrawn")
+        FREEZE = "freeze", _("Keep them frozen until a channel account manager decides each")
+
+    on_partner_exit = models.CharField(
+        _("when a partner is deactivated or offboarded, its open registrations"),
+        max_length=10,
+        choices=PartnerExit.choices,
+        default=PartnerExit.RELEASE,
+        help_text=_(
+            "Released: the customers are free for other partners at once. Frozen: the "
+            "registrations keep their claims (the partner can no longer act on them) until a "
+            "CAM approves or rejects them, or their protection expires."
+        ),
+    )
+
     objects: ClassVar[models.Manager["DealSettings"]] = ScopedManager(tenant="tenant")
 
     class Meta:

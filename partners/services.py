@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
+from prm.accounts import company_access
+from prm.accounts.models import User
 from prm.audit.services import audit_record
 from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant
@@ -65,8 +67,12 @@ def partner_status_change(
 ) -> Partner:
     """Move a partner in its lifecycle, with the reason recorded and the partner's admins told.
 
-    The first move to ACTIVE sets the joined date. Raises `ValidationError` for an empty reason
-    or a move the lifecycle does not allow (offboarded partners can only start onboarding again).
+    The first move to ACTIVE sets the joined date. A move out of access (to inactive or
+    offboarded, `Partner.access_ended`) suspends the company's memberships in the tenant after
+    its admins are told; a move back restores them before (`prm.accounts.company_access`).
+    Subscribers to PARTNER_STATUS_CHANGED run in this transaction: the deals app releases or
+    freezes the company's claims. Raises `ValidationError` for an empty reason or a move the
+    lifecycle does not allow (offboarded partners can only start onboarding again).
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the status changes.")})
@@ -82,6 +88,11 @@ def partner_status_change(
             partner.joined_on = timezone.localdate()
             fields.append("joined_on")
         partner.save(update_fields=fields)
+        user = actor if isinstance(actor, User) else getattr(actor, "user", None)
+        if not partner.access_ended:
+            company_access.memberships_restore_with_partner(
+                partner=partner, actor=user, reason=reason.strip(), ip=ip
+            )
         log_action(
             event=events.PARTNER_STATUS_CHANGED,
             tenant=partner.tenant,
@@ -97,6 +108,10 @@ def partner_status_change(
                 "reason": reason.strip(),
             },
         )
+        if partner.access_ended:
+            company_access.memberships_suspend_with_partner(
+                partner=partner, actor=user, reason=reason.strip(), ip=ip
+            )
     return partner
 
 

@@ -24,3 +24,24 @@ def test_check_deploy_reports_nothing_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_trusts_the_one_proxy_in_front_for_the_client_address():
+    """Behind the TLS proxy every request comes from the proxy's address: without a trusted
+    proxy count, every visitor would share one sign-in limit (prm.accounts.login_limits)."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "prm.settings.prod",
+        "DJANGO_SECRET_KEY": "x" * 50,
+    }
+    code = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "1"

@@ -36,6 +36,8 @@ PRM_ORDER = [
     "uploads",
     # tenants, domains, memberships, roles and capabilities, branding, the request's tenant
     "tenancy",
+    # the client's address, security headers, safe redirects, masked secret links
+    "security",
     "metrics",
     "audit",
     # the vendor's admin UI: its site, the model admin base, page helpers, settings, audit log

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin, CsvUploadForm
 from prm.csvio.importing import RowError, RowErrors
+from prm.security.client_ip import client_ip
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import membership_of, posted, tenant_of
 from prm.uploads.handler import accepts_uploads
@@ -121,7 +122,7 @@ def protected_account_import(request: HttpRequest) -> HttpResponse:
                 upload=form.cleaned_data["file"],
                 ignored=accounts_admin.get_csv_import_ignored(request),
                 check_only=check_only,
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
         except ValidationError as exc:
             form.add_error("file", exc)

@@ -49,7 +49,10 @@ class DealSettingsAdmin(TenantModelAdmin):
 
     capabilities = {"view": "deals.manage", "change": "deals.manage"}
     fieldsets = [
-        (_("Rules of engagement"), {"fields": ["engagement_rule", "protection_days"]}),
+        (
+            _("Rules of engagement"),
+            {"fields": ["engagement_rule", "protection_days", "on_partner_exit"]},
+        ),
         (_("Decisions"), {"fields": ["sla_hours", "escalation_hours"]}),
         (_("Protection"), {"fields": ["expiry_warning_days", "max_extension_days"]}),
         (_("Leads"), {"fields": ["lead_response_days"]}),

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partners.models import Partner
 from prm.audit.services import audit_record
 from prm.dates import format_day
 from prm.money import quantize
@@ -156,6 +157,10 @@ def _claim_or_conflict(deal: Deal) -> None:
     _require_complete(deal)
     tenant = deal.tenant
     lock_claims(tenant.pk)
+    # Under the lock, read afresh: a company offboarded meanwhile claims nothing
+    # (partner_exit releases, under the same lock, what was submitted before).
+    if Partner.objects.get(pk=deal.partner_id).access_ended:
+        raise PermissionDenied(_("Your company's access to this partner program has ended."))
     customer = normalise_customer(deal)
     candidates = find_candidates(
         tenant=tenant, customer=customer, partner_id=deal.partner_id, exclude_deal_id=deal.pk

@@ -36,6 +36,7 @@ def test_a_leader_changes_the_rules_of_engagement(ours, host_client):
         "expiry_warning_days": 10,
         "max_extension_days": 30,
         "lead_response_days": 3,
+        "on_partner_exit": DealSettings.PartnerExit.FREEZE,
     }
     response = leader.post(f"{SETTINGS}{row.pk}/change/", data)
     assert response.status_code == 302
@@ -43,6 +44,7 @@ def test_a_leader_changes_the_rules_of_engagement(ours, host_client):
         row.refresh_from_db()
     assert row.engagement_rule == DealSettings.Engagement.CAM_DECIDES
     assert row.protection_days == 120
+    assert row.on_partner_exit == DealSettings.PartnerExit.FREEZE
     bad = leader.post(f"{SETTINGS}{row.pk}/change/", {**data, "protection_days": 1})
     assert bad.status_code == 200
     assert "errorlist" in bad.content.decode()

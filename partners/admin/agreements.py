@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from prm.security.client_ip import client_ip
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
@@ -70,7 +71,7 @@ class AgreementVersionAdmin(TenantModelAdmin):
             actor=membership_of(request),
             title=form.cleaned_data["title"],
             body_html=form.cleaned_data["body_html"],
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
         obj.pk = published.pk  # the admin's redirect and message name the published row
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from prm.csvio.admin import CsvExportMixin
+from prm.security.client_ip import client_ip
 from prm.tenancy.requests import membership_of, tenant_of
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import Done, badge, form_page, time_tag
@@ -226,7 +227,7 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
             recruitment.application_rescore(
                 actor=membership_of(request),
                 application=application,
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
             done += 1
         if done:
@@ -290,7 +291,7 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
                 application=application,
                 name=form.cleaned_data["name"],
                 partner_type=form.cleaned_data["partner_type"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
             told = format_html(
                 str(
@@ -327,7 +328,7 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
                 actor=membership_of(request),
                 application=application,
                 reason=form.cleaned_data["reason"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
             told = _("%(company)s was declined; %(email)s was told why.") % {
                 "company": application.company_name,

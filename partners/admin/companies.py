@@ -13,6 +13,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin
 from prm.csvio.importing import CsvImporter
+from prm.security.client_ip import client_ip
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.requests import membership_of, tenant_of
@@ -191,7 +192,7 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
         if change and "status" in form.changed_data:
             obj.status = form.initial["status"]  # the service moves it, with the reason
         super().save_model(request, obj, form, change)
-        ip = request.META.get("REMOTE_ADDR")
+        ip = client_ip(request)
         if change and "status" in form.changed_data:
             services.partner_status_change(
                 actor=request.user,
@@ -213,9 +214,7 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
                 raise PermissionDenied(str(exc)) from exc
 
     def get_csv_importer(self, request: HttpRequest) -> CsvImporter:
-        return imports.partner_importer(
-            actor=membership_of(request), ip=request.META.get("REMOTE_ADDR")
-        )
+        return imports.partner_importer(actor=membership_of(request), ip=client_ip(request))
 
     @admin.display(description=_("CAMs"))
     def cams(self, obj: Partner) -> str | None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from prm.dates import format_day
+from prm.security.client_ip import client_ip
 from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of, posted, tenant_of
@@ -380,7 +381,7 @@ def step_action(request: HttpRequest, partner_id: int, step_id: int) -> HttpResp
     tick = form.cleaned_data["action"] == "tick"
     service = services.onboarding_step_tick if tick else services.onboarding_step_untick
     try:
-        service(actor=membership, partner=partner, step=step, ip=request.META.get("REMOTE_ADDR"))
+        service(actor=membership, partner=partner, step=step, ip=client_ip(request))
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:

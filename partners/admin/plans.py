@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from prm.security.client_ip import client_ip
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
 from prm.tenancy.requests import membership_of, tenant_of
@@ -199,7 +200,7 @@ class BusinessPlanAdmin(TenantModelAdmin):
             partner=form.cleaned_data["partner"],
             year=form.cleaned_data["year"],
             summary=form.cleaned_data["summary"],
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
         obj.pk, obj.tenant_id = plan.pk, plan.tenant_id
         obj._state.adding = False
@@ -209,7 +210,7 @@ class BusinessPlanAdmin(TenantModelAdmin):
             return
         try:
             with plans.plan_edit(
-                actor=membership_of(request), plan=form.instance, ip=request.META.get("REMOTE_ADDR")
+                actor=membership_of(request), plan=form.instance, ip=client_ip(request)
             ) as edit:
                 if "summary" in form.changed_data:
                     edit.summary_set(form.cleaned_data["summary"])

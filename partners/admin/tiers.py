@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.dates import format_day
 from prm.metrics.registry import choices as metric_choices
+from prm.security.client_ip import client_ip
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of, tenant_of
 from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
@@ -167,7 +168,7 @@ class TierProposalAdmin(TenantModelAdmin):
                     proposal=proposal,
                     confirm=True,
                     reason=str(_("Confirmed from the list of proposals")),
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=client_ip(request),
                 )
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
@@ -201,7 +202,7 @@ class TierProposalAdmin(TenantModelAdmin):
                 proposal=proposal,
                 confirm=confirm,
                 reason=form.cleaned_data["reason"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
             done = _("%(p)s: confirmed.") if confirm else _("%(p)s: dismissed.")
             told = done % {"p": proposal}

@@ -105,6 +105,15 @@ class Partner(TenantOwned):
     def __str__(self) -> str:
         return self.name
 
+    #: the statuses in which the company's users have no access to the tenant
+    ACCESS_ENDED_STATUSES = frozenset({Status.INACTIVE, Status.OFFBOARDED})
+
+    @property
+    def access_ended(self) -> bool:
+        """Whether the company is deactivated or offboarded: its users' memberships in the
+        tenant are suspended (`prm.accounts.company_access`, which reads this property)."""
+        return self.status in self.ACCESS_ENDED_STATUSES
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.domain = registered_domain(self.website)
         if kwargs.get("update_fields") is not None and "website" in kwargs["update_fields"]:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prm.security.client_ip import client_ip
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest, own_partner, posted
 
@@ -30,9 +31,7 @@ def agreement(request: TenantRequest) -> HttpResponse:
     form = AcceptForm(posted(request))
     if request.method == "POST" and current is not None and form.is_valid():
         try:
-            agreement_accept(
-                actor=request.membership, agreement=current, ip=request.META.get("REMOTE_ADDR")
-            )
+            agreement_accept(actor=request.membership, agreement=current, ip=client_ip(request))
         except (PermissionDenied, ValidationError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:

@@ -7,18 +7,18 @@ the shared cache; ACCOUNT_RATE_LIMITS["partner_application"]), and a length limi
 
 from typing import Any
 
-from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.boundfield import BoundField
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prm.forms import errors_to_form
+from prm.security.client_ip import client_ip, client_network
 from prm.tenancy.decorators import public
 from prm.tenancy.requests import TenantRequest, posted
 
@@ -108,15 +108,9 @@ class ApplicationForm(forms.ModelForm):
         return [self[n] for n in self.fields if n in CONTACT_FIELDS]
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # allauth's reading of the address, so ALLAUTH_TRUSTED_PROXY_COUNT (or a trusted client-IP
-    # header) behind a load balancer applies here as it does to sign-in limits.
-    return str(get_adapter(request).get_client_ip(request))
-
-
 def _within_rate_limit(request: TenantRequest) -> bool:
     """Count one application from this address on this tenant; False once over the limit."""
-    key = f"{request.tenant.pk}:{_client_ip(request)}"
+    key = f"{request.tenant.pk}:{client_network(request)}"
     return ratelimit.consume(request, action=RATE_LIMIT_ACTION, key=key)
 
 
@@ -146,7 +140,7 @@ def apply(request: TenantRequest) -> HttpResponse:
                 application_submit(
                     tenant=tenant,
                     answers=form.cleaned_data,
-                    ip=_client_ip(request),
+                    ip=client_ip(request),
                 )
             except ValidationError as exc:
                 errors_to_form(form, exc)

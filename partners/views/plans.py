@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from prm.forms import errors_to_form
+from prm.security.client_ip import client_ip
 from prm.tenancy.decorators import requires
 from prm.tenancy.models import Membership
 from prm.tenancy.requests import TenantRequest, own_partner, posted
@@ -75,7 +76,7 @@ class MilestoneForm(forms.Form):
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
 
 
 def _partner(request: TenantRequest) -> Partner:

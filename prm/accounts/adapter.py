@@ -11,7 +11,10 @@ from django.template.loader import render_to_string
 
 from prm.notifications.mail import tenant_from_address
 from prm.notifications.subjects import one_line, render_subject
+from prm.security.redirects import is_own_host_url
 from prm.tenancy.branding import branding_for
+
+from . import login_limits
 
 
 def _current_tenant() -> Any:
@@ -23,6 +26,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Nobody signs up on their own: people join a tenant through an invitation.
         return False
+
+    def is_safe_url(self, url: str | None) -> bool:
+        # allauth accepts every host of ALLOWED_HOSTS: other tenants' too, and 127.0.0.1.
+        request = context.request
+        return request is not None and is_own_host_url(request, url)
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth calls this once a password was reset by its owner; the failures it would
+        # clear are counted by login_limits instead of allauth's rate limits.
+        login_limits.forget_account(login_limits.login_of(credentials))
 
     def format_email_subject(self, subject: str) -> str:
         tenant = _current_tenant()

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from prm.security.client_ip import client_ip
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import (
     VisiblePartnerFilter,
@@ -74,7 +75,7 @@ class InvitationAdmin(TenantModelAdmin):
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     partner=form.cleaned_data.get("partner"),
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=client_ip(request),
                 )
             except PermissionDenied as exc:  # a role the member may not give: said beside it
                 raise ValidationError({"role": str(exc)}) from exc
@@ -102,7 +103,7 @@ class InvitationAdmin(TenantModelAdmin):
                 service(
                     actor=membership_of(request),
                     invitation=invitation,
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=client_ip(request),
                 )
                 count += 1
             except (ValidationError, PermissionDenied) as exc:
@@ -188,7 +189,7 @@ class MembershipAdmin(TenantModelAdmin):
                 actor=actor,
                 membership=membership,
                 reason=form.cleaned_data["reason"],
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
             done = _("deactivated") if deactivate else _("reactivated")
             told = _("%(m)s was %(done)s.") % {"m": membership, "done": done}

@@ -1,4 +1,5 @@
-"""Invitations and memberships: the only code that creates members or changes their standing."""
+"""Invitations and memberships: the only code that creates members or changes their standing
+(with `company_access`, which suspends and restores a partner company's members together)."""
 
 import secrets
 from datetime import timedelta
@@ -19,6 +20,7 @@ from prm.tenancy.roles import PARTNER_ROLES, VENDOR_ROLES, Role, role_phrase
 from prm.tenancy.urls_for import tenant_url
 
 from . import events
+from .company_access import partner_access_ended
 from .models import Invitation, User
 from .tokens import invitation_token
 
@@ -62,6 +64,7 @@ def invitation_create(
         raise ValidationError({"partner": _("Choose a partner company of this program.")})
     if not may_manage_member(actor, role=role, partner=partner):
         raise PermissionDenied(_("You may not invite users into this role or company."))
+    _require_company_access(partner)
 
     return _invitation_create(
         tenant=tenant, email=email, role=role, partner=partner, invited_by=actor.user, ip=ip
@@ -195,6 +198,7 @@ def invitation_accept(
                 _("This invitation is %(status)s and cannot be used any more.")
                 % {"status": invitation.get_status_display().lower()}
             )
+        _require_company_access(invitation.partner)
         user = User.objects.filter(email__iexact=invitation.email).first()
         if user is None:
             user = User.objects.create_user(
@@ -253,6 +257,21 @@ def membership_deactivate(
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if not membership.is_active:
+            if membership.suspended_with_partner:
+                # Suspended with the company, now removed on its own: it stays out when the
+                # company returns.
+                membership.suspended_with_partner = False
+                membership.save(update_fields=["suspended_with_partner"])
+                audit_record(
+                    tenant=membership.tenant,
+                    actor=actor.user,
+                    action="accounts.membership.deactivated",
+                    obj=membership,
+                    before={"suspended_with_partner": True},
+                    after={"suspended_with_partner": False},
+                    reason=reason.strip(),
+                    ip=ip,
+                )
             return
         membership.is_active = False
         membership.deactivated_at = timezone.now()
@@ -273,9 +292,13 @@ def membership_deactivate(
 def membership_reactivate(
     *, actor: Membership, membership: Membership, reason: str = "", ip: str | None = None
 ) -> None:
-    """Restore a deactivated membership with its previous role and company."""
+    """Restore a deactivated membership with its previous role and company.
+
+    Raises `ValidationError` while the company's own access has ended (it comes back with it).
+    """
     if not may_manage_member(actor, role=membership.role, partner=membership.partner):
         raise PermissionDenied(_("You may not manage this member."))
+    _require_company_access(membership.partner)
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.is_active:
@@ -352,6 +375,18 @@ def invitation_remind(*, invitation: Invitation) -> None:
                 "role": role_phrase(invitation.role, invitation.partner),
                 "days": (timezone.now() - invitation.created_at).days,
             },
+        )
+
+
+def _require_company_access(partner: TenantOwned | None) -> None:
+    """Nobody joins, or comes back to, a partner company that is deactivated or offboarded."""
+    if partner_access_ended(partner):
+        raise ValidationError(
+            _(
+                "%(company)s's access to the program has ended: nobody can join it or be "
+                "reactivated until the company is active again."
+            )
+            % {"company": partner}
         )
 
 

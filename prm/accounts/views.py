@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from prm.forms import errors_to_form
+from prm.security.client_ip import client_ip
 from prm.tenancy.decorators import public, requires
 from prm.tenancy.models import Membership
 from prm.tenancy.requests import TenantRequest, own_partner, posted
@@ -26,10 +27,6 @@ from .models import Invitation, User
 from .tokens import invitation_from_token
 
 AUTH_BACKEND = "prm.accounts.backends.TenantMembershipBackend"
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 @public

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries.fields import Country
 
 from prm.audit.services import audit_record
+from prm.security.client_ip import client_ip
 from prm.tenancy.requests import posted, tenant_of, user_of
 from prm.uploads.fields import UploadField
 from prm.uploads.handler import accepts_uploads
@@ -123,7 +124,7 @@ class CsvExportMixin(TenantModelAdmin):
                 "filters": request.GET.urlencode(),
                 "columns": [c.header for c in columns],
             },
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
         return csv_response(
             filename=export_filename(

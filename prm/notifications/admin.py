@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from prm.security.client_ip import client_ip
+from prm.security.secret_urls import mask_secret_urls
 from prm.tenancy.requests import tenant_of, user_of
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
@@ -88,7 +90,7 @@ class RuleSettingAdmin(TenantModelAdmin):
             enabled=form.cleaned_data["enabled"],
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
 
     # The service audits the change with before and after values.
@@ -101,19 +103,29 @@ class EmailOutboxAdmin(TenantModelAdmin):
     """What the program emailed to whom, and whether it went out."""
 
     capabilities = {"view": "audit.view"}
-    list_display = ["created_at", "to_email", "subject", "status", "attempts", "sent_at"]
+    list_display = ["created_at", "to_email", "masked_subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "category"]
     search_fields = ["to_email", "subject"]
     date_hierarchy = "created_at"
+    # Bodies only through the masking methods: staff must not be able to use someone else's
+    # invitation or unsubscribe link (prm.security.secret_urls).
     fields = readonly_fields = (
         "created_at",
         "to_email",
-        "subject",
+        "masked_subject",
         "category",
         "status",
         "attempts",
         "next_attempt_at",
         "sent_at",
         "last_error",
-        "body_text",
+        "masked_body",
     )
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def masked_subject(self, obj: EmailOutbox) -> str:
+        return mask_secret_urls(obj.subject)
+
+    @admin.display(description=_("text"))
+    def masked_body(self, obj: EmailOutbox) -> str:
+        return mask_secret_urls(obj.body_text)

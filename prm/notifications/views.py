@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from prm.security.redirects import safe_next
 from prm.tenancy.decorators import public, requires
 from prm.tenancy.requests import TenantRequest, posted, user_of
 
@@ -49,10 +50,7 @@ def notification_open(request: TenantRequest, pk: int) -> HttpResponse:
 def mark_all_read(request: TenantRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(membership=request.membership)
     messages.success(request, _("%(count)d notification(s) marked as read.") % {"count": count})
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("notifications:list")
+    return redirect(safe_next(request, request.POST.get("next"), reverse("notifications:list")))
 
 
 @requires("account.self")

@@ -18,6 +18,7 @@ from prm.accounts import services as account_services
 from prm.accounts.forms import StaffInviteForm
 from prm.accounts.models import User
 from prm.notifications.events import emit
+from prm.security.client_ip import client_ip
 from prm.tenancy.models import Membership, Tenant, TenantDomain
 from prm.tenancy.requests import posted, user_of
 from prm.tenancy.roles import Role
@@ -94,7 +95,7 @@ class PlatformTenantAdmin(admin.ModelAdmin):
                         operator=cast(User, request.user),
                         tenant=tenant,
                         email=form.cleaned_data["email"],
-                        ip=request.META.get("REMOTE_ADDR"),
+                        ip=client_ip(request),
                     )
             except ValidationError as exc:
                 form.add_error("email", exc.messages)

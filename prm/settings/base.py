@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the tenant middleware: its own answers (an unknown host) get the headers too.
+    "prm.security.headers.SecurityHeadersMiddleware",
     "prm.tenancy.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +66,23 @@ MIDDLEWARE = [
     "prm.accounts.middleware.StaffMfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# prm.security.headers: scripts, styles, fonts, images and requests from this host; inline
+# <script>/<style> elements only with the response's nonce ("'nonce'"); style attributes allowed.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'nonce'"],
+    "style-src": ["'self'", "'nonce'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    # Bootstrap draws its small icons (toggler, select arrow, close) as data: SVGs.
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 ROOT_URLCONF = "prm.urls"
 PLATFORM_URLCONF = "prm.urls_platform"
@@ -129,8 +148,17 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_FORMS = {"reset_password": "prm.accounts.forms.TenantResetPasswordForm"}
+# Failed sign-ins: `ip` per network address on one host (a tenant, or the platform host), `key`
+# per account. A correct password for an account that is not locked always gets in
+# (prm.accounts.login_limits, which replaces allauth's per-IP limits on signing in: those span
+# every tenant and counted correct sign-ins too).
+LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key")
+# The client's address comes from X-Forwarded-For as written by this many proxies of ours
+# (counted from the right; prm.security.client_ip). 0: REMOTE_ADDR, no proxy in front.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
+    "login": "",
+    "login_failed": "",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_scopes import scope
 
+from . import access_ended
 from .models import Membership, Tenant, TenantDomain
 
 SESSION_TENANT_KEY = "_prm_tenant"
@@ -86,7 +87,10 @@ class MembershipMiddleware:
                     .first()
                 )
                 if membership is None:
+                    suspended = access_ended.suspended_here(tenant, user)
                     logout(request)
+                    if suspended:  # say why, rather than show the sign-in page
+                        return access_ended.access_ended_response(request)
                 else:
                     membership.tenant = tenant  # the same object, not a second query
                     request.membership = membership  # type: ignore[attr-defined]

@@ -157,6 +157,9 @@ class Membership(TenantOwned):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    #: inactive because the partner company's access ended; restored when it resumes
+    #: (prm.accounts.company_access)
+    suspended_with_partner = models.BooleanField(default=False, editable=False)
 
     objects: ClassVar[models.Manager["Membership"]] = ScopedManager(tenant="tenant")
 

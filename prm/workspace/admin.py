@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from prm.audit.models import AuditEvent
+from prm.security.client_ip import client_ip
 from prm.tenancy.forms import TenantSettingsForm
 from prm.tenancy.models import TenantSettings
 from prm.tenancy.requests import tenant_of
@@ -47,7 +48,7 @@ class TenantSettingsAdmin(TenantModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         changes = {f: form.cleaned_data[f] for f in form.changed_data}
         tenant_settings_update(
-            actor=request.user, tenant=obj, changes=changes, ip=request.META.get("REMOTE_ADDR")
+            actor=request.user, tenant=obj, changes=changes, ip=client_ip(request)
         )
         obj.refresh_from_db()
 

@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.audit.selectors import audit_events_for
 from prm.audit.services import audit_record
+from prm.security.client_ip import client_ip
+from prm.security.redirects import safe_next
 from prm.tenancy.branding import branding_for
 from prm.tenancy.decorators import declared_capability, public
 from prm.tenancy.models import Tenant
@@ -109,8 +111,9 @@ class TenantAdminSite(admin.AdminSite):
         # One sign-in page per host: allauth's, in the tenant's branding, with MFA.
         if request.user.is_authenticated:
             return redirect("admin:index")
+        home = reverse("admin:index")
         return redirect_to_login(
-            request.GET.get("next", reverse("admin:index")), reverse("account_login")
+            safe_next(request, request.GET.get("next"), home), reverse("account_login")
         )
 
     # The stubs promise a TemplateResponse; these pages are redirects to allauth's.
@@ -238,7 +241,7 @@ class TenantModelAdmin(admin.ModelAdmin):
             action=f"{opts.app_label}.{opts.model_name}.{verb}",
             obj=obj,
             after={"change": _change_text(message)} if message else None,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
 
     # History goes to the tenant's AuditEvent, so these return no LogEntry (the stubs expect one).
