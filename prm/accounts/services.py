@@ -17,6 +17,7 @@ from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant, TenantOwned
 from prm.tenancy.roles import PARTNER_ROLES, VENDOR_ROLES, Role
 from prm.tenancy.urls_for import tenant_url
+from prm.uniques import refusing_duplicates
 
 from . import events
 from .models import Invitation, User
@@ -50,7 +51,8 @@ def invitation_create(
 
     A pending invitation for the same address is replaced. Raises `PermissionDenied` when the actor
     may not invite into that role or company, `ValidationError` (by field) when the address is
-    already a member or role and company do not fit. The email is sent after commit.
+    already a member, role and company do not fit, or another invitation of the address was
+    made at the same moment. The email is sent after commit.
     """
     tenant = actor.tenant
     email = email.strip().lower()
@@ -97,7 +99,8 @@ def _invitation_create(
     invited_by: User,
     ip: str | None,
 ) -> Invitation:
-    with transaction.atomic():
+    # Two invitations of one address at the same moment: the second is refused beside "email".
+    with refusing_duplicates():
         if Membership.objects.filter(
             tenant=tenant, user__email__iexact=email, is_active=True
         ).exists():
