@@ -42,8 +42,14 @@ class PlanAddForm(forms.ModelForm):
         return data
 
 
+def _goal_metric_or_blank() -> list[tuple[str, str]]:
+    # A blank first choice: the inline's empty row is left out, not read as a goal on the
+    # first metric (which a browser would send).
+    return [("", "---------"), *selectors.goal_metric_choices()]
+
+
 class GoalInlineForm(forms.ModelForm):
-    metric = forms.ChoiceField(label=_("Metric"), choices=selectors.goal_metric_choices)
+    metric = forms.ChoiceField(label=_("Metric"), choices=_goal_metric_or_blank)
 
     class Meta:
         model = PlanGoal

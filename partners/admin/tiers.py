@@ -26,8 +26,14 @@ from ..tiers import services as tier_services
 from ..tiers.selectors import requirement_summary
 
 
+def _metric_or_blank() -> list[tuple[str, str]]:
+    # A blank first choice: the inline's empty row is left out, not read as a requirement on
+    # the first metric (which a browser would send).
+    return [("", "---------"), *metric_choices()]
+
+
 class TierRequirementForm(forms.ModelForm):
-    metric = forms.ChoiceField(label=_("Metric"), choices=metric_choices)
+    metric = forms.ChoiceField(label=_("Metric"), choices=_metric_or_blank)
 
     class Meta:
         model = TierRequirement
