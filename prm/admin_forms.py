@@ -4,9 +4,9 @@ unique constraint lost to a concurrent request comes back as the form with its e
 `TenantModelAdmin` and the operator's tenant admin derive from `GuardedFormsAdmin`, the tenant
 site's inlines and the operator's from `GuardedFormsInline`:
 
-- each form (change form, list-editable rows, inline rows) is `prm.forms.guarded()`: the
-  instance's tenant set before validation (so the tenant-scoped unique constraints are
-  checked, `prm.uniques`);
+- each form (change form, list-editable rows, inline rows) is `prm.forms.guarded()`: the text
+  and date checks (`prm.inputs`), and the instance's tenant set before validation (so the
+  tenant-scoped unique constraints are checked, `prm.uniques`);
 - a save that fails on a unique constraint (another request saved the same value between this
   one's validation and its insert), or that a service called by `save_model` refuses with a
   `ValidationError`, is rolled back whole, and the page is built again from the same POST with

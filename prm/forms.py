@@ -2,13 +2,15 @@
 
 `Form` and `ModelForm` (or `FormMixin` on a third-party form) give every form:
 
+- the text and date checks of `prm.inputs` on each of its fields, added fields included;
 - for a ModelForm bound to a tenant (`tenant`, set by `TenantModelAdmin` and by portal views),
   its instance's tenant set before validation, so that the tenant-scoped unique constraints
   are checked with their error beside the field (`prm.uniques`);
 - `refusal`: errors a lost race found after validation, put back on the form when the page is
   shown again (`prm.admin_forms`).
 
-`TenantModelAdmin` wraps any admin form with `guarded()` on its own.
+`tests/test_forms_inherit.py` fails for a form class of the product that does not derive from
+`FormMixin`. `TenantModelAdmin` wraps any admin form with `guarded()` on its own.
 """
 
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
+from prm.inputs import guard_fields
 from prm.uniques import duplicate_error
 
 T = TypeVar("T")
@@ -78,6 +81,7 @@ class FormMixin:
             instance.tenant = self.tenant
 
     def full_clean(self) -> None:
+        guard_fields(self.fields)  # here, not in __init__: subclasses add fields after it
         super().full_clean()  # type: ignore[misc]
         if self.refusal is not None and getattr(self, "is_bound", False):
             self._refuse(self.refusal)

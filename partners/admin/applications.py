@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from prm.csvio.admin import CsvExportMixin
+from prm.forms import Form
 from prm.tenancy.admin_sites import TenantModelAdmin, tenant_admin_site
 from prm.tenancy.admin_ui import Done, badge, form_page, time_tag
 from prm.tenancy.requests import membership_of, tenant_of
@@ -346,7 +347,7 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
         )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(Form):
     name = forms.CharField(
         label=_("Partner name"),
         max_length=200,
@@ -365,7 +366,7 @@ class ApproveForm(forms.Form):
         types.queryset = PartnerType.objects.filter(tenant=tenant)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=2000,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from prm.forms import ModelForm
 from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
@@ -25,7 +26,7 @@ from ..plans import selectors
 from ..plans import services as plans
 
 
-class PlanAddForm(forms.ModelForm):
+class PlanAddForm(ModelForm):
     # Filled per request with the partners the member sees (get_form).
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
 
@@ -48,7 +49,7 @@ def _goal_metric_or_blank() -> list[tuple[str, str]]:
     return [("", "---------"), *selectors.goal_metric_choices()]
 
 
-class GoalInlineForm(forms.ModelForm):
+class GoalInlineForm(ModelForm):
     metric = forms.ChoiceField(label=_("Metric"), choices=_goal_metric_or_blank)
 
     class Meta:
@@ -57,7 +58,7 @@ class GoalInlineForm(forms.ModelForm):
         widgets = {"note": forms.TextInput(attrs={"size": 40})}
 
 
-class MilestoneInlineForm(forms.ModelForm):
+class MilestoneInlineForm(ModelForm):
     # Filled per request with the plan's possible owners (MilestoneInline.get_formset).
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Membership.objects.none())
 

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from prm.dates import format_day
+from prm.forms import Form, ModelForm
 from prm.metrics.registry import choices as metric_choices
 from prm.tenancy.admin_sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.tenancy.admin_ui import Done, form_page
@@ -32,7 +33,7 @@ def _metric_or_blank() -> list[tuple[str, str]]:
     return [("", "---------"), *metric_choices()]
 
 
-class TierRequirementForm(forms.ModelForm):
+class TierRequirementForm(ModelForm):
     metric = forms.ChoiceField(label=_("Metric"), choices=_metric_or_blank)
 
     class Meta:
@@ -224,7 +225,7 @@ class TierProposalAdmin(TenantModelAdmin):
         )
 
 
-class TierDecisionForm(forms.Form):
+class TierDecisionForm(Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("confirm", _("Confirm: move the partner")), ("dismiss", _("Dismiss"))],

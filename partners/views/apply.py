@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from prm.forms import errors_to_form
+from prm.forms import ModelForm, errors_to_form
 from prm.tenancy.decorators import public
 from prm.tenancy.requests import TenantRequest, posted
 
@@ -33,7 +33,7 @@ HONEYPOT = "company_fax"
 CONTACT_FIELDS = ("contact_name", "contact_email", "phone")
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(ModelForm):
     """The core questions, plus the optional ones the tenant asks (and requires)."""
 
     # Declared with no rows: the class is built outside any tenant scope (see __init__).

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from prm.forms import errors_to_form
+from prm.forms import Form, errors_to_form
 from prm.tenancy.decorators import requires
 from prm.tenancy.models import Membership
 from prm.tenancy.requests import TenantRequest, own_partner, posted
@@ -29,7 +29,7 @@ from ..plans import services as plans
 # -- Forms ----------------------------------------------------------------------------------
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     summary = forms.CharField(
         label=gettext_lazy("Strategy"),
         required=False,
@@ -39,7 +39,7 @@ class PlanForm(forms.Form):
     )
 
 
-class GoalForm(forms.Form):
+class GoalForm(Form):
     metric = forms.ChoiceField(label=gettext_lazy("Metric"), choices=selectors.goal_metric_choices)
     target = forms.DecimalField(
         label=gettext_lazy("Target for the year"),
@@ -51,7 +51,7 @@ class GoalForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=300)
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(Form):
     title = forms.CharField(label=gettext_lazy("Milestone"), max_length=200)
     # Filled per request (owner_choices): the class body runs outside any tenant scope.
     owner = forms.ModelChoiceField(

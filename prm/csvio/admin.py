@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries.fields import Country
 
 from prm.audit.services import audit_record
+from prm.forms import Form
 from prm.tenancy.admin_sites import TenantModelAdmin
 from prm.tenancy.requests import posted, tenant_of, user_of
 
@@ -169,7 +170,7 @@ class CsvExportMixin(TenantModelAdmin):
         return _Column(header, value)
 
 
-class CsvUploadForm(forms.Form):
+class CsvUploadForm(Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),

@@ -6,6 +6,8 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from prm.forms import ModelForm
+
 from .models import Tenant
 from .validators import reencode_logo, validate_hex_colour
 
@@ -41,7 +43,7 @@ class LogoInput(forms.ClearableFileInput):
         return None
 
 
-class TenantSettingsForm(forms.ModelForm):
+class TenantSettingsForm(ModelForm):
     # Plain fields, so that the one message that explains the rule is the one shown: no length
     # error for a colour, no generic "not an image" for a logo (reencode_logo says what is wanted).
     primary_colour = forms.CharField(
