@@ -25,6 +25,8 @@ _DATE = {"type": "date"}
 class DealForm(Form):
     """What a partner types to register a deal (create and edit)."""
 
+    submit_once = True
+
     customer_name = forms.CharField(label=_("Customer company name"), max_length=200)
     customer_website = forms.CharField(
         label=_("Customer website or domain"),
@@ -123,6 +125,8 @@ class LostForm(Form):
 
 
 class ExtensionForm(Form):
+    submit_once = True
+
     days = forms.IntegerField(label=_("Extra days"), min_value=1, max_value=365)
     reason = forms.CharField(
         label=_("Why does the deal need more time?"),

@@ -5,8 +5,9 @@ unique constraint lost to a concurrent request comes back as the form with its e
 site's inlines and the operator's from `GuardedFormsInline`:
 
 - each form (change form, list-editable rows, inline rows) is `prm.forms.guarded()`: the text
-  and date checks (`prm.inputs`), and the instance's tenant set before validation (so the
-  tenant-scoped unique constraints are checked, `prm.uniques`);
+  and date checks (`prm.inputs`), the instance's tenant set before validation (so the
+  tenant-scoped unique constraints are checked, `prm.uniques`), and on an add form the
+  one-time token (`prm.submissions`; `admin/prm/change_form.html` renders it);
 - a save that fails on a unique constraint (another request saved the same value between this
   one's validation and its insert), or that a service called by `save_model` refuses with a
   `ValidationError`, is rolled back whole, and the page is built again from the same POST with
@@ -39,6 +40,7 @@ class GuardedFormsAdmin(admin.ModelAdmin):
         return guarded(
             form,
             tenant=getattr(request, "tenant", None),
+            submit_once=obj is None,
             refusal=getattr(request, REFUSAL, None),
         )
 

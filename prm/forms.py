@@ -6,6 +6,8 @@
 - for a ModelForm bound to a tenant (`tenant`, set by `TenantModelAdmin` and by portal views),
   its instance's tenant set before validation, so that the tenant-scoped unique constraints
   are checked with their error beside the field (`prm.uniques`);
+- with `submit_once = True` (create forms; every admin add form), the hidden one-time token
+  that makes a double click create one row, not two (`prm.submissions`);
 - `refusal`: errors a lost race found after validation, put back on the form when the page is
   shown again (`prm.admin_forms`).
 
@@ -14,13 +16,15 @@
 """
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from prm.inputs import guard_fields
+from prm.submissions.tokens import FIELD as TOKEN_FIELD
+from prm.submissions.tokens import TokenField
 from prm.uniques import duplicate_error
 
 T = TypeVar("T")
@@ -62,6 +66,8 @@ def form_call(
 class FormMixin:
     """What every form of the product inherits (see the module)."""
 
+    #: whether the form carries a one-time token: set it on forms that create something
+    submit_once: ClassVar[bool] = False
     #: the tenant a ModelForm's new instance belongs to (set before validation)
     tenant: Any = None
     #: errors found after validation (a lost race), shown when the form comes back
@@ -71,6 +77,8 @@ class FormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.submit_once:
+            self.fields[TOKEN_FIELD] = TokenField()
         instance = getattr(self, "instance", None)
         if (
             self.tenant is not None
@@ -109,7 +117,8 @@ class ModelForm(FormMixin, forms.ModelForm):
 
 
 def guarded(form_class: type[FormT], **attrs: Any) -> type[FormT]:
-    """`form_class` with `FormMixin` (if it lacks it) and `attrs` (`tenant`, `refusal`): how
+    """`form_class` with `FormMixin` (if it lacks it) and `attrs` (`tenant`, `submit_once`,
+    `refusal`): how
     `TenantModelAdmin` gives every admin form the product's checks."""
     bases = (form_class,) if issubclass(form_class, FormMixin) else (FormMixin, form_class)
     metaclass: Any = type(form_class)  # Django's form metaclass collects the fields

@@ -18,6 +18,8 @@ from ..models import Partner
 
 
 class AcceptForm(Form):
+    submit_once = True
+
     confirm = forms.BooleanField(
         label=gettext_lazy("I have read the agreement and accept it on behalf of my company.")
     )

@@ -36,6 +36,8 @@ CONTACT_FIELDS = ("contact_name", "contact_email", "phone")
 class ApplicationForm(ModelForm):
     """The core questions, plus the optional ones the tenant asks (and requires)."""
 
+    submit_once = True
+
     # Declared with no rows: the class is built outside any tenant scope (see __init__).
     partner_type = forms.ModelChoiceField(
         label=gettext_lazy("Partner type sought"),
@@ -102,10 +104,10 @@ class ApplicationForm(ModelForm):
                 field.label = _("%(label)s (optional)") % {"label": field.label}
 
     def company_fields(self) -> list[BoundField]:
-        return [self[n] for n in self.fields if n not in CONTACT_FIELDS]
+        return [f for f in self.visible_fields() if f.name not in CONTACT_FIELDS]
 
     def contact_fields(self) -> list[BoundField]:
-        return [self[n] for n in self.fields if n in CONTACT_FIELDS]
+        return [f for f in self.visible_fields() if f.name in CONTACT_FIELDS]
 
 
 def _client_ip(request: HttpRequest) -> str:

@@ -30,6 +30,8 @@ from ..plans import services as plans
 
 
 class PlanForm(Form):
+    submit_once = True
+
     summary = forms.CharField(
         label=gettext_lazy("Strategy"),
         required=False,
@@ -40,6 +42,8 @@ class PlanForm(Form):
 
 
 class GoalForm(Form):
+    submit_once = True
+
     metric = forms.ChoiceField(label=gettext_lazy("Metric"), choices=selectors.goal_metric_choices)
     target = forms.DecimalField(
         label=gettext_lazy("Target for the year"),
@@ -52,6 +56,8 @@ class GoalForm(Form):
 
 
 class MilestoneForm(Form):
+    submit_once = True
+
     title = forms.CharField(label=gettext_lazy("Milestone"), max_length=200)
     # Filled per request (owner_choices): the class body runs outside any tenant scope.
     owner = forms.ModelChoiceField(

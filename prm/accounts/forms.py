@@ -41,6 +41,8 @@ class TenantResetPasswordForm(FormMixin, ResetPasswordForm):
 class PartnerInviteForm(Form):
     """A partner admin invites a colleague into their own company."""
 
+    submit_once = True
+
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(
         label=_("Role"),
@@ -120,6 +122,8 @@ class ReasonForm(Form):
 
 class StaffInviteForm(Form):
     """Vendor staff invite someone: a colleague, or a user of a partner company."""
+
+    submit_once = True
 
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"))

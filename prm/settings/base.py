@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "prm.portal",
     "prm.notifications",
     "prm.metrics",
+    "prm.submissions",
     "partners",
     "deals",
 ]
@@ -61,6 +62,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "prm.accounts.middleware.StaffMfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: a POST with a one-time form token runs its view once (prm.submissions).
+    "prm.submissions.middleware.OneSubmissionMiddleware",
 ]
 
 ROOT_URLCONF = "prm.urls"
