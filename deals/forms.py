@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from prm.forms import Form
 from prm.tenancy.models import CURRENCIES
 
 from .models import Deal, Lead, Product
@@ -21,8 +22,10 @@ from .services import DealInput
 _DATE = {"type": "date"}
 
 
-class DealForm(forms.Form):
+class DealForm(Form):
     """What a partner types to register a deal (create and edit)."""
+
+    submit_once = True
 
     customer_name = forms.CharField(label=_("Customer company name"), max_length=200)
     customer_website = forms.CharField(
@@ -94,7 +97,7 @@ class DealForm(forms.Form):
         )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = forms.CharField(
         label=_("Why do you withdraw it? (optional)"),
         required=False,
@@ -103,7 +106,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class WonForm(forms.Form):
+class WonForm(Form):
     amount = forms.DecimalField(
         label=_("Final amount"), max_digits=14, decimal_places=2, min_value=Decimal(0)
     )
@@ -112,7 +115,7 @@ class WonForm(forms.Form):
     )
 
 
-class LostForm(forms.Form):
+class LostForm(Form):
     reason = forms.CharField(
         label=_("Why was it lost?"),
         max_length=2000,
@@ -121,7 +124,9 @@ class LostForm(forms.Form):
     )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(Form):
+    submit_once = True
+
     days = forms.IntegerField(label=_("Extra days"), min_value=1, max_value=365)
     reason = forms.CharField(
         label=_("Why does the deal need more time?"),
@@ -137,7 +142,7 @@ class ExtensionForm(forms.Form):
         field.widget.attrs["max"] = max_days
 
 
-class DeclineLeadForm(forms.Form):
+class DeclineLeadForm(Form):
     reason = forms.ChoiceField(
         label=_("Reason"), choices=Lead.DeclineReason.choices, widget=forms.RadioSelect
     )
@@ -155,7 +160,7 @@ class DeclineLeadForm(forms.Form):
         return data
 
 
-class DealFilterForm(forms.Form):
+class DealFilterForm(Form):
     """The list's filters (also used by the CSV export), from the query string."""
 
     status = forms.ChoiceField(choices=[("", _("All")), *Deal.Status.choices], required=False)

@@ -27,6 +27,7 @@ from prm.csvio.importing import (
     country_lookup,
     names_hint,
 )
+from prm.forms import Form
 from prm.normalize import registered_domain
 from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant
@@ -49,7 +50,7 @@ LABELS = {
 }
 
 
-class PartnerRowForm(forms.Form):
+class PartnerRowForm(Form):
     """One row of the file. The lookups (the tenant's types and tiers, the choices) are given
     per import, so the form reads nothing from the database."""
 

@@ -31,7 +31,11 @@ PRM_ORDER = [
     "dates",
     "money",
     "normalize",
+    "inputs",
+    "uniques",
+    "submissions",
     "forms",
+    "admin_forms",
     "pagination",
     "uploads",
     # tenants, domains, memberships, roles and capabilities, branding, the request's tenant

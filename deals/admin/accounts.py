@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin, CsvUploadForm
 from prm.csvio.importing import RowError, RowErrors
+from prm.forms import ModelForm
 from prm.security.client_ip import client_ip
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import membership_of, posted, tenant_of
@@ -33,7 +34,7 @@ from ..services.protected_accounts import (
 )
 
 
-class ProtectedAccountForm(forms.ModelForm):
+class ProtectedAccountForm(ModelForm):
     """The domain is stored as its registrable part and is unique in the program."""
 
     class Meta:

@@ -6,12 +6,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from prm.forms import Form
+
 from ..models import RejectReason
 
 TEXTAREA = {"rows": 4, "class": "vLargeTextField"}
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(Form):
     note = forms.CharField(
         label=_("Message to the partner"),
         required=False,
@@ -35,7 +37,7 @@ class ApproveForm(forms.Form):
             del self.fields["supersede"]
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     # No rows at import (outside any tenant scope): the tenant's reasons are set per request.
     reason = forms.ModelChoiceField(
         label=_("Reason"), queryset=RejectReason.objects.none(), empty_label=_("Choose a reason")
@@ -55,7 +57,7 @@ class RejectForm(forms.Form):
         field.queryset = reasons
 
 
-class RequestInfoForm(forms.Form):
+class RequestInfoForm(Form):
     message = forms.CharField(
         label=_("What you need to know"),
         max_length=4000,
@@ -67,7 +69,7 @@ class RequestInfoForm(forms.Form):
     )
 
 
-class ExtensionDecisionForm(forms.Form):
+class ExtensionDecisionForm(Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve the extension")), ("decline", _("Decline it"))],
@@ -82,7 +84,7 @@ class ExtensionDecisionForm(forms.Form):
     )
 
 
-class WonForm(forms.Form):
+class WonForm(Form):
     amount = forms.DecimalField(
         label=_("Final amount"),
         max_digits=14,
@@ -95,7 +97,7 @@ class WonForm(forms.Form):
     )
 
 
-class LostForm(forms.Form):
+class LostForm(Form):
     reason = forms.CharField(
         label=_("Why it was lost"), max_length=4000, widget=forms.Textarea(attrs=TEXTAREA)
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import Partner
 from prm.dates import format_moment
+from prm.forms import Form, ModelForm
 from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
 from prm.tenancy.requests import membership_of
@@ -45,7 +46,7 @@ LEAD_FIELDS = [
 ]
 
 
-class LeadForm(forms.ModelForm):
+class LeadForm(ModelForm):
     class Meta:
         model = Lead
         fields = LEAD_FIELDS
@@ -53,7 +54,7 @@ class LeadForm(forms.ModelForm):
         help_texts = {"notes": gettext_lazy("What the partner should know; they see it all.")}
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     # No rows at import (outside any tenant scope): the partners the member sees, per request.
     partner = forms.ModelChoiceField(
         label=gettext_lazy("Partner"),

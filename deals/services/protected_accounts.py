@@ -30,6 +30,7 @@ from prm.csvio.importing import (
     choices_hint,
     read_rows,
 )
+from prm.forms import Form
 from prm.normalize import company_core, company_key, registered_domain
 from prm.tenancy.models import Membership, Tenant
 
@@ -74,7 +75,7 @@ def clean_company(value: str) -> str:
     return name
 
 
-class ProtectedAccountRowForm(forms.Form):
+class ProtectedAccountRowForm(Form):
     """One row of the file; reads nothing from the database."""
 
     domain = forms.CharField(label=LABELS["domain"], max_length=253)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from prm.forms import ModelForm
 from prm.security.client_ip import client_ip
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of
@@ -18,7 +19,7 @@ from ..agreements.services import agreement_publish
 from ..models import AgreementAcceptance, AgreementVersion
 
 
-class PublishAgreementForm(forms.ModelForm):
+class PublishAgreementForm(ModelForm):
     class Meta:
         model = AgreementVersion
         fields = ["title", "body_html"]

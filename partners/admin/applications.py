@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from prm.csvio.admin import CsvExportMixin
+from prm.forms import Form
 from prm.security.client_ip import client_ip
 from prm.tenancy.requests import membership_of, tenant_of
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
@@ -347,7 +348,7 @@ class ApplicationAdmin(CsvExportMixin, TenantModelAdmin):
         )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(Form):
     name = forms.CharField(
         label=_("Partner name"),
         max_length=200,
@@ -366,7 +367,7 @@ class ApproveForm(forms.Form):
         types.queryset = PartnerType.objects.filter(tenant=tenant)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=2000,

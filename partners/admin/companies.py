@@ -13,6 +13,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin
 from prm.csvio.importing import CsvImporter
+from prm.forms import ModelForm
 from prm.security.client_ip import client_ip
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import MANAGE_PARTNER
@@ -32,7 +33,7 @@ class _CamEmails(TypedDict):
     cam_emails: list[str] | None
 
 
-class PartnerAdminForm(forms.ModelForm):
+class PartnerAdminForm(ModelForm):
     """The partner's profile, plus its CAMs and a reason field for status changes."""
 
     # Type and CAMs are declared with no rows: the class is built at import, outside any tenant

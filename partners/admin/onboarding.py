@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from prm.dates import format_day
+from prm.forms import Form, ModelForm
 from prm.security.client_ip import client_ip
 from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import visible_partners
@@ -32,7 +33,7 @@ from ..onboarding.progress import may_tick, plan_for, progress_of, stalled_q, wi
 # --- Plans and their steps ---------------------------------------------------------------------
 
 
-class OnboardingPlanForm(forms.ModelForm):
+class OnboardingPlanForm(ModelForm):
     # Declared with no rows: the class is built at import, outside any tenant scope; each request
     # fills in its tenant's types (get_form).
     partner_type = forms.ModelChoiceField(
@@ -51,7 +52,7 @@ class OnboardingPlanForm(forms.ModelForm):
         partner_type = self.cleaned_data.get("partner_type")
         # The constraint names the tenant, which is not a form field: check it here, by field.
         taken = OnboardingPlan.objects.filter(
-            tenant=self.tenant,  # type: ignore[attr-defined]
+            tenant=self.tenant,
             partner_type=partner_type,
         ).exclude(pk=self.instance.pk)
         if taken.exists():
@@ -64,7 +65,7 @@ class OnboardingPlanForm(forms.ModelForm):
         return partner_type
 
 
-class OnboardingStepForm(forms.ModelForm):
+class OnboardingStepForm(ModelForm):
     event = forms.ChoiceField(
         label=gettext_lazy("Event"),
         required=False,
@@ -329,7 +330,7 @@ class PartnerOnboardingAdmin(TenantModelAdmin):
 # --- One partner's checklist -------------------------------------------------------------------
 
 
-class StepActionForm(forms.Form):
+class StepActionForm(Form):
     action = forms.ChoiceField(choices=[("tick", "tick"), ("untick", "untick")])
 
 

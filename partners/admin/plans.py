@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from prm.forms import ModelForm
 from prm.security.client_ip import client_ip
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import VisiblePartnerFilter, visible_partners
@@ -26,7 +27,7 @@ from ..plans import selectors
 from ..plans import services as plans
 
 
-class PlanAddForm(forms.ModelForm):
+class PlanAddForm(ModelForm):
     # Filled per request with the partners the member sees (get_form).
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
 
@@ -43,8 +44,14 @@ class PlanAddForm(forms.ModelForm):
         return data
 
 
-class GoalInlineForm(forms.ModelForm):
-    metric = forms.ChoiceField(label=_("Metric"), choices=selectors.goal_metric_choices)
+def _goal_metric_or_blank() -> list[tuple[str, str]]:
+    # A blank first choice: the inline's empty row is left out, not read as a goal on the
+    # first metric (which a browser would send).
+    return [("", "---------"), *selectors.goal_metric_choices()]
+
+
+class GoalInlineForm(ModelForm):
+    metric = forms.ChoiceField(label=_("Metric"), choices=_goal_metric_or_blank)
 
     class Meta:
         model = PlanGoal
@@ -52,7 +59,7 @@ class GoalInlineForm(forms.ModelForm):
         widgets = {"note": forms.TextInput(attrs={"size": 40})}
 
 
-class MilestoneInlineForm(forms.ModelForm):
+class MilestoneInlineForm(ModelForm):
     # Filled per request with the plan's possible owners (MilestoneInline.get_formset).
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Membership.objects.none())
 

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from prm.forms import ModelForm
 from prm.tenancy.requests import tenant_of
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
@@ -27,7 +28,7 @@ from ..recruitment.services import recruitment_settings_ensure
 VALUE_FIELDS = {"partner_type": "partner_types", **scoring.ACCEPTED_CODES}
 
 
-class ProfileCriterionForm(forms.ModelForm):
+class ProfileCriterionForm(ModelForm):
     # No rows at import (outside any tenant scope): the tenant's types are set per request.
     partner_types = forms.ModelMultipleChoiceField(
         label=_("Accepted partner types"),

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from prm.dates import format_day
+from prm.forms import Form, ModelForm
 from prm.metrics.registry import choices as metric_choices
 from prm.security.client_ip import client_ip
 from prm.tenancy.partner_access import visible_partners
@@ -27,8 +28,14 @@ from ..tiers import services as tier_services
 from ..tiers.selectors import requirement_summary
 
 
-class TierRequirementForm(forms.ModelForm):
-    metric = forms.ChoiceField(label=_("Metric"), choices=metric_choices)
+def _metric_or_blank() -> list[tuple[str, str]]:
+    # A blank first choice: the inline's empty row is left out, not read as a requirement on
+    # the first metric (which a browser would send).
+    return [("", "---------"), *metric_choices()]
+
+
+class TierRequirementForm(ModelForm):
+    metric = forms.ChoiceField(label=_("Metric"), choices=_metric_or_blank)
 
     class Meta:
         model = TierRequirement
@@ -219,7 +226,7 @@ class TierProposalAdmin(TenantModelAdmin):
         )
 
 
-class TierDecisionForm(forms.Form):
+class TierDecisionForm(Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("confirm", _("Confirm: move the partner")), ("dismiss", _("Dismiss"))],

@@ -16,6 +16,7 @@ from partners.tests.factories import PlanMilestoneFactory
 from prm.audit.models import AuditEvent
 from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
+from tests.html_forms import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +263,14 @@ def test_the_change_page_costs_the_same_queries_with_many_milestones(ours, host_
         for _ in range(15):
             PlanMilestoneFactory(plan=ours.plan, owner=ours.members[Role.PARTNER_ADMIN])
     assert count() == few
+
+
+def test_a_plan_is_saved_with_the_blank_rows_left_as_the_browser_sends_them(ours, host_client):
+    client = host_client(ours.host, ours.members[Role.PARTNER_OPS])
+    url = f"/admin/partners/businessplan/{ours.plan.pk}/change/"
+    data = form_values(client.get(url).content.decode(), containing="summary")
+    data["summary"] = ["A sharper strategy"]
+    assert client.post(url, data).status_code == 302
+    with scope(tenant=ours.tenant):
+        assert PlanGoal.objects.filter(plan=ours.plan).count() == 1
+        assert BusinessPlan.objects.get(pk=ours.plan.pk).summary == "A sharper strategy"

@@ -16,6 +16,7 @@ from prm.audit.models import AuditEvent
 from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import partner_membership
+from tests.html_forms import form_values
 
 TODAY = date(2026, 11, 23)
 
@@ -221,3 +222,16 @@ def test_a_cam_cannot_open_the_decision_of_an_unassigned_partner(ours, host_clie
     assert cam.post(url, {"decision": "confirm"}).status_code == 404
     other.refresh_from_db()
     assert other.status == TierProposal.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_a_tier_is_added_with_the_blank_requirement_row_left_as_the_browser_sends_it(
+    ours, host_client
+):
+    client = host_client(ours.host, ours.members[Role.PARTNER_OPS])
+    page = client.get("/admin/partners/tier/add/").content.decode()
+    data = form_values(page, containing="name")
+    data.update({"name": ["Gold"], "rank": ["3"]})
+    assert client.post("/admin/partners/tier/add/", data).status_code == 302
+    with scope(tenant=ours.tenant):
+        assert not Tier.objects.get(name="Gold").requirements.exists()

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prm.forms import Form
 from prm.security.client_ip import client_ip
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest, own_partner, posted
@@ -17,7 +18,9 @@ from ..agreements.services import agreement_accept
 from ..models import Partner
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
+    submit_once = True
+
     confirm = forms.BooleanField(
         label=gettext_lazy("I have read the agreement and accept it on behalf of my company.")
     )

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from prm.forms import errors_to_form
+from prm.forms import ModelForm, errors_to_form
 from prm.security.client_ip import client_ip, client_network
 from prm.tenancy.decorators import public
 from prm.tenancy.requests import TenantRequest, posted
@@ -33,8 +33,10 @@ HONEYPOT = "company_fax"
 CONTACT_FIELDS = ("contact_name", "contact_email", "phone")
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(ModelForm):
     """The core questions, plus the optional ones the tenant asks (and requires)."""
+
+    submit_once = True
 
     # Declared with no rows: the class is built outside any tenant scope (see __init__).
     partner_type = forms.ModelChoiceField(
@@ -102,10 +104,10 @@ class ApplicationForm(forms.ModelForm):
                 field.label = _("%(label)s (optional)") % {"label": field.label}
 
     def company_fields(self) -> list[BoundField]:
-        return [self[n] for n in self.fields if n not in CONTACT_FIELDS]
+        return [f for f in self.visible_fields() if f.name not in CONTACT_FIELDS]
 
     def contact_fields(self) -> list[BoundField]:
-        return [self[n] for n in self.fields if n in CONTACT_FIELDS]
+        return [f for f in self.visible_fields() if f.name in CONTACT_FIELDS]
 
 
 def _within_rate_limit(request: TenantRequest) -> bool:

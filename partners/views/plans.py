@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from prm.forms import errors_to_form
+from prm.forms import Form, errors_to_form
 from prm.security.client_ip import client_ip
 from prm.tenancy.decorators import requires
 from prm.tenancy.models import Membership
@@ -30,7 +30,9 @@ from ..plans import services as plans
 # -- Forms ----------------------------------------------------------------------------------
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
+    submit_once = True
+
     summary = forms.CharField(
         label=gettext_lazy("Strategy"),
         required=False,
@@ -40,7 +42,9 @@ class PlanForm(forms.Form):
     )
 
 
-class GoalForm(forms.Form):
+class GoalForm(Form):
+    submit_once = True
+
     metric = forms.ChoiceField(label=gettext_lazy("Metric"), choices=selectors.goal_metric_choices)
     target = forms.DecimalField(
         label=gettext_lazy("Target for the year"),
@@ -52,7 +56,9 @@ class GoalForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=300)
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(Form):
+    submit_once = True
+
     title = forms.CharField(label=gettext_lazy("Milestone"), max_length=200)
     # Filled per request (owner_choices): the class body runs outside any tenant scope.
     owner = forms.ModelChoiceField(

@@ -9,13 +9,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from prm.forms import Form, FormMixin
 from prm.tenancy.models import Membership
 from prm.tenancy.roles import PARTNER_ROLES, Role
 
 from .models import User
 
 
-class TenantResetPasswordForm(ResetPasswordForm):
+class TenantResetPasswordForm(FormMixin, ResetPasswordForm):
     """Password reset on a tenant host only ever finds that tenant's members.
 
     Anyone else is treated like an unknown address, so the page does not reveal membership
@@ -37,8 +38,10 @@ class TenantResetPasswordForm(ResetPasswordForm):
         return email
 
 
-class PartnerInviteForm(forms.Form):
+class PartnerInviteForm(Form):
     """A partner admin invites a colleague into their own company."""
+
+    submit_once = True
 
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(
@@ -49,7 +52,7 @@ class PartnerInviteForm(forms.Form):
     )
 
 
-class AcceptNewAccountForm(forms.Form):
+class AcceptNewAccountForm(Form):
     """Accepting an invitation as a new user: a name and a password."""
 
     full_name = forms.CharField(label=_("Your full name"), max_length=150)
@@ -83,7 +86,7 @@ class AcceptNewAccountForm(forms.Form):
         return str(self.cleaned_data["password1"])
 
 
-class AcceptExistingAccountForm(forms.Form):
+class AcceptExistingAccountForm(Form):
     """Accepting an invitation with an account one already has (a member of another vendor)."""
 
     password1 = forms.CharField(
@@ -100,7 +103,7 @@ class AcceptExistingAccountForm(forms.Form):
         return str(self.cleaned_data["password1"])
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     """A partner admin changes a colleague's role within the company."""
 
     role = forms.ChoiceField(
@@ -108,7 +111,7 @@ class RoleForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -117,8 +120,10 @@ class ReasonForm(forms.Form):
     )
 
 
-class StaffInviteForm(forms.Form):
+class StaffInviteForm(Form):
     """Vendor staff invite someone: a colleague, or a user of a partner company."""
+
+    submit_once = True
 
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"))

@@ -18,6 +18,7 @@ from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant, TenantOwned
 from prm.tenancy.roles import PARTNER_ROLES, VENDOR_ROLES, Role, role_phrase
 from prm.tenancy.urls_for import tenant_url
+from prm.uniques import refusing_duplicates
 
 from . import events
 from .company_access import partner_access_ended
@@ -52,7 +53,8 @@ def invitation_create(
 
     A pending invitation for the same address is replaced. Raises `PermissionDenied` when the actor
     may not invite into that role or company, `ValidationError` (by field) when the address is
-    already a member or role and company do not fit. The email is sent after commit.
+    already a member, role and company do not fit, or another invitation of the address was
+    made at the same moment. The email is sent after commit.
     """
     tenant = actor.tenant
     email = email.strip().lower()
@@ -100,7 +102,8 @@ def _invitation_create(
     invited_by: User,
     ip: str | None,
 ) -> Invitation:
-    with transaction.atomic():
+    # Two invitations of one address at the same moment: the second is refused beside "email".
+    with refusing_duplicates():
         if Membership.objects.filter(
             tenant=tenant, user__email__iexact=email, is_active=True
         ).exists():

@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
-from django import forms
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
@@ -36,6 +35,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries.fields import Country
 
 from prm.audit.services import audit_record
+from prm.forms import Form
 from prm.security.client_ip import client_ip
 from prm.tenancy.requests import posted, tenant_of, user_of
 from prm.uploads.fields import UploadField
@@ -173,7 +173,7 @@ class CsvExportMixin(TenantModelAdmin):
         return _Column(header, value)
 
 
-class CsvUploadForm(forms.Form):
+class CsvUploadForm(Form):
     """The import page's form; `max_bytes` is the import's size limit (its view declares the
     same to the upload handler, `prm.uploads.handler.accepts_uploads`)."""
 

@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 
+from prm.forms import Form, ModelForm
+
 from . import categories, rules
 from .models import Delivery, RuleSetting
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(Form):
     """One choice per category: at once, daily digest, or portal only."""
 
     def __init__(self, *args: Any, initial_choices: dict[str, str], **kwargs: Any) -> None:
@@ -22,7 +24,7 @@ class PreferencesForm(forms.Form):
             )
 
 
-class RuleSettingForm(forms.ModelForm):
+class RuleSettingForm(ModelForm):
     """A tenant's texts for a rule; placeholders are checked against what the rule offers."""
 
     class Meta:

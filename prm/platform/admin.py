@@ -17,6 +17,7 @@ from django_scopes import scope
 from prm.accounts import services as account_services
 from prm.accounts.forms import StaffInviteForm
 from prm.accounts.models import User
+from prm.admin_forms import GuardedFormsAdmin, GuardedFormsInline
 from prm.notifications.events import emit
 from prm.security.client_ip import client_ip
 from prm.tenancy.models import Membership, Tenant, TenantDomain
@@ -27,13 +28,13 @@ from .events import TENANT_CREATED
 from .sites import platform_admin_site
 
 
-class TenantDomainInline(admin.TabularInline):
+class TenantDomainInline(GuardedFormsInline, admin.TabularInline):
     model = TenantDomain
     extra = 1
 
 
 @admin.register(Tenant, site=platform_admin_site)
-class PlatformTenantAdmin(admin.ModelAdmin):
+class PlatformTenantAdmin(GuardedFormsAdmin):
     list_display = ["name", "slug", "primary_host", "is_active", "created_at"]
     search_fields = ["name", "slug", "domains__host"]
     prepopulated_fields = {"slug": ["name"]}

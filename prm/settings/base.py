@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "prm.metrics",
     "prm.workspace",
     "prm.platform",
+    "prm.submissions",
     "partners",
     "deals",
 ]
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "prm.accounts.middleware.StaffMfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: a POST with a one-time form token runs its view once (prm.submissions).
+    "prm.submissions.middleware.OneSubmissionMiddleware",
 ]
 
 # prm.security.headers: scripts, styles, fonts, images and requests from this host; inline

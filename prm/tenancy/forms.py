@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from prm.forms import ModelForm
 from prm.uploads.fields import UploadField
 
 from .models import Tenant
@@ -43,7 +44,7 @@ class LogoInput(forms.ClearableFileInput):
         return None
 
 
-class TenantSettingsForm(forms.ModelForm):
+class TenantSettingsForm(ModelForm):
     # Plain fields, so that the one message that explains the rule is the one shown: no length
     # error for a colour; the logo is checked by its UploadField before reencode_logo decodes it.
     primary_colour = forms.CharField(

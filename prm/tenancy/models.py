@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from prm.uniques import validate_constraints
+
 from .capabilities import role_has
 from .roles import PARTNER_ROLES, VENDOR_ROLES, Role
 from .validators import validate_hex_colour
@@ -137,6 +139,11 @@ class TenantOwned(models.Model):
 
     class Meta:
         abstract = True
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        # Unique constraints name `tenant`, which no form shows: check them with it, each
+        # error beside its field (prm.uniques).
+        validate_constraints(self, exclude)
 
 
 class Membership(TenantOwned):

@@ -25,6 +25,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from prm.admin_forms import GuardedFormsAdmin, GuardedFormsInline
 from prm.audit.selectors import audit_events_for
 from prm.audit.services import audit_record
 from prm.security.client_ip import client_ip
@@ -174,8 +175,11 @@ def _member_can(request: HttpRequest, capability: str | None) -> bool:
     return bool(capability and membership and membership.can(capability))
 
 
-class TenantModelAdmin(admin.ModelAdmin):
-    """Base of every model admin on the tenant site. Declare `capabilities` per action."""
+class TenantModelAdmin(GuardedFormsAdmin):
+    """Base of every model admin on the tenant site. Declare `capabilities` per action.
+
+    Its forms have the product's checks, and a lost unique race comes back as the form with
+    its error (`prm.admin_forms`)."""
 
     #: action ("view", "add", "change", "delete"; "export" and "import" for prm.csvio.admin's
     #: CSV buttons) -> capability; a missing action is refused.
@@ -286,7 +290,7 @@ def _change_text(message: Any) -> str:
     return str(message)
 
 
-class TenantInline(admin.TabularInline):
+class TenantInline(GuardedFormsInline, admin.TabularInline):
     """Base of inlines on the tenant site: `edit` and `view` name the capabilities that let a
     member change the inline's rows, and see them."""
 

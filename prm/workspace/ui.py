@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.db.models.options import Options
 from django.http import HttpRequest, HttpResponse
@@ -29,7 +28,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from prm.dates import format_day, format_moment
-from prm.forms import errors_to_form
+from prm.forms import form_call
 from prm.tenancy.requests import posted
 from prm.workspace.sites import tenant_admin_site
 
@@ -86,9 +85,10 @@ def form_page(
     (404 otherwise) and checked the member may act. Here the form is `form_class(data,
     **form_kwargs)`, bound on a POST (even an empty one, so that its errors show). A valid form
     goes to `on_valid`, which calls the one service and returns a `Done`: its message is added
-    and the member is redirected. A `ValidationError` from `on_valid` is put beside the fields it
-    names, else at the top of the form (`prm.forms.errors_to_form`), and the page is rendered
-    again; any other exception (`PermissionDenied`, ...) propagates.
+    and the member is redirected. A `ValidationError` from `on_valid`, or a unique constraint
+    another request won, is put beside the fields it names, else at the top of the form
+    (`prm.forms.form_call`), and the page is rendered again; any other exception
+    (`PermissionDenied`, ...) propagates.
 
     The template gets the `each_context` of `admin_site` (the tenant admin by default), `title`,
     `opts` (by default `obj`'s; a page without an object names them), `form`, `object` (only when
@@ -100,11 +100,8 @@ def form_page(
         opts = obj._meta
     form = form_class(posted(request), **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
-        try:
-            done = on_valid(form)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
+        done = form_call(form, on_valid, form)
+        if done is not None:
             messages.add_message(request, done.level, done.message)
             return redirect(done.to, *done.args)
     page = {
