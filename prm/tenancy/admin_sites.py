@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.audit.selectors import audit_events_for
 from prm.audit.services import audit_record
+from prm.filters import SafeChangeList
 from prm.portal.branding import branding_for
 
 from .decorators import declared_capability, public
@@ -220,6 +221,10 @@ class TenantModelAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return super().get_queryset(request).filter(tenant=tenant_of(request))
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[SafeChangeList]:
+        # A filter value no filter can use is an invalid lookup (?e=1), never a 500.
+        return SafeChangeList
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         obj = super().get_object(request, object_id, from_field)
