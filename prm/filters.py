@@ -1,4 +1,4 @@
-"""Reading what a visitor typed into a query string: ids, text and list filters, never a 500.
+"""Reading ids, text and list filters from what a visitor sends: a refusal, never a 500.
 
 Whatever a URL carries was typed by someone, or by a script. Three rules, kept here once:
 
@@ -8,7 +8,9 @@ Whatever a URL carries was typed by someone, or by a script. Three rules, kept h
 - **Text** never carries NUL: PostgreSQL refuses it in any text parameter, and the refusal aborts
   the request's transaction, not just the query (`has_nul`).
 - **A list filter's value is checked before its query runs.**
-  - Staff lists: `SafeChangeList` is the changelist of every `TenantModelAdmin`. It answers a
+  - Staff lists: `SafeChangeList` is the changelist of every `TenantModelAdmin` (through
+    `CheckedInputAdmin`, its base, which also checks the ids an admin action is sent, and an
+    empty `?_to_field=`, which Django's `get_object` takes for a field named ""). It answers a
     value no filter can use as Django answers an unknown lookup (`IncorrectLookupParameters`:
     the list again, flagged `?e=1`; a CSV export redirects there too), whether the value holds
     NUL, is a date-hierarchy year at the edge of the calendar, or is refused by a filter's own
@@ -21,10 +23,14 @@ Whatever a URL carries was typed by someone, or by a script. Three rules, kept h
 from typing import Any
 
 from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, QueryDict
+from django.db import models
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 #: the largest value of PostgreSQL's `bigint`, the type of every primary key here
@@ -43,6 +49,19 @@ def parse_id(value: object) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= BIGINT_MAX else None
+
+
+def parse_key(model: type[models.Model], value: str) -> Any:
+    """The primary key of `model` written in `value`, or None when it is not one."""
+    pk = model._meta.pk
+    if isinstance(pk, models.IntegerField):  # AutoField and BigAutoField too
+        return parse_id(value)
+    if pk is None or has_nul(value):
+        return None
+    try:
+        return pk.to_python(value)
+    except ValidationError:
+        return None
 
 
 def has_nul(value: str) -> bool:
@@ -118,3 +137,26 @@ def _refuse_bad_values(spec: Any) -> None:
             raise IncorrectLookupParameters(exc) from exc
 
     spec.queryset = queryset
+
+
+class CheckedInputAdmin(admin.ModelAdmin):
+    """A model admin that checks what its pages are sent before it reaches a query.
+
+    The base of `TenantModelAdmin`: its changelist is a `SafeChangeList`, an admin action's
+    selected ids must be keys (Django filters `pk__in` with them as sent, and "x" raises), and an
+    empty `_to_field` means none (Django's `get_object` looks up a field named "").
+    """
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[SafeChangeList]:
+        return SafeChangeList
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        return super().get_object(request, object_id, from_field or None)
+
+    def response_action(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if any(parse_key(self.model, value) is None for value in selected):
+            message = gettext("The selection holds an item that does not exist. Nothing changed.")
+            self.message_user(request, message, messages.ERROR)
+            return None  # the changelist sends the visitor back to the list
+        return super().response_action(request, queryset)

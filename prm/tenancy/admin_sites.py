@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.audit.selectors import audit_events_for
 from prm.audit.services import audit_record
-from prm.filters import SafeChangeList
+from prm.filters import CheckedInputAdmin
 from prm.portal.branding import branding_for
 
 from .decorators import declared_capability, public
@@ -190,8 +190,10 @@ def _member_can(request: HttpRequest, capability: str | None) -> bool:
     return bool(capability and membership and membership.can(capability))
 
 
-class TenantModelAdmin(admin.ModelAdmin):
-    """Base of every model admin on the tenant site. Declare `capabilities` per action."""
+class TenantModelAdmin(CheckedInputAdmin):
+    """Base of every model admin on the tenant site. Declare `capabilities` per action.
+
+    `CheckedInputAdmin` (prm/filters.py) turns bad filter values and selections into refusals."""
 
     #: action ("view", "add", "change", "delete"; "export" and "import" for prm.csvio.admin's
     #: CSV buttons) -> capability; a missing action is refused.
@@ -221,10 +223,6 @@ class TenantModelAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return super().get_queryset(request).filter(tenant=tenant_of(request))
-
-    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[SafeChangeList]:
-        # A filter value no filter can use is an invalid lookup (?e=1), never a 500.
-        return SafeChangeList
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         obj = super().get_object(request, object_id, from_field)

@@ -113,3 +113,26 @@ def test_the_precheck_ignores_a_website_with_nul_and_checks_the_name(ours, host_
     page = _get(client, "deals:precheck", query).content.decode()
     # The name alone still finds partner B's registration of that customer.
     assert "Another partner registered this customer" in page
+
+
+# Found by the fuzzer: the same class in Django admin's own parameters.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["x", "\x00", "\u00b2", "2026-12-31"], ids=ascii)
+def test_an_admin_action_on_a_selection_that_is_not_ids_changes_nothing(value, ours, host_client):
+    client = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
+    url = reverse("admin:partners_partnertype_changelist")
+    selected = [str(ours.partner_type.pk), value]
+    response = client.post(url, {"action": "delete_selected", "_selected_action": selected})
+    assert response.status_code == 302
+    assert "does not exist" in client.get(response["Location"]).content.decode()
+    _assert_transaction_intact()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+def test_an_empty_to_field_on_an_admin_object_page_means_none(view, ours, host_client):
+    client = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
+    url = reverse(f"admin:partners_partnertype_{view}", args=[ours.partner_type.pk])
+    assert client.get(f"{url}?_to_field=").status_code == 200
