@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from prm.filters import IdField, QueryForm
 from prm.forms import Form
 from prm.tenancy.models import CURRENCIES
 
@@ -160,13 +161,21 @@ class DeclineLeadForm(Form):
         return data
 
 
-class DealFilterForm(Form):
+class DealFilterForm(QueryForm):
     """The list's filters (also used by the CSV export), from the query string."""
 
-    status = forms.ChoiceField(choices=[("", _("All")), *Deal.Status.choices], required=False)
-    q = forms.CharField(label=_("Search by customer"), required=False, max_length=200)
+    status = forms.ChoiceField(choices=[("", _("All")), *Deal.Status.choices])
+    q = forms.CharField(label=_("Search by customer"), max_length=200)
 
     def filters(self) -> tuple[str, str]:
-        if not self.is_valid():
-            return "", ""
-        return self.cleaned_data["status"], self.cleaned_data["q"].strip()
+        values = self.values()
+        return values["status"], values["q"]
+
+
+class PrecheckQuery(QueryForm):
+    """The pre-check's query string: the two customer fields as typed so far, and the member's
+    own registration being edited (left out of the check)."""
+
+    customer_name = forms.CharField()
+    customer_website = forms.CharField()
+    deal = IdField()

@@ -32,6 +32,7 @@ PRM_ORDER = [
     "money",
     "normalize",
     "inputs",
+    "filters",
     "uniques",
     "submissions",
     "forms",

@@ -9,16 +9,18 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from prm.filters import parse_id
+
 from ..sla import business_hours_between
 
 
 def object_pk(object_id: str) -> int:
     """The primary key in an admin URL (`<path:object_id>`, as the model admin's own URLs have
     it); anything else is a missing object (404)."""
-    try:
-        return int(object_id)
-    except ValueError:
-        raise Http404 from None
+    pk = parse_id(object_id)
+    if pk is None:
+        raise Http404
+    return pk
 
 
 def hours_text(hours: Decimal) -> str:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from prm.csvio.admin import CsvExportMixin
 from prm.dates import format_moment
+from prm.filters import parse_id
 from prm.money import format_money
 from prm.pagination import DeferredJoinPaginator
 from prm.tenancy.partner_access import VisiblePartnerFilter
@@ -176,8 +177,8 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[Deal], search_term: str
     ) -> tuple[QuerySet[Deal], bool]:
         term = search_term.strip().upper()
-        if term.startswith("DR-") and term[3:].isdigit():
-            return queryset.filter(pk=int(term[3:])), False
+        if term.startswith("DR-") and (pk := parse_id(term[3:])) is not None:
+            return queryset.filter(pk=pk), False
         return super().get_search_results(request, queryset, search_term)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:

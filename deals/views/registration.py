@@ -18,7 +18,7 @@ from prm.tenancy.requests import TenantRequest, own_partner, posted
 from .. import workflow
 from ..conflicts import Verdict
 from ..conflicts import precheck as conflict_precheck
-from ..forms import DealForm
+from ..forms import DealForm, PrecheckQuery
 from ..models import Deal
 from ..selectors import deals_for, may_see, products_offered
 from ..services import deal_save
@@ -139,14 +139,13 @@ def verdict_context(request: TenantRequest, verdict: Verdict) -> dict[str, Any]:
 @requires("portal.deals")
 def precheck(request: TenantRequest) -> HttpResponse:
     """The conflict pre-check for the two customer fields: a partial for htmx, a page without."""
-    name = request.GET.get("customer_name", "").strip()[:_NAME_MAX]
-    website = request.GET.get("customer_website", "").strip()[:_WEBSITE_MAX]
+    query = PrecheckQuery(request.GET).values()
+    name = query["customer_name"][:_NAME_MAX]
+    website = query["customer_website"][:_WEBSITE_MAX]
     exclude = None
-    if request.GET.get("deal", "").isdigit():
+    if query["deal"] is not None:
         # Only one of the member's own deals may be left out of the check.
-        exclude = get_object_or_404(
-            deals_for(membership=request.membership), pk=request.GET["deal"]
-        ).pk
+        exclude = get_object_or_404(deals_for(membership=request.membership), pk=query["deal"]).pk
     context: dict[str, Any] = {"verdict": None}
     if name or website:
         verdict = conflict_precheck(

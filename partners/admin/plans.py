@@ -6,7 +6,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from prm.filters import SafeChangeList
 from prm.forms import ModelForm
 from prm.security.client_ip import client_ip
 from prm.tenancy.models import Membership
@@ -118,7 +118,7 @@ class MilestoneInline(_PlanPartInline):
         return str({"done": _("Done"), "overdue": _("Overdue"), "open": _("Open")}[state])
 
 
-class PlanChangeList(ChangeList):
+class PlanChangeList(SafeChangeList):
     """Goal progress for the whole page at once: one query per metric and year."""
 
     def get_results(self, request: HttpRequest) -> None:
@@ -165,7 +165,7 @@ class BusinessPlanAdmin(TenantModelAdmin):
             )
         )
 
-    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[SafeChangeList]:
         return PlanChangeList
 
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:

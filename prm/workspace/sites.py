@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from prm.admin_forms import GuardedFormsAdmin, GuardedFormsInline
 from prm.audit.selectors import audit_events_for
 from prm.audit.services import audit_record
+from prm.filters import CheckedInputAdmin
 from prm.security.client_ip import client_ip
 from prm.security.redirects import safe_next
 from prm.tenancy.branding import branding_for
@@ -175,11 +176,12 @@ def _member_can(request: HttpRequest, capability: str | None) -> bool:
     return bool(capability and membership and membership.can(capability))
 
 
-class TenantModelAdmin(GuardedFormsAdmin):
+class TenantModelAdmin(GuardedFormsAdmin, CheckedInputAdmin):
     """Base of every model admin on the tenant site. Declare `capabilities` per action.
 
     Its forms have the product's checks, and a lost unique race comes back as the form with
-    its error (`prm.admin_forms`)."""
+    its error (`prm.admin_forms`); bad filter values and selections are refusals
+    (`CheckedInputAdmin`, prm/filters.py)."""
 
     #: action ("view", "add", "change", "delete"; "export" and "import" for prm.csvio.admin's
     #: CSV buttons) -> capability; a missing action is refused.
