@@ -33,6 +33,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from prm.forms import Form
+
 #: the largest value of PostgreSQL's `bigint`, the type of every primary key here
 BIGINT_MAX = 2**63 - 1
 
@@ -83,7 +85,7 @@ class IdField(forms.Field):
         return number
 
 
-class QueryForm(forms.Form):
+class QueryForm(Form):
     """The filters of a page, read from its query string: `QueryForm(request.GET).values()`.
 
     Every field is optional; a value its field refuses (NUL in text, which Django's `CharField`

@@ -27,15 +27,16 @@ LAYERS = {
 
 #: The core's own packages and modules, lowest first; each may use only those before it.
 PRM_ORDER = [
-    # helpers that know no model: formatting, forms, paging, file checks
+    # the Celery app and its beat registry, then helpers that know no model
+    "celery",
     "dates",
     "money",
     "normalize",
     "inputs",
-    "filters",
     "uniques",
     "submissions",
     "forms",
+    "filters",
     "admin_forms",
     "pagination",
     "uploads",
@@ -58,7 +59,6 @@ PRM_ORDER = [
     # the operator's admin on the platform host
     "platform",
     # wiring: settings, URL confs, the Celery app
-    "celery",
     "urls",
     "urls_platform",
     "wsgi",

@@ -16,6 +16,9 @@ IGNORED_TABLES: dict[str, str] = {
     # The database cache (settings.CACHES): allauth's rate limits count failed attempts here,
     # which is the point of a rate limit, refused request or not.
     "prm_cache": "the cache",
+    # One-time form tokens (prm.submissions): a create form's token is claimed before its view
+    # runs and the claim is deleted again when the form comes back with errors.
+    "submissions_submission": "a one-time form token's claim, released when the form is refused",
 }
 
 _QUERY = """
