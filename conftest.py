@@ -9,6 +9,9 @@ import pytest
 
 from tests.worlds import TenantWorld, WorldStore, host_client_for
 
+# The fuzzer's request count and time in the terminal summary (tests/fuzz/).
+pytest_plugins = ["tests.fuzz.summary"]
+
 _store: WorldStore | None = None
 
 

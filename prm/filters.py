@@ -110,7 +110,8 @@ class QueryForm(Form):
 class SafeChangeList(ChangeList):
     """Django's changelist, answering a filter value it cannot use as an invalid lookup.
 
-    Hooked into every `TenantModelAdmin` by `get_changelist`; see the module docstring.
+    Every `TenantModelAdmin` has it (`CheckedInputAdmin.get_changelist`); see the module
+    docstring. An admin with a changelist of its own derives it from this one.
     """
 
     def get_filters(self, request: HttpRequest) -> Any:

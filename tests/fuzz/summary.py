@@ -1,4 +1,8 @@
-"""Adds up the fuzzer's requests (from every xdist worker) for the terminal summary."""
+"""Adds up the fuzzer's requests (from every xdist worker) for the terminal summary.
+
+A plugin of the root conftest (`pytest_plugins`), so that the summary also comes at the end of
+the whole suite: under xdist, the controller loads only the conftests of the paths it is given.
+"""
 
 import os
 from collections import Counter
