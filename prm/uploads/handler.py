@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.forms import BaseForm
 from django.http import HttpRequest
+from django.urls import Resolver404, resolve
 
 from .checks import RefusedUpload
 from .fields import upload_limits_of
@@ -48,6 +49,13 @@ def accepts_uploads(*form_classes: type[BaseForm], **limits: int) -> Callable[[V
 def declared_limits(request: HttpRequest) -> Mapping[str, int]:
     """The upload limits the requested view declares, by field name."""
     match = getattr(request, "resolver_match", None)
+    if match is None:
+        # A middleware read the body before Django resolved the URL (the one-submission
+        # middleware reads a form's token): resolve it here, on the request's own URL conf.
+        try:
+            match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
     view = match.func if match is not None else None
     limits = getattr(view, "upload_limits", None)
     if limits is None:
