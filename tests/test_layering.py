@@ -29,7 +29,9 @@ LAYERS = {
 PRM_ORDER = [
     # helpers that know no model
     "dates",
+    "formats",
     "money",
+    "figures",
     "normalize",
     "forms",
     "pagination",

@@ -12,10 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from prm.dates import format_day
+from prm.figures import format_percent
+from prm.metrics.registry import all_metrics
 from prm.metrics.registry import choices as metric_choices
+from prm.money import format_money
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of, tenant_of
 from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
@@ -54,16 +58,18 @@ class TierAdmin(TenantModelAdmin):
         "rank",
         "name",
         "requirements_text",
-        "commission_rate",
-        "mdf_allowance",
-        "discount",
+        "commission",
+        "mdf_allowance_text",
+        "discount_text",
     ]
     list_display_links = ["name"]
     fields = ["name", "rank", "description", "commission_rate", "mdf_allowance", "discount"]
     inlines = [TierRequirementInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tier]:
-        return super().get_queryset(request).prefetch_related("requirements")
+        # The tenant comes along for its currency (the MDF allowance, money requirements).
+        tiers = super().get_queryset(request).select_related("tenant")
+        return tiers.prefetch_related("requirements")
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for inline_form in formset.forms:
@@ -73,7 +79,19 @@ class TierAdmin(TenantModelAdmin):
 
     @admin.display(description=_("requirements"))
     def requirements_text(self, obj: Tier) -> str:
-        return requirement_summary(obj)
+        return requirement_summary(obj, currency=obj.tenant.default_currency)
+
+    @admin.display(description=_("commission"), ordering="commission_rate")
+    def commission(self, obj: Tier) -> str:
+        return format_percent(obj.commission_rate)
+
+    @admin.display(description=_("MDF allowance per year"), ordering="mdf_allowance")
+    def mdf_allowance_text(self, obj: Tier) -> str:
+        return format_money(obj.mdf_allowance, obj.tenant.default_currency)
+
+    @admin.display(description=_("discount"), ordering="discount")
+    def discount_text(self, obj: Tier) -> str:
+        return format_percent(obj.discount)
 
 
 class ProposalStatusFilter(admin.SimpleListFilter):
@@ -109,7 +127,7 @@ class TierProposalAdmin(TenantModelAdmin):
     capabilities = {"view": "partners.view"}
     list_display = ["partner", "move", "status", "proposed_on", "evidence_text", "decide"]
     list_filter = [ProposalStatusFilter, "is_promotion"]
-    list_select_related = ["partner", "from_tier", "to_tier"]
+    list_select_related = ["tenant", "partner", "from_tier", "to_tier"]
     search_fields = ["partner__name"]
     fields = readonly_fields = (
         "partner",
@@ -117,7 +135,7 @@ class TierProposalAdmin(TenantModelAdmin):
         "to_tier",
         "is_promotion",
         "status",
-        "evidence",
+        "evidence_text",
         "created_at",
         "decided_at",
         "reason",
@@ -151,9 +169,13 @@ class TierProposalAdmin(TenantModelAdmin):
 
     @admin.display(description=_("based on"))
     def evidence_text(self, obj: TierProposal) -> str:
-        labels = dict(metric_choices())
+        """The metric values the proposal was made from: "Active users: 6, Revenue won: $0.00"."""
+        currency = obj.tenant.default_currency
+        known = {m.name: m for m in all_metrics()}
         return ", ".join(
-            f"{labels[k]}: {Decimal(v).normalize()}" for k, v in obj.evidence.items() if k in labels
+            f"{capfirst(known[k].label)}: {known[k].format(Decimal(v), currency=currency)}"
+            for k, v in obj.evidence.items()
+            if k in known
         )
 
     @admin.action(description=_("Confirm the selected proposals"), permissions=["view"])

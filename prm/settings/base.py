@@ -151,6 +151,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Where Django formats a date by itself (admin columns, `|date`), it reads like prm.dates.
+FORMAT_MODULE_PATH = ["prm.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
