@@ -9,8 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from prm.notifications.mail import tenant_from_address
-from prm.tenancy.branding import branding_for
+from prm.tenancy.branding import branding_for, email_from, email_reply_to
 
 
 def _current_tenant() -> Any:
@@ -40,9 +39,8 @@ class AccountAdapter(DefaultAccountAdapter):
         tenant = _current_tenant()
         if tenant is None or not isinstance(message, EmailMultiAlternatives):
             return message
-        message.from_email = tenant_from_address(tenant)
-        if tenant.support_email:
-            message.reply_to = [tenant.support_email]
+        message.from_email = email_from(tenant)
+        message.reply_to = email_reply_to(tenant)
         if not message.alternatives:
             html = render_to_string(
                 "emails/text_as_html.html",

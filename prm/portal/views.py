@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from prm.portal.home import home_cards
+from prm.tenancy.branding import branding_for
 from prm.tenancy.decorators import public, requires
 from prm.tenancy.requests import TenantRequest, own_partner, user_of
 from prm.tenancy.selectors import other_portals_for
@@ -31,3 +32,18 @@ def logo(request: TenantRequest) -> HttpResponseBase:
     if not tenant.logo:
         raise Http404
     return FileResponse(tenant.logo.open("rb"), content_type="image/png")
+
+
+@public
+@cache_control(public=True, max_age=60 * 60 * 24 * 365, immutable=True)
+def colours(request: TenantRequest) -> HttpResponse:
+    """The tenant's colours as CSS custom properties (`prm.tenancy.branding.Palette`).
+
+    A stylesheet rather than a <style> element, so that a Content-Security-Policy need not allow
+    inline styles. Its URL carries the palette's version (`Branding.colours_url`), so a year of
+    caching still shows a changed colour at once. Every value is a colour computed from the
+    tenant's validated `#rrggbb` choices: nothing typed reaches the stylesheet as it was typed.
+    """
+    palette = branding_for(request.tenant).palette
+    body = "".join(f"  {name}: {value};\n" for name, value in palette.css_variables().items())
+    return HttpResponse(f":root {{\n{body}}}\n", content_type="text/css; charset=utf-8")

@@ -15,6 +15,7 @@ SETTINGS_FIELDS = [
     "primary_colour",
     "accent_colour",
     "support_email",
+    "email_sender_name",
     "default_currency",
     "language",
     "time_zone",
@@ -45,17 +46,17 @@ class TenantSettingsForm(forms.ModelForm):
     # Plain fields, so that the one message that explains the rule is the one shown: no length
     # error for a colour, no generic "not an image" for a logo (reencode_logo says what is wanted).
     primary_colour = forms.CharField(
-        label=_("primary colour"),
+        label=_("Primary colour"),
         validators=[validate_hex_colour],
         widget=forms.TextInput(attrs={"type": "color"}),
     )
     accent_colour = forms.CharField(
-        label=_("accent colour"),
+        label=_("Accent colour"),
         validators=[validate_hex_colour],
         widget=forms.TextInput(attrs={"type": "color"}),
     )
     logo = forms.FileField(
-        label=_("logo"),
+        label=_("Logo"),
         required=False,
         widget=LogoInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
         help_text=_("PNG, JPEG or WebP, at most 1 MB and 2000 pixels on a side."),
