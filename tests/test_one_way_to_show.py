@@ -29,6 +29,7 @@ NEVER = {
     "Django's own day format": re.compile(r"\b(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\. \d{1,2}, \d{4}"),
     "a time's period doubled": re.compile(r"\b[ap]\.m\.\."),
     "a count with decimals": re.compile(r"(?<![\d,.$€£¥])\b\d+\.00 [a-z]"),
+    "an HTML entity in plain text": re.compile(r"&(?:#x?[0-9a-fA-F]+|amp|lt|gt|quot);"),
 }
 
 
@@ -70,7 +71,15 @@ def offences(where: str, text: str) -> list[str]:
 
 def test_the_patterns_catch_what_they_are_for():
     """The regexes above would catch the very things the issue saw in the demo."""
-    for seen in ("42000.00 USD", "12/06/2026", "Dec. 6, 2026", "at 3:05 p.m..", "6.00 users"):
+    seen_in_the_demo = (
+        "42000.00 USD",
+        "12/06/2026",
+        "Dec. 6, 2026",
+        "at 3:05 p.m..",
+        "6.00 users",
+        "Approved: Margie&#x27;s Travel",
+    )
+    for seen in seen_in_the_demo:
         assert offences("sample", seen), seen
     for fine in ("$42,000.00", "Dec 6, 2026, 3:05\u202fPM", "6 users", "€27,000.00 a year"):
         assert not offences("sample", fine), fine
@@ -92,7 +101,7 @@ def test_no_demo_page_email_or_notification_shows_money_dates_or_counts_another_
             pages = list(page_cases(world))
             mails = list(EmailOutbox.objects.filter(tenant=tenant))
             notes = list(Notification.objects.filter(tenant=tenant))
-        for case, member, url in pages:
+        for _case, member, url in pages:
             response = host_client_for(world.host, member).get(url)
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                 continue
@@ -103,8 +112,11 @@ def test_no_demo_page_email_or_notification_shows_money_dates_or_counts_another_
             found += offences(where, f"{mail.subject}\n{mail.body_text}")
             found += offences(where, visible_text(mail.body_html))
         for note in notes:
-            found += offences(f"{tenant.slug} notification", f"{note.title}\n{note.body}")
-        assert mails and notes, "the demo sends emails and notifications"
+            found += offences(
+                f"{tenant.slug} notification", f"{note.title}\n{note.body}\n{note.message}"
+            )
+        assert mails, "the demo sends emails"
+        assert notes, "the demo sends notifications"
     # Both demo tenants, nearly every page of the matrix: the sweep itself cannot go quiet.
     assert opened > 200, opened
     assert not found, "\n".join(found)

@@ -124,7 +124,8 @@ def path_text(gaps: list[Gap], tier: Tier) -> str:
 
 
 def requirement_summary(tier: Tier, *, currency: str = "") -> str:
-    """"at least 2 active users, at least $50,000.00 revenue won" (money in `currency`)."""
+    """The requirements in words: "at least 2 active users, at least $50,000.00 revenue won"
+    (money in `currency`)."""
     reqs = list(tier.requirements.all())
     if not reqs:
         return _("Open to every partner")

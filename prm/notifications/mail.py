@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -19,10 +19,11 @@ class RenderedMail:
     html: str
 
 
-def tenant_from_address(tenant: Tenant) -> str:
-    """`"Acme Cloud Partner Portal" <partners@...>`: the vendor's name on our sending address."""
-    title = (tenant.portal_title or tenant.name).replace('"', "")
-    return f'"{title}" <{settings.DEFAULT_FROM_EMAIL}>'
+def _render_plain(template: str, context: dict[str, Any]) -> str:
+    """A template rendered as plain text: "Margie's Travel", never "Margie&#x27;s Travel" (a
+    subject or a text part is not HTML; the HTML part escapes on its own)."""
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    return str(engine.get_template(template).render(Context(context, autoescape=False)))
 
 
 def render_tenant_mail(*, tenant: Tenant, template: str, context: dict[str, Any]) -> RenderedMail:
@@ -40,10 +41,10 @@ def render_tenant_mail(*, tenant: Tenant, template: str, context: dict[str, Any]
             "logo_src": tenant_url(tenant, branding.logo_url) if branding.logo_url else "",
             **context,
         }
-        subject = " ".join(render_to_string(f"{template}_subject.txt", full).split())
+        subject = " ".join(_render_plain(f"{template}_subject.txt", full).split())
         full["subject"] = subject
         return RenderedMail(
             subject=subject,
-            text=render_to_string(f"{template}.txt", full),
+            text=_render_plain(f"{template}.txt", full),
             html=render_to_string(f"{template}.html", full),
         )
