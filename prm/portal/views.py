@@ -1,8 +1,11 @@
 """The portal shell: home, the member's other portals, the tenant's logo."""
 
-from django.http import FileResponse, Http404, HttpResponse
+import logging
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 
 from prm.portal.home import home_cards
@@ -47,3 +50,20 @@ def colours(request: TenantRequest) -> HttpResponse:
     palette = branding_for(request.tenant).palette
     body = "".join(f"  {name}: {value};\n" for name, value in palette.css_variables().items())
     return HttpResponse(f":root {{\n{body}}}\n", content_type="text/css; charset=utf-8")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The product's 500 page (`handler500`): in the tenant's branding on its host.
+
+    It renders without the request's context processors, which query the database (the error
+    may be the database's), and falls back to the plain page if even that fails: an error page
+    must never raise. Django has logged the error with its traceback before this runs.
+    """
+    tenant = getattr(request, "tenant", None)
+    try:
+        context = {"tenant": tenant, "branding": branding_for(tenant)} if tenant else {}
+        html = render_to_string("500.html", context)
+    except Exception:  # the page of last resort: whatever broke, answer plainly
+        logging.getLogger(__name__).exception("The branded 500 page failed; plain page shown")
+        html = render_to_string("500.html", {})
+    return HttpResponseServerError(html)
