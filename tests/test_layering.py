@@ -32,6 +32,7 @@ PRM_ORDER = [
     "formats",
     "money",
     "figures",
+    "text",
     "normalize",
     "forms",
     "pagination",

@@ -30,8 +30,13 @@ from ..tiers import services as tier_services
 from ..tiers.selectors import requirement_summary
 
 
+def _metric_options() -> list[tuple[str, str]]:
+    # Metric labels are written for the middle of a sentence ("2 more active users").
+    return [(name, capfirst(label)) for name, label in metric_choices()]
+
+
 class TierRequirementForm(forms.ModelForm):
-    metric = forms.ChoiceField(label=_("Metric"), choices=metric_choices)
+    metric = forms.ChoiceField(label=_("Metric"), choices=_metric_options)
 
     class Meta:
         model = TierRequirement
