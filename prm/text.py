@@ -1,10 +1,12 @@
-"""Names inside sentences: "an Acme Cloud partner", "Contoso Systems' deals".
+"""Names inside sentences and headers: "an Acme Cloud partner", "Contoso Systems' deals", and a
+name on one line.
 
 Sentences are translated whole; these helpers only choose between the forms a sentence needs
 around a name that is data (a vendor's or a partner's name), in the active language.
 """
 
 import re
+import unicodedata
 
 from django.utils import translation
 
@@ -42,3 +44,16 @@ def possessive(name: str, *, language: str | None = None) -> str:
     if code == "de":
         return f"{name}'" if re.search(r"(s|ss|ß|x|z|tz|ce)$", name, re.I) else f"{name}s"
     return name
+
+
+#: Unicode categories that are never part of a header's text: control characters (line breaks,
+#: NUL, ...) and the line and paragraph separators.
+_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: control characters and line breaks become spaces, runs of spaces
+    one space, and the ends are trimmed (for mail headers: subjects, a sender's name; see
+    `prm.notifications.subjects`)."""
+    spaced = "".join(" " if unicodedata.category(c) in _BREAKING else c for c in text)
+    return " ".join(spaced.split())

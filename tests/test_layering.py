@@ -27,7 +27,7 @@ LAYERS = {
 
 #: The core's own packages and modules, lowest first; each may use only those before it.
 PRM_ORDER = [
-    # helpers that know no model
+    # helpers that know no model: formatting, forms, paging, file checks
     "dates",
     "formats",
     "money",
@@ -36,6 +36,7 @@ PRM_ORDER = [
     "normalize",
     "forms",
     "pagination",
+    "uploads",
     # tenants, domains, memberships, roles and capabilities, branding, the request's tenant
     "tenancy",
     "metrics",

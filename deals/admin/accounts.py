@@ -19,6 +19,7 @@ from prm.csvio.admin import CsvExportMixin, CsvImportMixin, CsvUploadForm
 from prm.csvio.importing import RowError, RowErrors
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import membership_of, posted, tenant_of
+from prm.uploads.handler import accepts_uploads
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 
 from ..models import ProtectedAccount
@@ -105,6 +106,7 @@ def _accounts_admin() -> ProtectedAccountAdmin:
 
 
 @requires("deals.manage")
+@accepts_uploads(CsvUploadForm)
 def protected_account_import(request: HttpRequest) -> HttpResponse:
     """Check a CRM file (what it would create and update) or import it, all rows or none."""
     accounts_admin = _accounts_admin()

@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from prm.notifications.subjects import one_line, render_subject
 from prm.tenancy.branding import branding_for, email_from, email_reply_to
 
 
@@ -25,7 +26,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject: str) -> str:
         tenant = _current_tenant()
         prefix = f"[{tenant.portal_title or tenant.name}] " if tenant else ""
-        return prefix + str(subject)
+        return one_line(prefix + str(subject))
 
     def render_mail(
         self,
@@ -36,6 +37,11 @@ class AccountAdapter(DefaultAccountAdapter):
     ) -> EmailMultiAlternatives:
         """allauth's plain-text message, plus an HTML part in the tenant's branding."""
         message = super().render_mail(template_prefix, email, context, headers)
+        # allauth renders the subject with HTML autoescaping unless its template turns it off:
+        # render it again as plain text, like every other subject.
+        message.subject = self.format_email_subject(
+            render_subject(f"{template_prefix}_subject.txt", context)
+        )
         tenant = _current_tenant()
         if tenant is None or not isinstance(message, EmailMultiAlternatives):
             return message

@@ -16,7 +16,7 @@ URLs of both mixins on every model admin by itself.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -37,6 +37,8 @@ from django_countries.fields import Country
 
 from prm.audit.services import audit_record
 from prm.tenancy.requests import posted, tenant_of, user_of
+from prm.uploads.fields import UploadField
+from prm.uploads.handler import accepts_uploads
 from prm.workspace.sites import TenantModelAdmin
 
 from .importing import (
@@ -49,6 +51,7 @@ from .importing import (
     read_rows,
     unread_headings,
 )
+from .reading import csv_rule
 from .writing import csv_response, export_filename
 
 #: errors shown on the import page; the count of the others is given
@@ -170,10 +173,14 @@ class CsvExportMixin(TenantModelAdmin):
 
 
 class CsvUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("CSV file"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
+    """The import page's form; `max_bytes` is the import's size limit (its view declares the
+    same to the upload handler, `prm.uploads.handler.accepts_uploads`)."""
+
+    file = UploadField(label=gettext_lazy("CSV file"), rule=csv_rule(MAX_BYTES))
+
+    def __init__(self, *args: Any, max_bytes: int = MAX_BYTES, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(UploadField, self.fields["file"]).rule = csv_rule(max_bytes)
 
 
 class CsvImportMixin(TenantModelAdmin):
@@ -203,8 +210,10 @@ class CsvImportMixin(TenantModelAdmin):
         if self.csv_import_own_urls:
             return super().get_urls()
         wrap = self.admin_site.admin_view
+        # The upload handler stops storing a file past the import's limit (prm.uploads).
+        import_view = accepts_uploads(file=self.csv_import_max_bytes)(wrap(self.csv_import_view))
         return [
-            path("import/", wrap(self.csv_import_view), name=self._url_name("import")),
+            path("import/", import_view, name=self._url_name("import")),
             path(
                 "import/template/",
                 wrap(self.csv_import_template_view),
@@ -248,7 +257,11 @@ class CsvImportMixin(TenantModelAdmin):
         if not self.has_csv_import_permission(request):
             raise PermissionDenied
         importer = self.get_csv_importer(request)
-        form = CsvUploadForm(posted(request), request.FILES if request.method == "POST" else None)
+        form = CsvUploadForm(
+            posted(request),
+            request.FILES if request.method == "POST" else None,
+            max_bytes=self.csv_import_max_bytes,
+        )
         errors: list[RowError] = []
         checked: int | None = None
         if request.method == "POST" and form.is_valid():

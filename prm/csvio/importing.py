@@ -141,18 +141,18 @@ def read_table(
     """The rows of an uploaded file, values by column key ("" for a column the file lacks).
 
     Raises `ValidationError` for a problem of the file as a whole (type, size, encoding,
-    headings, a value in a column without a heading).
+    quoting, rows of the wrong length, headings, a value in a column without a heading).
     """
     header, records = split_rows(read_upload(upload, max_bytes=max_bytes), max_rows=max_rows)
     keys = map_header(header, columns, ignored)
     rows = []
     for number, cells in records:
         values = {c.key: "" for c in columns}
-        for position, value in enumerate(cells):
-            key = keys[position] if position < len(keys) else None
+        # split_rows made sure every row has one cell per heading
+        for position, (key, value) in enumerate(zip(keys, cells, strict=True)):
             if key is not None:
                 values[key] = value
-            elif value and (position >= len(keys) or not header[position]):
+            elif value and not header[position]:
                 raise ValidationError(
                     _("Row %(row)d has a value in column %(col)d, which has no heading.")
                     % {"row": number, "col": position + 1},

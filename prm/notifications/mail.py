@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from prm.tenancy.branding import branding_for
 from prm.tenancy.models import Tenant
 from prm.tenancy.urls_for import tenant_url, tenant_urlconf
+
+from .subjects import render_subject
 
 
 @dataclass(frozen=True)
@@ -19,18 +20,14 @@ class RenderedMail:
     html: str
 
 
-def _render_plain(template: str, context: dict[str, Any]) -> str:
-    """A template rendered as plain text: "Margie's Travel", never "Margie&#x27;s Travel" (a
-    subject or a text part is not HTML; the HTML part escapes on its own)."""
-    engine = engines["django"].engine  # type: ignore[attr-defined]
-    return str(engine.get_template(template).render(Context(context, autoescape=False)))
-
-
 def render_tenant_mail(*, tenant: Tenant, template: str, context: dict[str, Any]) -> RenderedMail:
     """Render `<template>_subject.txt`, `.txt` and `.html` in the tenant's language.
 
     The templates get the tenant, its branding, `portal_url` and an absolute `logo_src` besides
-    `context`; the HTML templates extend `emails/base.html` and escape what they show.
+    `context`; the HTML templates extend `emails/base.html` and escape what they show. The
+    subject is plain text on one line (`prm.notifications.subjects.render_subject`), and so is
+    the text part (its templates turn autoescaping off). The sender is the vendor's
+    (`prm.tenancy.branding.email_from`), set when the row is delivered.
     """
     with tenant_urlconf(), translation.override(tenant.language):
         branding = branding_for(tenant)
@@ -41,10 +38,10 @@ def render_tenant_mail(*, tenant: Tenant, template: str, context: dict[str, Any]
             "logo_src": tenant_url(tenant, branding.logo_url) if branding.logo_url else "",
             **context,
         }
-        subject = " ".join(_render_plain(f"{template}_subject.txt", full).split())
+        subject = render_subject(f"{template}_subject.txt", full)
         full["subject"] = subject
         return RenderedMail(
             subject=subject,
-            text=_render_plain(f"{template}.txt", full),
+            text=render_to_string(f"{template}.txt", full),
             html=render_to_string(f"{template}.html", full),
         )

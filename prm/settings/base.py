@@ -163,9 +163,18 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Uploads bigger than this are refused before any field validator runs.
+# The request body without its files (form fields); a bigger one is answered 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# prm.uploads.handler stops storing a file past its field's limit (declared by the view), or
+# past UPLOAD_MAX_BYTES for a file no view declared; the proxy's client_max_body_size must be
+# a little above the largest limit (see the README's deploy section).
+FILE_UPLOAD_HANDLERS = [
+    "prm.uploads.handler.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 TENANT_LOGO_MAX_BYTES = 1024 * 1024
 
 vars().update(env.email_url("EMAIL_URL", default="filemail://" + str(BASE_DIR / ".local" / "mail")))

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from prm.tenancy.models import Tenant
 from prm.tenancy.validators import HEX_COLOUR
+from prm.text import one_line
 
 DEFAULT_PRIMARY = "#1f6feb"
 DEFAULT_ACCENT = "#0e9f6e"
@@ -213,8 +214,7 @@ def email_from(tenant: Tenant) -> str:
     """
     name = tenant.email_sender_name.strip() or f"{tenant.name} via {settings.PLATFORM_NAME}"
     # One line only: the name goes into a header (the field's validator refuses breaks too).
-    name = " ".join(name.split())
-    return formataddr((name, tenant.email_sender_address or settings.DEFAULT_FROM_EMAIL))
+    return formataddr((one_line(name), tenant.email_sender_address or settings.DEFAULT_FROM_EMAIL))
 
 
 def email_reply_to(tenant: Tenant) -> list[str]:

@@ -6,8 +6,10 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from prm.uploads.fields import UploadField
+
 from .models import Tenant
-from .validators import reencode_logo, validate_hex_colour
+from .validators import LOGO, reencode_logo, validate_hex_colour
 
 SETTINGS_FIELDS = [
     "portal_title",
@@ -44,7 +46,7 @@ class LogoInput(forms.ClearableFileInput):
 
 class TenantSettingsForm(forms.ModelForm):
     # Plain fields, so that the one message that explains the rule is the one shown: no length
-    # error for a colour, no generic "not an image" for a logo (reencode_logo says what is wanted).
+    # error for a colour; the logo is checked by its UploadField before reencode_logo decodes it.
     primary_colour = forms.CharField(
         label=_("Primary colour"),
         validators=[validate_hex_colour],
@@ -55,10 +57,11 @@ class TenantSettingsForm(forms.ModelForm):
         validators=[validate_hex_colour],
         widget=forms.TextInput(attrs={"type": "color"}),
     )
-    logo = forms.FileField(
+    logo = UploadField(
         label=_("Logo"),
+        rule=LOGO,
         required=False,
-        widget=LogoInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        widget=LogoInput,
         help_text=_("PNG, JPEG or WebP, at most 1 MB and 2000 pixels on a side."),
     )
 

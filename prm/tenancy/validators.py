@@ -4,6 +4,7 @@ be inert."""
 import io
 import re
 import unicodedata
+from dataclasses import replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,10 +13,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from prm.uploads.checks import IMAGE, KIND_BY_NAME, check_upload
+
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
-ALLOWED_LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
-MAX_LOGO_PIXELS = 2000
+#: what a logo may be: PNG, JPEG or WebP, at most TENANT_LOGO_MAX_BYTES and 2000 pixels a side
+LOGO = replace(IMAGE, max_bytes=settings.TENANT_LOGO_MAX_BYTES, max_side=2000)
 
 
 def validate_hex_colour(value: str) -> None:
@@ -38,37 +41,25 @@ def validate_single_line(value: str) -> None:
 
 
 def reencode_logo(upload: UploadedFile) -> ContentFile:
-    """Check an uploaded logo and return it re-encoded.
+    """Check an uploaded logo against `LOGO` and return it re-encoded as PNG.
 
-    Only PNG, JPEG and WebP up to `TENANT_LOGO_MAX_BYTES` and `MAX_LOGO_PIXELS` on a side are
-    accepted. Re-encoding drops metadata and anything appended to the image data, so the stored
-    file is exactly an image. Raises `ValidationError` with a message for the field.
+    The check (`prm.uploads.checks.check_upload`: kind by content, size, pixels from the
+    header) comes before any pixel is decoded, so an image too large to decode safely never is.
+    Re-encoding drops metadata and anything appended to the image data, so the stored file is
+    exactly an image. Raises `ValidationError` with a message for the field.
     """
-    limit = settings.TENANT_LOGO_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            _("The logo is too large (at most %(size)d KB).") % {"size": limit // 1024},
-            code="logo_too_large",
-        )
+    checked = check_upload(upload, LOGO)
+    # only the decoder of the kind the content announced may read it
+    formats = [KIND_BY_NAME[checked.kind].image_format or ""]
     try:
         upload.seek(0)
-        image = Image.open(upload)
-        image_format = image.format
+        image = Image.open(upload, formats=formats)
         image.verify()  # detects truncated or corrupt files
         upload.seek(0)
-        image = Image.open(upload)
+        image = Image.open(upload, formats=formats)
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(
-            _("Upload a PNG, JPEG or WebP image."), code="logo_not_image"
-        ) from exc
-    if image_format not in ALLOWED_LOGO_FORMATS:
-        raise ValidationError(_("Upload a PNG, JPEG or WebP image."), code="logo_not_image")
-    if max(image.size) > MAX_LOGO_PIXELS:
-        raise ValidationError(
-            _("The logo is too large (at most %(px)d pixels on a side).") % {"px": MAX_LOGO_PIXELS},
-            code="logo_too_large",
-        )
+        raise ValidationError(str(LOGO.wrong_kind), code="logo_not_image") from exc
     clean = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA")
     out = io.BytesIO()
     clean.save(out, format="PNG", optimize=True)

@@ -145,10 +145,48 @@ def test_ignored_and_empty_headings_are_skipped():
 
 def test_a_value_under_no_heading_is_refused_but_a_trailing_empty_cell_is_not():
     assert table(b"Name,Size,\nA,1,\n")[0].values == {"name": "A", "size_band": "1"}
-    with pytest.raises(ValidationError, match="Row 2 has a value in column 3"):
+    with pytest.raises(ValidationError, match="Row 2 has 3 values, but the header has 2 columns"):
         table(b"Name,Size\nA,1,oops\n")
     with pytest.raises(ValidationError, match="Row 3 has a value in column 2"):
         table(b"Name,,Size\nA,,1\nB,x,2\n")
+
+
+def test_an_unclosed_quote_is_refused_instead_of_swallowing_the_rest_of_the_line():
+    header = "Name,Type,Tier,Country,Region,Industry,Size,Website,Status"
+    text = f'{header}\nGood,Reseller,,DE,,,,,\n"Broken,Reseller,,DE,,,,,\n'
+    with pytest.raises(ValidationError) as exc:
+        split_rows(text, max_rows=10)
+    assert exc.value.messages == [
+        "Row 3 (line 3) opens a quote that is never closed, so the rest of the file would be "
+        'read as one value. Close the quote; a quote inside a value is written as two quotes ("").'
+    ]
+
+
+def test_a_quoting_error_names_the_row_and_the_line_it_starts_on():
+    # a value on two lines is fine: row 2 takes lines 2 and 3, so row 3 starts on line 4
+    text = 'Name,Notes\nA,"two\nlines"\n"B" and more,x\n'
+    with pytest.raises(ValidationError, match=r"Row 3 \(line 4\) has text after the closing quote"):
+        split_rows(text, max_rows=10)
+    assert split_rows('Name,Notes\nA,"two\nlines"\n', max_rows=10)[1] == [(2, ["A", "two\nlines"])]
+
+
+def test_rows_with_more_or_fewer_values_than_the_header_are_all_named():
+    text = "Name;Size\nA;1\nB\nC;1,5;x\n;\n\nD;2\n"
+    with pytest.raises(ValidationError) as exc:
+        split_rows(text, max_rows=10)
+    assert exc.value.messages == [
+        "Row 3 has 1 value, but the header has 2 columns.",
+        "Row 4 has 3 values, but the header has 2 columns.",
+        "Every row needs one value (or an empty cell) per column. A value that contains the "
+        "separator (;) must be in double quotes.",
+    ]
+
+
+def test_many_rows_of_the_wrong_length_are_counted_after_the_first_ten():
+    with pytest.raises(ValidationError) as exc:
+        split_rows("Name,Size\n" + "A\n" * 14, max_rows=100)
+    assert exc.value.messages[9] == "Row 11 has 1 value, but the header has 2 columns."
+    assert exc.value.messages[10] == "4 more rows have the wrong number of values."
 
 
 def test_a_column_the_file_lacks_is_empty():

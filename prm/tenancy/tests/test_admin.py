@@ -6,13 +6,14 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
-from PIL import Image
+from PIL import Image, ImageFile
 
 from prm.accounts.models import Invitation
 from prm.audit.models import AuditEvent
 from prm.tenancy.branding import branding_for
 from prm.tenancy.models import Tenant
 from prm.tenancy.roles import Role
+from prm.uploads.tests.images import png_of
 
 
 def option_values(html: str, select_name: str) -> set[str]:
@@ -166,6 +167,40 @@ def test_a_logo_that_is_not_a_png_jpeg_or_webp_is_refused(
     )
     assert response.status_code == 200
     assert "Upload a PNG, JPEG or WebP image." in response.content.decode()
+    ours.tenant.refresh_from_db()
+    assert ours.tenant.logo.name == before
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "message"),
+    [
+        # a 24 KB "decompression bomb": Pillow itself refuses to open it
+        (20000, 10000, "The image is too large: at most 2000 × 2000 pixels."),
+        # under Pillow's own limit, but 88 million pixels: decoding it took 340 MB
+        (
+            9400,
+            9400,
+            "The image is too large: at most 2000 × 2000 pixels (this one is 9400 × 9400).",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_a_logo_too_large_to_decode_is_refused_beside_the_field_before_decoding(
+    ours, host_client, monkeypatch, width, height, message
+):
+    decoded = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda im: decoded.append(im.size) or load(im))
+    client = host_client(ours.host, ours.members[Role.PARTNER_OPS])
+    before = ours.tenant.logo.name
+    upload = SimpleUploadedFile("logo.png", png_of(width, height), content_type="image/png")
+    response = client.post(
+        f"/admin/tenancy/tenantsettings/{ours.tenant.pk}/change/",
+        {**settings_form(ours.tenant), "logo": upload},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["logo"] == [message]
+    assert decoded == []
     ours.tenant.refresh_from_db()
     assert ours.tenant.logo.name == before
 
