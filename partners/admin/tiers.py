@@ -178,7 +178,7 @@ class TierProposalAdmin(TenantModelAdmin):
         currency = obj.tenant.default_currency
         known = {m.name: m for m in all_metrics()}
         return ", ".join(
-            f"{capfirst(known[k].label)}: {known[k].format(Decimal(v), currency=currency)}"
+            f"{capfirst(str(known[k].label))}: {known[k].format(Decimal(v), currency=currency)}"
             for k, v in obj.evidence.items()
             if k in known
         )

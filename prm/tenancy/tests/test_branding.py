@@ -134,3 +134,12 @@ def test_a_sender_name_cannot_start_a_header_of_its_own():
     # A row written around the validator still yields one line.
     tenant = Tenant(name="Acme", email_sender_name="Acme\nBcc: x@example.test")
     assert "\n" not in email_from(tenant)
+
+
+@pytest.mark.django_db
+def test_the_colour_stylesheet_costs_only_the_hosts_lookup(
+    ours, host_client, django_assert_num_queries
+):
+    client = host_client(ours.host)
+    with django_assert_num_queries(1):  # TenantDomain → Tenant: the palette is computed
+        client.get(branding_for(ours.tenant).colours_url)
