@@ -32,12 +32,12 @@ DEAL_CONFLICT = declare(
 DEAL_APPROVED = declare(
     "deals.deal.approved",
     "A CAM approved a registration: the partner's claim is protected until a date.",
-    placeholders=(*_DEAL, "until"),
+    placeholders=(*_DEAL, "until", "note"),
 )
 DEAL_REJECTED = declare(
     "deals.deal.rejected",
-    "A CAM rejected a registration, with a reason the partner sees.",
-    placeholders=(*_DEAL, "reason"),
+    "A CAM rejected a registration, with a reason the partner sees (and a note of the CAM's).",
+    placeholders=(*_DEAL, "reason", "note"),
 )
 DEAL_INFO_REQUESTED = declare(
     "deals.deal.info_requested",

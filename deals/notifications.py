@@ -60,6 +60,7 @@ def _rule(
     title: str | Promise,
     body: str | Promise,
     link: Link = _deal_page,
+    message: str = "",
 ) -> None:
     register_rule(
         Rule(
@@ -71,6 +72,7 @@ def _rule(
             body=body,
             category="deals",
             link=link,
+            message=message,
         )
     )
 
@@ -98,6 +100,7 @@ _rule(
     _PARTNER_SIDE,
     _("Approved: {customer} ({deal})"),
     _("Your registration is protected until {until}."),
+    message="note",
 )
 _rule(
     "deals.deal.rejected.tell_partner",
@@ -106,6 +109,7 @@ _rule(
     _PARTNER_SIDE,
     _("Rejected: {customer} ({deal})"),
     _("Reason: {reason}"),
+    message="note",
 )
 _rule(
     "deals.deal.info_requested.tell_partner",
@@ -113,7 +117,11 @@ _rule(
     _("Ask the rep and the partner's admins for more information about a registration."),
     _PARTNER_SIDE,
     _("More information needed: {customer} ({deal})"),
-    _("{actor} asks: {reason}"),
+    _(
+        "{actor} needs more information before deciding. Answer by editing and resubmitting the "
+        "registration."
+    ),
+    message="reason",
 )
 _rule(
     "deals.deal.sla_overdue.tell_cams",
@@ -121,7 +129,7 @@ _rule(
     _("Remind a partner's CAMs that a registration is past its decision target."),
     ("assigned_cams",),
     _("Overdue: decide {customer} ({deal})"),
-    _("{partner}'s registration was due for a decision by {due}."),
+    _("The registration by {partner} was due for a decision by {due}."),
 )
 _rule(
     "deals.deal.sla_escalated.tell_leaders",
@@ -129,7 +137,7 @@ _rule(
     _("Tell the program leaders that a registration is still undecided well past its target."),
     ("program_leaders",),
     _("Escalated: {customer} ({deal}) is still undecided"),
-    _("{partner}'s registration was due for a decision by {due} and nobody has decided it."),
+    _("The registration by {partner} was due for a decision by {due} and nobody has decided it."),
 )
 _rule(
     "deals.deal.expiring.tell_partner",
@@ -154,7 +162,8 @@ _rule(
     _("Ask a partner's CAMs to decide an extension request."),
     ("assigned_cams",),
     _("{partner} asks {days} more days for {customer} ({deal})"),
-    _("Reason: {reason}"),
+    _("Decide whether to protect the registration for longer."),
+    message="reason",
 )
 _rule(
     "deals.extension.decided.tell_partner",
@@ -162,7 +171,8 @@ _rule(
     _("Tell the rep and the partner's admins how an extension request was decided."),
     _PARTNER_SIDE,
     _("Extension {decision}: {customer} ({deal})"),
-    _("Protected until {until}. {reason}"),
+    _("Your registration is protected until {until}."),
+    message="reason",
 )
 _rule(
     "deals.deal.won.tell_cams",

@@ -34,10 +34,11 @@ register_rule(
         event=events.PARTNER_STATUS_CHANGED.name,
         description=_("Tell a partner's admins when their program status changes."),
         recipients=("partner_admins",),
-        title=_("{partner} is now {status} in {vendor}'s program"),
-        body=_("{reason}"),
+        title=_("{partner} is now {status} in the {vendor} partner program"),
+        body=_("Your company's status in the program changed."),
         category="program",
         link=_partner_page,
+        message="reason",
     )
 )
 register_rule(
@@ -86,7 +87,7 @@ register_rule(
         description=_("Tell a partner's admins when their tier changes."),
         recipients=("partner_admins",),
         title=_("{partner} is now {to_tier}"),
-        body=_("{partner} moved from {from_tier} to {to_tier} in {vendor}'s program."),
+        body=_("{partner} moved from {from_tier} to {to_tier} in the {vendor} partner program."),
         category="program",
         link=_partner_page,
     )
@@ -287,7 +288,7 @@ register_rule(
         event=events.ONBOARDING_STALLED.name,
         description=_("Tell a partner's CAMs when its onboarding stalls."),
         recipients=("assigned_cams",),
-        title=_("{partner}'s onboarding stalled at “{step}”"),
+        title=_("Onboarding of {partner} stalled at “{step}”"),
         body=_("{partner} completed no onboarding step for {days}. Next: “{step}”."),
         category="program",
         link=_onboarding_page,

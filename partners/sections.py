@@ -37,6 +37,9 @@ class Progress:
     label: str
     value: Decimal
     threshold: Decimal
+    #: both as people read them (the metric's unit: a count, money, a percentage)
+    value_text: str = ""
+    threshold_text: str = ""
 
     @property
     def percent(self) -> int:
@@ -50,14 +53,20 @@ def tier_section(partner: Partner, membership: Membership) -> Section | None:
     if standing is None:
         return None
     upcoming = standing.upcoming
-    progress = [
-        Progress(
-            label=str(registry.get(r.metric).label),
-            value=standing.values.get(r.metric, Decimal(0)),
-            threshold=r.threshold,
+    currency = partner.tenant.default_currency
+    progress = []
+    for r in upcoming.requirements.all() if upcoming is not None else []:
+        metric = registry.get(r.metric)
+        value = standing.values.get(r.metric, Decimal(0))
+        progress.append(
+            Progress(
+                label=str(metric.label),
+                value=value,
+                threshold=r.threshold,
+                value_text=metric.format(value, currency=currency),
+                threshold_text=metric.format(r.threshold, currency=currency),
+            )
         )
-        for r in (upcoming.requirements.all() if upcoming is not None else [])
-    ]
     return Section(
         key="tier",
         title=_("Tier"),
@@ -68,7 +77,7 @@ def tier_section(partner: Partner, membership: Membership) -> Section | None:
             "next_tier": upcoming,
             "path": standing.path,
             "progress": progress,
-            "ladder": [(t, requirement_summary(t)) for t in standing.tiers],
+            "ladder": [(t, requirement_summary(t, currency=currency)) for t in standing.tiers],
         },
     )
 

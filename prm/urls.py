@@ -17,3 +17,7 @@ urlpatterns = [
     # Each app's pages, mounted from its AppConfig.ready().
     *mounted(),
 ]
+
+# Django's own page_not_found renders templates/404.html with the request's context (branded);
+# an error renders templates/500.html through the portal's handler, branded but database-free.
+handler500 = "prm.portal.views.server_error"

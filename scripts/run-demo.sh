@@ -38,6 +38,10 @@ scripts/services.sh start "$DIR"
 eval "$(scripts/services.sh env "$DIR")"
 export EMAIL_FILE_PATH="$PWD/$DIR/mail"
 mkdir -p "$EMAIL_FILE_PATH"
+# The demo shows the product's own error pages (prm/settings/demo.py: DEBUG off unless
+# DJANGO_DEBUG=true), and its emails link to the port it runs on.
+export DJANGO_SETTINGS_MODULE=prm.settings.demo
+if [ -z "${TENANT_URL_TEMPLATE:-}" ]; then export TENANT_URL_TEMPLATE="http://{host}:$PORT"; fi
 
 "${UV[@]}" run python manage.py migrate --noinput
 "${UV[@]}" run python manage.py createcachetable
@@ -48,7 +52,8 @@ if [ "${1:-}" = --data-only ]; then exit 0; fi
 # SIGINT from being ignored in them as it would be in a non-interactive shell. It is turned
 # off again right away so that foreground commands below never take over the terminal.
 set -m
-"${UV[@]}" run python manage.py runserver "0.0.0.0:$PORT" & pids+=("$!")
+# --insecure: runserver serves the static files even with DEBUG off (the demo only).
+"${UV[@]}" run python manage.py runserver --insecure "0.0.0.0:$PORT" & pids+=("$!")
 "${UV[@]}" run celery -A prm worker --pool=solo --without-gossip --without-mingle --loglevel=info & pids+=("$!")
 "${UV[@]}" run celery -A prm beat -S django --loglevel=info & pids+=("$!")
 set +m

@@ -30,7 +30,10 @@ PRM_ORDER = [
     # the Celery app and its beat registry, then helpers that know no model
     "celery",
     "dates",
+    "formats",
     "money",
+    "figures",
+    "text",
     "normalize",
     "inputs",
     "uniques",

@@ -75,7 +75,7 @@ def deal_approve(*, actor: Membership, deal: Deal, note: str = "", supersede: bo
             reason=note,
             after={"expires_at": expires_at.isoformat()},
             event=events.DEAL_APPROVED,
-            data={"until": format_day(expires_at)},
+            data={"until": format_day(expires_at), "note": note},
         )
 
 
@@ -146,7 +146,7 @@ def deal_reject(*, actor: Membership, deal: Deal, reason: RejectReason, note: st
             changes={"holds_claim": False, "reject_reason": reason, "decision_note": note},
             reason=text,
             event=events.DEAL_REJECTED,
-            data={"reason": text},
+            data={"reason": reason.label, "note": note},
         )
 
 

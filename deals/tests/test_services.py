@@ -138,7 +138,11 @@ def test_rejection_reason_reaches_the_rep(world):
     assert deal.decision_hours is not None
     note = Notification.objects.get(recipient=rep.user, event="deals.deal.rejected")
     assert "Direct account of the vendor" in note.body
-    assert "Our team owns it." in note.body
+    # The CAM's own words are quoted apart from the rule's text, with their name.
+    assert note.message == "Our team owns it."
+    assert note.message_by == (
+        world.members[Role.CAM].user.get_full_name() or world.members[Role.CAM].user.email
+    )
 
 
 def test_cam_decides_only_for_assigned_partners(world):

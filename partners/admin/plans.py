@@ -289,8 +289,8 @@ def _progress_html(rows: list[selectors.GoalProgress], *, compact: bool) -> str:
         (
             (
                 p.label,
-                "—" if p.actual is None else f"{p.actual.normalize():f}",
-                f"{p.target.normalize():f}",
+                p.actual_text,
+                p.target_text,
                 p.percent,
                 p.label,
                 "width: 5em" if compact else "width: 12em",

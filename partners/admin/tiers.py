@@ -12,11 +12,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from prm.dates import format_day
+from prm.figures import format_percent
 from prm.forms import Form, ModelForm
+from prm.metrics.registry import all_metrics
 from prm.metrics.registry import choices as metric_choices
+from prm.money import format_money
 from prm.security.client_ip import client_ip
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of, tenant_of
@@ -28,14 +32,15 @@ from ..tiers import services as tier_services
 from ..tiers.selectors import requirement_summary
 
 
-def _metric_or_blank() -> list[tuple[str, str]]:
+def _metric_options() -> list[tuple[str, str]]:
     # A blank first choice: the inline's empty row is left out, not read as a requirement on
-    # the first metric (which a browser would send).
-    return [("", "---------"), *metric_choices()]
+    # the first metric (which a browser would send). Metric labels are written for the middle
+    # of a sentence ("2 more active users"), so they are capitalised for the list.
+    return [("", "---------"), *((name, capfirst(label)) for name, label in metric_choices())]
 
 
 class TierRequirementForm(ModelForm):
-    metric = forms.ChoiceField(label=_("Metric"), choices=_metric_or_blank)
+    metric = forms.ChoiceField(label=_("Metric"), choices=_metric_options)
 
     class Meta:
         model = TierRequirement
@@ -62,16 +67,18 @@ class TierAdmin(TenantModelAdmin):
         "rank",
         "name",
         "requirements_text",
-        "commission_rate",
-        "mdf_allowance",
-        "discount",
+        "commission",
+        "mdf_allowance_text",
+        "discount_text",
     ]
     list_display_links = ["name"]
     fields = ["name", "rank", "description", "commission_rate", "mdf_allowance", "discount"]
     inlines = [TierRequirementInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tier]:
-        return super().get_queryset(request).prefetch_related("requirements")
+        # The tenant comes along for its currency (the MDF allowance, money requirements).
+        tiers = super().get_queryset(request).select_related("tenant")
+        return tiers.prefetch_related("requirements")
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for inline_form in formset.forms:
@@ -81,7 +88,19 @@ class TierAdmin(TenantModelAdmin):
 
     @admin.display(description=_("requirements"))
     def requirements_text(self, obj: Tier) -> str:
-        return requirement_summary(obj)
+        return requirement_summary(obj, currency=obj.tenant.default_currency)
+
+    @admin.display(description=_("commission"), ordering="commission_rate")
+    def commission(self, obj: Tier) -> str:
+        return format_percent(obj.commission_rate)
+
+    @admin.display(description=_("MDF allowance per year"), ordering="mdf_allowance")
+    def mdf_allowance_text(self, obj: Tier) -> str:
+        return format_money(obj.mdf_allowance, obj.tenant.default_currency)
+
+    @admin.display(description=_("discount"), ordering="discount")
+    def discount_text(self, obj: Tier) -> str:
+        return format_percent(obj.discount)
 
 
 class ProposalStatusFilter(admin.SimpleListFilter):
@@ -117,7 +136,7 @@ class TierProposalAdmin(TenantModelAdmin):
     capabilities = {"view": "partners.view"}
     list_display = ["partner", "move", "status", "proposed_on", "evidence_text", "decide"]
     list_filter = [ProposalStatusFilter, "is_promotion"]
-    list_select_related = ["partner", "from_tier", "to_tier"]
+    list_select_related = ["tenant", "partner", "from_tier", "to_tier"]
     search_fields = ["partner__name"]
     fields = readonly_fields = (
         "partner",
@@ -125,7 +144,7 @@ class TierProposalAdmin(TenantModelAdmin):
         "to_tier",
         "is_promotion",
         "status",
-        "evidence",
+        "evidence_text",
         "created_at",
         "decided_at",
         "reason",
@@ -159,9 +178,13 @@ class TierProposalAdmin(TenantModelAdmin):
 
     @admin.display(description=_("based on"))
     def evidence_text(self, obj: TierProposal) -> str:
-        labels = dict(metric_choices())
+        """The metric values the proposal was made from: "Active users: 6, Revenue won: $0.00"."""
+        currency = obj.tenant.default_currency
+        known = {m.name: m for m in all_metrics()}
         return ", ".join(
-            f"{labels[k]}: {Decimal(v).normalize()}" for k, v in obj.evidence.items() if k in labels
+            f"{capfirst(str(known[k].label))}: {known[k].format(Decimal(v), currency=currency)}"
+            for k, v in obj.evidence.items()
+            if k in known
         )
 
     @admin.action(description=_("Confirm the selected proposals"), permissions=["view"])

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from prm.figures import format_number
 from prm.metrics import registry
 from prm.tenancy.models import TenantOwned
 
@@ -72,10 +73,11 @@ class PlanGoal(TenantOwned):
 
     def __str__(self) -> str:
         try:
-            label = str(registry.get(self.metric).label).capitalize()
+            metric = registry.get(self.metric)
         except ValueError:  # a metric whose app was removed
-            label = self.metric
-        return f"{label}: {Decimal(self.target).normalize():f}"
+            return f"{self.metric}: {format_number(self.target)}"
+        # Without the tenant's currency (a query away): money reads as a plain number here.
+        return f"{str(metric.label).capitalize()}: {metric.format(self.target, currency='')}"
 
 
 class PlanMilestone(TenantOwned):

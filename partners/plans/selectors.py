@@ -145,10 +145,21 @@ class GoalProgress:
     label: str
     #: None when the metric is no longer registered (its app was removed)
     actual: Decimal | None
+    #: the metric's unit ("count", "money", ...) and the tenant's currency, to show the values
+    unit: str = "count"
+    currency: str = ""
 
     @property
     def target(self) -> Decimal:
         return self.goal.target
+
+    @property
+    def actual_text(self) -> str:
+        return registry.format_value(self.actual, self.unit, currency=self.currency)
+
+    @property
+    def target_text(self) -> str:
+        return registry.format_value(self.target, self.unit, currency=self.currency)
 
     @property
     def percent(self) -> int:
@@ -191,10 +202,17 @@ def goal_progress(
                 goal=goal,
                 label=goal_label(goal.metric),
                 actual=values.get((goal.metric, plan.year), {}).get(plan.partner_id),
+                unit=_unit(goal.metric),
+                currency=tenant.default_currency,
             )
             for goal in plan.goals.all()
         ]
     return result
+
+
+def _unit(metric_name: str) -> str:
+    metric = metric_or_none(metric_name)
+    return metric.unit if metric is not None else "count"
 
 
 def metric_or_none(name: str) -> registry.Metric | None:

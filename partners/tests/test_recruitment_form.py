@@ -5,9 +5,10 @@ import re
 import pytest
 from django_scopes import scope
 
-from partners.models import Application, Partner
+from partners.models import Application, Partner, RecruitmentSettings
 from prm.accounts.models import Invitation
 from prm.notifications.models import EmailOutbox
+from prm.tenancy.branding import branding_for
 from prm.tenancy.models import Membership
 from prm.tenancy.roles import Role
 
@@ -51,9 +52,9 @@ def test_the_page_is_public_branded_and_asks_what_the_tenant_chose(ours, host_cl
     page = host_client(ours.host).get(URL)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Become a Ours partner" in html
+    assert "Become an Ours partner" in html
     assert "We look for resellers in Europe." in html
-    assert ours.tenant.primary_colour in html  # the tenant's colours reach the page's CSS
+    assert branding_for(ours.tenant).colours_url in html  # the tenant's colours reach its CSS
     for asked in ("website", "region", "partner_type"):
         assert f'name="{asked}"' in html
     assert ours.partner_type.name in html
@@ -235,3 +236,14 @@ def test_apply_approve_and_the_contact_joins_as_the_partners_admin(
         membership = Membership.objects.get(tenant=ours.tenant, user__email=VALID["contact_email"])
     assert (membership.role, membership.partner) == (Role.PARTNER_ADMIN, partner)
     assert applicant.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_apply_page_invites_to_become_an_acme_cloud_partner(ours, host_client):
+    ours.tenant.name = "Acme Cloud"
+    ours.tenant.save()
+    with scope(tenant=ours.tenant):
+        RecruitmentSettings.objects.filter(tenant=ours.tenant).update(is_open=True)
+    page = host_client(ours.host).get("/become-a-partner/").content.decode()
+    assert "Become an Acme Cloud partner" in page
+    assert "Become a Acme" not in page

@@ -178,6 +178,13 @@ def test_path_text_reads_naturally():
     assert "meet the requirements of Gold" in tiers_mod.path_text([], gold)
 
 
+def test_money_missing_for_a_tier_is_shown_in_the_tenants_currency():
+    gap = tiers_mod.Gap(
+        label="revenue won", missing=Decimal("40000.00"), unit="money", currency="USD"
+    )
+    assert str(gap) == "$40,000.00 more revenue won"
+
+
 def test_one_missing_unit_reads_in_the_singular():
     gap = tiers_mod.Gap(
         label="active users", missing=Decimal(1), unit="count", label_one="active user"

@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from prm.metrics import registry
 from prm.metrics.periods import last_12_months
@@ -26,12 +25,15 @@ class Gap:
     missing: Decimal
     unit: str
     label_one: str = ""
+    currency: str = ""  # of a money metric: the tenant's default
+
+    @property
+    def amount_text(self) -> str:
+        return registry.format_value(self.missing, self.unit, currency=self.currency)
 
     def __str__(self) -> str:
-        amount = self.missing.normalize()
-        amount_text = f"{amount:,f}" if amount == amount.to_integral() else f"{amount:,.2f}"
-        label = self.label_one if amount == 1 and self.label_one else self.label
-        return _("%(amount)s more %(label)s") % {"amount": amount_text, "label": label}
+        label = self.label_one if self.missing == 1 and self.label_one else self.label
+        return _("%(amount)s more %(label)s") % {"amount": self.amount_text, "label": label}
 
 
 def tiers_of(tenant: Tenant) -> list[Tier]:
@@ -58,7 +60,8 @@ def earned_tier(values: Values, tiers: list[Tier]) -> Tier | None:
     return earned
 
 
-def gaps_to(tier: Tier, values: Values) -> list[Gap]:
+def gaps_to(tier: Tier, values: Values, *, currency: str = "") -> list[Gap]:
+    """What `values` lack for `tier`; money in `currency` (the tenant's default)."""
     gaps = []
     for r in tier.requirements.all():
         have = values.get(r.metric, Decimal(0))
@@ -70,6 +73,7 @@ def gaps_to(tier: Tier, values: Values) -> list[Gap]:
                     missing=r.threshold - have,
                     unit=metric.unit,
                     label_one=str(metric.label_one),
+                    currency=currency,
                 )
             )
     return gaps
@@ -103,7 +107,8 @@ def standing_of(partner: Partner, today: date) -> Standing | None:
     path = ""
     if upcoming is not None:
         values = metric_values(partner.tenant, [partner.pk], tiers, today)[partner.pk]
-        path = path_text(gaps_to(upcoming, values), upcoming)
+        gaps = gaps_to(upcoming, values, currency=partner.tenant.default_currency)
+        path = path_text(gaps, upcoming)
     return Standing(tiers=tiers, current=current, upcoming=upcoming, values=values, path=path)
 
 
@@ -118,12 +123,18 @@ def path_text(gaps: list[Gap], tier: Tier) -> str:
     return f"{joined} → {tier.name}"
 
 
-def requirement_summary(tier: Tier) -> str:
+def requirement_summary(tier: Tier, *, currency: str = "") -> str:
+    """The requirements in words: "at least 2 active users, at least $50,000.00 revenue won"
+    (money in `currency`)."""
     reqs = list(tier.requirements.all())
     if not reqs:
         return _("Open to every partner")
-    return ", ".join(
-        ngettext("at least %(n)s %(label)s", "at least %(n)s %(label)s", int(r.threshold))
-        % {"n": r.threshold.normalize(), "label": registry.get(r.metric).label}
-        for r in reqs
-    )
+    parts = []
+    for r in reqs:
+        metric = registry.get(r.metric)
+        label = metric.label_one if r.threshold == 1 and metric.label_one else metric.label
+        parts.append(
+            _("at least %(n)s %(label)s")
+            % {"n": metric.format(r.threshold, currency=currency), "label": label}
+        )
+    return ", ".join(parts)

@@ -9,10 +9,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from prm.notifications.mail import tenant_from_address
 from prm.notifications.subjects import one_line, render_subject
 from prm.security.redirects import is_own_host_url
-from prm.tenancy.branding import branding_for
+from prm.tenancy.branding import branding_for, email_from, email_reply_to
 
 from . import login_limits
 
@@ -59,9 +58,8 @@ class AccountAdapter(DefaultAccountAdapter):
         tenant = _current_tenant()
         if tenant is None or not isinstance(message, EmailMultiAlternatives):
             return message
-        message.from_email = tenant_from_address(tenant)
-        if tenant.support_email:
-            message.reply_to = [tenant.support_email]
+        message.from_email = email_from(tenant)
+        message.reply_to = email_reply_to(tenant)
         if not message.alternatives:
             html = render_to_string(
                 "emails/text_as_html.html",

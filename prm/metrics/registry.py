@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils.functional import Promise
 
+from prm.figures import format_number, format_percent
+from prm.money import format_money
 from prm.tenancy.models import Tenant
 
 from .periods import Period
@@ -36,6 +38,22 @@ class Metric:
         ids = list(partner_ids)
         found = self.by_partner(tenant, period, ids) if ids else {}
         return {pk: Decimal(found.get(pk, 0)) for pk in ids}
+
+    def format(self, value: Decimal | None, *, currency: str) -> str:
+        """A value of this metric as people read it (see `format_value`)."""
+        return format_value(value, self.unit, currency=currency)
+
+
+def format_value(value: Decimal | None, unit: str, *, currency: str) -> str:
+    """A metric's value as people read it: "6" (a count, never "6.00"), "$5,000.00" (money, in
+    `currency`: the tenant's default), "42.5%" (a percentage); "—" for none."""
+    if value is None:
+        return "—"
+    if unit == "money" and currency:
+        return format_money(value, currency)
+    if unit == "percent":
+        return format_percent(value)
+    return format_number(value)
 
 
 _METRICS: dict[str, Metric] = {}

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -11,7 +10,7 @@ from prm.tenancy.branding import branding_for
 from prm.tenancy.models import Tenant
 from prm.tenancy.urls_for import tenant_url, tenant_urlconf
 
-from .subjects import one_line, render_subject
+from .subjects import render_subject
 
 
 @dataclass(frozen=True)
@@ -21,18 +20,14 @@ class RenderedMail:
     html: str
 
 
-def tenant_from_address(tenant: Tenant) -> str:
-    """`"Acme Cloud Partner Portal" <partners@...>`: the vendor's name on our sending address."""
-    title = one_line(tenant.portal_title or tenant.name).replace('"', "")
-    return f'"{title}" <{settings.DEFAULT_FROM_EMAIL}>'
-
-
 def render_tenant_mail(*, tenant: Tenant, template: str, context: dict[str, Any]) -> RenderedMail:
     """Render `<template>_subject.txt`, `.txt` and `.html` in the tenant's language.
 
     The templates get the tenant, its branding, `portal_url` and an absolute `logo_src` besides
     `context`; the HTML templates extend `emails/base.html` and escape what they show. The
-    subject is plain text on one line (`prm.notifications.subjects.render_subject`).
+    subject is plain text on one line (`prm.notifications.subjects.render_subject`), and so is
+    the text part (its templates turn autoescaping off). The sender is the vendor's
+    (`prm.tenancy.branding.email_from`), set when the row is delivered.
     """
     with tenant_urlconf(), translation.override(tenant.language):
         branding = branding_for(tenant)

@@ -22,6 +22,10 @@ class Notification(TenantOwned):
     category = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    #: what the person who acted wrote to the recipient (a CAM's note on a decision), shown
+    #: apart from the rule's text and signed with their name; empty when they wrote nothing
+    message = models.TextField(blank=True)
+    message_by = models.CharField(max_length=200, blank=True)
     link = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

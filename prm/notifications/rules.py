@@ -3,6 +3,10 @@
 Rules are defined in code next to the events they answer (`<app>/notifications.py`) and apply in
 every tenant until the tenant switches one off or edits its texts (`RuleSetting`). Texts are
 plain strings with `{placeholders}`; they are validated when edited and escaped when shown.
+
+A rule may also carry what the person who acted wrote (`message`: the name of the event's data
+that holds it, such as a CAM's note on an approval). It is not part of the rule's text, which a
+tenant may edit, but shown apart, quoted and signed, in the notification and its email.
 """
 
 from collections.abc import Callable, Iterable
@@ -41,6 +45,9 @@ class Rule:
     link: Link | None = None
     #: whether the member who acted is told too (usually not: they know what they did)
     include_actor: bool = False
+    #: the placeholder holding the acting person's own words to the recipients (a decision's
+    #: note), shown quoted under the text with their name; "" when the rule quotes nobody
+    message: str = ""
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -62,6 +69,8 @@ def register_rule(rule: Rule) -> None:
         raise ValueError(f"Rule {rule.key}: unknown recipients {unknown}")
     validate_text(str(rule.title), rule.placeholders)
     validate_text(str(rule.body), rule.placeholders)
+    if rule.message and rule.message not in rule.placeholders:
+        raise ValueError(f"Rule {rule.key}: its message {rule.message!r} is not a placeholder")
     _RULES[rule.key] = rule
 
 
@@ -140,6 +149,7 @@ def apply(event: Event) -> None:
                 continue
             title = render((setting and setting.title) or str(rule.title), values)
             body = render((setting and setting.body) or str(rule.body), values)
+            message = values.get(rule.message, "").strip() if rule.message else ""
             notifications = [
                 Notification(
                     tenant=tenant,
@@ -149,6 +159,8 @@ def apply(event: Event) -> None:
                     category=rule.category,
                     title=title[:200],
                     body=body,
+                    message=message,
+                    message_by=values["actor"][:200] if message else "",
                     link=rule.link(event, m) if rule.link else "",
                     created_at=now,
                 )

@@ -8,21 +8,14 @@ header of its own (`Bcc: ...`). Every subject the product sends — the tenant's
 allauth's account emails — goes through `render_subject` or `one_line`.
 """
 
-import unicodedata
 from typing import Any
 
 from django.template import Context, Engine
 
-#: Unicode categories that are never part of a header's text: control characters (line breaks,
-#: NUL, ...) and the line and paragraph separators.
-_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+# one_line lives in prm.text, below the tenancy package, whose email_from needs it too.
+from prm.text import one_line
 
-
-def one_line(text: str) -> str:
-    """`text` on one line: control characters and line breaks become spaces, runs of spaces
-    one space, and the ends are trimmed."""
-    spaced = "".join(" " if unicodedata.category(c) in _BREAKING else c for c in text)
-    return " ".join(spaced.split())
+__all__ = ["one_line", "render_subject"]
 
 
 def render_subject(template_name: str, context: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from prm.notifications.mail import tenant_from_address
+from prm.tenancy.branding import email_from, email_reply_to
 from prm.tenancy.models import Tenant
 from prm.tenancy.tasks import TenantTask
 
@@ -44,9 +44,9 @@ def deliver(row: EmailOutbox) -> None:
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,
-        from_email=tenant_from_address(tenant),
+        from_email=email_from(tenant),
         to=[row.to_email],
-        reply_to=[tenant.support_email] if tenant.support_email else None,
+        reply_to=email_reply_to(tenant),
         headers={**row.headers, "X-PRM-Outbox-Id": str(row.pk)},
     )
     message.attach_alternative(row.body_html, "text/html")

@@ -43,6 +43,9 @@ class PlatformTenantAdmin(GuardedFormsAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "portal_title", "is_active"]}),
         (_("Program leaders"), {"fields": ["program_leaders"]}),
+        # Only the operator sets the sending address, once the vendor's domain lets the
+        # platform send for it (SPF, DKIM); the vendor names the sender in its own settings.
+        (_("Emails"), {"fields": ["email_sender_address"]}),
     ]
     change_form_template = "admin/tenancy/tenant/platform_change_form.html"
 

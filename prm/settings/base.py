@@ -182,6 +182,8 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Where Django formats a date by itself (admin columns, `|date`), it reads like prm.dates.
+FORMAT_MODULE_PATH = ["prm.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
@@ -208,7 +210,10 @@ TENANT_LOGO_MAX_BYTES = 1024 * 1024
 
 vars().update(env.email_url("EMAIL_URL", default="filemail://" + str(BASE_DIR / ".local" / "mail")))
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="partners@localhost")
+# The platform's own name and sending address: a program's emails come "from" the vendor by name
+# ("Acme Cloud via PRM") at this address, unless the operator set the vendor's own address.
+PLATFORM_NAME = env("PLATFORM_NAME", default="PRM")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"noreply@{PLATFORM_DOMAIN}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: Redis is the broker; results are not kept (tasks write their outcome to the database).

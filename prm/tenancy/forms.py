@@ -18,6 +18,7 @@ SETTINGS_FIELDS = [
     "primary_colour",
     "accent_colour",
     "support_email",
+    "email_sender_name",
     "default_currency",
     "language",
     "time_zone",
@@ -48,17 +49,17 @@ class TenantSettingsForm(ModelForm):
     # Plain fields, so that the one message that explains the rule is the one shown: no length
     # error for a colour; the logo is checked by its UploadField before reencode_logo decodes it.
     primary_colour = forms.CharField(
-        label=_("primary colour"),
+        label=_("Primary colour"),
         validators=[validate_hex_colour],
         widget=forms.TextInput(attrs={"type": "color"}),
     )
     accent_colour = forms.CharField(
-        label=_("accent colour"),
+        label=_("Accent colour"),
         validators=[validate_hex_colour],
         widget=forms.TextInput(attrs={"type": "color"}),
     )
     logo = UploadField(
-        label=_("logo"),
+        label=_("Logo"),
         rule=LOGO,
         required=False,
         widget=LogoInput,

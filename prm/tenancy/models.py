@@ -14,7 +14,7 @@ from prm.uniques import validate_constraints
 
 from .capabilities import role_has
 from .roles import PARTNER_ROLES, VENDOR_ROLES, Role
-from .validators import validate_hex_colour
+from .validators import validate_hex_colour, validate_single_line
 
 CURRENCIES = [
     ("EUR", "EUR"),
@@ -46,7 +46,31 @@ class Tenant(models.Model):
     accent_colour = models.CharField(
         _("accent colour"), max_length=7, default="#0e9f6e", validators=[validate_hex_colour]
     )
-    support_email = models.EmailField(_("support email"), blank=True)
+    support_email = models.EmailField(
+        _("support email"),
+        blank=True,
+        help_text=_("Shown in the portal and emails; replies to the program's emails go here."),
+    )
+    email_sender_name = models.CharField(
+        _("email sender name"),
+        max_length=80,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_(
+            "Who the program's emails are from, e.g. “Acme Cloud Partner Team”. Empty: "
+            "the program's name followed by “via” and the platform's name."
+        ),
+    )
+    # Set by the platform operator only, once the domain lets the platform send for it (SPF,
+    # DKIM): a vendor could otherwise make the platform send as anybody.
+    email_sender_address = models.EmailField(
+        _("email sender address"),
+        blank=True,
+        help_text=_(
+            "Only once the domain's SPF and DKIM records authorise the platform to send "
+            "for it. Empty: the platform's own address."
+        ),
+    )
     default_currency = models.CharField(
         _("default currency"), max_length=3, choices=CURRENCIES, default="EUR"
     )

@@ -1,7 +1,9 @@
-"""Validators for tenant branding: values that end up in CSS or in an <img> must be inert."""
+"""Validators for tenant branding: values that end up in CSS, an <img> or an email header must
+be inert."""
 
 import io
 import re
+import unicodedata
 from dataclasses import replace
 
 from django.conf import settings
@@ -25,6 +27,16 @@ def validate_hex_colour(value: str) -> None:
         raise ValidationError(
             _("Enter a colour as # followed by six hexadecimal digits, for example #1f6feb."),
             code="invalid_colour",
+        )
+
+
+def validate_single_line(value: str) -> None:
+    """Refuse line breaks and other control characters: the value goes into an email header
+    (a sender's name), where a line break would start a header of the sender's choosing."""
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value or ""):
+        raise ValidationError(
+            _("Use one line of ordinary text (no line breaks or control characters)."),
+            code="not_single_line",
         )
 
 

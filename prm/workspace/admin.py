@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.audit.models import AuditEvent
 from prm.security.client_ip import client_ip
+from prm.tenancy.branding import email_from, email_reply_to
 from prm.tenancy.forms import TenantSettingsForm
 from prm.tenancy.models import TenantSettings
 from prm.tenancy.requests import tenant_of
@@ -25,7 +26,7 @@ class TenantSettingsAdmin(TenantModelAdmin):
 
     capabilities = {"view": "tenant.settings.change", "change": "tenant.settings.change"}
     form = TenantSettingsForm
-    readonly_fields = ["name", "slug"]
+    readonly_fields = ["name", "slug", "email_sender"]
     fieldsets = [
         (None, {"fields": ["name", "slug"]}),
         (_("Branding"), {"fields": ["portal_title", "logo", "primary_colour", "accent_colour"]}),
@@ -33,12 +34,25 @@ class TenantSettingsAdmin(TenantModelAdmin):
             _("Contact and locale"),
             {"fields": ["support_email", "default_currency", "language", "time_zone"]},
         ),
+        (_("Emails"), {"fields": ["email_sender_name", "email_sender"]}),
         (_("Security"), {"fields": ["require_mfa_for_staff"]}),
         (_("Notifications"), {"fields": ["invitation_reminder_days", "digest_hour"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TenantSettings]:
         return TenantSettings.objects.filter(pk=tenant_of(request).pk)
+
+    @admin.display(description=_("Emails are sent as"))
+    def email_sender(self, obj: TenantSettings) -> str:
+        """The From and Reply-To the program's emails carry now (the sender address is the
+        platform's unless the operator set the program's own, once its domain allows it)."""
+        reply_to = email_reply_to(obj)
+        if not reply_to:
+            return email_from(obj)
+        return _("%(sender)s, replies to %(reply_to)s") % {
+            "sender": email_from(obj),
+            "reply_to": ", ".join(reply_to),
+        }
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         if not self.has_view_permission(request):

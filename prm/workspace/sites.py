@@ -47,6 +47,8 @@ class TenantAdminSite(admin.AdminSite):
     enable_nav_sidebar = True
     # No catch-all: an unknown admin URL is a plain 404 rather than a login redirect.
     final_catch_all_view = False
+    # What the house formatter shows for no value (prm.money, prm.dates): "—", not Django's "-".
+    empty_value_display = "—"
 
     #: Django admin URLs the product does not use (no model has an absolute URL or autocomplete
     #: fields, and passwords change through allauth): not mounted, so not reachable.

@@ -115,6 +115,7 @@ PORTAL_CASES = [
     Case("portal:home", ("portal.access",)),
     Case("portal:my_portals", ("account.self",)),
     Case("portal:logo", (PUBLIC,)),
+    Case("portal:colours", (PUBLIC,)),
     Case(
         "accounts:invitation_accept",
         (PUBLIC,),

@@ -1,6 +1,7 @@
 """Audit events record who changed what, from which state to which, and why."""
 
 import pytest
+from django.utils import timezone, translation
 from django_scopes import scope
 
 from prm.audit.models import AuditEvent
@@ -46,3 +47,28 @@ def test_an_objects_history_holds_only_its_own_tenants_events(ours, theirs):
         assert not audit_events_for(tenant=theirs.tenant, obj=ours.partner).exists()
     with scope(tenant=ours.tenant):
         assert AuditEvent.objects.filter(tenant=theirs.tenant).count() == 0
+
+
+def test_the_history_panel_shows_amounts_and_dates_through_the_formatter():
+    event = AuditEvent(
+        before={"won_amount": None},
+        after={
+            "amount": "125000.00",
+            "won_amount": "99000.00",
+            "currency": "USD",
+            "expires_at": "2027-03-06T10:30:00+00:00",
+            "closed_on": "2027-01-02",
+            "status": "approved",
+        },
+    )
+    with translation.override("en"), timezone.override("UTC"):
+        shown = event.shown_changes()
+    assert shown == [
+        ("won_amount", None, "$99,000.00"),
+        ("amount", None, "$125,000.00"),
+        ("expires_at", None, "Mar 6, 2027, 10:30\u202fAM"),
+        ("closed_on", None, "Jan 2, 2027"),
+        ("status", None, "approved"),
+    ]
+    # The record itself keeps the machine values.
+    assert ("currency", None, "USD") in event.changes()

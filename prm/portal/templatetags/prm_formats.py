@@ -1,9 +1,12 @@
-"""The house's one way to show money and dates in templates (prm.money, prm.dates).
+"""The house's one way to show money, dates and figures in templates (prm.money, prm.dates,
+prm.figures).
 
 {% load prm_formats %}
 {{ deal.amount|money:deal.currency }}   $42,000.00
 {{ deal.expires_at|day }}               Mar 6, 2027
 {{ deal.submitted_at|moment }}          Dec 6, 2026, 2:05 PM
+{{ goal.target|number }}                12 (a Decimal 12.00), 2.5
+{{ tier.discount|percent }}             15% (of 15.00)
 """
 
 from datetime import date, datetime
@@ -12,6 +15,7 @@ from decimal import Decimal
 from django import template
 
 from prm.dates import format_day, format_moment
+from prm.figures import format_number, format_percent
 from prm.money import format_money
 
 register = template.Library()
@@ -30,3 +34,13 @@ def day(value: date | datetime | None) -> str:
 @register.filter
 def moment(value: datetime | None) -> str:
     return format_moment(value)
+
+
+@register.filter
+def number(value: Decimal | int | None) -> str:
+    return format_number(value)
+
+
+@register.filter
+def percent(value: Decimal | int | None) -> str:
+    return format_percent(value)

@@ -12,7 +12,7 @@ def test_branding_never_passes_a_non_hex_colour_to_css():
     tenant = Tenant(name="X", primary_colour="red;}</style>", accent_colour="#ABCDEF")
     branding = branding_for(tenant)
     assert branding.primary == "#1f6feb"
-    assert branding.accent == "#ABCDEF"
+    assert branding.accent == "#abcdef"
 
 
 @pytest.mark.parametrize(("colour", "text"), [("#ffffff", "#000000"), ("#0b5cad", "#ffffff")])

@@ -10,6 +10,7 @@ from PIL import Image, ImageFile
 
 from prm.accounts.models import Invitation
 from prm.audit.models import AuditEvent
+from prm.tenancy.branding import branding_for
 from prm.tenancy.models import Tenant
 from prm.tenancy.roles import Role
 from prm.uploads.tests.images import png_of
@@ -95,8 +96,13 @@ def test_history_panel_shows_the_audit_trail_of_the_object(ours, host_client):
 
 @pytest.mark.django_db
 def test_the_admin_ui_wears_the_tenants_colours_and_title(ours, host_client):
-    page = host_client(ours.host, ours.members[Role.CAM]).get("/admin/").content.decode()
-    assert f"--header-bg: {ours.tenant.primary_colour}" in page
+    client = host_client(ours.host, ours.members[Role.CAM])
+    page = client.get("/admin/").content.decode()
+    colours = branding_for(ours.tenant).colours_url
+    assert f'href="{colours}"' in page
+    assert "css/admin-brand.css" in page
+    sheet = client.get(colours).content.decode()
+    assert f"--brand-primary: {ours.tenant.primary_colour.lower()};" in sheet
     assert ours.tenant.portal_title in page
 
 
@@ -224,9 +230,13 @@ def test_a_valid_logo_is_re_encoded_and_the_change_audited(ours, host_client):
 
 @pytest.mark.django_db
 def test_the_portal_shows_the_tenants_title_and_colours(ours, theirs, host_client):
-    page = host_client(ours.host, ours.members[Role.PARTNER_REP]).get("/").content.decode()
+    client = host_client(ours.host, ours.members[Role.PARTNER_REP])
+    page = client.get("/").content.decode()
     assert ours.tenant.portal_title in page
-    assert f"--brand-primary: {ours.tenant.primary_colour}" in page
+    colours = branding_for(ours.tenant).colours_url
+    assert f'href="{colours}"' in page
+    sheet = client.get(colours).content.decode()
+    assert f"--brand-primary: {ours.tenant.primary_colour.lower()};" in sheet
     assert theirs.tenant.portal_title not in page
     login = host_client(ours.host).get("/accounts/login/").content.decode()
     assert ours.tenant.portal_title in login

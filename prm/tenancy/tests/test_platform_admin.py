@@ -61,3 +61,15 @@ def test_tenant_members_cannot_use_the_platform_admin(ours, host_client):
     response = client.get("/admin/tenancy/tenant/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_only_the_operator_sets_a_programs_sending_address(operator_client, ours, host_client):
+    page = operator_client.get(f"/admin/tenancy/tenant/{ours.tenant.pk}/change/").content.decode()
+    assert 'name="email_sender_address"' in page
+    leader = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
+    settings_page = leader.get(f"/admin/tenancy/tenantsettings/{ours.tenant.pk}/change/")
+    html = settings_page.content.decode()
+    assert 'name="email_sender_name"' in html  # the vendor names the sender
+    assert 'name="email_sender_address"' not in html  # but cannot send as any address
+    assert "Emails are sent as" in html

@@ -1,0 +1,10 @@
+"""English: "Dec 6, 2026" and "Dec 6, 2026, 2:05 PM" (a narrow no-break space before PM, as in
+CLDR), like `prm.dates`."""
+
+DATE_FORMAT = "M j, Y"
+TIME_FORMAT = "g:i\u202fA"
+DATETIME_FORMAT = f"{DATE_FORMAT}, {TIME_FORMAT}"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "F j"
