@@ -163,6 +163,8 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         profile = ["name", "partner_type", "website", "domain", "country", "region", "industry"]
         program = ["size_band", "status", "status_reason", "joined_on"]
+        if not self.has_change_permission(request, obj):
+            program.remove("status_reason")  # a form field: nothing to show on a read-only page
         sets = [(None, {"fields": profile}), (_("In the program"), {"fields": program})]
         if membership_of(request).can("partners.assign"):
             sets.append((_("Account management"), {"fields": ["cams"]}))
