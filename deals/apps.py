@@ -16,7 +16,13 @@ class DealsConfig(AppConfig):
         from prm.tenancy import demo
         from prm.tenancy.capabilities import register_capabilities
 
-        from . import capabilities, events, metrics, notifications  # noqa: F401 - they register
+        from . import (  # noqa: F401 - they register
+            capabilities,
+            events,
+            metrics,
+            notifications,
+            phrases,
+        )
         from .demo import seed_deals
         from .home import deals_card
         from .setup import deal_defaults_ensure

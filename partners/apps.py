@@ -18,7 +18,13 @@ class PartnersConfig(AppConfig):
         from prm.tenancy import demo
         from prm.tenancy.capabilities import register_capabilities
 
-        from . import capabilities, events, metrics, notifications  # noqa: F401 - they register
+        from . import (  # noqa: F401 - they register
+            capabilities,
+            events,
+            metrics,
+            notifications,
+            phrases,
+        )
         from .demo import (
             seed_agreement,
             seed_business_plan,

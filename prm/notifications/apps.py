@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from prm.tenancy import demo
 
+        from . import phrases  # noqa: F401 - it registers itself
         from .demo import seed_notifications
 
         demo.register_seeder(seed_notifications, order=100)

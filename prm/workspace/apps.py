@@ -16,3 +16,5 @@ class WorkspaceConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("admin")
+
+        from . import phrases  # noqa: F401 - it registers itself

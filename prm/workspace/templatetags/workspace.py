@@ -6,7 +6,16 @@ from django import template
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from prm.audit.models import AuditEvent
+from prm.audit.sentences import Sentence, describe
+
 register = template.Library()
+
+
+@register.filter
+def sentence(event: AuditEvent) -> Sentence:
+    """The audit event as a sentence, with the changes it does not say and its reason."""
+    return describe(event)
 
 
 @register.simple_tag

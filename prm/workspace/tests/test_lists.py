@@ -14,6 +14,8 @@ def test_a_list_is_titled_by_what_it_lists(ours, host_client):
     assert "<h1>Partners</h1>" in html
     assert "<title>Partners |" in html
     assert "Select partner" not in html
+    audit = client.get("/admin/audit/auditevent/").content.decode()
+    assert "<h1>Audit log</h1>" in audit
 
 
 def test_an_app_page_is_titled_by_the_apps_name_alone(ours, host_client):
