@@ -15,6 +15,7 @@ class DealsConfig(AppConfig):
         from prm.portal.mounts import mount
         from prm.tenancy import demo
         from prm.tenancy.capabilities import register_capabilities
+        from prm.workspace.todo import register_todo
 
         from . import (  # noqa: F401 - they register
             capabilities,
@@ -26,6 +27,7 @@ class DealsConfig(AppConfig):
         from .demo import seed_deals
         from .home import deals_card
         from .setup import deal_defaults_ensure
+        from .todo import decisions_todo, leads_todo
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         mount("deals/", "deals.urls")
@@ -40,6 +42,8 @@ class DealsConfig(AppConfig):
             "platform.tenant.created", lambda event: deal_defaults_ensure(tenant=event.tenant)
         )
         register_card(deals_card)
+        register_todo(decisions_todo, capability="deals.approve", order=10)
+        register_todo(leads_todo, capability="deals.view", order=40)
         nav.register(
             nav.NavItem(
                 label=_("Deals"),

@@ -17,6 +17,7 @@ class PartnersConfig(AppConfig):
         from prm.portal.mounts import mount
         from prm.tenancy import demo
         from prm.tenancy.capabilities import register_capabilities
+        from prm.workspace.todo import register_todo
 
         from . import (  # noqa: F401 - they register
             capabilities,
@@ -39,6 +40,7 @@ class PartnersConfig(AppConfig):
         from .onboarding.portal import onboarding_card
         from .plans.reminders import overdue_milestones
         from .services import partner_types_ensure_defaults
+        from .todo import applications_todo, onboarding_todo, tiers_todo
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         mount("program/", "partners.urls")
@@ -60,6 +62,9 @@ class PartnersConfig(AppConfig):
         register_card(onboarding_card)
         register_card(tier_card)
         register_reminder(overdue_milestones)
+        register_todo(tiers_todo, capability="partners.view", order=20)
+        register_todo(onboarding_todo, capability="partners.view", order=30)
+        register_todo(applications_todo, capability="partners.recruit", order=50)
         nav.register(
             nav.NavItem(
                 label=_("My program"),

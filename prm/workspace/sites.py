@@ -35,6 +35,8 @@ from prm.tenancy.decorators import declared_capability, public
 from prm.tenancy.models import Tenant
 from prm.tenancy.requests import tenant_of, user_of
 
+from .todo import todo_cards
+
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
 
@@ -126,6 +128,16 @@ class TenantAdminSite(admin.AdminSite):
         self, request: HttpRequest, extra_context: Any = None
     ) -> HttpResponse:
         return redirect("account_change_password")
+
+    def index(self, request: HttpRequest, extra_context: Any = None) -> TemplateResponse:
+        """The staff home: what waits for the member (`prm.workspace.todo`), then every page."""
+        membership = getattr(request, "membership", None)
+        context = {
+            "title": _("Your to-do list"),
+            "todo_cards": todo_cards(membership) if membership is not None else [],
+            **(extra_context or {}),
+        }
+        return super().index(request, context)
 
     def app_index(
         self, request: HttpRequest, app_label: str, extra_context: Any = None
