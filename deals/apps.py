@@ -15,6 +15,7 @@ class DealsConfig(AppConfig):
         from prm.portal.mounts import mount
         from prm.tenancy import demo
         from prm.tenancy.capabilities import register_capabilities
+        from prm.workspace.partner_page import register_partner_activity, register_partner_section
         from prm.workspace.todo import register_todo
 
         from . import (  # noqa: F401 - they register
@@ -26,6 +27,7 @@ class DealsConfig(AppConfig):
         )
         from .demo import seed_deals
         from .home import deals_card
+        from .overview import deals_of_partner, deals_section, leads_of_partner, leads_section
         from .setup import deal_defaults_ensure
         from .todo import decisions_todo, leads_todo
 
@@ -44,6 +46,10 @@ class DealsConfig(AppConfig):
         register_card(deals_card)
         register_todo(decisions_todo, capability="deals.approve", order=10)
         register_todo(leads_todo, capability="deals.view", order=40)
+        register_partner_section(deals_section, capability="deals.view", order=10)
+        register_partner_section(leads_section, capability="deals.view", order=30)
+        register_partner_activity(deals_of_partner)
+        register_partner_activity(leads_of_partner)
         nav.register(
             nav.NavItem(
                 label=_("Deals"),

@@ -17,6 +17,7 @@ class PartnersConfig(AppConfig):
         from prm.portal.mounts import mount
         from prm.tenancy import demo
         from prm.tenancy.capabilities import register_capabilities
+        from prm.workspace.partner_page import register_partner_activity, register_partner_section
         from prm.workspace.todo import register_todo
 
         from . import (  # noqa: F401 - they register
@@ -24,6 +25,7 @@ class PartnersConfig(AppConfig):
             events,
             metrics,
             notifications,
+            overview,
             phrases,
         )
         from .demo import (
@@ -65,6 +67,20 @@ class PartnersConfig(AppConfig):
         register_todo(tiers_todo, capability="partners.view", order=20)
         register_todo(onboarding_todo, capability="partners.view", order=30)
         register_todo(applications_todo, capability="partners.recruit", order=50)
+        # The partner page: its sections, and the rows whose history is the partner's.
+        for order, section in enumerate(
+            [
+                overview.profile_section,
+                overview.cams_section,
+                overview.tier_section,
+                overview.users_section,
+                overview.agreement_section,
+            ]
+        ):
+            register_partner_section(section, order=10 + order)
+        register_partner_section(overview.onboarding_section, order=20)
+        register_partner_section(overview.plan_overview_section, order=40)
+        register_partner_activity(overview.plans_of_partner)
         nav.register(
             nav.NavItem(
                 label=_("My program"),

@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
@@ -125,7 +127,7 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
     }
     form = PartnerAdminForm
     list_display = [
-        "name",
+        "name_link",
         "partner_type",
         "tier",
         "status",
@@ -134,6 +136,9 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
         "cams",
         "active_users",
     ]
+    # The name opens the partner page (everything about the partner); its profile is edited
+    # from there, or from the page's "Edit the profile".
+    list_display_links = None
     list_filter = ["status", "partner_type", "tier", "region", CamFilter, "industry", "size_band"]
     search_fields = ["name", "website", "domain"]
     readonly_fields = ["domain"]
@@ -218,6 +223,11 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
         return imports.partner_importer(
             actor=membership_of(request), ip=request.META.get("REMOTE_ADDR")
         )
+
+    @admin.display(description=_("name"), ordering="name")
+    def name_link(self, obj: Partner) -> str:
+        url = reverse("admin:partners_partner_overview", args=[obj.pk])
+        return format_html('<a href="{}"><strong>{}</strong></a>', url, obj.name)
 
     @admin.display(description=_("CAMs"))
     def cams(self, obj: Partner) -> str | None:

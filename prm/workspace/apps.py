@@ -18,3 +18,6 @@ class WorkspaceConfig(AppConfig):
         autodiscover_modules("admin")
 
         from . import phrases  # noqa: F401 - it registers itself
+        from .partner_page import activity_section, register_partner_section
+
+        register_partner_section(activity_section, order=900)

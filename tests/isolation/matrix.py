@@ -349,6 +349,16 @@ ONBOARDING_CASES = [
     ),
 ]
 
+PARTNER_PAGE_CASES = [
+    # The partner page: a CAM reaches partner A (assigned), not B (partners/tests/).
+    Case(
+        "admin:partners_partner_overview",
+        ("partners.view",),
+        kwargs=lambda w: {"partner_id": w.partner.pk},
+        object_url=True,
+    ),
+]
+
 
 def _deal_case(name: str, deal: str = "deal", method: str = "get", **extra: Any) -> Case:
     """A portal page of partner A's registration; partner B's answers 404 to A's users."""
@@ -441,6 +451,7 @@ def all_cases() -> list[Case]:
         *TIER_CASES,
         *APPLICATION_ACTION_CASES,
         *ONBOARDING_CASES,
+        *PARTNER_PAGE_CASES,
         *DEAL_PORTAL_CASES,
         *DEAL_ADMIN_CASES,
     ]
