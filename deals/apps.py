@@ -8,6 +8,7 @@ class DealsConfig(AppConfig):
 
     def ready(self) -> None:
         from partners.onboarding.services import offer_event
+        from partners.onboarding.triggers import PortalLink
         from prm.celery import register_beat
         from prm.notifications.events import subscribe
         from prm.portal import nav
@@ -36,7 +37,11 @@ class DealsConfig(AppConfig):
         # Overdue registration decisions, expiring protection, unanswered leads.
         register_beat("deals-sweep", task="deals.tasks.deals_sweep_all_task", schedule=15 * 60)
         # Onboarding steps may wait for a partner's first registration.
-        offer_event(events.DEAL_REGISTERED.name, _("The partner registered a deal"))
+        offer_event(
+            events.DEAL_REGISTERED.name,
+            _("The partner registered a deal"),
+            link=PortalLink("deals:create", _("Register a deal"), "portal.deals"),
+        )
         demo.register_seeder(seed_deals, order=70)
 
         # Every new tenant starts with settings and the standard rejection reasons.

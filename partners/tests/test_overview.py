@@ -4,6 +4,7 @@ import pytest
 from django.utils.html import escape
 from django_scopes import scope
 
+from partners.models import OnboardingStep
 from partners.onboarding import services
 from prm.tenancy.roles import Role
 
@@ -71,6 +72,21 @@ def test_the_partner_list_and_the_profile_lead_to_the_page(ours, host_client):
     assert f'href="{page(ours.other_partner)}"' not in listed
     profile = cam.get(f"/admin/partners/partner/{ours.partner.pk}/change/").content.decode()
     assert f'href="{page(ours.partner)}"' in profile
+
+
+def test_the_onboarding_section_shows_who_ticked_by_hand_and_why(ours, host_client):
+    cam = ours.members[Role.CAM]
+    with scope(tenant=ours.tenant):
+        services.onboarding_step_tick(
+            actor=cam, partner=ours.partner, step=ours.manual_step, reason="Call held on site"
+        )
+        step = OnboardingStep.objects.get(pk=ours.manual_step.pk)
+    html = host_client(ours.host, cam).get(page(ours.partner)).content.decode()
+    section = html[html.index('id="section-onboarding"') :]
+    assert step.title in section
+    assert "ticked by" in section
+    assert "Call held on site" in section
+    assert "1 of 2 steps done" in section
 
 
 def test_a_partner_without_this_years_plan_offers_to_create_it(ours, host_client):

@@ -339,13 +339,15 @@ ONBOARDING_CASES = [
         kwargs=lambda w: {"partner_id": w.partner.pk},
         object_url=True,
     ),
-    Case(
-        "admin:partners_partner_onboarding_step",
-        ("partners.onboarding.tick",),
-        method="post",
-        data={"action": "tick"},
-        kwargs=lambda w: {"partner_id": w.partner.pk, "step_id": w.manual_step.pk},
-        object_url=True,
+    # GET shows the confirmation with its reason field; the matrix does not tick anything.
+    *(
+        Case(
+            f"admin:partners_partner_onboarding_{action}",
+            ("partners.onboarding.tick",),
+            kwargs=lambda w: {"partner_id": w.partner.pk, "step_id": w.manual_step.pk},
+            object_url=True,
+        )
+        for action in ("tick", "untick")
     ),
 ]
 
