@@ -120,6 +120,8 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
         "status_badge",
     ]
     list_display_links = ["deal"]
+    # What the CAM decides by stays on screen however narrow the window.
+    key_columns = ("sla_badge", "match_badge", "status_badge")
     list_filter = [
         DealStatusFilter,
         VisiblePartnerFilter,

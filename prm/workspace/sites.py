@@ -206,6 +206,10 @@ class TenantModelAdmin(admin.ModelAdmin):
     capabilities: ClassVar[dict[str, str]] = {}
     #: the list page's title; by default the model's plural name ("Partners")
     changelist_title: str | Promise | None = None
+    #: the columns a reader decides by (status, conflict, decision clock), last in
+    #: `list_display`: when the list is wider than the screen they stay at its right edge
+    #: while the rest scrolls (static/js/admin.js)
+    key_columns: ClassVar[tuple[str, ...]] = ()
     change_list_template = "admin/prm/change_list.html"
     change_form_template = "admin/prm/change_form.html"
     object_history_template = "admin/prm/object_history.html"
@@ -287,7 +291,8 @@ class TenantModelAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         # "Partners", not Django's "Select partner to change".
         title = self.changelist_title or capfirst(str(self.opts.verbose_name_plural))
-        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+        extra = {"title": title, "key_columns": " ".join(self.key_columns)}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     def render_change_form(
         self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any

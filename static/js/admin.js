@@ -33,14 +33,39 @@
   root.classList.add("prm-js");
   apply(isOpen());
 
+  /* The key columns of a list (TenantModelAdmin.key_columns, the last ones) stay at the right
+     edge of the list while the other columns scroll under them: each is made sticky at the
+     width of the key columns after it. */
+  function pinKeyColumns() {
+    var holders = document.querySelectorAll("[data-prm-key-columns]");
+    for (var h = 0; h < holders.length; h++) {
+      var names = holders[h].getAttribute("data-prm-key-columns").split(" ").filter(Boolean);
+      var right = 0;
+      for (var n = names.length - 1; n >= 0; n--) {
+        var cells = holders[h].querySelectorAll("th.column-" + names[n] + ", td.field-" + names[n]);
+        var width = 0;
+        for (var c = 0; c < cells.length; c++) {
+          cells[c].classList.add("prm-key");
+          cells[c].classList.toggle("prm-key-first", n === 0);
+          cells[c].style.right = right + "px";
+          width = Math.max(width, cells[c].getBoundingClientRect().width);
+        }
+        right += width;
+      }
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     apply(isOpen());
+    pinKeyColumns();
+    window.addEventListener("resize", pinKeyColumns);
     var buttons = document.querySelectorAll("[data-prm-filter-toggle]");
     for (var i = 0; i < buttons.length; i++) {
       buttons[i].addEventListener("click", function () {
         var open = root.classList.contains("prm-filters-closed");
         store(open ? "open" : "closed");
         apply(open);
+        pinKeyColumns();
       });
     }
   });

@@ -96,6 +96,15 @@ def test_the_queues_key_columns_are_visible_without_scrolling_sideways(browser: 
     toggle.click()
     expect(cam.locator("#changelist-filter")).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "true")
+    # With the panel open the list is narrower than its columns: the key columns stay at its
+    # right edge, on screen, while the others scroll under them.
+    shown = results.bounding_box()
+    assert shown is not None
+    for name in ("Decision target", "Matches", "Status"):
+        box = cam.locator("#result_list thead th", has_text=name).bounding_box()
+        assert box is not None
+        assert shown["x"] <= box["x"], name
+        assert box["x"] + box["width"] <= shown["x"] + shown["width"] + 1, name
     cam.goto(demo("acme.localhost", "/admin/partners/partner/"))
     expect(cam.locator("#changelist-filter")).to_be_visible()
     cam.locator("[data-prm-filter-toggle]").click()
