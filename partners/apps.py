@@ -17,8 +17,17 @@ class PartnersConfig(AppConfig):
         from prm.portal.mounts import mount
         from prm.tenancy import demo
         from prm.tenancy.capabilities import register_capabilities
+        from prm.workspace.partner_page import register_partner_activity, register_partner_section
+        from prm.workspace.todo import register_todo
 
-        from . import capabilities, events, metrics, notifications  # noqa: F401 - they register
+        from . import (  # noqa: F401 - they register
+            capabilities,
+            events,
+            metrics,
+            notifications,
+            overview,
+            phrases,
+        )
         from .demo import (
             seed_agreement,
             seed_business_plan,
@@ -33,6 +42,7 @@ class PartnersConfig(AppConfig):
         from .onboarding.portal import onboarding_card
         from .plans.reminders import overdue_milestones
         from .services import partner_types_ensure_defaults
+        from .todo import applications_todo, onboarding_todo, tiers_todo
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         mount("program/", "partners.urls")
@@ -54,6 +64,23 @@ class PartnersConfig(AppConfig):
         register_card(onboarding_card)
         register_card(tier_card)
         register_reminder(overdue_milestones)
+        register_todo(tiers_todo, capability="partners.view", order=20)
+        register_todo(onboarding_todo, capability="partners.view", order=30)
+        register_todo(applications_todo, capability="partners.recruit", order=50)
+        # The partner page: its sections, and the rows whose history is the partner's.
+        for order, section in enumerate(
+            [
+                overview.profile_section,
+                overview.cams_section,
+                overview.tier_section,
+                overview.users_section,
+                overview.agreement_section,
+            ]
+        ):
+            register_partner_section(section, order=10 + order)
+        register_partner_section(overview.onboarding_section, order=20)
+        register_partner_section(overview.plan_overview_section, order=40)
+        register_partner_activity(overview.plans_of_partner)
         nav.register(
             nav.NavItem(
                 label=_("My program"),

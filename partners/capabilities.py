@@ -11,7 +11,7 @@ CAPABILITIES = {
     "partners.assign": "Assign channel account managers to partner companies.",
     "partners.recruit": "Review partner applications (approve, decline) and set up recruitment.",
     "partners.plan.edit": "Create and change the joint business plans of the partners one sees.",
-    "partners.onboarding.tick": "Tick manual onboarding steps of the partners one sees.",
+    "partners.onboarding.tick": "Tick onboarding steps by hand, with a reason (partners one sees).",
 }
 
 #: what every member of the vendor's staff may do with the partners they see

@@ -22,7 +22,7 @@ def _newly_assigned_cams(event: Event) -> Iterable[Membership]:
 
 def _partner_page(event: Event, recipient: Membership) -> str:
     if recipient.is_vendor_staff and event.subject is not None:
-        return reverse("admin:partners_partner_change", args=[event.subject.pk])
+        return reverse("admin:partners_partner_overview", args=[event.subject.pk])
     return reverse("portal:home")
 
 

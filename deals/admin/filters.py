@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Deal
+from ..models import Deal, DealExtension
 
 #: the status filter's value that shows every status
 ALL = "all"
@@ -83,4 +83,25 @@ class OverdueFilter(admin.SimpleListFilter):
             return queryset.filter(overdue)
         if self.value() == "no":
             return queryset.exclude(overdue)
+        return queryset
+
+
+#: the extension filter's value: approved registrations with an extension request to decide
+EXTENSION_PENDING = "pending"
+
+
+class ExtensionFilter(admin.SimpleListFilter):
+    """Approved registrations whose partner asked for a longer protection (the staff home
+    links here)."""
+
+    title = _("extension")
+    parameter_name = "extension"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(EXTENSION_PENDING, _("Requested, to decide"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Deal]) -> QuerySet[Deal]:
+        if self.value() == EXTENSION_PENDING:
+            pending = DealExtension.objects.filter(status=DealExtension.Status.PENDING)
+            return queryset.filter(pk__in=pending.values("deal_id"))
         return queryset

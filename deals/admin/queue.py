@@ -32,7 +32,14 @@ from .. import workflow
 from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead
 from ..selectors import deal_settings_for, deals_for, vendor_deals_for
 from .common import hours_text, sla_state, waiting_text
-from .filters import ALL, WAITING, DealStatusFilter, MatchFilter, OverdueFilter
+from .filters import (
+    ALL,
+    WAITING,
+    DealStatusFilter,
+    ExtensionFilter,
+    MatchFilter,
+    OverdueFilter,
+)
 
 
 def match_count() -> Coalesce:
@@ -114,7 +121,15 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
         "status_badge",
     ]
     list_display_links = ["deal"]
-    list_filter = [DealStatusFilter, VisiblePartnerFilter, MatchFilter, OverdueFilter]
+    # What the CAM decides by stays on screen however narrow the window.
+    key_columns = ("sla_badge", "match_badge", "status_badge")
+    list_filter = [
+        DealStatusFilter,
+        VisiblePartnerFilter,
+        MatchFilter,
+        OverdueFilter,
+        ExtensionFilter,
+    ]
     list_select_related = ["partner", "tenant"]
     search_fields = [
         "customer_name",

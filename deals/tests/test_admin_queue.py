@@ -160,7 +160,8 @@ def test_the_decision_screen_offers_the_decisions_the_status_allows(ours, two_de
 def test_the_decision_screen_shows_the_audit_trail(ours, two_deals, host_client):
     mine, _other = two_deals
     page = host_client(ours.host, ours.members[Role.CAM]).get(change_url(mine)).content.decode()
-    assert "deals.deal.submitted" in page
+    assert f"submitted {mine.reference} {mine.customer_name} for a decision" in page
+    assert "deals.deal.submitted" not in page  # a sentence, not the event's code
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from . import (  # noqa: F401 - they register their model admins
     applications,
     companies,
     onboarding,
+    overview,
     plans,
     recruitment,
     segments,

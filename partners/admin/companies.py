@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
@@ -127,7 +129,7 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
     }
     form = PartnerAdminForm
     list_display = [
-        "name",
+        "name_link",
         "partner_type",
         "tier",
         "status",
@@ -136,6 +138,9 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
         "cams",
         "active_users",
     ]
+    # The name opens the partner page (everything about the partner); its profile is edited
+    # from there, or from the page's "Edit the profile".
+    list_display_links = None
     list_filter = ["status", "partner_type", "tier", "region", CamFilter, "industry", "size_band"]
     search_fields = ["name", "website", "domain"]
     readonly_fields = ["domain"]
@@ -165,6 +170,8 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         profile = ["name", "partner_type", "website", "domain", "country", "region", "industry"]
         program = ["size_band", "status", "status_reason", "joined_on"]
+        if not self.has_change_permission(request, obj):
+            program.remove("status_reason")  # a form field: nothing to show on a read-only page
         sets = [(None, {"fields": profile}), (_("In the program"), {"fields": program})]
         if membership_of(request).can("partners.assign"):
             sets.append((_("Account management"), {"fields": ["cams"]}))
@@ -216,6 +223,11 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
 
     def get_csv_importer(self, request: HttpRequest) -> CsvImporter:
         return imports.partner_importer(actor=membership_of(request), ip=client_ip(request))
+
+    @admin.display(description=_("name"), ordering="name")
+    def name_link(self, obj: Partner) -> str:
+        url = reverse("admin:partners_partner_overview", args=[obj.pk])
+        return format_html('<a href="{}"><strong>{}</strong></a>', url, obj.name)
 
     @admin.display(description=_("CAMs"))
     def cams(self, obj: Partner) -> str | None:

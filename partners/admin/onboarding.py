@@ -4,9 +4,9 @@ partner's checklist where a CAM ticks the manual steps."""
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,15 +16,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
 
 from prm.dates import format_day
 from prm.forms import Form, ModelForm
 from prm.security.client_ip import client_ip
 from prm.tenancy.decorators import requires
 from prm.tenancy.partner_access import visible_partners
-from prm.tenancy.requests import membership_of, posted, tenant_of
+from prm.tenancy.requests import membership_of, tenant_of
 from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
+from prm.workspace.ui import Done, form_page
 
 from ..models import OnboardingPlan, OnboardingStep, Partner, PartnerOnboarding, PartnerType
 from ..onboarding import services, triggers
@@ -330,8 +330,25 @@ class PartnerOnboardingAdmin(TenantModelAdmin):
 # --- One partner's checklist -------------------------------------------------------------------
 
 
-class StepActionForm(Form):
-    action = forms.ChoiceField(choices=[("tick", "tick"), ("untick", "untick")])
+class StepTickForm(Form):
+    """Why the step is ticked (or unticked) by hand: required for an automatic step, which
+    normally ticks itself when its event happens."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Why"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        help_text=gettext_lazy("Recorded in the partner's history with your name."),
+    )
+
+    def __init__(self, *args: Any, required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.required = required
+        field.error_messages["required"] = _(
+            "Say why you tick this step by hand: it usually ticks itself."
+        )
 
 
 @requires("partners.view")
@@ -363,10 +380,8 @@ def partner_onboarding(request: HttpRequest, partner_id: int) -> HttpResponse:
     return TemplateResponse(request, "admin/partners/onboarding/partner.html", context)
 
 
-@requires("partners.onboarding.tick")
-@require_POST
-def step_action(request: HttpRequest, partner_id: int, step_id: int) -> HttpResponse:
-    """Tick or untick one manual step of a partner the member sees."""
+def _step_of(request: HttpRequest, partner_id: int, step_id: int) -> tuple[Any, Partner, Any]:
+    """The member, one of the partners they see, and a step of that partner's plan (404 else)."""
     membership = membership_of(request)
     partner = get_object_or_404(visible_partners(membership), pk=partner_id)
     step = get_object_or_404(
@@ -375,20 +390,70 @@ def step_action(request: HttpRequest, partner_id: int, step_id: int) -> HttpResp
         ),
         pk=step_id,
     )
-    form = StepActionForm(posted(request))
-    if not form.is_valid():
-        messages.error(request, _("Choose to tick or untick the step."))
-        return redirect("admin:partners_partner_onboarding", partner.pk)
-    tick = form.cleaned_data["action"] == "tick"
-    service = services.onboarding_step_tick if tick else services.onboarding_step_untick
-    try:
-        service(actor=membership, partner=partner, step=step, ip=client_ip(request))
-    except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        done = _("“%(step)s” is ticked.") if tick else _("“%(step)s” is no longer ticked.")
-        messages.success(request, done % {"step": step.title})
-    return redirect("admin:partners_partner_onboarding", partner.pk)
+    return membership, partner, step
+
+
+@requires("partners.onboarding.tick")
+def step_tick(request: HttpRequest, partner_id: int, step_id: int) -> HttpResponse:
+    """Tick one step of a partner's plan by hand: a manual step, or an automatic one whose
+    event will not come, with the reason (required for the latter)."""
+    membership, partner, step = _step_of(request, partner_id, step_id)
+
+    def tick(form: StepTickForm) -> Done:
+        services.onboarding_step_tick(
+            actor=membership,
+            partner=partner,
+            step=step,
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+        )
+        return Done(
+            _("“%(step)s” is ticked; the partner's admins are told.") % {"step": step.title},
+            "admin:partners_partner_onboarding",
+            [partner.pk],
+        )
+
+    return form_page(
+        request,
+        form_class=StepTickForm,
+        form_kwargs={"required": not step.is_manual},
+        on_valid=tick,
+        template="admin/partners/onboarding/tick.html",
+        title=_("Tick “%(step)s”") % {"step": step.title},
+        obj=partner,
+        context={"step": step, "ticks": triggers.event_label(step.event), "untick": False},
+    )
+
+
+@requires("partners.onboarding.tick")
+def step_untick(request: HttpRequest, partner_id: int, step_id: int) -> HttpResponse:
+    """Take back a tick made by hand, saying why if the member wants to."""
+    membership, partner, step = _step_of(request, partner_id, step_id)
+
+    def untick(form: StepTickForm) -> Done:
+        services.onboarding_step_untick(
+            actor=membership,
+            partner=partner,
+            step=step,
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+        )
+        return Done(
+            _("“%(step)s” is no longer ticked.") % {"step": step.title},
+            "admin:partners_partner_onboarding",
+            [partner.pk],
+        )
+
+    return form_page(
+        request,
+        form_class=StepTickForm,
+        form_kwargs={"required": False},
+        on_valid=untick,
+        template="admin/partners/onboarding/tick.html",
+        title=_("Untick “%(step)s”") % {"step": step.title},
+        obj=partner,
+        context={"step": step, "ticks": triggers.event_label(step.event), "untick": True},
+    )
 
 
 tenant_admin_site.register_view(
@@ -397,7 +462,12 @@ tenant_admin_site.register_view(
     "partners_partner_onboarding",
 )
 tenant_admin_site.register_view(
-    "partners/partner/<int:partner_id>/onboarding/steps/<int:step_id>/",
-    step_action,
-    "partners_partner_onboarding_step",
+    "partners/partner/<int:partner_id>/onboarding/steps/<int:step_id>/tick/",
+    step_tick,
+    "partners_partner_onboarding_tick",
+)
+tenant_admin_site.register_view(
+    "partners/partner/<int:partner_id>/onboarding/steps/<int:step_id>/untick/",
+    step_untick,
+    "partners_partner_onboarding_untick",
 )

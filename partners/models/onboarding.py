@@ -157,6 +157,8 @@ class StepCompletion(TenantOwned):
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     completed_by_label = models.CharField(_("ticked by"), max_length=254, blank=True)
+    #: why a member ticked the step by hand (required when it is an automatic step)
+    note = models.CharField(_("why it was ticked by hand"), max_length=500, blank=True)
 
     objects: ClassVar[models.Manager["StepCompletion"]] = ScopedManager(tenant="tenant")
 

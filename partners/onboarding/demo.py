@@ -41,7 +41,9 @@ DEMO_PLANS: dict[str, list[tuple[str, str | None, int, str, list[tuple[str, str,
              ("Invite a colleague", "Bring your sales team in from the Team page.", INVITED),
              ("Kick-off call with your channel manager",
               "We walk you through the program and agree on first goals.", ""),
-             ("Pass your first course", "Take “Selling Acme Cloud” in Training.", COURSE),
+             ("Pass your first course",
+              "Pass the “Selling Acme Cloud” course; your channel manager ticks this step once "
+              "you have.", COURSE),
              ("Register your first deal", "Register an opportunity to protect it.", DEAL),
          ]),
         ("Referral onboarding", "Referral", 10,
@@ -58,7 +60,9 @@ DEMO_PLANS: dict[str, list[tuple[str, str | None, int, str, list[tuple[str, str,
              ("Accept the partner agreement", "Read and accept it under My program.", AGREEMENT),
              ("Technical kick-off", "A Globex architect meets your delivery lead.", ""),
              ("Invite your delivery team", "Every consultant gets a login.", INVITED),
-             ("Pass the implementation course", "Required before your first project.", COURSE),
+             ("Pass the implementation course",
+             "Required before your first project; your channel manager ticks it once you have.",
+             COURSE),
              ("Register your first deal", "Register an opportunity to protect it.", DEAL),
          ]),
         ("Partner onboarding", None, 10, "The essentials for every new Globex partner.", [
@@ -68,6 +72,13 @@ DEMO_PLANS: dict[str, list[tuple[str, str | None, int, str, list[tuple[str, str,
         ]),
     ],
 }  # fmt: skip
+
+
+#: step texts of earlier demo data that pointed partners to pages the portal does not have:
+#: demo databases seeded before are corrected (old text -> the step's text in DEMO_PLANS)
+OUTDATED_TEXTS = {
+    "Take “Selling Acme Cloud” in Training.": DEMO_PLANS["acme"][0][4][3][1],
+}
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,8 @@ def seed_onboarding(tenant: Tenant) -> None:
                 )
                 for position, (title, description, event) in enumerate(steps, start=1)
             )
+    for old, new in OUTDATED_TEXTS.items():
+        OnboardingStep.objects.filter(tenant=tenant, description=old).update(description=new)
     cam = Membership.objects.filter(tenant=tenant, role=Role.CAM).select_related("user").first()
     for row in DEMO_PARTNERS.get(tenant.slug, []):
         if not Partner.objects.filter(tenant=tenant, name=row.name).exists():

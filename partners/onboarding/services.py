@@ -45,14 +45,17 @@ def offer_event(
     first_at: triggers.FirstAt | None = None,
     *,
     by_partner_only: bool = False,
+    link: triggers.PortalLink | None = None,
 ) -> None:
     """Let automatic steps name `name`; they tick whenever it is emitted for their partner
-    (with `by_partner_only`, only when its actor is one of the partner's own users).
+    (with `by_partner_only`, only when its actor is one of the partner's own users). `link`:
+    the portal page where the partner does it, offered beside the step.
 
     The event need not be declared yet: an app built later starts emitting it and the steps
     light up. That app may offer its event again, with `first_at`, to tick steps from history.
+    Until then a CAM ticks such steps by hand, with a reason (`onboarding_step_tick`).
     """
-    triggers.register(triggers.OnboardingEvent(name, label, first_at, by_partner_only))
+    triggers.register(triggers.OnboardingEvent(name, label, first_at, by_partner_only, link))
     subscribe_ahead(name, _on_event)
 
 
@@ -95,21 +98,36 @@ def onboarding_sync(*, tenant: Tenant, partners: QuerySet[Partner] | None = None
 
 
 def onboarding_step_tick(
-    *, actor: Membership, partner: Partner, step: OnboardingStep, ip: str | None = None
+    *,
+    actor: Membership,
+    partner: Partner,
+    step: OnboardingStep,
+    reason: str = "",
+    ip: str | None = None,
 ) -> StepCompletion:
-    """A member who may (`may_tick`) ticks a manual step of the partner's plan.
+    """A member who may (`may_tick`) ticks a step of the partner's plan by hand, with a reason.
 
-    The partner's admins are told; the last step completes the onboarding. Raises
-    `PermissionDenied`, or `ValidationError` for an automatic step, a step of another plan, a
-    completed onboarding or a step already done.
+    Any step: a manual one (a kick-off call the CAM held), or an automatic one whose event will
+    not come (the partner passed a course before the training app existed, or elsewhere); the
+    latter needs a `reason`, since it overrides what the program checks by itself. The reason is
+    audited with the tick and kept with it (the partner page and the checklist show it). The
+    partner's admins are told; the last step completes the onboarding. Raises
+    `PermissionDenied`, or `ValidationError` for a step of another plan, a completed onboarding,
+    a step already done, or an automatic step without a reason.
     """
-    onboarding = _manual_step_check(actor, partner, step)
+    onboarding = _hand_tick_check(actor, partner, step)
+    reason = reason.strip()
+    if not step.is_manual and not reason:
+        raise ValidationError(
+            {"reason": _("Say why you tick this step by hand: it usually ticks itself.")}
+        )
     completion = _tick(
         onboarding_id=onboarding.pk,
         step=step,
         at=timezone.now(),
         actor=actor.user,
         ip=ip,
+        note=reason,
     )
     if completion is None:
         raise ValidationError(_("This step is already done."))
@@ -117,11 +135,17 @@ def onboarding_step_tick(
 
 
 def onboarding_step_untick(
-    *, actor: Membership, partner: Partner, step: OnboardingStep, ip: str | None = None
+    *,
+    actor: Membership,
+    partner: Partner,
+    step: OnboardingStep,
+    reason: str = "",
+    ip: str | None = None,
 ) -> None:
-    """Take back the tick of a manual step (ticked by mistake). Completed onboardings keep
-    their steps. Raises `PermissionDenied` or `ValidationError` like `onboarding_step_tick`."""
-    onboarding = _manual_step_check(actor, partner, step)
+    """Take back a tick made by hand (by mistake), with an optional reason, audited. A step its
+    event ticked stays ticked, and completed onboardings keep their steps. Raises
+    `PermissionDenied` or `ValidationError` like `onboarding_step_tick`."""
+    onboarding = _hand_tick_check(actor, partner, step)
     with transaction.atomic():
         onboarding = (
             PartnerOnboarding.objects.select_for_update(of=("self",))
@@ -133,6 +157,10 @@ def onboarding_step_untick(
         completion = StepCompletion.objects.filter(onboarding=onboarding, step=step).first()
         if completion is None:
             raise ValidationError(_("This step is not done."))
+        if completion.event:
+            raise ValidationError(
+                _("This step ticked itself when its event happened: it stays ticked.")
+            )
         completion.delete()
         # Audited only: taking back a tick tells nobody.
         audit_record(
@@ -141,11 +169,12 @@ def onboarding_step_untick(
             action="partners.onboarding.step_unticked",
             obj=onboarding.partner,
             before={"step": step.title, "completed_at": completion.completed_at.isoformat()},
+            reason=reason.strip(),
             ip=ip,
         )
 
 
-def _manual_step_check(
+def _hand_tick_check(
     actor: Membership, partner: Partner, step: OnboardingStep
 ) -> PartnerOnboarding:
     if not may_tick(actor, partner):
@@ -153,8 +182,6 @@ def _manual_step_check(
     onboarding = PartnerOnboarding.objects.filter(partner=partner).first()
     if onboarding is None or step.plan_id != onboarding.plan_id:
         raise ValidationError(_("This step is not part of the partner's onboarding plan."))
-    if not step.is_manual:
-        raise ValidationError(_("This step ticks itself when its event happens."))
     if onboarding.completed_at is not None:
         raise ValidationError(_("This onboarding is complete: its steps stay as they are."))
     return onboarding
@@ -169,9 +196,11 @@ def _tick(
     actor: Any = None,
     quietly: bool = False,
     ip: str | None = None,
+    note: str = "",
 ) -> StepCompletion | None:
     """Complete one step (None when it was done already or no longer applies), tell the
-    partner's admins unless `quietly`, and complete the onboarding after its last step."""
+    partner's admins unless `quietly`, and complete the onboarding after its last step.
+    `note`: why a member ticked it by hand (kept with the tick, and audited as the reason)."""
     with transaction.atomic():
         # The lock serialises ticks of one partner, so exactly one of them completes the plan.
         onboarding = (
@@ -191,7 +220,8 @@ def _tick(
             completed_at=at,
             event=event,
             completed_by=user,
-            completed_by_label=user.email if user else "",
+            completed_by_label=(user.get_full_name() or user.email) if user else "",
+            note=note,
         )
         partner = onboarding.partner
         progress = progress_of(onboarding)
@@ -200,6 +230,7 @@ def _tick(
             "actor": user,
             "obj": partner,
             "after": {"step": step.title, "event": event, "completed_at": at.isoformat()},
+            "reason": note,
             "ip": ip,
         }
         if quietly:
@@ -478,11 +509,17 @@ offer_event(
     "partners.agreement.accepted",
     gettext_lazy("The partner accepted the agreement"),
     first_at=_first_acceptance,
+    link=triggers.PortalLink(
+        "partners:agreement", gettext_lazy("Read the agreement"), "portal.access"
+    ),
 )
 offer_event(
     "accounts.invitation.sent",
     gettext_lazy("The partner invited a colleague"),
     first_at=_first_invitation,
     by_partner_only=True,
+    link=triggers.PortalLink(
+        "accounts:team", gettext_lazy("Invite a colleague"), "portal.team.manage"
+    ),
 )
 subscribe(events.PARTNER_STATUS_CHANGED.name, _on_status_changed)

@@ -19,6 +19,16 @@ FirstAt = Callable[[Tenant, list[int]], dict[int, datetime]]
 
 
 @dataclass(frozen=True)
+class PortalLink:
+    """The portal page where a partner user does what an automatic step waits for, shown
+    beside the step to those holding `capability` ("Read and accept the agreement")."""
+
+    url_name: str
+    label: str | Promise
+    capability: str
+
+
+@dataclass(frozen=True)
 class OnboardingEvent:
     name: str
     label: str | Promise
@@ -27,6 +37,8 @@ class OnboardingEvent:
     first_at: FirstAt | None = None
     #: only when one of the partner's own users did it (not the vendor doing it for them)
     by_partner_only: bool = False
+    #: where the partner does it in the portal (None: nowhere a partner user can go)
+    link: PortalLink | None = None
 
 
 _EVENTS: dict[str, OnboardingEvent] = {}
@@ -59,5 +71,17 @@ def event_choices() -> list[tuple[str, str]]:
 
 
 def event_label(name: str) -> str:
+    """What the event is called; an event no app offers yet by the words of its name
+    ("training.course.passed": "Course passed (no app reports it yet)")."""
     offered = _EVENTS.get(name)
-    return str(offered.label) if offered else name
+    if offered is not None:
+        return str(offered.label)
+    parts = [p.replace("_", " ") for p in name.split(".") if p]
+    words = " ".join(parts[-2:]) if len(parts) >= 2 else name
+    return _("%(what)s (no app reports it yet)") % {"what": words[:1].upper() + words[1:]}
+
+
+def is_live(name: str) -> bool:
+    """Whether an app emits the event today: a step waiting for an event no app declares yet
+    (a course passed, before the training app exists) can only be ticked by hand."""
+    return name in {t.name for t in all_event_types()}

@@ -242,17 +242,42 @@ def test_manual_steps_are_ticked_by_the_partners_cam_ops_and_leaders_only(ours):
         assert AuditEvent.objects.filter(action="partners.onboarding.step_completed").count() == 2
 
 
-def test_automatic_steps_and_other_plans_steps_cannot_be_ticked_by_hand(ours):
+def test_an_automatic_step_is_ticked_by_hand_only_with_a_reason(ours):
     with scope(tenant=ours.tenant):
         _plan, steps = reseller_plan(ours)
         partner, _admin = newcomer(ours, "Handsoff")
         services.onboarding_of(partner)
         cam = ours.members[Role.CAM]
-        with pytest.raises(ValidationError, match="ticks itself"):
-            services.onboarding_step_tick(actor=cam, partner=partner, step=steps[0])
+        with pytest.raises(ValidationError, match="Say why"):
+            services.onboarding_step_tick(actor=cam, partner=partner, step=steps[3])
+        with pytest.raises(ValidationError, match="Say why"):
+            services.onboarding_step_tick(actor=cam, partner=partner, step=steps[3], reason=" ")
         with pytest.raises(ValidationError, match="not part of"):
             services.onboarding_step_tick(actor=cam, partner=partner, step=ours.manual_step)
         assert done(partner) == []
+        completion = services.onboarding_step_tick(
+            actor=cam, partner=partner, step=steps[3], reason="Certified at the summit"
+        )
+        assert completion.note == "Certified at the summit"
+        assert completion.event == ""  # ticked by hand, not by its event
+        assert done(partner) == ["Pass a first course"]
+        audited = AuditEvent.objects.get(action="partners.onboarding.step_completed")
+        assert audited.reason == "Certified at the summit"
+        # The partner's admins are told, as for any tick.
+        assert Notification.objects.filter(event="partners.onboarding.step_completed").exists()
+
+
+def test_a_step_its_event_ticked_cannot_be_unticked_by_hand(ours):
+    with scope(tenant=ours.tenant):
+        _plan, steps = reseller_plan(ours)
+        partner, admin = newcomer(ours, "Evented")
+        services.onboarding_of(partner)
+        agreement_accept(actor=admin, agreement=ours.agreement)
+        with pytest.raises(ValidationError, match="stays ticked"):
+            services.onboarding_step_untick(
+                actor=ours.members[Role.CAM], partner=partner, step=steps[0]
+            )
+        assert done(partner) == ["Accept the agreement"]
 
 
 def test_a_manual_tick_can_be_taken_back_until_the_plan_is_complete(ours):

@@ -1,21 +1,26 @@
 """Onboarding on screen: the partner's checklist in the portal and on the home page; plans,
 everyone's progress and one partner's checklist (with tick buttons) in the admin UI."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope
 
 from partners.agreements.services import agreement_accept
 from partners.models import OnboardingPlan, Partner, PartnerOnboarding, StepCompletion
 from partners.onboarding import services, triggers
+from partners.onboarding.demo import DEMO_PLANS
 from partners.onboarding.services import offer_event
 from partners.tests.factories import OnboardingStepFactory
+from prm.audit.models import AuditEvent
 from prm.dates import format_day
 from prm.notifications import events as notification_events
+from prm.portal import nav
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import partner_membership
 
@@ -40,8 +45,12 @@ def page_url(partner):
     return f"/admin/partners/partner/{partner.pk}/onboarding/"
 
 
-def step_url(partner, step):
-    return f"/admin/partners/partner/{partner.pk}/onboarding/steps/{step.pk}/"
+def tick_url(partner, step):
+    return f"/admin/partners/partner/{partner.pk}/onboarding/steps/{step.pk}/tick/"
+
+
+def untick_url(partner, step):
+    return f"/admin/partners/partner/{partner.pk}/onboarding/steps/{step.pk}/untick/"
 
 
 # --- Portal ------------------------------------------------------------------------------------
@@ -62,7 +71,7 @@ def test_partners_see_their_checklist_with_progress_in_my_program(ours, host_cli
         assert 'aria-valuenow="25"' in html
         assert [html.index(t) for t in titles] == sorted(html.index(t) for t in titles)
         assert f"Done on {accepted}" in html
-        assert "Your channel manager ticks this step." in html
+        assert "Your channel manager ticks this step once it is done." in html
         assert html.count('aria-current="step"') == 1
 
 
@@ -113,40 +122,79 @@ def test_the_assigned_cam_ticks_and_unticks_a_manual_step(ours, host_client):
     cam = host_client(ours.host, ours.members[Role.CAM])
     page = cam.get(page_url(partner)).content.decode()
     assert "0 of 4 steps done" in page
-    assert step_url(partner, steps[2]) in page  # the manual step has a button
-    assert step_url(partner, steps[0]) not in page  # automatic steps tick themselves
-    response = cam.post(step_url(partner, steps[2]), {"action": "tick"}, follow=True)
-    assert "“Kick-off call” is ticked." in response.content.decode()
+    assert tick_url(partner, steps[2]) in page  # the manual step: "Tick"
+    assert tick_url(partner, steps[0]) in page  # an automatic one: "Tick by hand"
+    confirm = cam.get(tick_url(partner, steps[2])).content.decode()
+    assert "Tick it once it is done" in confirm  # a page that asks first; a note is optional
+    response = cam.post(tick_url(partner, steps[2]), {"reason": ""}, follow=True)
+    assert "“Kick-off call” is ticked; the partner&#x27;s admins are told." in (
+        response.content.decode()
+    )
     assert "1 of 4 steps done" in response.content.decode()
+    assert untick_url(partner, steps[2]) in response.content.decode()
     with scope(tenant=ours.tenant):
         assert done(partner) == ["Kick-off call"]
-    response = cam.post(step_url(partner, steps[2]), {"action": "untick"}, follow=True)
+    response = cam.post(untick_url(partner, steps[2]), {"reason": "Wrong partner"}, follow=True)
     assert "is no longer ticked" in response.content.decode()
     with scope(tenant=ours.tenant):
         assert done(partner) == []
+        unticked = AuditEvent.objects.get(action="partners.onboarding.step_unticked")
+        assert unticked.reason == "Wrong partner"
+
+
+def test_the_cam_ticks_an_automatic_step_by_hand_with_a_reason(ours, host_client):
+    partner, _admin, steps = started(ours)
+    course = steps[3]  # waits for "training.course.passed", which no app emits yet
+    cam = host_client(ours.host, ours.members[Role.CAM])
+    confirm = cam.get(tick_url(partner, course)).content.decode()
+    assert "the reason is required" in confirm
+    assert "Course passed (no app reports it yet)" in confirm  # no event code shown
+    assert "training.course.passed" not in confirm
+    refused = cam.post(tick_url(partner, course), {"reason": "  "})
+    assert refused.status_code == 200
+    assert "Say why you tick this step by hand" in refused.content.decode()
+    with scope(tenant=ours.tenant):
+        assert done(partner) == []
+    reason = "Passed the course at the partner summit in Lyon."
+    response = cam.post(tick_url(partner, course), {"reason": reason}, follow=True)
+    page = response.content.decode()
+    assert "1 of 4 steps done" in page
+    assert reason in page  # kept with the tick, on the checklist
+    with scope(tenant=ours.tenant):
+        assert done(partner) == ["Pass a first course"]
+        tick = AuditEvent.objects.get(action="partners.onboarding.step_completed")
+        assert tick.reason == reason
+        assert tick.actor == ours.members[Role.CAM].user
+        assert StepCompletion.objects.get(step=course).note == reason
 
 
 def test_bad_tick_requests_change_nothing_and_say_why(ours, host_client):
     partner, _admin, steps = started(ours)
     cam = host_client(ours.host, ours.members[Role.CAM])
-    assert cam.get(step_url(partner, steps[2])).status_code == 405
-    response = cam.post(step_url(partner, steps[2]), {"action": "explode"}, follow=True)
-    assert "Choose to tick or untick the step." in response.content.decode()
-    response = cam.post(step_url(partner, steps[0]), {"action": "tick"}, follow=True)
-    assert "This step ticks itself when its event happens." in response.content.decode()
-    # A step of another plan is not this partner's: 404.
-    assert cam.post(step_url(partner, ours.manual_step), {"action": "tick"}).status_code == 404
+    # A step already done: the page says so beside the form.
+    cam.post(tick_url(partner, steps[2]), {"reason": ""})
+    again = cam.post(tick_url(partner, steps[2]), {"reason": ""})
+    assert "This step is already done." in again.content.decode()
+    # A step that ticked itself (its event happened) cannot be unticked by hand.
     with scope(tenant=ours.tenant):
-        assert done(partner) == []
+        agreement_accept(actor=_admin, agreement=ours.agreement)
+    refused = cam.post(untick_url(partner, steps[0]), {"reason": ""})
+    assert "it stays ticked" in refused.content.decode()
+    # A step of another plan is not this partner's: 404.
+    assert cam.get(tick_url(partner, ours.manual_step)).status_code == 404
+    assert cam.post(tick_url(partner, ours.manual_step), {"reason": ""}).status_code == 404
+    with scope(tenant=ours.tenant):
+        assert done(partner) == ["Accept the agreement", "Kick-off call"]
 
 
 def test_a_cam_cannot_see_or_tick_an_unassigned_partners_onboarding(ours, host_client):
     partner, _admin, steps = started(ours, managed=False)
     cam = host_client(ours.host, ours.members[Role.CAM])
     assert cam.get(page_url(partner)).status_code == 404
-    assert cam.post(step_url(partner, steps[2]), {"action": "tick"}).status_code == 404
+    assert cam.get(tick_url(partner, steps[2])).status_code == 404
+    assert cam.post(tick_url(partner, steps[2]), {"reason": ""}).status_code == 404
     ops = host_client(ours.host, ours.members[Role.PARTNER_OPS])
-    assert ops.post(step_url(partner, steps[2]), {"action": "tick"}).status_code == 302
+    assert ops.post(tick_url(partner, steps[2]), {"reason": ""}).status_code == 302
     with scope(tenant=ours.tenant):
         assert done(partner) == ["Kick-off call"]
 
@@ -154,7 +202,7 @@ def test_a_cam_cannot_see_or_tick_an_unassigned_partners_onboarding(ours, host_c
 def test_partner_users_cannot_tick(ours, host_client):
     partner, admin, steps = started(ours)
     client = host_client(ours.host, admin)
-    assert client.post(step_url(partner, steps[2]), {"action": "tick"}).status_code == 403
+    assert client.post(tick_url(partner, steps[2]), {"reason": ""}).status_code == 403
     with scope(tenant=ours.tenant):
         assert done(partner) == []
 
@@ -345,3 +393,49 @@ def test_cams_read_plans_but_do_not_change_them(ours, host_client):
     assert cam.get("/admin/partners/onboardingplan/add/").status_code == 403
     url = f"/admin/partners/onboardingplan/{ours.onboarding_plan.pk}/change/"
     assert cam.post(url, plan_post(ours)).status_code == 403
+
+
+# --- What a step tells the partner -------------------------------------------------------------
+
+
+def test_no_demo_step_points_the_partner_to_a_page_the_portal_lacks():
+    """Step texts name portal pages ("under My program", "from the Team page", "in Training"):
+    each must be a page of the portal's navigation."""
+    pages = {str(item.label) for item in nav._ITEMS.values()}
+    pattern = re.compile(
+        r"\bunder ([A-Z][\w ]+?)\.|\bfrom the (\w[\w ]*?) page\b|\bin ([A-Z]\w+)\."
+    )
+    named = {
+        next(g for g in match.groups() if g)
+        for plans in DEMO_PLANS.values()
+        for _name, _type, _days, intro, steps in plans
+        for text in [intro, *(description for _title, description, _event in steps)]
+        for match in pattern.finditer(text)
+    }
+    assert named >= {"My program", "Team"}  # the check finds what it looks for
+    assert named <= pages
+
+
+def test_every_step_link_leads_to_a_portal_page():
+    for offered in triggers.offered_events():
+        if offered.link is not None:
+            assert reverse(offered.link.url_name).startswith("/"), offered.name
+
+
+def test_the_checklist_says_who_ticks_a_step_and_where_the_partner_does_it(ours, host_client):
+    partner, admin, _steps = started(ours)
+    with scope(tenant=ours.tenant):
+        rep = partner_membership(partner, Role.PARTNER_REP)
+    html = host_client(ours.host, admin).get("/program/").content.decode()
+    rows = html[html.index('aria-label="Onboarding steps"') :]
+    agreement = rows[rows.index("Accept the agreement") : rows.index("Invite a colleague")]
+    assert 'href="/program/agreement/"' in agreement
+    invite = rows[rows.index("Invite a colleague") : rows.index("Kick-off call")]
+    assert 'href="/team/"' in invite  # a partner admin manages the team
+    course = rows[rows.index("Pass a first course") :]
+    # No app emits "course passed" yet: the CAM ticks it, and no link leads anywhere.
+    assert "Your channel manager ticks this step once it is done." in course[:600]
+    assert "Ticks itself" not in course[:600]
+    rep_html = host_client(ours.host, rep).get("/program/").content.decode()
+    rep_rows = rep_html[rep_html.index('aria-label="Onboarding steps"') :]
+    assert 'href="/team/"' not in rep_rows  # a rep may not invite: no link to a 403

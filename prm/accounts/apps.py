@@ -11,7 +11,12 @@ class AccountsConfig(AppConfig):
         from prm.portal import nav
         from prm.portal.home import register_card
 
-        from . import events, notifications, reminders  # noqa: F401 - they register themselves
+        from . import (  # noqa: F401 - they register themselves
+            events,
+            notifications,
+            phrases,
+            reminders,
+        )
         from .home import team_card
 
         register_card(team_card, capability="portal.team.manage", order=900)

@@ -9,6 +9,12 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from prm.tenancy import demo
+        from prm.workspace.todo import register_todo
+
+        from . import phrases  # noqa: F401 - it registers itself
+        from .todo import unread_todo
+
+        register_todo(unread_todo, capability="admin.access", order=900)
 
         from .demo import seed_notifications
 

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class TenancyConfig(AppConfig):
     name = "prm.tenancy"
     label = "tenancy"
-    verbose_name = _("Program administration")
+    verbose_name = _("Team and settings")

@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from prm.audit.models import AuditEvent
+from prm.audit.sentences import action_label
 from prm.security.client_ip import client_ip
 from prm.tenancy.branding import email_from, email_reply_to
 from prm.tenancy.forms import TenantSettingsForm
@@ -18,6 +20,7 @@ from prm.tenancy.requests import tenant_of
 
 from .services import tenant_settings_update
 from .sites import TenantModelAdmin, tenant_admin_site
+from .ui import time_tag
 
 
 @admin.register(TenantSettings, site=tenant_admin_site)
@@ -70,21 +73,48 @@ class TenantSettingsAdmin(TenantModelAdmin):
         """The service audits the change with before and after values."""
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The actions the tenant's audit log holds, by the names people use for them."""
+
+    title = _("what happened")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        actions = (
+            AuditEvent.objects.filter(tenant=tenant_of(request))
+            .order_by()
+            .values_list("action", flat=True)
+            .distinct()
+        )
+        return sorted(((a, action_label(a)) for a in actions), key=lambda pair: pair[1])
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[AuditEvent]
+    ) -> QuerySet[AuditEvent]:
+        if self.value():
+            return queryset.filter(action=self.value())
+        return queryset
+
+
 @admin.register(AuditEvent, site=tenant_admin_site)
 class AuditEventAdmin(TenantModelAdmin):
+    """The tenant's audit log: every recorded change, as sentences, newest first."""
+
     capabilities = {"view": "audit.view"}
-    list_display = ["created_at", "actor_label", "action", "object_repr", "reason"]
-    list_filter = ["action"]
-    search_fields = ["actor_label", "action", "object_repr", "reason"]
+    list_display = ["when", "what_happened"]
+    list_display_links = None
+    list_filter = [ActionFilter]
+    search_fields = ["actor_label", "object_repr", "reason"]
+    search_help_text = _("Who acted (their email), what it was about, or words of the reason.")
     date_hierarchy = "created_at"
-    fields = readonly_fields = (
-        "created_at",
-        "actor_label",
-        "action",
-        "object_repr",
-        "before",
-        "after",
-        "reason",
-        "ip_address",
-    )
-    list_select_related = False
+    fields = readonly_fields = ("when", "what_happened", "ip_address")
+    list_select_related = ["actor"]
+    changelist_title = _("Audit log")
+
+    @admin.display(description=_("when"), ordering="created_at")
+    def when(self, obj: AuditEvent) -> str:
+        return time_tag(obj.created_at)
+
+    @admin.display(description=_("what happened"))
+    def what_happened(self, obj: AuditEvent) -> str:
+        return render_to_string("admin/prm/audit_sentence.html", {"e": obj})

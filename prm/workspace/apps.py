@@ -16,3 +16,8 @@ class WorkspaceConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("admin")
+
+        from . import phrases  # noqa: F401 - it registers itself
+        from .partner_page import activity_section, register_partner_section
+
+        register_partner_section(activity_section, order=900)

@@ -12,6 +12,7 @@ from functools import update_wrapper
 from importlib import import_module
 from typing import Any, ClassVar, TypeVar, cast
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
@@ -23,6 +24,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, include, path, reverse
+from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from prm.admin_forms import GuardedFormsAdmin, GuardedFormsInline
@@ -35,6 +38,8 @@ from prm.tenancy.branding import branding_for
 from prm.tenancy.decorators import declared_capability, public
 from prm.tenancy.models import Tenant
 from prm.tenancy.requests import tenant_of, user_of
+
+from .todo import todo_cards
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
@@ -131,6 +136,28 @@ class TenantAdminSite(admin.AdminSite):
     ) -> HttpResponse:
         return redirect("account_change_password")
 
+    def index(self, request: HttpRequest, extra_context: Any = None) -> TemplateResponse:
+        """The staff home: what waits for the member (`prm.workspace.todo`), then every page."""
+        membership = getattr(request, "membership", None)
+        context = {
+            "title": _("Your to-do list"),
+            "todo_cards": todo_cards(membership) if membership is not None else [],
+            **(extra_context or {}),
+        }
+        return super().index(request, context)
+
+    def app_index(
+        self, request: HttpRequest, app_label: str, extra_context: Any = None
+    ) -> TemplateResponse:
+        # "Partners", not Django's "Partners administration".
+        try:
+            name = apps.get_app_config(app_label).verbose_name
+        except LookupError:
+            raise Http404 from None
+        return super().app_index(
+            request, app_label, {"title": capfirst(str(name)), **(extra_context or {})}
+        )
+
     def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)
         tenant = getattr(request, "tenant", None)
@@ -188,10 +215,19 @@ class TenantModelAdmin(GuardedFormsAdmin, CheckedInputAdmin):
     #: action ("view", "add", "change", "delete"; "export" and "import" for prm.csvio.admin's
     #: CSV buttons) -> capability; a missing action is refused.
     capabilities: ClassVar[dict[str, str]] = {}
+    #: the list page's title; by default the model's plural name ("Partners")
+    changelist_title: str | Promise | None = None
+    #: the columns a reader decides by (status, conflict, decision clock), last in
+    #: `list_display`: when the list is wider than the screen they stay at its right edge
+    #: while the rest scrolls (static/js/admin.js)
+    key_columns: ClassVar[tuple[str, ...]] = ()
+    change_list_template = "admin/prm/change_list.html"
     change_form_template = "admin/prm/change_form.html"
     object_history_template = "admin/prm/object_history.html"
     # A website typed without a scheme means https:// (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # An empty value reads as a dash, never as "None" or Django's "-".
+    empty_value_display = "—"
 
     def _can(self, request: HttpRequest, action: str) -> bool:
         return _member_can(request, self.capabilities.get(action))
@@ -263,12 +299,24 @@ class TenantModelAdmin(GuardedFormsAdmin, CheckedInputAdmin):
         for obj in queryset:
             self._audit(request, obj, "deleted", None)
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        # "Partners", not Django's "Select partner to change".
+        title = self.changelist_title or capfirst(str(self.opts.verbose_name_plural))
+        extra = {"title": title, "key_columns": " ".join(self.key_columns)}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
     def render_change_form(
         self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
     ) -> Any:
         obj = kwargs.get("obj")
         if obj is not None and obj.pk:
             context["audit_events"] = audit_events_for(tenant=tenant_of(request), obj=obj)
+        if context.get("title") in _default_titles(self.opts):
+            # The object's name ("Northwind Solutions"), not Django's "Change partner".
+            if obj is not None and obj.pk:
+                context.update(title=str(obj), subtitle=None)
+            else:
+                context.update(title=_("New %(thing)s") % {"thing": self.opts.verbose_name})
         return super().render_change_form(request, context, *args, **kwargs)
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
@@ -285,6 +333,12 @@ class TenantModelAdmin(GuardedFormsAdmin, CheckedInputAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.object_history_template, context)
+
+
+def _default_titles(opts: Any) -> set[str]:
+    """The titles Django gives add and change pages, which a page of its own replaces."""
+    name = opts.verbose_name
+    return {str(_(verb) % name) for verb in ("Add %s", "Change %s", "View %s")}
 
 
 def _change_text(message: Any) -> str:

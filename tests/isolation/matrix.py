@@ -340,12 +340,24 @@ ONBOARDING_CASES = [
         kwargs=lambda w: {"partner_id": w.partner.pk},
         object_url=True,
     ),
+    # GET shows the confirmation with its reason field; the matrix does not tick anything.
+    *(
+        Case(
+            f"admin:partners_partner_onboarding_{action}",
+            ("partners.onboarding.tick",),
+            kwargs=lambda w: {"partner_id": w.partner.pk, "step_id": w.manual_step.pk},
+            object_url=True,
+        )
+        for action in ("tick", "untick")
+    ),
+]
+
+PARTNER_PAGE_CASES = [
+    # The partner page: a CAM reaches partner A (assigned), not B (partners/tests/).
     Case(
-        "admin:partners_partner_onboarding_step",
-        ("partners.onboarding.tick",),
-        method="post",
-        data={"action": "tick"},
-        kwargs=lambda w: {"partner_id": w.partner.pk, "step_id": w.manual_step.pk},
+        "admin:partners_partner_overview",
+        ("partners.view",),
+        kwargs=lambda w: {"partner_id": w.partner.pk},
         object_url=True,
     ),
 ]
@@ -442,6 +454,7 @@ def all_cases() -> list[Case]:
         *TIER_CASES,
         *APPLICATION_ACTION_CASES,
         *ONBOARDING_CASES,
+        *PARTNER_PAGE_CASES,
         *DEAL_PORTAL_CASES,
         *DEAL_ADMIN_CASES,
     ]

@@ -99,4 +99,4 @@ def test_the_rules_page_lists_every_rule_and_audits_changes(ours, host_client):
     assert client.post(url, {"title": "", "body": ""}).status_code == 302  # enabled unticked
     assert setting(ours).enabled is False
     history = client.get(url).content.decode()
-    assert "notifications.rule.changed" in history
+    assert "changed the notification rule" in history

@@ -7,7 +7,7 @@ import prm.tenancy.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenancy", "0005_remove_tenant_partner_program_settings"),
+        ("tenancy", "0006_membership_suspended_with_partner"),
     ]
 
     operations = [
