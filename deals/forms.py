@@ -159,7 +159,7 @@ class DealFilterForm(forms.Form):
     """The list's filters (also used by the CSV export), from the query string."""
 
     status = forms.ChoiceField(choices=[("", _("All")), *Deal.Status.choices], required=False)
-    q = forms.CharField(label=_("Search by customer"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search by customer or reference"), required=False, max_length=200)
 
     def filters(self) -> tuple[str, str]:
         if not self.is_valid():

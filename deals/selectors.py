@@ -18,7 +18,7 @@ from prm.metrics.periods import Period
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import visible_partners
 
-from .models import Deal, DealSettings, Lead, Product, RejectReason
+from .models import Deal, DealSettings, Lead, Product, RejectReason, number_in
 
 #: an approved registration whose protection ends within this many days needs attention
 EXPIRING_DAYS = 14
@@ -130,10 +130,12 @@ def products_offered(tenant: Tenant) -> QuerySet[Product]:
 
 
 def deals_matching(*, membership: Membership, q: str = "") -> QuerySet[Deal]:
-    """The member's deals whose customer matches the list's search."""
+    """The member's deals whose customer matches the list's search, or the one a reference
+    ("DR-000042") names."""
     deals = deals_for(membership=membership)
     if q:
-        deals = deals.filter(customer_name__icontains=q)
+        number = number_in(q)
+        deals = deals.filter(number=number) if number else deals.filter(customer_name__icontains=q)
     return deals
 
 

@@ -28,7 +28,7 @@ from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import badge, time_tag
 
 from .. import workflow
-from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead
+from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead, number_in
 from ..selectors import deal_settings_for, deals_for, vendor_deals_for
 from .common import hours_text, sla_state, waiting_text
 from .filters import ALL, WAITING, DealStatusFilter, MatchFilter, OverdueFilter
@@ -175,9 +175,9 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Deal], search_term: str
     ) -> tuple[QuerySet[Deal], bool]:
-        term = search_term.strip().upper()
-        if term.startswith("DR-") and term[3:].isdigit():
-            return queryset.filter(pk=int(term[3:])), False
+        number = number_in(search_term)
+        if number is not None:
+            return queryset.filter(number=number), False
         return super().get_search_results(request, queryset, search_term)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
@@ -342,7 +342,7 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
                 {"match": m, "linked": m.matched_deal_id in shown, **_match_text(m)}
                 for m in matches
             ],
-            "conflict_ref": f"DR-{deal.conflict_with_id:06d}" if deal.conflict_with_id else "",
+            "conflict_ref": deal.conflict_with.reference if deal.conflict_with else "",
             "conflict_linked": deal.conflict_with_id in shown,
             "may_approve": may_decide and workflow.allowed(deal, "approve"),
             "may_reject": may_decide and workflow.allowed(deal, "reject"),
