@@ -108,9 +108,10 @@ def test_submit_registration_saves_and_submits_in_one_step(ours, host_client, pr
             AuditEvent.objects.filter(action="deals.deal.submitted", object_id=str(deal.pk)).count()
             == 1
         )
+        assert not AuditEvent.objects.filter(action="deals.deal.created").exists()
     detail = client.get(f"/deals/{deal.pk}/").content.decode()
     assert "Submitted" in detail
-    assert "(was Draft)" in detail
+    assert "(was Draft)" not in detail  # it never was one
 
 
 def test_the_currency_defaults_to_the_tenants(ours, host_client, product):
