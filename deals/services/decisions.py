@@ -43,7 +43,7 @@ def deal_approve(*, actor: Membership, deal: Deal, note: str = "", supersede: bo
             """Under the claim lock, unless it holds the claim already: take it, rejecting the
             registration that holds it where the CAM may and did choose to."""
             if not row.holds_claim:
-                lock_claims(row.tenant_id)
+                lock_claims(row.tenant)
                 holder = verdict_for(
                     find_candidates(
                         tenant=row.tenant,

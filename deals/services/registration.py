@@ -20,7 +20,6 @@ from .. import events
 from ..conflicts import Candidate, Customer, Outcome, find_candidates, verdict_for
 from ..events import event_data, tenant_day
 from ..models import Deal, DealMatch, Product
-from ..selectors import deal_settings_for
 from ..sla import add_business_hours
 from ..workflow import DEALS
 from .access import require_gate, require_partner_user
@@ -226,7 +225,7 @@ def _decide_claim(deal: Deal) -> list[Candidate]:
     the decision clock; the candidate matches found are returned, to store once the row exists.
     Refused when the company already holds this customer itself."""
     tenant = deal.tenant
-    lock_claims(tenant.pk)
+    settings = lock_claims(tenant)
     customer = normalise_customer(deal)
     candidates = find_candidates(
         tenant=tenant, customer=customer, partner_id=deal.partner_id, exclude_deal_id=deal.pk
@@ -242,7 +241,6 @@ def _decide_claim(deal: Deal) -> list[Candidate]:
         )
     holder = verdict.holder
     now = timezone.now()
-    settings = deal_settings_for(tenant)
     deal.conflict_with = holder
     deal.holds_claim = holder is None
     deal.submitted_at = now
