@@ -31,6 +31,10 @@ OPEN_STATUSES = (
 )
 
 
+#: a later registration recorded as a conflict competes with the earlier one while it waits
+COMPETING_STATUSES = (Deal.Status.SUBMITTED, Deal.Status.INFO_REQUESTED)
+
+
 def deal_settings_for(tenant: Tenant) -> DealSettings:
     """The tenant's rules (a row with the defaults is created the first time it is asked for)."""
     found, _created = DealSettings.objects.get_or_create(tenant=tenant)
@@ -65,6 +69,22 @@ def deal_queue_for(*, membership: Membership) -> QuerySet[Deal]:
         deals_for(membership=membership)
         .filter(status=Deal.Status.SUBMITTED)
         .order_by("sla_due_at", "id")
+    )
+
+
+def competing_with(deal: Deal) -> QuerySet[Deal]:
+    """The later registrations recorded as a conflict with `deal` (they named its customer
+    while it held it) that still wait for a decision, first submitted first. Whose they are is
+    for vendor staff only: the partner is told that they exist, never whose they are."""
+    return (
+        Deal.objects.filter(
+            tenant_id=deal.tenant_id,
+            conflict_with=deal,
+            holds_claim=False,
+            status__in=COMPETING_STATUSES,
+        )
+        .select_related("partner")
+        .order_by("submitted_at", "id")
     )
 
 
