@@ -13,6 +13,7 @@ from prm.audit.services import audit_record
 from prm.money import quantize
 from prm.notifications.events import emit
 from prm.notifications.log import log_action
+from prm.notifications.services import notifications_read_for
 from prm.tenancy.models import Membership
 from prm.workflow import lock_row
 
@@ -193,6 +194,8 @@ def deal_submit(*, actor: Membership, deal: Deal) -> Deal:
             data=lambda row: {"due": tenant_day(row.tenant, row.sla_due_at)},
         )
         _announce_conflict(deal, actor)
+        # A resubmission answers the CAM's question: its notice is dealt with.
+        notifications_read_for(user=actor.user, subject=deal)
     return deal
 
 
