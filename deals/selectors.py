@@ -198,16 +198,30 @@ def timeline(deal: Deal) -> list[StatusChange]:
     return changes
 
 
+#: how many unanswered leads the home card lists by name (the rest are counted)
+HOME_LEADS = 3
+
+
 @dataclass(frozen=True)
 class HomeSummary:
     open: int
     info_requested: int
     expiring: int
-    new_leads: int
+    #: registrations waiting for a decision past their decision target
+    overdue: int
+    #: leads assigned to the company and not answered yet, opened or not
+    unanswered: int
+    #: the first HOME_LEADS of them, the earliest deadline first
+    leads: list[Lead]
+    now: datetime
 
     @property
     def attention(self) -> int:
         return self.info_requested + self.expiring
+
+    @property
+    def more_leads(self) -> int:
+        return self.unanswered - len(self.leads)
 
 
 def _count(queryset: QuerySet[Any]) -> Subquery:
@@ -219,29 +233,43 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
     )
 
 
+def unanswered_leads(membership: Membership) -> QuerySet[Lead]:
+    """The company's leads waiting for its answer (opened or not), the earliest deadline first:
+    a lead stays here until the company accepts or declines it (or its time runs out)."""
+    return (
+        leads_for(membership=membership)
+        .filter(status=Lead.Status.ASSIGNED)
+        .order_by(F("respond_by").asc(nulls_last=True), "id")
+    )
+
+
 def home_summary(membership: Membership) -> HomeSummary:
-    """The member's open registrations, those waiting for them, and the company's new leads
-    (one query: the home page carries many cards)."""
-    soon = timezone.now() + timedelta(days=EXPIRING_DAYS)
+    """The member's open registrations, those waiting for them or overdue at the vendor, and the
+    company's unanswered leads with the first few by deadline (two queries: the home page
+    carries many cards)."""
+    now = timezone.now()
+    soon = now + timedelta(days=EXPIRING_DAYS)
     deals = deals_for(membership=membership)
+    leads = unanswered_leads(membership)
     row = (
         Tenant.objects.filter(pk=membership.tenant_id)
         .annotate(
             open=_count(deals.filter(status__in=OPEN_STATUSES)),
             info=_count(deals.filter(status=Deal.Status.INFO_REQUESTED)),
             expiring=_count(deals.filter(status=Deal.Status.APPROVED, expires_at__lte=soon)),
-            new_leads=_count(
-                leads_for(membership=membership).filter(
-                    status=Lead.Status.ASSIGNED, opened_at__isnull=True
-                )
-            ),
+            overdue=_count(deals.filter(status=Deal.Status.SUBMITTED, sla_due_at__lte=now)),
+            unanswered=_count(leads),
         )
-        .values("open", "info", "expiring", "new_leads")
+        .values("open", "info", "expiring", "overdue", "unanswered")
         .get()
     )
+    first = list(leads.select_related(None)[:HOME_LEADS]) if row["unanswered"] else []
     return HomeSummary(
         open=row["open"],
         info_requested=row["info"],
         expiring=row["expiring"],
-        new_leads=row["new_leads"],
+        overdue=row["overdue"],
+        unanswered=row["unanswered"],
+        leads=first,
+        now=now,
     )

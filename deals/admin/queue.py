@@ -28,15 +28,15 @@ from prm.dates import format_day, format_moment
 from prm.money import format_money
 from prm.pagination import DeferredJoinPaginator
 from prm.tenancy.partner_access import VisiblePartnerFilter
-from prm.tenancy.requests import membership_of, tenant_of
+from prm.tenancy.requests import membership_of
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import badge
 
-from .. import workflow
-from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead, number_in
-from ..selectors import COMPETING_STATUSES, deal_settings_for, deals_for, vendor_deals_for
-from .common import hours_text, sla_state, waiting_text
+from ..models import Deal, DealMatch, Lead, number_in
+from ..selectors import COMPETING_STATUSES, vendor_deals_for
+from .common import Badge, hours_text, sla_state, waiting_text
 from .filters import ALL, WAITING, DealStatusFilter, MatchFilter, OverdueFilter
+from .screen import decision_context
 
 
 def contested() -> Exists:
@@ -290,44 +290,8 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
     ) -> Any:
         obj = kwargs.get("obj")
         if obj is not None and obj.pk:
-            context.update(self._decision_context(request, obj))
+            context.update(decision_context(request, obj))
         return super().render_change_form(request, context, *args, **kwargs)
-
-    def _decision_context(self, request: HttpRequest, deal: Deal) -> dict[str, Any]:
-        membership = membership_of(request)
-        visible = deals_for(membership=membership)
-        matches = list(
-            DealMatch.objects.filter(tenant_id=deal.tenant_id, deal=deal).select_related(
-                "matched_deal__partner", "account"
-            )
-        )
-        related_ids = {m.matched_deal_id for m in matches if m.matched_deal_id}
-        if deal.conflict_with_id:
-            related_ids.add(deal.conflict_with_id)
-        shown = set(visible.filter(pk__in=related_ids).values_list("pk", flat=True))
-        may_decide = membership.can("deals.approve")
-        extensions = list(
-            DealExtension.objects.filter(tenant_id=deal.tenant_id, deal=deal).select_related(
-                "requested_by", "decided_by"
-            )
-        )
-        settings = deal_settings_for(tenant_of(request))
-        return {
-            "matches": [
-                {"match": m, "linked": m.matched_deal_id in shown, **_match_text(m)}
-                for m in matches
-            ],
-            "conflict_ref": deal.conflict_with.reference if deal.conflict_with else "",
-            "conflict_linked": deal.conflict_with_id in shown,
-            "may_approve": may_decide and workflow.allowed(deal, "approve"),
-            "may_reject": may_decide and workflow.allowed(deal, "reject"),
-            "may_request_info": may_decide and workflow.allowed(deal, "request_info"),
-            "may_win": may_decide and workflow.allowed(deal, "win"),
-            "may_lose": may_decide and workflow.allowed(deal, "lose"),
-            "extensions": extensions,
-            "may_decide_extensions": may_decide and deal.status == Deal.Status.APPROVED,
-            "cam_decides": settings.engagement_rule == DealSettings.Engagement.CAM_DECIDES,
-        }
 
 
 # The list's rows
@@ -339,13 +303,6 @@ HEADERS = {
     "sla_due_at": gettext_lazy("decision target"),
     "partner": gettext_lazy("partner"),
 }
-
-
-@dataclass(frozen=True)
-class Badge:
-    kind: str
-    text: str
-    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -470,12 +427,3 @@ def moment_title(obj: Deal) -> str:
     if obj.sla_due_at is None:
         return ""
     return format_moment(obj.sla_due_at)
-
-
-def _match_text(match: DealMatch) -> dict[str, Any]:
-    """How the decision screen words one candidate match."""
-    return {
-        "percent": round(match.score * 100),
-        "on": _("on domain") if match.on_domain else _("on name"),
-        "strength": _("strong") if match.is_strong else _("possible"),
-    }
