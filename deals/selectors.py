@@ -10,7 +10,18 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from prm.audit.selectors import audit_events_for
@@ -85,6 +96,16 @@ def competing_with(deal: Deal) -> QuerySet[Deal]:
         )
         .select_related("partner")
         .order_by("submitted_at", "id")
+    )
+
+
+def contested_by_later() -> Exists:
+    """Whether a later registration recorded as a conflict with the row still competes for its
+    customer (an annotation; built per request: a scoped manager needs the tenant's scope)."""
+    return Exists(
+        Deal.objects.filter(
+            conflict_with=OuterRef("pk"), holds_claim=False, status__in=COMPETING_STATUSES
+        )
     )
 
 

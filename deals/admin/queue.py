@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -33,20 +33,10 @@ from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import badge
 
 from ..models import Deal, DealMatch, Lead, number_in
-from ..selectors import COMPETING_STATUSES, vendor_deals_for
+from ..selectors import contested_by_later, vendor_deals_for
 from .common import Badge, hours_text, sla_state, waiting_text
 from .filters import ALL, WAITING, DealStatusFilter, MatchFilter, OverdueFilter
 from .screen import decision_context
-
-
-def contested() -> Exists:
-    """Whether a later registration, recorded as a conflict with this one, still waits for a
-    decision (the earlier registration's side of a conflict). Built per request, as above."""
-    return Exists(
-        Deal.objects.filter(
-            conflict_with=OuterRef("pk"), holds_claim=False, status__in=COMPETING_STATUSES
-        )
-    )
 
 
 def match_count() -> Coalesce:
@@ -179,7 +169,7 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
         return (
             vendor_deals_for(membership=membership_of(request))
             .select_related("reject_reason", "decided_by")
-            .annotate(match_count=match_count(), contested=contested())
+            .annotate(match_count=match_count(), contested=contested_by_later())
         )
 
     def get_ordering(self, request: HttpRequest) -> list[Any]:

@@ -52,24 +52,40 @@ def _related(deal: Deal, shown: set[int]) -> Related:
     )
 
 
-def conflict_sides(request: HttpRequest, deal: Deal) -> dict[str, Any]:
-    """Both sides of a conflict: the registration that held the customer when this one was
-    submitted (`holder`), and the later ones that compete with this one (`competitors`)."""
+def _sides(deal: Deal, known: dict[Any, Deal]) -> tuple[Deal | None, list[Deal]]:
+    """The registration that held the customer when this one was submitted (for a conflict),
+    and the later ones that compete with this one; `known`: registrations already fetched with
+    their partner, by id (the candidate matches)."""
     holder = None
     if deal.is_conflict and deal.conflict_with_id is not None:
-        holder = Deal.objects.select_related("partner").get(
-            tenant_id=deal.tenant_id, pk=deal.conflict_with_id
+        holder = known.get(deal.conflict_with_id) or (
+            Deal.objects.select_related("partner").get(
+                tenant_id=deal.tenant_id, pk=deal.conflict_with_id
+            )
         )
-    competitors = list(competing_with(deal))
-    others = [d.pk for d in competitors] + ([holder.pk] if holder else [])
-    shown = set()
-    if others:
-        visible = deals_for(membership=membership_of(request))
-        shown = set(visible.filter(pk__in=others).values_list("pk", flat=True))
+    return holder, list(competing_with(deal))
+
+
+def _sides_context(holder: Deal | None, competitors: list[Deal], shown: set[int]) -> dict[str, Any]:
     return {
         "holder": _related(holder, shown) if holder else None,
         "competitors": [_related(d, shown) for d in competitors],
     }
+
+
+def conflict_sides(request: HttpRequest, deal: Deal) -> dict[str, Any]:
+    """Both sides of a conflict (`holder`, `competitors`), linked where the member may look."""
+    holder, competitors = _sides(deal, {})
+    others = [d.pk for d in competitors] + ([holder.pk] if holder else [])
+    return _sides_context(holder, competitors, _visible(request, others))
+
+
+def _visible(request: HttpRequest, ids: list[Any]) -> set[int]:
+    """Which of these registrations the member may open (one query, none for no ids)."""
+    if not ids:
+        return set()
+    visible = deals_for(membership=membership_of(request))
+    return set(visible.filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def clock(deal: Deal) -> Badge | None:
@@ -97,14 +113,15 @@ def summary_context(request: HttpRequest, deal: Deal) -> dict[str, Any]:
 def decision_context(request: HttpRequest, deal: Deal) -> dict[str, Any]:
     """What the decision screen shows besides the registration's fields."""
     membership = membership_of(request)
-    visible = deals_for(membership=membership)
     matches = list(
         DealMatch.objects.filter(tenant_id=deal.tenant_id, deal=deal).select_related(
             "matched_deal__partner", "account"
         )
     )
-    related_ids = {m.matched_deal_id for m in matches if m.matched_deal_id}
-    shown = set(visible.filter(pk__in=related_ids).values_list("pk", flat=True))
+    matched = {m.matched_deal_id: m.matched_deal for m in matches if m.matched_deal is not None}
+    holder, competitors = _sides(deal, matched)
+    related = [*matched, *(d.pk for d in competitors), *([holder.pk] if holder else [])]
+    shown = _visible(request, related)
     may_decide = membership.can("deals.approve")
     may_approve = may_decide and workflow.allowed(deal, "approve")
     extensions = list(
@@ -112,22 +129,22 @@ def decision_context(request: HttpRequest, deal: Deal) -> dict[str, Any]:
             "requested_by", "decided_by"
         )
     )
-    deal_settings = deal_settings_for(deal.tenant)
+    rule = deal_settings_for(deal.tenant).engagement_rule
     return {
         "matches": [
             {"match": m, "linked": m.matched_deal_id in shown, **_match_text(m)} for m in matches
         ],
         "may_approve": may_approve,
         # a conflict the rules forbid to approve: the button is shown disabled, with why
-        "approve_blocker": approval_blocker(deal) if may_approve else "",
+        "approve_blocker": approval_blocker(deal, rule=rule) if may_approve else "",
         "may_reject": may_decide and workflow.allowed(deal, "reject"),
         "may_request_info": may_decide and workflow.allowed(deal, "request_info"),
         "may_win": may_decide and workflow.allowed(deal, "win"),
         "may_lose": may_decide and workflow.allowed(deal, "lose"),
         "extensions": extensions,
         "may_decide_extensions": may_decide and deal.status == Deal.Status.APPROVED,
-        "cam_decides": deal_settings.engagement_rule == DealSettings.Engagement.CAM_DECIDES,
-        **conflict_sides(request, deal),
+        "cam_decides": rule == DealSettings.Engagement.CAM_DECIDES,
+        **_sides_context(holder, competitors, shown),
     }
 
 

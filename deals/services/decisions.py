@@ -86,13 +86,14 @@ def _save_claim(deal: Deal) -> None:
         ) from None
 
 
-def approval_blocker(deal: Deal) -> str:
+def approval_blocker(deal: Deal, *, rule: str | None = None) -> str:
     """Why approving the registration would be refused as things stand, or "" if it may be.
 
     Read without locks, for the page that offers the decision (its Approve button is disabled,
     with this sentence, rather than refusing after the CAM typed a message); `deal_approve`
     decides again under the claim lock. Under "CAM decides" a conflict whose holder still waits
-    may be approved: the CAM awards the customer to it.
+    may be approved: the CAM awards the customer to it. `rule`: the tenant's engagement rule,
+    when the caller read it already.
     """
     try:
         DEALS.require(deal, "approve")
@@ -103,7 +104,7 @@ def approval_blocker(deal: Deal) -> str:
     holder = _holder_of(deal)
     if holder is None:
         return ""
-    return _claim_refusal(holder, deal_settings_for(deal.tenant).engagement_rule)
+    return _claim_refusal(holder, rule or deal_settings_for(deal.tenant).engagement_rule)
 
 
 def _holder_of(deal: Deal) -> Deal | None:

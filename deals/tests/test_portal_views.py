@@ -93,7 +93,7 @@ def test_a_rep_saves_a_draft_then_submits_it(ours, host_client, product):
         assert deal.holds_claim
     detail = client.get(f"/deals/{deal.pk}/").content.decode()
     assert f"Registration {deal.reference} is submitted" in detail
-    assert "No conflict found: this customer is free to register." in detail
+    assert "No conflict found: no other registration or account claims this customer." in detail
     assert "Waiting for a decision (due by" in detail
 
 
