@@ -7,7 +7,8 @@ the same facts (`summary_context`), so that a decision is taken knowing what it 
 
 A registration that a later one conflicts with is "contested"; the later one is "a conflict".
 Another partner's registration is linked only when the member may open it (a CAM: their
-partners' only); its reference and partner are shown either way, as the CAM needs to weigh it.
+partners' only, as `deals_for` decides); its reference and partner are shown either way, as the
+CAM needs to weigh it.
 """
 
 from dataclasses import dataclass
@@ -19,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prm.dates import format_moment
+from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of
 
 from .. import workflow
 from ..models import Deal, DealExtension, DealMatch, DealSettings
-from ..selectors import competing_with, deal_settings_for, deals_for
+from ..selectors import competing_with, deal_settings_for
 from ..services.decisions import approval_blocker
 from .common import Badge, sla_state, waiting_text
 
@@ -76,16 +78,21 @@ def _sides_context(holder: Deal | None, competitors: list[Deal], shown: set[int]
 def conflict_sides(request: HttpRequest, deal: Deal) -> dict[str, Any]:
     """Both sides of a conflict (`holder`, `competitors`), linked where the member may look."""
     holder, competitors = _sides(deal, {})
-    others = [d.pk for d in competitors] + ([holder.pk] if holder else [])
+    others = competitors + ([holder] if holder else [])
     return _sides_context(holder, competitors, _visible(request, others))
 
 
-def _visible(request: HttpRequest, ids: list[Any]) -> set[int]:
-    """Which of these registrations the member may open (one query, none for no ids)."""
-    if not ids:
+def _visible(request: HttpRequest, deals: list[Deal]) -> set[int]:
+    """Which of these registrations the member may open: those of the partners they see (no
+    query for staff who see every partner, one for a CAM, none for no registrations)."""
+    if not deals:
         return set()
-    visible = deals_for(membership=membership_of(request))
-    return set(visible.filter(pk__in=ids).values_list("pk", flat=True))
+    membership = membership_of(request)
+    partner_ids = {d.partner_id for d in deals}
+    if not membership.can("partners.view_all"):
+        seen = visible_partners(membership).filter(pk__in=partner_ids)
+        partner_ids = set(seen.values_list("pk", flat=True))
+    return {d.pk for d in deals if d.partner_id in partner_ids}
 
 
 def clock(deal: Deal) -> Badge | None:
@@ -120,7 +127,7 @@ def decision_context(request: HttpRequest, deal: Deal) -> dict[str, Any]:
     )
     matched = {m.matched_deal_id: m.matched_deal for m in matches if m.matched_deal is not None}
     holder, competitors = _sides(deal, matched)
-    related = [*matched, *(d.pk for d in competitors), *([holder.pk] if holder else [])]
+    related = [*matched.values(), *competitors, *([holder] if holder else [])]
     shown = _visible(request, related)
     may_decide = membership.can("deals.approve")
     may_approve = may_decide and workflow.allowed(deal, "approve")
