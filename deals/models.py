@@ -318,11 +318,13 @@ class Deal(TenantOwned):
             models.Index(fields=["tenant", "partner", "-created_at"], name="deal_partner_idx"),
             models.Index(fields=["tenant", "owner", "-created_at"], name="deal_owner_idx"),
             models.Index(fields=["tenant", "status", "sla_due_at"], name="deal_queue_idx"),
-            # A CAM's queue: their partners' waiting registrations, read from the index alone.
+            # A CAM's queue: the page's keys of their partners' waiting registrations, read from
+            # the index alone (no table rows) and sorted by decision target, however deep the
+            # page (prm/pagination.py reads the page's rows afterwards).
             models.Index(
                 fields=["tenant", "status", "partner"],
-                include=["sla_due_at"],
-                name="deal_status_partner_idx",
+                include=["sla_due_at", "id"],
+                name="deal_status_partner_cover",
             ),
             models.Index(
                 fields=["tenant", "expires_at"],
