@@ -38,12 +38,17 @@ def _column_defaults(model: type[models.Model]) -> dict[str, Any]:
 def copy_rows(
     model: type[models.Model], rows: Iterable[dict[str, Any]], *, with_id: bool = True
 ) -> int:
-    """COPY `rows` into the model's table; a missing column takes the field's default.
+    """COPY `rows` into the model's table; a missing column takes the field's default, and a
+    column the database fills (`db_default`, such as a registration's number) is left to it.
 
-    Every constraint and index of the table stays in place (as in production): the load pays
-    for index maintenance like real traffic would.
+    Every constraint, index and trigger of the table stays in place (as in production): the load
+    pays for index maintenance like real traffic would.
     """
-    fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if (with_id or not f.primary_key) and not f.has_db_default()
+    ]
     defaults = _column_defaults(model)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)

@@ -1,12 +1,18 @@
 """The deals app's demo data: products, protected accounts, registrations in every status,
 a conflict and an overdue registration waiting for the CAM, and leads for Northwind.
 
-Everything goes through the services, as partners and CAMs would do it; only the clock is
-turned back afterwards (submitted days ago, protection ending soon), which no service can do.
+Everything goes through the services, as partners and CAMs would do it, and each step at the
+moment it would have happened (`_at`): a registration approved 84 days ago with a 90-day window
+is protected for 6 more days, and its approval notice, its history, the list and the page all
+say the same dates. (Turning one date back after the services ran is what once made an approval
+notice say March 6 while the list said December 12.)
 """
 
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 from django.utils import timezone
 
@@ -16,7 +22,7 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
 
 from . import services
-from .models import Deal, Lead, Product, ProtectedAccount
+from .models import Deal, Product, ProtectedAccount
 from .selectors import reject_reasons_for
 from .setup import deal_defaults_ensure
 
@@ -96,6 +102,35 @@ DEMO_LEADS: dict[str, list[tuple[str, str, str, str, str | None, bool]]] = {
 }  # fmt: skip
 
 
+#: when each registration's story happened, in days before now: (submitted, decided, closed)
+STORY: dict[str, tuple[float, float | None, float | None]] = {
+    "draft": (2, None, None),  # saved, not submitted
+    "submitted": (0.05, None, None),
+    "overdue": (7, None, None),
+    "info": (3, 2, None),
+    "approved": (12, 10, None),
+    "expiring": (86, 84, None),
+    "won": (40, 38, 2),
+    "lost": (30, 28, 1),
+    "rejected": (9, 8, None),
+    "withdrawn": (20, 15, None),
+}
+
+
+@contextmanager
+def _at(moment: datetime) -> Iterator[None]:
+    """Run a step of the demo's story as if it were `moment`: the services, the rows they write
+    (auto_now_add), their audit events and notifications all read this time as now."""
+    with mock.patch.object(timezone, "now", return_value=moment):
+        yield
+
+
+def _ago(now: datetime, days: float | None, stagger: int = 0) -> datetime:
+    """`days` before `now`, a few minutes apart for registrations of the same story (the first
+    registered first: Northwind's Coho Winery before Contoso's)."""
+    return now - timedelta(days=days or 0) + timedelta(minutes=stagger)
+
+
 def seed_deals(tenant: Tenant) -> None:
     """Products, accounts, registrations and leads (once: a tenant with deals is left alone)."""
     deal_defaults_ensure(tenant=tenant)
@@ -121,84 +156,93 @@ def seed_deals(tenant: Tenant) -> None:
     }
     cam = next((m for m in members.values() if m.role == Role.CAM), None)
     products = list(Product.objects.filter(tenant=tenant))
+    now = timezone.now()
     for i, (email, customer, website, amount, fate) in enumerate(DEMO_DEALS.get(tenant.slug, [])):
         owner = members.get(email)
         if owner is None or cam is None:
             continue
-        deal = services.deal_save(
-            actor=owner,
-            data=services.DealInput(
-                customer_name=customer,
-                customer_website=website,
-                country=str(owner.partner.country or "US") if owner.partner else "US",
-                contact_name="Pat Buyer",
-                contact_email=f"pat@{registered_domain(website)}",
-                contact_role="Head of IT",
-                products=products[i % len(products) : i % len(products) + 1],
-                amount=Decimal(amount),
-                currency=tenant.default_currency,
-                expected_close_on=timezone.localdate() + timedelta(days=30 + 7 * i),
-                deal_type=Deal.Type.NEW,
-                notes="",
-            ),
-            submit=fate != "draft",
-        )
-        _play(tenant, deal, fate, owner, cam)
-    _seed_leads(tenant, members)
+        submitted, decided, closed = STORY[fate]
+        with _at(_ago(now, submitted, stagger=i)):
+            deal = services.deal_save(
+                actor=owner,
+                data=services.DealInput(
+                    customer_name=customer,
+                    customer_website=website,
+                    country=str(owner.partner.country or "US") if owner.partner else "US",
+                    contact_name="Pat Buyer",
+                    contact_email=f"pat@{registered_domain(website)}",
+                    contact_role="Head of IT",
+                    products=products[i % len(products) : i % len(products) + 1],
+                    amount=Decimal(amount),
+                    currency=tenant.default_currency,
+                    expected_close_on=now.date() + timedelta(days=30 + 7 * i),
+                    deal_type=Deal.Type.NEW,
+                    notes="",
+                ),
+                submit=fate != "draft",
+            )
+        if decided is not None:
+            with _at(_ago(now, decided, stagger=i)):
+                deal = _decide(tenant, deal, fate, owner, cam)
+        if closed is not None:
+            with _at(_ago(now, closed, stagger=i)):
+                _close(deal, fate, owner)
+    _seed_leads(tenant, members, now)
 
 
-def _play(tenant: Tenant, deal: Deal, fate: str, owner: Membership, cam: Membership) -> None:
-    now = timezone.now()
+def _decide(tenant: Tenant, deal: Deal, fate: str, owner: Membership, cam: Membership) -> Deal:
+    """What the CAM (or, for a withdrawal, the partner) did with the submitted registration."""
     if fate in ("approved", "expiring", "won", "lost"):
-        deal = services.deal_approve(actor=cam, deal=deal, note="Good luck with it.")
-    if fate == "expiring":
-        Deal.objects.filter(pk=deal.pk).update(expires_at=now + timedelta(days=6))
-    elif fate == "won":
+        return services.deal_approve(actor=cam, deal=deal, note="Good luck with it.")
+    if fate == "info":
+        return services.deal_request_info(
+            actor=cam, deal=deal, message="Which departments will use it, and who signs?"
+        )
+    if fate == "rejected":
+        reason = reject_reasons_for(tenant).first()
+        if reason is not None:
+            return services.deal_reject(
+                actor=cam, deal=deal, reason=reason, note="Their parent company buys direct."
+            )
+    if fate == "withdrawn":
+        return services.deal_withdraw(actor=owner, deal=deal, reason="The project was cancelled.")
+    return deal
+
+
+def _close(deal: Deal, fate: str, owner: Membership) -> None:
+    if fate == "won":
         services.deal_mark_won(
             actor=owner, deal=deal, amount=deal.amount, closed_on=timezone.localdate()
         )
     elif fate == "lost":
         services.deal_mark_lost(actor=owner, deal=deal, reason="The customer chose a competitor.")
-    elif fate == "info":
-        services.deal_request_info(
-            actor=cam, deal=deal, message="Which departments will use it, and who signs?"
-        )
-    elif fate == "rejected":
-        reason = reject_reasons_for(tenant).first()
-        if reason is not None:
-            services.deal_reject(
-                actor=cam, deal=deal, reason=reason, note="Their parent company buys direct."
-            )
-    elif fate == "withdrawn":
-        services.deal_withdraw(actor=owner, deal=deal, reason="The project was cancelled.")
-    elif fate == "overdue":
-        # Submitted a week ago: past its decision target, waiting for the CAM.
-        Deal.objects.filter(pk=deal.pk).update(
-            submitted_at=now - timedelta(days=7),
-            sla_due_at=now - timedelta(days=3),
-        )
 
 
-def _seed_leads(tenant: Tenant, members: dict[str, Membership]) -> None:
+def _seed_leads(tenant: Tenant, members: dict[str, Membership], now: datetime) -> None:
+    """Leads sent yesterday: Northwind opened one this morning, not the other; one waits in
+    the queue."""
     staff = next((m for m in members.values() if m.role == Role.PARTNER_OPS), None)
     if staff is None:
         return
     for customer, website, contact, email, partner_name, opened in DEMO_LEADS.get(tenant.slug, []):
-        lead = services.lead_create(
-            actor=staff,
-            data=services.LeadInput(
-                customer_name=customer,
-                customer_website=website,
-                country="US",
-                contact_name=contact,
-                contact_email=email,
-                contact_role="Procurement",
-                notes="Asked for a demo at our booth; wants a local partner.",
-            ),
-        )
-        partner = Partner.objects.filter(tenant=tenant, name=partner_name).first()
-        if partner is None:
-            continue
-        lead = services.lead_assign(actor=staff, lead=lead, partner=partner)
-        if opened:
-            Lead.objects.filter(pk=lead.pk).update(opened_at=timezone.now())
+        with _at(now - timedelta(days=1)):
+            lead = services.lead_create(
+                actor=staff,
+                data=services.LeadInput(
+                    customer_name=customer,
+                    customer_website=website,
+                    country="US",
+                    contact_name=contact,
+                    contact_email=email,
+                    contact_role="Procurement",
+                    notes="Asked for a demo at our booth; wants a local partner.",
+                ),
+            )
+            partner = Partner.objects.filter(tenant=tenant, name=partner_name).first()
+            if partner is None:
+                continue
+            lead = services.lead_assign(actor=staff, lead=lead, partner=partner)
+        reader = next((m for m in members.values() if m.partner_id == partner.pk), None)
+        if opened and reader is not None:
+            with _at(now - timedelta(hours=3)):
+                services.lead_open(actor=reader, lead=lead)

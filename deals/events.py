@@ -3,15 +3,18 @@
 `deals.deal.won` is the one other apps build on: commissions will subscribe to it to accrue.
 """
 
+from datetime import date, datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
-from prm.dates import format_moment
+from prm.dates import format_day, format_moment
 from prm.money import format_money
 from prm.notifications.categories import declare_category
 from prm.notifications.events import declare
+from prm.tenancy.models import Tenant
 
 from .models import Deal, Lead
 
@@ -110,6 +113,19 @@ PROTECTED_ACCOUNTS_IMPORTED = declare(
 )
 
 
+def tenant_day(tenant: Tenant, value: date | datetime | None) -> str:
+    """A day as the tenant's pages show it (its time zone and language), for an event's data,
+    whichever time zone the code emitting it runs in (a request, a beat job, the demo)."""
+    with timezone.override(tenant.time_zone):
+        return format_day(value, language=tenant.language)
+
+
+def tenant_moment(tenant: Tenant, value: datetime | None) -> str:
+    """A moment as the tenant's pages show it (see `tenant_day`)."""
+    with timezone.override(tenant.time_zone):
+        return format_moment(value, language=tenant.language)
+
+
 def event_data(deal: Deal, **extra: Any) -> dict[str, Any]:
     """The placeholders every deal event offers (and ids the recipients are found by)."""
     return {
@@ -130,5 +146,5 @@ def lead_event_data(lead: Lead, partner: Partner | None = None) -> dict[str, Any
         "customer": lead.customer_name,
         "partner": partner.name if partner else "",
         "partner_id": partner.pk if partner else None,
-        "respond_by": format_moment(lead.respond_by) if lead.respond_by else "",
+        "respond_by": tenant_moment(lead.tenant, lead.respond_by) if lead.respond_by else "",
     }

@@ -165,7 +165,7 @@ class DealFilterForm(QueryForm):
     """The list's filters (also used by the CSV export), from the query string."""
 
     status = forms.ChoiceField(choices=[("", _("All")), *Deal.Status.choices])
-    q = forms.CharField(label=_("Search by customer"), max_length=200)
+    q = forms.CharField(label=_("Search by customer or reference"), max_length=200)
 
     def filters(self) -> tuple[str, str]:
         values = self.values()

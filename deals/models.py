@@ -191,6 +191,32 @@ class ProtectedAccount(TenantOwned):
         return self.name
 
 
+class DealCounter(TenantOwned):
+    """The last registration number a tenant gave out (one row per tenant).
+
+    Numbers are given by the database, not by Python: a trigger on `deals_deal`
+    (`deals_deal_number`, migration 0004) increments this row with `INSERT ... ON CONFLICT DO
+    UPDATE ... RETURNING` for each new registration. The update holds the row's lock until the
+    registering transaction ends, so two registrations of one tenant at the same moment get two
+    numbers, one after the other, and a registration rolled back gives its number back (no gaps);
+    registrations of different tenants never wait for each other. Every way of inserting a
+    registration (a service, a factory, the benchmark's COPY) is numbered the same way, at no
+    extra query: the number comes back with the INSERT.
+    """
+
+    last_number = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[models.Manager["DealCounter"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="dealcounter_one_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.last_number}"
+
+
 class Deal(TenantOwned):
     """A partner's registration of an opportunity with a customer."""
 
@@ -210,6 +236,9 @@ class Deal(TenantOwned):
         UPSELL = "upsell", _("Upsell")
         RENEWAL = "renewal", _("Renewal")
 
+    #: the tenant's own running number (DR-000001 is each vendor's first): given by the database
+    #: on INSERT (see `DealCounter`) and read back with it
+    number = models.PositiveIntegerField(_("number"), db_default=0, editable=False)
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="deals")
     #: the partner user who registered it (a rep sees their own deals)
     owner = models.ForeignKey(
@@ -285,6 +314,9 @@ class Deal(TenantOwned):
                 name="deal_claim_only_while_open",
             ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="deal_amount_positive"),
+            models.UniqueConstraint(
+                fields=["tenant", "number"], name="deal_number_unique_in_tenant"
+            ),
         ]
         indexes = [
             # The conflict check looks only at registrations holding a claim: partial indexes.
@@ -302,11 +334,13 @@ class Deal(TenantOwned):
             models.Index(fields=["tenant", "partner", "-created_at"], name="deal_partner_idx"),
             models.Index(fields=["tenant", "owner", "-created_at"], name="deal_owner_idx"),
             models.Index(fields=["tenant", "status", "sla_due_at"], name="deal_queue_idx"),
-            # A CAM's queue: their partners' waiting registrations, read from the index alone.
+            # A CAM's queue: the page's keys of their partners' waiting registrations, read from
+            # the index alone (no table rows) and sorted by decision target, however deep the
+            # page (prm/pagination.py reads the page's rows afterwards).
             models.Index(
                 fields=["tenant", "status", "partner"],
-                include=["sla_due_at"],
-                name="deal_status_partner_idx",
+                include=["sla_due_at", "id"],
+                name="deal_status_partner_cover",
             ),
             models.Index(
                 fields=["tenant", "expires_at"],
@@ -320,11 +354,24 @@ class Deal(TenantOwned):
 
     @property
     def reference(self) -> str:
-        return f"DR-{self.pk:06d}" if self.pk else "DR-new"
+        return reference_of(self.number) if self.pk else "DR-new"
 
     @property
     def is_conflict(self) -> bool:
         return self.conflict_with_id is not None and not self.holds_claim
+
+
+def reference_of(number: int) -> str:
+    """How people name a registration: DR- and the tenant's number, six digits at least."""
+    return f"DR-{number:06d}"
+
+
+def number_in(reference: str) -> int | None:
+    """The number in a reference as a person types it ("DR-000042", "dr-42", "DR 42"), or None."""
+    text = reference.strip().upper().replace(" ", "-")
+    if text.startswith("DR-") and text[3:].isdigit():
+        return int(text[3:])
+    return None
 
 
 class DealMatch(TenantOwned):

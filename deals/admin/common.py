@@ -1,5 +1,7 @@
-"""Small helpers the deal registration admin pages share: object ids, moments, durations."""
+"""Small helpers the deal registration admin pages share: object ids, badges, moments,
+durations."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -12,6 +14,16 @@ from django.utils.translation import ngettext
 from prm.filters import parse_id
 
 from ..sla import business_hours_between
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A coloured label, worked out in Python and placed by a template (see
+    `prm.workspace.ui.badge` for the kinds)."""
+
+    kind: str
+    text: str
+    title: str = ""
 
 
 def object_pk(object_id: str) -> int:

@@ -25,6 +25,7 @@ from prm.workspace.ui import Done, form_page
 from .. import services
 from ..models import Deal, DealExtension, DealSettings
 from ..selectors import deal_settings_for, reject_reasons_for, vendor_deals_for
+from ..services.decisions import approval_blocker
 from ..workflow import DEALS
 from .common import object_pk
 from .forms import (
@@ -35,6 +36,7 @@ from .forms import (
     RequestInfoForm,
     WonForm,
 )
+from .screen import summary_context
 
 FormT = TypeVar("FormT", bound=forms.BaseForm)
 
@@ -73,7 +75,9 @@ def _decision_page(
     then the form page whose valid form calls `decide(actor, deal, cleaned_data)`, the one
     service. `title` and `done` are sentences with `%(deal)s`; `form_kwargs` and `context` are
     made from the registration; the template is named after the page's URL
-    (`admin:deals_deal_reject` → `admin/deals/deal/reject.html`)."""
+    (`admin:deals_deal_reject` → `admin/deals/deal/reject.html`) and extends
+    `decision_page.html`, which opens on the registration's summary (`screen.summary_context`)
+    and has Cancel (back to the registration)."""
     deal = _deal(request, object_id)
     if refusal := _refusal(request, deal, action):
         return refusal
@@ -91,7 +95,7 @@ def _decision_page(
         form_class=form_class,
         form_kwargs=form_kwargs(deal) if form_kwargs else None,
         on_valid=on_valid,
-        context=context(deal) if context else None,
+        context={**summary_context(request, deal), **(context(deal) if context else {})},
     )
 
 
@@ -100,10 +104,19 @@ def _decision_page(
 
 @requires("deals.approve")
 def approve(request: HttpRequest, object_id: str) -> HttpResponse:
-    rule = deal_settings_for(tenant_of(request)).engagement_rule
+    deal_settings = deal_settings_for(tenant_of(request))
+    rule = deal_settings.engagement_rule
 
     def may_supersede(deal: Deal) -> dict[str, bool]:
         return {"may_supersede": deal.is_conflict and rule == DealSettings.Engagement.CAM_DECIDES}
+
+    def explain(deal: Deal) -> dict[str, Any]:
+        # A registration the rules do not let the CAM approve now gets no active Approve button.
+        return {
+            **may_supersede(deal),
+            "blocker": approval_blocker(deal),
+            "protection_days": deal_settings.protection_days,
+        }
 
     return _decision_page(
         request,
@@ -116,7 +129,7 @@ def approve(request: HttpRequest, object_id: str) -> HttpResponse:
         title=_("Approve %(deal)s"),
         done=_("%(deal)s is approved; the partner is told."),
         form_kwargs=may_supersede,
-        context=may_supersede,
+        context=explain,
     )
 
 
@@ -214,5 +227,5 @@ def extension(request: HttpRequest, object_id: str, extension_id: int) -> HttpRe
         obj=deal,
         form_class=ExtensionDecisionForm,
         on_valid=decide,
-        context={"extension": found},
+        context={**summary_context(request, deal), "extension": found},
     )

@@ -45,6 +45,7 @@ class DealStatusFilter(admin.SimpleListFilter):
 
 
 #: a registration recorded as a conflict: another one held the customer when it was submitted
+#: (the registration that held it is "contested" while the later one waits)
 CONFLICT = Q(conflict_with__isnull=False, holds_claim=False)
 
 
@@ -55,6 +56,7 @@ class MatchFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
             ("conflict", _("Conflict")),
+            ("contested", _("Contested by a later registration")),
             ("possible", _("Possible match")),
             ("clear", _("No match")),
         ]
@@ -62,11 +64,13 @@ class MatchFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Deal]) -> QuerySet[Deal]:
         if self.value() == "conflict":
             return queryset.filter(CONFLICT)
-        # match_count: DealAdmin.get_queryset's annotation
+        # match_count, contested: DealAdmin.get_queryset's annotations (in Q: not fields)
+        if self.value() == "contested":
+            return queryset.filter(Q(contested=True))
         if self.value() == "possible":
-            return queryset.exclude(CONFLICT).filter(Q(match_count__gt=0))
+            return queryset.exclude(CONFLICT).filter(Q(contested=False, match_count__gt=0))
         if self.value() == "clear":
-            return queryset.exclude(CONFLICT).filter(Q(match_count=0))
+            return queryset.exclude(CONFLICT).filter(Q(contested=False, match_count=0))
         return queryset
 
 

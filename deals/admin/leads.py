@@ -96,12 +96,14 @@ class LeadAdmin(TenantModelAdmin):
     list_display = [
         "customer",
         "partner",
-        "status_badge",
-        "answer_by",
         "opened_badge",
         "returned_count",
+        "status_badge",
+        "answer_by",
         "assign_button",
     ]
+    # What a lead's owner acts on stays on screen however narrow the window.
+    key_columns = ("status_badge", "answer_by", "assign_button")
     list_display_links = ["customer"]
     list_filter = ["status", VisiblePartnerFilter]
     list_select_related = ["partner"]

@@ -6,9 +6,14 @@ partners assigned to them (`vendor_deals_for`), in the list, its filters, its ex
 object URL. Deciding happens on pages of their own (`decide`, mounted by `urls`).
 """
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_list import result_headers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -19,19 +24,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prm.csvio.admin import CsvExportMixin
-from prm.dates import format_moment
-from prm.filters import parse_id
+from prm.dates import format_day, format_moment
 from prm.money import format_money
 from prm.pagination import DeferredJoinPaginator
 from prm.tenancy.partner_access import VisiblePartnerFilter
-from prm.tenancy.requests import membership_of, tenant_of
+from prm.tenancy.requests import membership_of
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
-from prm.workspace.ui import badge, time_tag
+from prm.workspace.ui import badge
 
-from .. import workflow
-from ..models import Deal, DealExtension, DealMatch, DealSettings, Lead
-from ..selectors import deal_settings_for, deals_for, vendor_deals_for
-from .common import hours_text, sla_state, waiting_text
+from ..models import Deal, DealMatch, Lead, number_in
+from ..selectors import contested_by_later, vendor_deals_for
+from .common import Badge, hours_text, sla_state, waiting_text
 from .filters import (
     ALL,
     WAITING,
@@ -40,6 +43,7 @@ from .filters import (
     MatchFilter,
     OverdueFilter,
 )
+from .screen import decision_context
 
 
 def match_count() -> Coalesce:
@@ -110,19 +114,18 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
     """No add, change or delete here: partners register in the portal, CAMs decide."""
 
     capabilities = {"view": "deals.view", "export": "deals.view"}
+    # The columns, as sortable headers: the queue's own template renders the rows (`QueueRow`),
+    # the key columns (status, decision target, conflict) right after the registration.
     list_display = [
-        "deal",
+        "customer_name",
+        "status",
+        "sla_due_at",
+        "conflict_text",
         "partner",
-        "amount_text",
-        "submitted",
-        "waiting",
-        "sla_badge",
-        "match_badge",
-        "status_badge",
+        "amount",
+        "submitted_at",
     ]
-    list_display_links = ["deal"]
-    # What the CAM decides by stays on screen however narrow the window.
-    key_columns = ("sla_badge", "match_badge", "status_badge")
+    list_display_links = None
     list_filter = [
         DealStatusFilter,
         VisiblePartnerFilter,
@@ -179,7 +182,7 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
         return (
             vendor_deals_for(membership=membership_of(request))
             .select_related("reject_reason", "decided_by")
-            .annotate(match_count=match_count())
+            .annotate(match_count=match_count(), contested=contested_by_later())
         )
 
     def get_ordering(self, request: HttpRequest) -> list[Any]:
@@ -191,9 +194,9 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Deal], search_term: str
     ) -> tuple[QuerySet[Deal], bool]:
-        term = search_term.strip().upper()
-        if term.startswith("DR-") and (pk := parse_id(term[3:])) is not None:
-            return queryset.filter(pk=pk), False
+        number = number_in(search_term)
+        if number is not None:
+            return queryset.filter(number=number), False
         return super().get_search_results(request, queryset, search_term)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
@@ -204,58 +207,15 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
             else _("Deal registrations")
         )
         extra = {"title": title, "is_queue": status == WAITING, "all_status": ALL}
-        return super().changelist_view(request, {**extra, **(extra_context or {})})
+        response = super().changelist_view(request, {**extra, **(extra_context or {})})
+        context = getattr(response, "context_data", None)
+        if context is not None and isinstance(context.get("cl"), ChangeList):
+            context.update(queue_page(request, context["cl"]))
+        return response
 
-    # The list
-
-    @admin.display(description=gettext_lazy("registration"), ordering="customer_name")
-    def deal(self, obj: Deal) -> str:
-        return format_html(
-            "<strong>{}</strong> {}<br><small>{}</small>",
-            obj.reference,
-            obj.customer_name,
-            obj.customer_domain or obj.customer_website or "",
-        )
-
-    @admin.display(description=gettext_lazy("amount"), ordering="amount")
+    @admin.display(description=gettext_lazy("amount"))
     def amount_text(self, obj: Deal) -> str:
         return format_money(obj.amount, obj.currency)
-
-    @admin.display(description=gettext_lazy("submitted"), ordering="submitted_at")
-    def submitted(self, obj: Deal) -> str:
-        return time_tag(obj.submitted_at, short=True)
-
-    @admin.display(description=gettext_lazy("waiting"))
-    def waiting(self, obj: Deal) -> str:
-        if obj.status != Deal.Status.SUBMITTED:
-            return "—"
-        return waiting_text(obj.submitted_at)
-
-    @admin.display(description=gettext_lazy("decision target"), ordering="sla_due_at")
-    def sla_badge(self, obj: Deal) -> str:
-        if obj.status == Deal.Status.SUBMITTED and obj.sla_due_at is not None:
-            kind, text = sla_state(obj.sla_due_at, timezone.get_current_timezone_name())
-            return badge(kind, text, moment_title(obj))
-        if obj.decision_hours is not None:
-            return _("decided in %(hours)s") % {"hours": hours_text(obj.decision_hours)}
-        return "—"
-
-    @admin.display(description=gettext_lazy("matches"), ordering="match_count")
-    def match_badge(self, obj: Deal) -> str:
-        count = obj.match_count  # type: ignore[attr-defined]
-        if obj.is_conflict:
-            return badge(
-                "conflict",
-                _("conflict"),
-                _("Another registration held this customer when it was submitted."),
-            )
-        if count:
-            return badge(
-                "warning",
-                _("possible match"),
-                _("%(n)d candidate match(es) to weigh") % {"n": count},
-            )
-        return "—"
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, obj: Deal) -> str:
@@ -267,10 +227,12 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
     def reference(self, obj: Deal) -> str:
         return obj.reference
 
-    @admin.display(description=gettext_lazy("conflict"))
+    @admin.display(description=gettext_lazy("conflict"), ordering="match_count")
     def conflict_text(self, obj: Deal) -> str:
         if obj.is_conflict:
             return _("conflict")
+        if obj.contested:  # type: ignore[attr-defined]
+            return _("contested by a later registration")
         return _("possible match") if obj.match_count else ""  # type: ignore[attr-defined]
 
     @admin.display(description=gettext_lazy("candidate matches"))
@@ -331,56 +293,140 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
     ) -> Any:
         obj = kwargs.get("obj")
         if obj is not None and obj.pk:
-            context.update(self._decision_context(request, obj))
+            context.update(decision_context(request, obj))
         return super().render_change_form(request, context, *args, **kwargs)
 
-    def _decision_context(self, request: HttpRequest, deal: Deal) -> dict[str, Any]:
-        membership = membership_of(request)
-        visible = deals_for(membership=membership)
-        matches = list(
-            DealMatch.objects.filter(tenant_id=deal.tenant_id, deal=deal).select_related(
-                "matched_deal__partner", "account"
-            )
+
+# The list's rows
+
+
+#: header texts where the column's field name says less than the column shows
+HEADERS = {
+    "customer_name": gettext_lazy("registration"),
+    "sla_due_at": gettext_lazy("decision target"),
+    "partner": gettext_lazy("partner"),
+}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One registration of the list, everything it shows already worked out as text: the
+    template only places it (fifty rows of lookups through the model cost more than the
+    database's part of the page)."""
+
+    pk: int
+    url: str
+    reference: str
+    customer: str
+    domain: str
+    status: str
+    status_label: str
+    target: Badge | None  # the decision clock of one waiting for a decision
+    decided: str  # else how long its decision took
+    conflict: Badge | None
+    partner: str
+    amount: str
+    submitted: str  # the day
+    submitted_at: str  # the moment, for <time datetime>
+    waiting: str
+
+
+def queue_page(request: HttpRequest, cl: ChangeList) -> dict[str, Any]:
+    """What the queue's template shows besides Django's changelist: the column headers (sortable
+    as the admin's are), the rows, and whether filters or a search narrow the list."""
+    headers: list[dict[str, Any]] = list(result_headers(cl))
+    for header, name in zip(headers, cl.list_display, strict=True):
+        header["text"] = HEADERS.get(str(name), header["text"])
+    page = _PageFacts(
+        now=timezone.now(),
+        zone=timezone.get_current_timezone_name(),
+        labels={value: str(label) for value, label in Deal.Status.choices},
+        link={"preserved_filters": cl.preserved_filters, "opts": cl.opts},
+    )
+    narrowed = bool(cl.query) or any(name not in ("status", "p", "o") for name in request.GET)
+    return {
+        "queue_headers": headers,
+        "queue_rows": [page.row(deal) for deal in cl.result_list],
+        "queue_narrowed": narrowed,
+    }
+
+
+@dataclass
+class _PageFacts:
+    """What every row of one page shares, worked out once."""
+
+    now: datetime
+    zone: str
+    labels: dict[str, str]
+    link: dict[str, Any]
+    days: dict[Any, str] = field(default_factory=dict)
+
+    def day(self, moment: datetime) -> str:
+        day = timezone.localtime(moment).date()
+        if day not in self.days:  # many rows share a day
+            self.days[day] = format_day(day)
+        return self.days[day]
+
+    def row(self, deal: Deal) -> QueueRow:
+        target = None
+        if deal.status == Deal.Status.SUBMITTED and deal.sla_due_at is not None:
+            kind, text = sla_state(deal.sla_due_at, self.zone, self.now)
+            title = _("due %(moment)s") % {"moment": format_moment(deal.sla_due_at)}
+            target = Badge(kind, text, title)
+        decided = ""
+        if target is None and deal.decision_hours is not None:
+            decided = _("decided in %(hours)s") % {"hours": hours_text(deal.decision_hours)}
+        submitted = deal.submitted_at
+        return QueueRow(
+            pk=deal.pk,
+            url=add_preserved_filters(
+                self.link, reverse("admin:deals_deal_change", args=[deal.pk])
+            ),
+            reference=deal.reference,
+            customer=deal.customer_name,
+            domain=deal.customer_domain,
+            status=deal.status,
+            status_label=self.labels.get(deal.status, deal.status),
+            target=target,
+            decided=decided,
+            conflict=conflict_badge(deal),
+            partner=deal.partner.name,
+            amount=format_money(deal.amount, deal.currency),
+            submitted=self.day(submitted) if submitted else "—",
+            submitted_at=submitted.isoformat() if submitted else "",
+            waiting=(
+                _("waiting %(time)s") % {"time": waiting_text(submitted, self.now)}
+                if target and submitted
+                else ""
+            ),
         )
-        related_ids = {m.matched_deal_id for m in matches if m.matched_deal_id}
-        if deal.conflict_with_id:
-            related_ids.add(deal.conflict_with_id)
-        shown = set(visible.filter(pk__in=related_ids).values_list("pk", flat=True))
-        may_decide = membership.can("deals.approve")
-        extensions = list(
-            DealExtension.objects.filter(tenant_id=deal.tenant_id, deal=deal).select_related(
-                "requested_by", "decided_by"
-            )
+
+
+def conflict_badge(deal: Deal) -> Badge | None:
+    """A registration's side of a conflict, or its candidate matches (the list's column)."""
+    if deal.is_conflict:
+        return Badge(
+            "conflict",
+            _("conflict"),
+            _("Another registration held this customer when this one was submitted."),
         )
-        settings = deal_settings_for(tenant_of(request))
-        return {
-            "matches": [
-                {"match": m, "linked": m.matched_deal_id in shown, **_match_text(m)}
-                for m in matches
-            ],
-            "conflict_ref": f"DR-{deal.conflict_with_id:06d}" if deal.conflict_with_id else "",
-            "conflict_linked": deal.conflict_with_id in shown,
-            "may_approve": may_decide and workflow.allowed(deal, "approve"),
-            "may_reject": may_decide and workflow.allowed(deal, "reject"),
-            "may_request_info": may_decide and workflow.allowed(deal, "request_info"),
-            "may_win": may_decide and workflow.allowed(deal, "win"),
-            "may_lose": may_decide and workflow.allowed(deal, "lose"),
-            "extensions": extensions,
-            "may_decide_extensions": may_decide and deal.status == Deal.Status.APPROVED,
-            "cam_decides": settings.engagement_rule == DealSettings.Engagement.CAM_DECIDES,
-        }
+    if getattr(deal, "contested", False):
+        return Badge(
+            "conflict",
+            _("contested"),
+            _("A later registration by another partner names the same customer."),
+        )
+    count = getattr(deal, "match_count", 0)
+    if count:
+        return Badge(
+            "warning",
+            _("possible match"),
+            _("%(n)d candidate match(es) to weigh") % {"n": count},
+        )
+    return None
 
 
 def moment_title(obj: Deal) -> str:
     if obj.sla_due_at is None:
         return ""
     return format_moment(obj.sla_due_at)
-
-
-def _match_text(match: DealMatch) -> dict[str, Any]:
-    """How the decision screen words one candidate match."""
-    return {
-        "percent": round(match.score * 100),
-        "on": _("on domain") if match.on_domain else _("on name"),
-        "strength": _("strong") if match.is_strong else _("possible"),
-    }

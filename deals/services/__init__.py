@@ -18,7 +18,7 @@ in-portal notifications and queued emails in this same transaction). A refused a
 
 The claim on a customer: a submitted, waiting or approved registration holds it
 (`Deal.holds_claim`); a unique partial index allows one holder per customer key and a
-transaction-level advisory lock per tenant (`locks.lock_claims`) serialises every decision
+lock on the tenant's settings row (`locks.lock_claims`) serialises every decision
 about claims, so two partners submitting the same customer at the same moment yield one holder
 and one conflict.
 """

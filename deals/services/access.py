@@ -36,10 +36,15 @@ def require_partner_or_decider(actor: Membership, deal: Deal) -> None:
         require_decider(actor, deal)
 
 
+class AgreementRequired(ValidationError):
+    """The company must accept the current partner agreement before it registers deals."""
+
+
 def require_gate(partner: Partner) -> None:
-    """The company accepted the current partner agreement, which registering deals needs."""
+    """The company accepted the current partner agreement, which registering deals needs
+    (`AgreementRequired` otherwise)."""
     if not agreement_gate(partner):
-        raise ValidationError(
+        raise AgreementRequired(
             _("Your company must accept the current partner agreement before registering deals.")
         )
 

@@ -5,13 +5,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from prm.dates import format_day
 from prm.notifications.events import emit
 from prm.notifications.log import log_action
 from prm.tenancy.models import Tenant
 
 from .. import events
-from ..events import event_data
+from ..events import event_data, tenant_day
 from ..models import Deal
 from ..selectors import deal_settings_for
 from ..sla import add_business_hours
@@ -65,7 +64,7 @@ def deals_warn_expiring(*, tenant: Tenant, now: datetime | None = None) -> int:
                 events.DEAL_EXPIRING.name,
                 tenant=tenant,
                 subject=deal,
-                data=event_data(deal, until=format_day(deal.expires_at), days=left),
+                data=event_data(deal, until=tenant_day(deal.tenant, deal.expires_at), days=left),
             )
             told += 1
     return told
@@ -102,7 +101,7 @@ def deals_escalate(*, tenant: Tenant, now: datetime | None = None) -> int:
                     actor=None,
                     obj=deal,
                     after={"level": step},
-                    data=event_data(deal, due=format_day(deal.sla_due_at), level=step),
+                    data=event_data(deal, due=tenant_day(deal.tenant, deal.sla_due_at), level=step),
                 )
             deal.escalation_level = level
             fired += 1

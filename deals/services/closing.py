@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prm.dates import format_day
 from prm.money import format_money, quantize
 from prm.tenancy.models import Membership
 
 from .. import events
+from ..events import tenant_day
 from ..models import Deal
 from ..workflow import DEALS
 from .access import require_partner_or_decider
@@ -46,7 +46,7 @@ def deal_mark_won(*, actor: Membership, deal: Deal, amount: Decimal, closed_on: 
             event=events.DEAL_WON,
             data=lambda row: {
                 "final_amount": format_money(row.won_amount, row.currency),
-                "closed_on": format_day(closed_on),
+                "closed_on": tenant_day(row.tenant, closed_on),
             },
         )
 

@@ -7,11 +7,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prm.dates import format_day
+from prm.notifications.services import notifications_read_for
 from prm.tenancy.models import Membership
+from prm.workflow import TransitionError
 
 from .. import events
 from ..conflicts import Customer, find_candidates, verdict_for
+from ..events import tenant_day
 from ..models import Deal, DealSettings, RejectReason
 from ..selectors import deal_settings_for
 from ..sla import business_hours_between
@@ -43,22 +45,15 @@ def deal_approve(*, actor: Membership, deal: Deal, note: str = "", supersede: bo
             """Under the claim lock, unless it holds the claim already: take it, rejecting the
             registration that holds it where the CAM may and did choose to."""
             if not row.holds_claim:
-                lock_claims(row.tenant_id)
-                holder = verdict_for(
-                    find_candidates(
-                        tenant=row.tenant,
-                        customer=Customer.of(row.customer_name, row.customer_website),
-                        partner_id=row.partner_id,
-                        exclude_deal_id=row.pk,
-                    )
-                ).holder
+                rules = lock_claims(row.tenant)  # the rule as it is under the lock
+                holder = _holder_of(row)
                 if holder is not None:
-                    _may_supersede(holder, settings.engagement_rule, supersede)
+                    _may_supersede(holder, rules.engagement_rule, supersede)
                     _reject_as_superseded(holder, actor, by=row, now=now)
                 row.holds_claim = True
             _decided(row, actor, now)
 
-        return DEALS.transition(
+        deal = DEALS.transition(
             deal,
             "approve",
             actor=actor.user,
@@ -75,8 +70,10 @@ def deal_approve(*, actor: Membership, deal: Deal, note: str = "", supersede: bo
             reason=note,
             after={"expires_at": expires_at.isoformat()},
             event=events.DEAL_APPROVED,
-            data={"until": format_day(expires_at), "note": note},
+            data={"until": tenant_day(deal.tenant, expires_at), "note": note},
         )
+        notifications_read_for(user=actor.user, subject=deal)
+    return deal
 
 
 def _save_claim(deal: Deal) -> None:
@@ -89,20 +86,57 @@ def _save_claim(deal: Deal) -> None:
         ) from None
 
 
-def _may_supersede(holder: Deal, rule: str, supersede: bool) -> None:
+def approval_blocker(deal: Deal, *, rule: str | None = None) -> str:
+    """Why approving the registration would be refused as things stand, or "" if it may be.
+
+    Read without locks, for the page that offers the decision (its Approve button is disabled,
+    with this sentence, rather than refusing after the CAM typed a message); `deal_approve`
+    decides again under the claim lock. Under "CAM decides" a conflict whose holder still waits
+    may be approved: the CAM awards the customer to it. `rule`: the tenant's engagement rule,
+    when the caller read it already.
+    """
+    try:
+        DEALS.require(deal, "approve")
+    except TransitionError as exc:
+        return " ".join(exc.messages)
+    if deal.holds_claim:
+        return ""
+    holder = _holder_of(deal)
+    if holder is None:
+        return ""
+    return _claim_refusal(holder, rule or deal_settings_for(deal.tenant).engagement_rule)
+
+
+def _holder_of(deal: Deal) -> Deal | None:
+    """The registration of another partner that holds the deal's customer now, if any."""
+    return verdict_for(
+        find_candidates(
+            tenant=deal.tenant,
+            customer=Customer.of(deal.customer_name, deal.customer_website),
+            partner_id=deal.partner_id,
+            exclude_deal_id=deal.pk,
+        )
+    ).holder
+
+
+def _claim_refusal(holder: Deal, rule: str) -> str:
+    """Why a registration cannot take the claim `holder` has under the tenant's rule, or ""."""
     if rule == DealSettings.Engagement.FIRST_WINS:
-        raise ValidationError(
-            _(
-                "%(ref)s holds this customer and the first valid registration wins: reject this "
-                "one, or approve it once %(ref)s is rejected, withdrawn or expired."
-            )
-            % {"ref": holder.reference}
-        )
+        return _(
+            "%(ref)s holds this customer and the first valid registration wins: reject this "
+            "one, or approve it once %(ref)s is rejected, withdrawn or expired."
+        ) % {"ref": holder.reference}
     if holder.status == Deal.Status.APPROVED:
-        raise ValidationError(
-            _("%(ref)s is approved and protects this customer until %(until)s.")
-            % {"ref": holder.reference, "until": format_day(holder.expires_at)}
-        )
+        return _("%(ref)s is approved and protects this customer until %(until)s.") % {
+            "ref": holder.reference,
+            "until": tenant_day(holder.tenant, holder.expires_at),
+        }
+    return ""
+
+
+def _may_supersede(holder: Deal, rule: str, supersede: bool) -> None:
+    if refusal := _claim_refusal(holder, rule):
+        raise ValidationError(refusal)
     if not supersede:
         raise ValidationError(
             {
@@ -128,6 +162,7 @@ def _reject_as_superseded(holder: Deal, actor: Membership, *, by: Deal, now: dat
         event=events.DEAL_REJECTED,
         data={"reason": note},
     )
+    notifications_read_for(user=actor.user, subject=holder)
 
 
 def deal_reject(*, actor: Membership, deal: Deal, reason: RejectReason, note: str = "") -> Deal:
@@ -137,7 +172,7 @@ def deal_reject(*, actor: Membership, deal: Deal, reason: RejectReason, note: st
         raise ValidationError({"reason": _("Choose one of the program's reasons.")})
     text = f"{reason.label}. {note}".strip() if note else reason.label
     with transaction.atomic():
-        return DEALS.transition(
+        deal = DEALS.transition(
             deal,
             "reject",
             actor=actor.user,
@@ -148,6 +183,8 @@ def deal_reject(*, actor: Membership, deal: Deal, reason: RejectReason, note: st
             event=events.DEAL_REJECTED,
             data={"reason": reason.label, "note": note},
         )
+        notifications_read_for(user=actor.user, subject=deal)
+    return deal
 
 
 def deal_request_info(*, actor: Membership, deal: Deal, message: str) -> Deal:
@@ -156,7 +193,7 @@ def deal_request_info(*, actor: Membership, deal: Deal, message: str) -> Deal:
     if not message.strip():
         raise ValidationError({"message": _("Say what information you need.")})
     with transaction.atomic():
-        return DEALS.transition(
+        deal = DEALS.transition(
             deal,
             "request_info",
             actor=actor.user,
@@ -166,3 +203,5 @@ def deal_request_info(*, actor: Membership, deal: Deal, message: str) -> Deal:
             event=events.DEAL_INFO_REQUESTED,
             data={"reason": message},
         )
+        notifications_read_for(user=actor.user, subject=deal)
+    return deal

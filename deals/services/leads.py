@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from partners.models import Partner
 from prm.audit.services import audit_record
 from prm.normalize import company_core, registered_domain
+from prm.notifications.services import notifications_read_for
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import visible_partners
 
@@ -139,6 +140,7 @@ def lead_accept(*, actor: Membership, lead: Lead) -> Deal:
             after=lambda row: {"deal": row.deal.reference if row.deal else ""},
             event=events.LEAD_ACCEPTED,
         )
+        notifications_read_for(user=actor.user, subject=lead)
     assert lead.deal is not None
     return lead.deal
 
@@ -155,7 +157,7 @@ def lead_decline(*, actor: Membership, lead: Lead, reason: str, note: str = "") 
         raise ValidationError(errors)
     text = Lead.DeclineReason(reason).label + (f" ({note})" if note else "")
     with transaction.atomic():
-        return LEADS.transition(
+        lead = LEADS.transition(
             lead,
             "decline",
             actor=actor.user,
@@ -166,6 +168,8 @@ def lead_decline(*, actor: Membership, lead: Lead, reason: str, note: str = "") 
             event=events.LEAD_DECLINED,
             data={"reason": text},
         )
+        notifications_read_for(user=actor.user, subject=lead)
+    return lead
 
 
 def _returned(lead: Lead) -> None:

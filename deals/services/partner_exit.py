@@ -25,7 +25,6 @@ from prm.audit.services import audit_record
 from prm.notifications.events import Event
 
 from ..models import CLAIM_STATUSES, Deal, DealSettings
-from ..selectors import deal_settings_for
 from ..workflow import DEALS
 from .locks import lock_claims
 
@@ -36,7 +35,7 @@ def deals_on_partner_status_changed(event: Event) -> None:
     if not isinstance(partner, Partner) or not partner.access_ended:
         return
     reason = str(event.data.get("reason") or "")
-    lock_claims(partner.tenant_id)
+    rules = lock_claims(event.tenant)  # the rules as they are under the lock
     open_deals = list(
         Deal.objects.filter(tenant=event.tenant, partner=partner, status__in=CLAIM_STATUSES)
         .order_by("pk")
@@ -44,7 +43,7 @@ def deals_on_partner_status_changed(event: Event) -> None:
     )
     if not open_deals:
         return
-    if deal_settings_for(event.tenant).on_partner_exit == DealSettings.PartnerExit.FREEZE:
+    if rules.on_partner_exit == DealSettings.PartnerExit.FREEZE:
         audit_record(
             tenant=event.tenant,
             actor=event.actor,

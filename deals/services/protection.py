@@ -7,13 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prm.dates import format_day
 from prm.notifications.log import log_action
+from prm.notifications.services import notifications_read_for
 from prm.tenancy.models import Membership
 from prm.workflow import TransitionError, lock_row
 
 from .. import events
-from ..events import event_data
+from ..events import event_data, tenant_day
 from ..models import Deal, DealExtension
 from ..selectors import deal_settings_for
 from ..workflow import DEALS
@@ -96,8 +96,9 @@ def extension_decide(
             data=event_data(
                 deal,
                 decision=extension.get_status_display().lower(),
-                until=format_day(deal.expires_at),
+                until=tenant_day(deal.tenant, deal.expires_at),
                 reason=note,
             ),
         )
+        notifications_read_for(user=actor.user, subject=deal)
     return extension

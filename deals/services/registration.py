@@ -11,17 +11,17 @@ from django.utils.translation import gettext as _
 
 from partners.models import Partner
 from prm.audit.services import audit_record
-from prm.dates import format_day
 from prm.money import quantize
 from prm.notifications.events import emit
+from prm.notifications.log import log_action
+from prm.notifications.services import notifications_read_for
 from prm.tenancy.models import Membership
 from prm.workflow import lock_row
 
 from .. import events
-from ..conflicts import Customer, Outcome, find_candidates, verdict_for
-from ..events import event_data
+from ..conflicts import Candidate, Customer, Outcome, find_candidates, verdict_for
+from ..events import event_data, tenant_day
 from ..models import Deal, DealMatch, Product
-from ..selectors import deal_settings_for
 from ..sla import add_business_hours
 from ..workflow import DEALS
 from .access import require_gate, require_partner_user
@@ -84,13 +84,11 @@ def deal_save(
     Raises PermissionDenied for anyone but the company's users (a rep: their own deals),
     TransitionError when the status allows no change, ValidationError for bad input.
     """
+    if deal is None and submit:
+        return _register(actor, data)
     with transaction.atomic():
         if deal is None:
-            partner = actor.partner
-            if partner is None or not actor.can("portal.deals"):
-                raise PermissionDenied
-            require_gate(partner)
-            deal = Deal(tenant_id=actor.tenant_id, partner=partner, owner=actor)
+            deal = _new_deal(actor)
             created = True
         else:
             deal = lock_row(deal)
@@ -116,6 +114,63 @@ def deal_save(
     return deal
 
 
+def _new_deal(actor: Membership) -> Deal:
+    """A new registration of the actor's company, unsaved (the company's users only, once the
+    company accepted the agreement the program requires)."""
+    partner = actor.partner
+    if partner is None or not actor.can("portal.deals"):
+        raise PermissionDenied
+    require_gate(partner)
+    return Deal(tenant=actor.tenant, partner=partner, owner=actor)
+
+
+def _register(actor: Membership, data: DealInput) -> Deal:
+    """Register and submit at once ("Submit registration" on a new registration).
+
+    What `deal_save` then `deal_submit` would do, with the same checks, audit and events, but
+    written once: the claim is decided before the row exists, so the registration is inserted
+    already submitted (no draft inserted, locked and updated), and nothing can have matched it
+    before. One audit event records it, with what was typed.
+    """
+    with transaction.atomic():
+        deal = _new_deal(actor)
+        _apply_input(deal, data)
+        target = DEALS.require(deal, "submit").target  # a new registration is a draft
+        assert target is not None
+        _require_complete(deal, has_products=True)  # _apply_input refuses an empty list
+        candidates = _decide_claim(deal)
+        deal.status = target
+        try:
+            deal.save(force_insert=True)
+        except IntegrityError:
+            # Only reachable if a claim was taken without the lock (the index still holds):
+            # nothing is kept, and the partner submits again.
+            raise ValidationError(
+                _("Another registration took this customer a moment ago: submit again.")
+            ) from None
+        deal.products.add(*data.products)
+        _store_matches(deal, candidates)
+        log_action(
+            event=events.DEAL_REGISTERED,
+            tenant=deal.tenant,
+            actor=actor.user,
+            obj=deal,
+            action="deals.deal.submitted",
+            # It was never a draft anyone could see: the history starts at "submitted".
+            before={},
+            after={
+                "status": deal.status,
+                "customer": deal.customer_name,
+                "amount": str(deal.amount),
+                "currency": deal.currency,
+                "conflict_with": deal.conflict_with.reference if deal.conflict_with else "",
+            },
+            data=event_data(deal, due=tenant_day(deal.tenant, deal.sla_due_at)),
+        )
+        _announce_conflict(deal, actor)
+    return deal
+
+
 def deal_submit(*, actor: Membership, deal: Deal) -> Deal:
     """Submit a draft (or resubmit one sent back for information) for a CAM's decision.
 
@@ -137,17 +192,24 @@ def deal_submit(*, actor: Membership, deal: Deal) -> Deal:
             },
             audit="deals.deal.submitted",
             event=events.DEAL_REGISTERED,
-            data=lambda row: {"due": format_day(row.sla_due_at)},
+            data=lambda row: {"due": tenant_day(row.tenant, row.sla_due_at)},
         )
-        if deal.conflict_with is not None:
-            emit(
-                events.DEAL_CONFLICT.name,
-                tenant=deal.tenant,
-                actor=actor.user,
-                subject=deal,
-                data=event_data(deal),
-            )
+        _announce_conflict(deal, actor)
+        # A resubmission answers the CAM's question: its notice is dealt with.
+        notifications_read_for(user=actor.user, subject=deal)
     return deal
+
+
+def _announce_conflict(deal: Deal, actor: Membership) -> None:
+    """Tell the CAMs when the registration just submitted is a conflict."""
+    if deal.conflict_with is not None:
+        emit(
+            events.DEAL_CONFLICT.name,
+            tenant=deal.tenant,
+            actor=actor.user,
+            subject=deal,
+            data=event_data(deal),
+        )
 
 
 def _claim_or_conflict(deal: Deal) -> None:
@@ -155,8 +217,19 @@ def _claim_or_conflict(deal: Deal) -> None:
     candidate matches and start the decision clock."""
     require_gate(deal.partner)
     _require_complete(deal)
+    submitted_before = deal.submitted_at is not None
+    candidates = _decide_claim(deal)
+    if submitted_before:  # a draft never submitted has no matches yet
+        DealMatch.objects.filter(deal=deal).delete()
+    _store_matches(deal, candidates)
+
+
+def _decide_claim(deal: Deal) -> list[Candidate]:
+    """Under the claim lock: take the claim, or point at the registration holding it, and start
+    the decision clock; the candidate matches found are returned, to store once the row exists.
+    Refused when the company already holds this customer itself."""
     tenant = deal.tenant
-    lock_claims(tenant.pk)
+    settings = lock_claims(tenant)
     # Under the lock, read afresh: a company offboarded meanwhile claims nothing
     # (partner_exit releases, under the same lock, what was submitted before).
     if Partner.objects.get(pk=deal.partner_id).access_ended:
@@ -176,17 +249,22 @@ def _claim_or_conflict(deal: Deal) -> None:
         )
     holder = verdict.holder
     now = timezone.now()
-    settings = deal_settings_for(tenant)
     deal.conflict_with = holder
     deal.holds_claim = holder is None
     deal.submitted_at = now
     deal.sla_due_at = add_business_hours(now, settings.sla_hours, tenant.time_zone)
     deal.escalation_level = 0
     deal.decision_note = ""
-    DealMatch.objects.filter(deal=deal).delete()
+    return candidates
+
+
+def _store_matches(deal: Deal, candidates: list[Candidate]) -> None:
+    """The candidate matches, for the CAM to weigh (no query when there are none)."""
+    if not candidates:
+        return
     DealMatch.objects.bulk_create(
         DealMatch(
-            tenant=tenant,
+            tenant=deal.tenant,
             deal=deal,
             kind=c.kind,
             matched_deal=c.deal,
@@ -209,10 +287,11 @@ def _save_claim_if_free(deal: Deal) -> None:
         deal.save()
 
 
-def _require_complete(deal: Deal) -> None:
-    """A draft made from a lead lacks what only the partner knows: refuse to submit it so."""
+def _require_complete(deal: Deal, *, has_products: bool | None = None) -> None:
+    """A draft made from a lead lacks what only the partner knows: refuse to submit it so.
+    `has_products` when the caller knows (else the saved products are counted)."""
     errors = {}
-    if not deal.products.exists():
+    if not (deal.products.exists() if has_products is None else has_products):
         errors["products"] = _("Choose at least one of the offered products.")
     if deal.amount <= 0:
         errors["amount"] = _("Enter the expected amount of the deal.")

@@ -76,8 +76,14 @@ PAGES = [
     ("/admin/deals/deal/?status=all&p=2", Role.CAM, 12),
     ("/admin/deals/deal/?status=all&p=2", Role.PROGRAM_LEADER, 12),
     ("/admin/deals/deal/?status=submitted&match=conflict&overdue=no", Role.PROGRAM_LEADER, 12),
-    ("/admin/deals/deal/{target}/change/", Role.CAM, 16),
-    ("/admin/deals/deal/{target}/change/", Role.PROGRAM_LEADER, 16),
+    # a conflict's screen: also both sides of the conflict (the registration that held the
+    # customer, the later ones competing) and whether the rules let it be approved now; for a
+    # CAM, their partners' ids (deals_for)
+    ("/admin/deals/deal/{target}/change/", Role.CAM, 19),
+    ("/admin/deals/deal/{target}/change/", Role.PROGRAM_LEADER, 18),
+    # its decision pages open on its summary
+    ("/admin/deals/deal/{target}/approve/", Role.CAM, 19),
+    ("/admin/deals/deal/{target}/reject/", Role.CAM, 16),
     ("/admin/deals/protectedaccount/", Role.PROGRAM_LEADER, 11),
     ("/admin/deals/lead/", Role.CAM, 12),
     ("/admin/deals/lead/", Role.PROGRAM_LEADER, 12),

@@ -12,6 +12,8 @@ from deals.models import Deal, DealExtension, DealSettings
 from deals.selectors import deal_settings_for
 from deals.tests.factories import RejectReasonFactory, registered
 from prm.audit.models import AuditEvent
+from prm.money import format_money
+from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
 
 
@@ -260,3 +262,114 @@ def test_the_cam_marks_a_deal_lost_only_once_it_is_approved(ours, deal, cam):
     found = reload(ours, deal)
     assert found.status == Deal.Status.LOST
     assert found.lost_reason == "Went with a rival"
+
+
+# Decision pages that explain themselves
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["approve", "reject", "request-info"])
+def test_each_decision_page_opens_on_a_summary_of_the_registration_and_has_cancel(
+    ours, deal, cam, action
+):
+    page = cam.get(url(deal, action)).content.decode()
+    summary = page[page.index('id="deal-summary"') : page.index("</section>")]
+    for fact in (deal.reference, deal.customer_name, ours.partner.name, "Submitted", "Conflict"):
+        assert fact in summary, fact
+    assert format_money(deal.amount, deal.currency) in summary
+    assert "48 h left" in summary or "left" in summary  # the decision clock
+    assert f'href="/admin/deals/deal/{deal.pk}/change/" id="cancel"' in page
+
+
+@pytest.mark.django_db
+def test_rejecting_is_styled_as_destructive_and_approving_is_not(ours, deal, cam):
+    reject = cam.get(url(deal, "reject")).content.decode()
+    assert 'class="default prm-danger"' in reject
+    approve = cam.get(url(deal, "approve")).content.decode()
+    assert "prm-danger" not in approve
+    assert 'id="approve-submit"' in approve
+    assert "disabled" not in approve[approve.index('id="approve-submit"') :].split(">")[0]
+
+
+@pytest.mark.django_db
+def test_a_conflict_the_rules_forbid_to_approve_gets_no_active_approve_button(ours, cam):
+    # First wins: the later registration cannot be approved while the first one stands.
+    with scope(tenant=ours.tenant):
+        first = registered(ours.other_partner_rep)
+        conflict = registered(ours.members[Role.PARTNER_REP])
+    page = cam.get(url(conflict, "approve")).content.decode()
+    button = page[page.index('id="approve-submit"') :].split(">")[0]
+    assert "disabled" in button
+    assert 'id="approve-blocked"' in page
+    assert f"{first.reference} holds this customer" in page
+    screen = cam.get(f"/admin/deals/deal/{conflict.pk}/change/").content.decode()
+    assert 'id="deal-approve"' not in screen  # no link to the approval page
+    assert 'id="deal-approve-blocked"' in screen
+    assert "Approve is not available" in screen
+    # Once the first one is withdrawn, it can be approved.
+    with scope(tenant=ours.tenant):
+        services.deal_withdraw(actor=ours.other_partner_rep, deal=first)
+    page = cam.get(url(conflict, "approve")).content.decode()
+    assert "disabled" not in page[page.index('id="approve-submit"') :].split(">")[0]
+    assert (
+        'id="deal-approve"' in cam.get(f"/admin/deals/deal/{conflict.pk}/change/").content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_in_cam_decides_mode_a_conflict_keeps_an_active_approve_button(ours, host_client):
+    with scope(tenant=ours.tenant):
+        DealSettings.objects.filter(pk=deal_settings_for(ours.tenant).pk).update(
+            engagement_rule=DealSettings.Engagement.CAM_DECIDES
+        )
+        registered(ours.other_partner_rep)
+        conflict = registered(ours.members[Role.PARTNER_REP])
+    page = host_client(ours.host, ours.members[Role.CAM]).get(url(conflict, "approve"))
+    text = page.content.decode()
+    assert "disabled" not in text[text.index('id="approve-submit"') :].split(">")[0]
+
+
+@pytest.mark.django_db
+def test_both_registrations_of_a_conflict_show_it_on_the_decision_screen(ours, host_client):
+    with scope(tenant=ours.tenant):
+        earlier = registered(ours.members[Role.PARTNER_REP])
+        later = registered(ours.other_partner_rep)
+    leader = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
+    first = leader.get(f"/admin/deals/deal/{earlier.pk}/change/").content.decode()
+    assert 'id="contested-banner"' in first
+    assert "A later registration competes for this customer" in first
+    assert f'href="/admin/deals/deal/{later.pk}/change/">{later.reference}</a>' in first
+    assert ours.other_partner.name in first
+    second = leader.get(f"/admin/deals/deal/{later.pk}/change/").content.decode()
+    assert 'id="conflict-banner"' in second
+    assert earlier.reference in second
+    # The CAM of partner A sees partner B's later registration named, not linked.
+    cam = host_client(ours.host, ours.members[Role.CAM]).get(
+        f"/admin/deals/deal/{earlier.pk}/change/"
+    )
+    text = cam.content.decode()
+    assert later.reference in text
+    assert f"/admin/deals/deal/{later.pk}/change/" not in text
+
+
+@pytest.mark.django_db
+def test_deciding_marks_the_deciders_notifications_about_it_read(ours, cam):
+    with scope(tenant=ours.tenant):
+        deal = registered(ours.members[Role.PARTNER_REP])
+        other = registered(ours.members[Role.PARTNER_REP], customer_name="Elsewhere GmbH",
+                           customer_website="elsewhere.example")  # fmt: skip
+        unread = Notification.objects.filter(
+            recipient=ours.members[Role.CAM].user, read_at__isnull=True
+        )
+        assert unread.filter(link__contains=f"/{deal.pk}/").count() == 1  # "please decide"
+    assert cam.post(url(deal, "request-info"), {"message": "Who signs?"}).status_code == 302
+    with scope(tenant=ours.tenant):
+        assert not unread.filter(link__contains=f"/{deal.pk}/").exists()
+        assert unread.filter(link__contains=f"/{other.pk}/").count() == 1  # not decided yet
+        # The partner's notice of the question stays unread until they answer it.
+        rep = ours.members[Role.PARTNER_REP]
+        notice = Notification.objects.get(recipient=rep.user, event="deals.deal.info_requested")
+        assert notice.read_at is None
+        services.deal_submit(actor=rep, deal=deal)
+        notice.refresh_from_db()
+        assert notice.read_at is not None

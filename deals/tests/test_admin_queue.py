@@ -80,6 +80,75 @@ def test_an_empty_queue_says_what_to_do_next(ours, host_client):
 
 
 @pytest.mark.django_db
+def test_the_queues_introduction_counts_what_the_queue_shows(ours, two_deals, host_client):
+    with scope(tenant=ours.tenant):
+        registered(ours.members[Role.PARTNER_REP], customer_name="Second Waiting Co",
+                   customer_website="second-waiting.example")  # fmt: skip
+    leader = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
+    page = leader.get(QUEUE).content.decode()
+    assert "3 registrations wait for a decision, the most urgent first." in page
+    assert "Nothing is waiting" not in page
+    cam_page = host_client(ours.host, ours.members[Role.CAM]).get(QUEUE).content.decode()
+    assert "2 registrations wait for a decision" in cam_page  # the CAM's partner's two
+    narrowed = leader.get(QUEUE, {"q": "Second Waiting"}).content.decode()
+    assert "1 registration waits for a decision among those the filters" in narrowed
+
+
+@pytest.mark.django_db
+def test_a_search_that_leaves_nothing_waiting_says_so_not_that_nothing_waits(
+    ours, two_deals, host_client
+):
+    page = host_client(ours.host, ours.members[Role.CAM]).get(QUEUE, {"q": "nothing-like-it"})
+    text = page.content.decode()
+    assert 'id="empty-filtered"' in text
+    assert 'id="empty-queue"' not in text
+    everything = host_client(ours.host, ours.members[Role.CAM]).get(QUEUE, {"status": "expired"})
+    assert 'id="empty-list"' in everything.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_export_button_sits_beside_the_introduction_not_over_it(ours, two_deals, host_client):
+    page = host_client(ours.host, ours.members[Role.CAM]).get(QUEUE).content.decode()
+    head = page.index('class="prm-list-head"')
+    assert head < page.index('id="queue-intro"') < page.index('id="csv-export"')
+    assert page.index('id="csv-export"') < page.index('id="changelist"')
+    assert 'class="object-tools"' not in page  # Django's floating tools, which overlapped it
+
+
+@pytest.mark.django_db
+def test_the_queue_shows_the_key_columns_first(ours, two_deals, host_client):
+    page = host_client(ours.host, ours.members[Role.CAM]).get(QUEUE).content.decode()
+    start = page.index('id="result_list"')
+    headers = page[start : page.index("</thead>", start)]
+    labels = ("Registration", "Status", "Decision target", "Conflict", "Partner", "Amount")
+    order = [headers.index(label) for label in labels]
+    assert order == sorted(order)
+
+
+@pytest.mark.django_db
+def test_a_conflict_shows_on_both_registrations_in_the_queue(ours, host_client):
+    with scope(tenant=ours.tenant):
+        earlier = registered(ours.members[Role.PARTNER_REP], customer_name="Contested Co",
+                             customer_website="contested.example")  # fmt: skip
+        later = registered(ours.other_partner_rep, customer_name="Contested Co",
+                           customer_website="contested.example")  # fmt: skip
+    assert later.conflict_with_id == earlier.pk
+    leader = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
+    page = leader.get(QUEUE).content.decode()
+    rows = {ref: page[page.index(ref) : page.index("</tr>", page.index(ref))]
+            for ref in (earlier.reference, later.reference)}  # fmt: skip
+    assert ">contested<" in rows[earlier.reference]
+    assert ">conflict<" in rows[later.reference]
+    contested = leader.get(QUEUE, {"match": "contested"}).content.decode()
+    assert earlier.reference in contested
+    assert later.reference not in contested
+    # Once the later one is decided, the earlier one is no longer contested.
+    with scope(tenant=ours.tenant):
+        Deal.objects.filter(pk=later.pk).update(status=Deal.Status.REJECTED)
+    assert ">contested<" not in leader.get(QUEUE).content.decode()
+
+
+@pytest.mark.django_db
 def test_the_queue_shows_amount_sla_and_conflict_badges(ours, host_client):
     with scope(tenant=ours.tenant):
         first = registered(ours.other_partner_rep)

@@ -1,13 +1,17 @@
 """The portal's deal pages cost the same number of queries whatever the data size (no N+1)."""
 
+import secrets
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope
 
 from deals.models import Deal, DealExtension, Lead
 from deals.tests.factories import DealFactory, LeadFactory, ProductFactory, registered
+from partners.models import PartnerOnboarding
 from prm.audit.services import audit_record
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import partner_membership
@@ -22,6 +26,7 @@ from tests.budgets import (
 )
 
 SMALL, LARGE = 10, 60
+CLOSE = (timezone.localdate() + timedelta(days=30)).isoformat()
 # The counts are measured once per module (the `counts` fixture): keep the module on one
 # pytest-xdist worker, or each worker would grow and measure it again.
 pytestmark = pytest.mark.xdist_group("budgets-deals-portal")
@@ -106,6 +111,24 @@ PAGES = [
 
 DETAIL_ROLES = [Role.PARTNER_REP, Role.PARTNER_ADMIN]
 EXPORT = "/deals/export/"
+REGISTER = "register"
+
+
+def register_queries(client, product, name: str) -> int:
+    """The statements of one "Submit registration" POST of customer `name`, all of them: the
+    savepoint the test's own transaction makes of the service's transaction stands for the
+    BEGIN and COMMIT a request sends (and the benchmark counts)."""
+    data = {
+        "customer_name": f"{name} Holdings", "customer_website": f"{name.lower()}.example",
+        "country": "DE", "contact_name": "Nora North", "contact_email": "nora@example.com",
+        "contact_role": "CTO", "products": [product.pk], "amount": "12500",
+        "currency": "EUR", "expected_close_on": CLOSE, "deal_type": "new", "notes": "",
+        "action": "submit",
+    }  # fmt: skip
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/deals/new/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return len(ctx.captured_queries)
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +140,13 @@ def counts(world_store, django_db_blocker):
     with rolled_back(django_db_blocker.unblock):
         clients = Clients(world)
         deal = detail_deal(world)
+        # Partner A as most partners registering deals are: its onboarding is over.
+        with scope(tenant=world.tenant):
+            PartnerOnboarding.objects.filter(pk=world.onboarding.pk).update(
+                completed_at=timezone.now()
+            )
+            product = ProductFactory(tenant=world.tenant)
+        register_queries(clients[Role.PARTNER_REP], product, "Warmup")  # caches (content types)
 
         def measure() -> dict:
             return {
@@ -128,6 +158,11 @@ def counts(world_store, django_db_blocker):
                 **count_all(
                     [(EXPORT, Role.PARTNER_ADMIN)],
                     lambda e: export_queries(clients[e[1]], e[0], min_lines=SMALL),
+                ),
+                **count_all(
+                    [(REGISTER, Role.PARTNER_REP)],
+                    # a customer like no other (a name match would add the CAM's matches)
+                    lambda r: register_queries(clients[r[1]], product, secrets.token_hex(8)),
                 ),
             }
 
@@ -150,6 +185,13 @@ def test_page_costs_the_same_queries_at_two_sizes(counts, url, role, budget):
 @pytest.mark.parametrize("role", DETAIL_ROLES)
 def test_the_detail_page_costs_the_same_queries_at_two_sizes(counts, role):
     assert_budget(counts[("detail", role)], 14)
+
+
+@pytest.mark.django_db
+def test_registering_a_deal_costs_at_most_20_queries_at_two_sizes(counts):
+    """A rep's "Submit registration": the conflict check, the claim, the registration, its
+    audit, the onboarding check and the CAM's notification and email."""
+    assert_budget(counts[(REGISTER, Role.PARTNER_REP)], 20)
 
 
 @pytest.mark.django_db

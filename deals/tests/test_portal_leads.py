@@ -7,8 +7,11 @@ import pytest
 from django.utils import timezone
 from django_scopes import scope
 
+from deals import services
 from deals.models import Deal, Lead
 from deals.tests.factories import LeadFactory
+from prm.dates import format_moment
+from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +145,65 @@ def test_another_partners_or_tenants_lead_answers_404(ours, theirs, host_client)
         assert not Deal.objects.exists()
 
 
-def test_the_home_card_counts_new_leads(ours, host_client, lead):
-    home = host_client(ours.host, ours.members[Role.PARTNER_REP]).get("/").content.decode()
-    assert "1 new lead" in home
+def home_leads(client) -> str:
+    home = client.get("/").content.decode()
+    if 'id="deals-leads"' not in home:
+        return ""
+    start = home.index('id="deals-leads"')
+    return home[start : home.index("</ul>", start)]
+
+
+def test_an_opened_lead_stays_on_the_home_card_with_its_deadline_until_answered(
+    ours, host_client, lead
+):
+    client = host_client(ours.host, ours.members[Role.PARTNER_REP])
+    shown = home_leads(client)
+    assert "Fabrikam Foods" in shown
+    assert ">New<" in shown
+    with timezone.override(ours.tenant.time_zone):
+        assert f"answer by {format_moment(lead.respond_by)}" in shown
+    client.get(f"/deals/leads/{lead.pk}/")  # opened, not answered
+    shown = home_leads(client)
+    assert "Fabrikam Foods" in shown
+    assert ">New<" not in shown
+    assert "answer by" in shown
+    client.post(f"/deals/leads/{lead.pk}/decline/", {"reason": "not_interested"})
+    assert "Fabrikam Foods" not in home_leads(client)
+
+
+def test_the_home_card_lists_the_earliest_deadlines_first_and_counts_the_rest(
+    ours, host_client, lead
+):
+    soon = timezone.now() + timedelta(hours=3)
+    with scope(tenant=ours.tenant):
+        assigned(ours.partner, customer_name="Urgent Lead", respond_by=soon)
+        assigned(ours.partner, customer_name="Late Lead", respond_by=soon - timedelta(days=2))
+        assigned(ours.partner, customer_name="Relaxed Lead",
+                 respond_by=soon + timedelta(days=20))  # fmt: skip
+        assigned(ours.other_partner, customer_name="Not Our Lead")
+    client = host_client(ours.host, ours.members[Role.PARTNER_ADMIN])
+    shown = home_leads(client)
+    assert shown.index("Late Lead") < shown.index("Urgent Lead") < shown.index("Fabrikam Foods")
+    assert "answer was due" in shown  # the late one, in red
+    assert "Relaxed Lead" not in shown
+    assert "and 1 more" in shown
+    assert "Not Our Lead" not in client.get("/").content.decode()
+    assert "4 leads to answer" in client.get("/").content.decode()
+
+
+def test_answering_a_lead_marks_its_notification_read(ours, host_client):
+    with scope(tenant=ours.tenant):
+        staff = ours.members[Role.PARTNER_OPS]
+        data = services.LeadInput(
+            customer_name="Notified Lead", customer_website="notified.example", country="US",
+            contact_name="Nia", contact_email="nia@notified.example", contact_role="", notes="",
+        )  # fmt: skip
+        made = services.lead_create(actor=staff, data=data)
+        sent = services.lead_assign(actor=staff, lead=made, partner=ours.partner)
+        rep = ours.members[Role.PARTNER_REP]
+        notice = Notification.objects.get(recipient=rep.user, event="deals.lead.assigned")
+        assert notice.read_at is None
+    host_client(ours.host, rep).post(f"/deals/leads/{sent.pk}/accept/")
+    with scope(tenant=ours.tenant):
+        notice.refresh_from_db()
+        assert notice.read_at is not None

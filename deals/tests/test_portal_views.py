@@ -93,7 +93,7 @@ def test_a_rep_saves_a_draft_then_submits_it(ours, host_client, product):
         assert deal.holds_claim
     detail = client.get(f"/deals/{deal.pk}/").content.decode()
     assert f"Registration {deal.reference} is submitted" in detail
-    assert "No conflict found: this customer is free to register." in detail
+    assert "No conflict found: no other registration or account claims this customer." in detail
     assert "Waiting for a decision (due by" in detail
 
 
@@ -108,9 +108,10 @@ def test_submit_registration_saves_and_submits_in_one_step(ours, host_client, pr
             AuditEvent.objects.filter(action="deals.deal.submitted", object_id=str(deal.pk)).count()
             == 1
         )
+        assert not AuditEvent.objects.filter(action="deals.deal.created").exists()
     detail = client.get(f"/deals/{deal.pk}/").content.decode()
     assert "Submitted" in detail
-    assert "(was Draft)" in detail
+    assert "(was Draft)" not in detail  # it never was one
 
 
 def test_the_currency_defaults_to_the_tenants(ours, host_client, product):

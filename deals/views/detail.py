@@ -12,8 +12,8 @@ from prm.tenancy.requests import TenantRequest
 from .. import workflow
 from ..conflicts import precheck
 from ..forms import WithdrawForm
-from ..models import Deal, DealExtension
-from ..selectors import timeline
+from ..models import CLAIM_STATUSES, Deal, DealExtension, DealSettings
+from ..selectors import competing_with, deal_settings_for, timeline
 from .common import deal_of
 from .registration import verdict_context
 
@@ -25,6 +25,10 @@ ACTIONS = ("edit", "submit", "withdraw", "win", "lose", "request_extension")
 def detail(request: TenantRequest, pk: int) -> HttpResponse:
     deal = deal_of(request, pk)
     extensions = list(deal.extensions.all())
+    now = timezone.now()
+    # A later registration of another partner names this customer: the partner is told that
+    # one exists, and what the program's rule makes of it, never whose it is.
+    contested = deal.status in CLAIM_STATUSES and competing_with(deal).exists()
     context: dict[str, Any] = {
         "deal": deal,
         "products": list(deal.products.all()),
@@ -33,10 +37,16 @@ def detail(request: TenantRequest, pk: int) -> HttpResponse:
         "timeline": timeline(deal),
         "can": {action: workflow.allowed(deal, action) for action in ACTIONS},
         "withdraw_form": WithdrawForm(),
-        "now": timezone.now(),
+        "now": now,
+        "overdue": deal.status == Deal.Status.SUBMITTED
+        and deal.sla_due_at is not None
+        and deal.sla_due_at <= now,
+        "contested": contested,
+        "first_wins": contested
+        and deal_settings_for(request.tenant).engagement_rule == DealSettings.Engagement.FIRST_WINS,
         "company_view": request.membership.can("portal.deals.company"),
     }
-    if deal.status == Deal.Status.SUBMITTED:
+    if deal.status == Deal.Status.SUBMITTED and not contested:
         # The conflict check as the partner saw it on submitting: names nobody else.
         verdict = precheck(
             tenant=request.tenant,

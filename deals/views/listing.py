@@ -17,7 +17,7 @@ from prm.tenancy.requests import TenantRequest
 
 from ..forms import DealFilterForm
 from ..models import Deal
-from ..selectors import deals_matching, status_counts
+from ..selectors import contested_by_later, deals_matching, status_counts
 
 PAGE_SIZE = 25
 
@@ -33,6 +33,9 @@ def deal_list(request: TenantRequest) -> HttpResponse:
     deals, status, q = _filtered(request)
     counts = status_counts(deals)
     shown = deals.filter(status=status) if status else deals
+    # Both sides of a conflict show in the list: the later one "under review", the earlier one
+    # "contested" (an EXISTS per row of the page).
+    shown = shown.annotate(contested=contested_by_later())
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     tabs = [("", _("All"), sum(counts.values()))] + [
         (value, label, counts.get(value, 0))
@@ -52,6 +55,7 @@ def deal_list(request: TenantRequest) -> HttpResponse:
             "search_query": urlencode({"q": q}) if q else "",
             "company_view": request.membership.can("portal.deals.company"),
             "anything": bool(counts) or bool(q),
+            "now": timezone.now(),
         },
     )
 

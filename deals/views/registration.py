@@ -22,6 +22,7 @@ from ..forms import DealForm, PrecheckQuery
 from ..models import Deal
 from ..selectors import deals_for, may_see, products_offered
 from ..services import deal_save
+from ..services.access import AgreementRequired
 from .common import deal_of
 
 #: the longest name and website the pre-check looks at (the form's own limits)
@@ -57,12 +58,15 @@ def _form(request: TenantRequest, *, initial: dict[str, Any], deal: Deal | None 
 
 def _save(request: TenantRequest, form: DealForm, deal: Deal | None) -> HttpResponse | None:
     """Save (and with the "Submit registration" button, submit) in one service call; the detail
-    page on success, None when the service refused (its errors are then beside the fields)."""
+    page on success, the agreement gate when the company must first accept the agreement, None
+    when the service refused otherwise (its errors are then beside the fields)."""
     submit = request.POST.get("action") == "submit"
     try:
         saved = deal_save(
             actor=request.membership, data=form.deal_input(), deal=deal, submit=submit
         )
+    except AgreementRequired:
+        return render(request, "deals/deal_gate.html")
     except ValidationError as exc:
         errors_to_form(form, exc)
         return None
@@ -96,13 +100,15 @@ def _page(request: TenantRequest, form: DealForm, deal: Deal | None) -> HttpResp
 
 @requires("portal.deals")
 def create(request: TenantRequest) -> HttpResponse:
-    if not agreement_gate(_partner(request)):
-        return render(request, "deals/deal_gate.html")
+    # A valid POST goes to the service, which checks the agreement gate itself (and `_save`
+    # shows the gate page when it refuses): asking here as well would read it twice.
     form = _form(request, initial={"currency": request.tenant.default_currency})
     if request.method == "POST" and form.is_valid():
         response = _save(request, form, None)
         if response is not None:
             return response
+    if not agreement_gate(_partner(request)):
+        return render(request, "deals/deal_gate.html")
     return _page(request, form, None)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Min, QuerySet
+from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -474,10 +474,16 @@ def _on_event(event: Event) -> None:
         )
     ):
         return
+    partner = Partner.objects.filter(tenant=event.tenant, pk=partner_id)
+    # Most events come from partners whose onboarding is over (or who never had one), such as
+    # every deal a partner registers: one query tells there is nothing to start or tick.
+    waiting = Q(status=Partner.Status.ONBOARDING, onboarding__isnull=True)
+    open_plan = Q(onboarding__isnull=False, onboarding__completed_at__isnull=True)
+    if not partner.filter(waiting | open_plan).exists():
+        return
     plans = plans_of(event.tenant)
     if not plans:
         return
-    partner = Partner.objects.filter(tenant=event.tenant, pk=partner_id)
     _start(event.tenant, partner, plans, skip_event=event.name)
     onboarding = PartnerOnboarding.objects.filter(
         tenant=event.tenant, partner_id=partner_id, completed_at__isnull=True

@@ -3,6 +3,7 @@
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,12 @@ class Notification(TenantOwned):
     message = models.TextField(blank=True)
     message_by = models.CharField(max_length=200, blank=True)
     link = models.CharField(max_length=500, blank=True)
+    #: what the event was about (a registration, a lead...), so that once the recipient has
+    #: dealt with it the notification can be marked read (`services.notifications_read_for`)
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -42,6 +49,11 @@ class Notification(TenantOwned):
                 fields=["tenant", "recipient"],
                 condition=models.Q(read_at__isnull=True),
                 name="notification_unread_idx",
+            ),
+            models.Index(
+                fields=["tenant", "recipient", "subject_type", "subject_id"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_subject",
             ),
         ]
 

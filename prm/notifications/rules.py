@@ -12,7 +12,9 @@ tenant may edit, but shown apart, quoted and signed, in the notification and its
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from string import Formatter
+from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -139,6 +141,7 @@ def apply(event: Event) -> None:
     }
     values = _values(event)
     now = timezone.now()
+    subject = _subject_of(event)
     with translation.override(tenant.language):
         for rule in rules:
             setting = settings.get(rule.key)
@@ -162,6 +165,7 @@ def apply(event: Event) -> None:
                     message=message,
                     message_by=values["actor"][:200] if message else "",
                     link=rule.link(event, m) if rule.link else "",
+                    **subject,
                     created_at=now,
                 )
                 for m in recipients
@@ -169,6 +173,16 @@ def apply(event: Event) -> None:
             Notification.objects.bulk_create(notifications)
             if rule.email:
                 _queue_emails(rule, event, notifications, recipients)
+
+
+def _subject_of(event: Event) -> dict[str, Any]:
+    """The notification's reference to what the event was about (none without a subject)."""
+    if event.subject is None or event.subject.pk is None:
+        return {}
+    return {
+        "subject_type": ContentType.objects.get_for_model(event.subject),
+        "subject_id": str(event.subject.pk),
+    }
 
 
 def _queue_emails(

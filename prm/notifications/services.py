@@ -4,9 +4,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +41,25 @@ def notification_open(*, membership: Membership, notification: Notification) -> 
             read_at=timezone.now()
         )
     return notification.link
+
+
+def notifications_read_for(*, user: "User | None", subject: Model) -> int:
+    """Mark read the user's unread notifications about `subject` (in its tenant); return how many.
+
+    For services that complete what a notification asked of its recipient (a CAM decides the
+    registration they were asked to decide, a partner answers the lead they were sent): the
+    bell then stops counting what is done. Call it in the service's transaction; `None` (the
+    system acted) marks nothing.
+    """
+    if user is None or subject.pk is None:
+        return 0
+    return Notification.objects.filter(
+        tenant_id=subject.tenant_id,  # type: ignore[attr-defined]
+        recipient_id=user.pk,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=str(subject.pk),
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
 
 
 def notifications_mark_all_read(*, membership: Membership) -> int:

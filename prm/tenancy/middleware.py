@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django_scopes import scope
 
 from . import access_ended
-from .models import Membership, Tenant, TenantDomain
+from .models import PRIMARY_DOMAIN_KEY, Membership, Tenant, TenantDomain
 
 SESSION_TENANT_KEY = "_prm_tenant"
 PLATFORM_SESSION_MARK = "platform"
@@ -28,7 +28,12 @@ def tenant_for_host(host: str) -> Tenant | None:
         .filter(host=host.lower(), tenant__is_active=True)
         .first()
     )
-    return domain.tenant if domain else None
+    if domain is None:
+        return None
+    if domain.is_primary:
+        # What emails written during this request link to (`Tenant.primary_domain`): known now.
+        domain.tenant.__dict__[PRIMARY_DOMAIN_KEY] = domain
+    return domain.tenant
 
 
 class TenantMiddleware:
@@ -92,7 +97,12 @@ class MembershipMiddleware:
                     if suspended:  # say why, rather than show the sign-in page
                         return access_ended.access_ended_response(request)
                 else:
-                    membership.tenant = tenant  # the same object, not a second query
+                    # The same objects, not more queries (services read actor.user and the
+                    # partner's tenant).
+                    membership.tenant = tenant
+                    membership.user = user
+                    if membership.partner is not None:
+                        membership.partner.tenant = tenant
                     request.membership = membership  # type: ignore[attr-defined]
         response = self.get_response(request)
         # A login in this very request: bind the fresh session to this host.

@@ -106,8 +106,16 @@ class Tenant(models.Model):
 
     @property
     def primary_domain(self) -> "TenantDomain | None":
-        # Iterating .all() uses a prefetch when the caller made one.
+        # The middleware leaves it here when the request came in on it; else iterating .all()
+        # uses a prefetch when the caller made one.
+        known = self.__dict__.get(PRIMARY_DOMAIN_KEY)
+        if known is not None:
+            return known
         return next((d for d in self.domains.all() if d.is_primary), None)
+
+
+#: where `Tenant.primary_domain` finds the domain the request came in on, when it is the primary
+PRIMARY_DOMAIN_KEY = "_primary_domain"
 
 
 class TenantSettings(Tenant):

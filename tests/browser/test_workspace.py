@@ -81,7 +81,7 @@ def test_the_queues_key_columns_are_visible_without_scrolling_sideways(browser: 
     expect(cam.locator("#result_list")).to_contain_text("Proseware Retail")
     # Below 1600 px the filter panel starts closed; the toggle says what the list applies.
     expect(cam.locator("#changelist-filter")).to_be_hidden()
-    for name in ("Decision target", "Matches", "Status"):
+    for name in ("Decision target", "Conflict", "Status"):
         header = cam.locator("#result_list thead th", has_text=name)
         expect(header).to_be_in_viewport()
         box = header.bounding_box()
@@ -100,7 +100,7 @@ def test_the_queues_key_columns_are_visible_without_scrolling_sideways(browser: 
     # right edge, on screen, while the others scroll under them.
     shown = results.bounding_box()
     assert shown is not None
-    for name in ("Decision target", "Matches", "Status"):
+    for name in ("Decision target", "Conflict", "Status"):
         box = cam.locator("#result_list thead th", has_text=name).bounding_box()
         assert box is not None
         assert shown["x"] <= box["x"], name

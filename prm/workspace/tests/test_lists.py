@@ -62,8 +62,8 @@ def test_the_filter_panel_has_a_toggle_and_the_list_says_which_filters_apply(our
 
 def test_a_lists_key_columns_are_marked_for_the_page_to_keep_them_in_view(ours, host_client):
     cam = host_client(ours.host, ours.members[Role.CAM])
-    html = cam.get("/admin/deals/deal/").content.decode()
-    assert 'data-prm-key-columns="sla_badge match_badge status_badge"' in html
+    html = cam.get("/admin/deals/lead/").content.decode()
+    assert 'data-prm-key-columns="status_badge answer_by assign_button"' in html
     leader = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
     assert "data-prm-key-columns" not in leader.get("/admin/partners/tier/").content.decode()
 
