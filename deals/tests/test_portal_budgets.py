@@ -188,10 +188,13 @@ def test_the_detail_page_costs_the_same_queries_at_two_sizes(counts, role):
 
 
 @pytest.mark.django_db
-def test_registering_a_deal_costs_at_most_20_queries_at_two_sizes(counts):
+def test_registering_a_deal_costs_at_most_21_queries_at_two_sizes(counts):
     """A rep's "Submit registration": the conflict check, the claim, the registration, its
-    audit, the onboarding check and the CAM's notification and email."""
-    assert_budget(counts[(REGISTER, Role.PARTNER_REP)], 20)
+    audit, the onboarding check and the CAM's notification and email (20), and the company's
+    access read again once the claim lock is held (a statement of its own: a subquery in the
+    locking statement would read the snapshot taken before the lock wait, and a company
+    offboarded meanwhile would still claim the customer)."""
+    assert_budget(counts[(REGISTER, Role.PARTNER_REP)], 21)
 
 
 @pytest.mark.django_db
