@@ -8,16 +8,14 @@ say the same dates. (Turning one date back after the services ran is what once m
 notice say March 6 while the list said December 12.)
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
-from unittest import mock
 
 from django.utils import timezone
 
 from partners.models import Partner
 from prm.normalize import company_core, company_key, registered_domain
+from prm.tenancy import demo
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
 
@@ -117,14 +115,6 @@ STORY: dict[str, tuple[float, float | None, float | None]] = {
 }
 
 
-@contextmanager
-def _at(moment: datetime) -> Iterator[None]:
-    """Run a step of the demo's story as if it were `moment`: the services, the rows they write
-    (auto_now_add), their audit events and notifications all read this time as now."""
-    with mock.patch.object(timezone, "now", return_value=moment):
-        yield
-
-
 def _ago(now: datetime, days: float | None, stagger: int = 0) -> datetime:
     """`days` before `now`, a few minutes apart for registrations of the same story (the first
     registered first: Northwind's Coho Winery before Contoso's)."""
@@ -162,7 +152,7 @@ def seed_deals(tenant: Tenant) -> None:
         if owner is None or cam is None:
             continue
         submitted, decided, closed = STORY[fate]
-        with _at(_ago(now, submitted, stagger=i)):
+        with demo.played_at(_ago(now, submitted, stagger=i)):
             deal = services.deal_save(
                 actor=owner,
                 data=services.DealInput(
@@ -182,10 +172,10 @@ def seed_deals(tenant: Tenant) -> None:
                 submit=fate != "draft",
             )
         if decided is not None:
-            with _at(_ago(now, decided, stagger=i)):
+            with demo.played_at(_ago(now, decided, stagger=i)):
                 deal = _decide(tenant, deal, fate, owner, cam)
         if closed is not None:
-            with _at(_ago(now, closed, stagger=i)):
+            with demo.played_at(_ago(now, closed, stagger=i)):
                 _close(deal, fate, owner)
     _seed_leads(tenant, members, now)
 
@@ -225,7 +215,7 @@ def _seed_leads(tenant: Tenant, members: dict[str, Membership], now: datetime) -
     if staff is None:
         return
     for customer, website, contact, email, partner_name, opened in DEMO_LEADS.get(tenant.slug, []):
-        with _at(now - timedelta(days=1)):
+        with demo.played_at(now - timedelta(days=1)):
             lead = services.lead_create(
                 actor=staff,
                 data=services.LeadInput(
@@ -244,5 +234,5 @@ def _seed_leads(tenant: Tenant, members: dict[str, Membership], now: datetime) -
             lead = services.lead_assign(actor=staff, lead=lead, partner=partner)
         reader = next((m for m in members.values() if m.partner_id == partner.pk), None)
         if opened and reader is not None:
-            with _at(now - timedelta(hours=3)):
+            with demo.played_at(now - timedelta(hours=3)):
                 services.lead_open(actor=reader, lead=lead)

@@ -15,13 +15,10 @@ from prm.tenancy.roles import Role
 from ..agreements.selectors import current_agreement
 from ..agreements.services import agreement_accept
 from ..models import (
-    AgreementAcceptance,
     OnboardingPlan,
     OnboardingStep,
     Partner,
-    PartnerOnboarding,
     PartnerType,
-    StepCompletion,
 )
 from .progress import progress_of
 from .services import onboarding_of, onboarding_step_tick
@@ -164,53 +161,40 @@ def seed_onboarding(tenant: Tenant) -> None:
 def _seed_partner(
     tenant: Tenant, row: DemoPartner, kind: PartnerType | None, cam: Membership | None
 ) -> None:
-    partner = Partner.objects.create(
-        tenant=tenant,
-        name=row.name,
-        website=row.website,
-        partner_type=kind,
-        country=row.country,
-        region=row.region,
-        status=Partner.Status.ONBOARDING,
-    )
-    if row.managed_by_cam and cam is not None:
-        assign_perm(MANAGE_PARTNER, cam.user, partner)
-    admin = demo.ensure_membership(
-        tenant, demo.ensure_user(*row.admin), Role.PARTNER_ADMIN, partner
-    )
-    onboarding = onboarding_of(partner)
+    """The partner joins `started_days_ago`; each step is done so many days later, played at
+    its moment (`demo.played_at`): the checklist, the history and the audit agree."""
+    started = timezone.now() - timedelta(days=row.started_days_ago)
+    with demo.played_at(started):
+        partner = Partner.objects.create(
+            tenant=tenant,
+            name=row.name,
+            website=row.website,
+            partner_type=kind,
+            country=row.country,
+            region=row.region,
+            status=Partner.Status.ONBOARDING,
+        )
+        if row.managed_by_cam and cam is not None:
+            assign_perm(MANAGE_PARTNER, cam.user, partner)
+        admin = demo.ensure_membership(
+            tenant, demo.ensure_user(*row.admin), Role.PARTNER_ADMIN, partner
+        )
+        onboarding = onboarding_of(partner)
     if onboarding is None:
         return
-    for state in progress_of(onboarding).steps[: len(row.done_after_days)]:
+    steps = progress_of(onboarding).steps[: len(row.done_after_days)]
+    for state, days in zip(steps, row.done_after_days, strict=False):
         step = state.step
-        agreement = current_agreement(tenant)
-        if step.event == AGREEMENT and agreement is not None:
-            agreement_accept(actor=admin, agreement=agreement)
-        elif step.event == INVITED:
-            invitation_create(
-                actor=admin,
-                email=row.admin[0].replace("admin@", "sales@"),
-                role=Role.PARTNER_REP,
-                partner=partner,
-            )
-        elif step.is_manual and cam is not None and row.managed_by_cam:
-            onboarding_step_tick(actor=cam, partner=partner, step=step)
-    _date_back(partner, onboarding, row)
-
-
-def _date_back(partner: Partner, onboarding: PartnerOnboarding, row: DemoPartner) -> None:
-    """The partner started `started_days_ago`; each step was done so many days later."""
-    started = timezone.now() - timedelta(days=row.started_days_ago)
-    Partner.objects.filter(pk=partner.pk).update(created_at=started)
-    PartnerOnboarding.objects.filter(pk=onboarding.pk).update(started_at=started)
-    completions = StepCompletion.objects.filter(onboarding=onboarding).order_by("step__position")
-    for completion, days in zip(completions, row.done_after_days, strict=False):
-        at = started + timedelta(days=days)
-        StepCompletion.objects.filter(pk=completion.pk).update(completed_at=at)
-        if completion.event == AGREEMENT:
-            AgreementAcceptance.objects.filter(partner=partner).update(accepted_at=at)
-    onboarding.refresh_from_db()
-    if onboarding.completed_at is not None:
-        finished = started + timedelta(days=row.done_after_days[-1])
-        PartnerOnboarding.objects.filter(pk=onboarding.pk).update(completed_at=finished)
-        Partner.objects.filter(pk=partner.pk).update(joined_on=finished.date())
+        with demo.played_at(started + timedelta(days=days)):
+            agreement = current_agreement(tenant)
+            if step.event == AGREEMENT and agreement is not None:
+                agreement_accept(actor=admin, agreement=agreement)
+            elif step.event == INVITED:
+                invitation_create(
+                    actor=admin,
+                    email=row.admin[0].replace("admin@", "sales@"),
+                    role=Role.PARTNER_REP,
+                    partner=partner,
+                )
+            elif step.is_manual and cam is not None and row.managed_by_cam:
+                onboarding_step_tick(actor=cam, partner=partner, step=step)

@@ -2,13 +2,17 @@
 app's registered seeder inside each tenant's scope, in app order (apps register in ready())."""
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from .models import Membership, Tenant
@@ -18,6 +22,15 @@ if TYPE_CHECKING:  # the user model lives in prm.accounts, above this package
     from prm.accounts.models import User
 
 DEMO_PASSWORD = "demo-pass-2026"  # documented in the README; demo data only
+
+
+@contextmanager
+def played_at(moment: datetime) -> Iterator[None]:
+    """Play a step of a demo story as if it were `moment`: the services, the rows they write
+    (auto_now_add), their audit events and notifications all read this time as now, so every
+    page tells the same story (a history says "Nov 8", not the minute the demo was seeded)."""
+    with mock.patch.object(timezone, "now", return_value=moment):
+        yield
 
 
 @dataclass(frozen=True)
