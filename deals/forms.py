@@ -18,6 +18,7 @@ from prm.forms import Form
 from prm.tenancy.models import CURRENCIES
 
 from .models import Deal, Lead, Product
+from .selectors import LIST_SORTS, DealListQuery
 from .services import DealInput
 
 _DATE = {"type": "date"}
@@ -162,14 +163,32 @@ class DeclineLeadForm(Form):
 
 
 class DealFilterForm(QueryForm):
-    """The list's filters (also used by the CSV export), from the query string."""
+    """The list's filters and sort (also read by the CSV export), from the query string."""
 
     status = forms.ChoiceField(choices=[("", _("All")), *Deal.Status.choices])
     q = forms.CharField(label=_("Search by customer or reference"), max_length=200)
+    submitted_from = forms.DateField(
+        label=_("Submitted from"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
+    submitted_to = forms.DateField(
+        label=_("to"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
+    expiring = forms.BooleanField(label=_("Expiring soon"))
+    sort = forms.ChoiceField(
+        choices=[("", _("Newest first"))]
+        + [(f"{sign}{name}", f"{sign}{name}") for name in LIST_SORTS for sign in ("", "-")]
+    )
 
-    def filters(self) -> tuple[str, str]:
+    def filters(self) -> DealListQuery:
         values = self.values()
-        return values["status"], values["q"]
+        return DealListQuery(
+            status=values["status"],
+            q=values["q"],
+            submitted_from=values["submitted_from"],
+            submitted_to=values["submitted_to"],
+            expiring=bool(values["expiring"]),
+            sort=values["sort"],
+        )
 
 
 class PrecheckQuery(QueryForm):

@@ -27,6 +27,8 @@ from tests.budgets import (
 
 SMALL, LARGE = 10, 60
 CLOSE = (timezone.localdate() + timedelta(days=30)).isoformat()
+FROM = (timezone.localdate() - timedelta(days=7)).isoformat()
+TO = timezone.localdate().isoformat()
 # The counts are measured once per module (the `counts` fixture): keep the module on one
 # pytest-xdist worker, or each worker would grow and measure it again.
 pytestmark = pytest.mark.xdist_group("budgets-deals-portal")
@@ -101,6 +103,16 @@ PAGES = [
     ("/deals/", Role.PARTNER_REP, 10),
     ("/deals/", Role.PARTNER_ADMIN, 10),
     ("/deals/?status=submitted&q=customer", Role.PARTNER_ADMIN, 10),
+    # every sort, the submitted dates and "expiring soon" (read in the list's own queries)
+    *(
+        (f"/deals/?sort={sort}", Role.PARTNER_ADMIN, 10)
+        for sort in ("customer", "-amount", "status", "-submitted", "protection")
+    ),
+    (
+        f"/deals/?submitted_from={FROM}&submitted_to={TO}&expiring=1&sort=-protection",
+        Role.PARTNER_REP,
+        10,
+    ),
     ("/deals/new/", Role.PARTNER_REP, 10),
     ("/deals/leads/", Role.PARTNER_ADMIN, 9),
     # the home page with the deals card (one query of its own)
