@@ -35,7 +35,16 @@ from prm.metrics.periods import Period
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import visible_partners
 
-from .models import Deal, DealSettings, Lead, Product, RejectReason, number_in
+from .models import (
+    Deal,
+    DealAttachment,
+    DealComment,
+    DealSettings,
+    Lead,
+    Product,
+    RejectReason,
+    number_in,
+)
 
 #: what "open" means on the home card: still working towards a decision or a close
 OPEN_STATUSES = (
@@ -311,6 +320,24 @@ def expiring_within_warning(*, tenant_id: int, now: datetime) -> Q:
         output_field=DateTimeField(),
     )
     return Q(status=Deal.Status.APPROVED, expires_at__gt=now, expires_at__lte=end)
+
+
+def attachments_of(deal: Deal) -> QuerySet[DealAttachment]:
+    """The registration's files, the first attached first, with who attached them."""
+    return (
+        DealAttachment.objects.filter(tenant_id=deal.tenant_id, deal=deal)
+        .select_related("uploaded_by__user")
+        .order_by("created_at", "id")
+    )
+
+
+def comments_of(deal: Deal) -> QuerySet[DealComment]:
+    """The registration's thread, newest last, with who wrote each comment."""
+    return (
+        DealComment.objects.filter(tenant_id=deal.tenant_id, deal=deal)
+        .select_related("author__user", "author__partner")
+        .order_by("created_at", "id")
+    )
 
 
 def may_see(membership: Membership, deal: Deal | None) -> bool:
