@@ -15,9 +15,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm

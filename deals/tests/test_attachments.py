@@ -14,9 +14,9 @@ from django.utils import timezone
 from django_scopes import scope
 
 from deals.models import Deal, DealAttachment
+from deals.tests.factories import DealFactory
 from prm.audit.models import AuditEvent
 from prm.tenancy.roles import Role
-from deals.tests.factories import DealFactory
 from tests.worlds import SMALL_PDF, attachment_row
 
 pytestmark = pytest.mark.django_db
