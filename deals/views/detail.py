@@ -89,6 +89,7 @@ def exchange_context(
     attachments = list(attachments_of(deal))
     can_attach = attachments_open(deal)
     for attachment in attachments:
+        attachment.deal = deal  # fetched already: no query per file for its company
         attachment.deletable = can_attach and may_delete_attachment(membership, attachment)  # type: ignore[attr-defined]
     return {
         "attachments": attachments,
