@@ -9,7 +9,6 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Cast
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_scopes import ScopedManager
@@ -543,7 +542,7 @@ class DealAttachment(TenantOwned):
     uploaded_by = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
-    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     objects: ClassVar[models.Manager["DealAttachment"]] = ScopedManager(tenant="tenant")
 
@@ -568,7 +567,7 @@ class DealComment(TenantOwned):
         Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
     body = models.TextField(_("comment"), max_length=4000)
-    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
 
     objects: ClassVar[models.Manager["DealComment"]] = ScopedManager(tenant="tenant")
 

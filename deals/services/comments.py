@@ -86,7 +86,8 @@ def comment_post(*, actor: Membership, deal: Deal, body: str) -> DealComment:
             tenant=deal.tenant,
             actor=actor.user,
             obj=deal,
-            after={"comment": comment.pk},
+            # the words themselves: the audit trail says what was written, not a row number
+            after={"comment": text if len(text) <= 300 else f"{text[:299]}…"},
             data=event_data(deal, comment=text),
         )
     return comment
