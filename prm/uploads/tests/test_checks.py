@@ -167,6 +167,7 @@ def _zip(*names: str) -> bytes:
         ),
         (b"sku,qty\n", "order.csv", "text/csv"),
     ],
+    ids=["pdf", "docx", "ods", "csv"],
 )
 def test_business_documents_are_known_by_content_and_served_as_their_type(
     content, name, content_type
@@ -186,6 +187,7 @@ def test_business_documents_are_known_by_content_and_served_as_their_type(
         (b"<svg onload=alert(1)>", "logo.pdf"),
         (b"%PDF-1.7\n", "quote.exe"),
     ],
+    ids=["macros", "plain-zip", "pdf-named-docx", "svg-named-pdf", "exe-name"],
 )
 def test_business_documents_refuse_macros_plain_archives_and_misleading_names(content, name):
     from prm.uploads.checks import BUSINESS_DOCUMENT
