@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 from django_scopes import ScopedManager
 
 from partners.models import Partner
+from prm.filters import parse_id
 from prm.tenancy.models import CURRENCIES, Membership, TenantOwned
 from prm.uploads.private import private_storage
 
@@ -372,9 +373,15 @@ def reference_of(number: int) -> str:
 def number_in(reference: str) -> int | None:
     """The number in a reference as a person types it ("DR-000042", "dr-42", "DR 42"), or None."""
     text = reference.strip().upper().replace(" ", "-")
-    if text.startswith("DR-") and text[3:].isdigit():
-        return int(text[3:])
-    return None
+    if not text.startswith("DR-"):
+        return None
+    # ASCII digits only ("DR-²" is no reference), within the column's integer range
+    number = parse_id(text[3:])
+    return number if number is not None and number <= NUMBER_MAX else None
+
+
+#: the largest registration number (`Deal.number` is a PostgreSQL integer)
+NUMBER_MAX = 2**31 - 1
 
 
 class DealMatch(TenantOwned):

@@ -181,3 +181,10 @@ def test_filters_with_no_match_say_how_to_widen_them(listed, rep_client):
     assert "No registration matches." in page
     assert "clear the filters" in page
     assert 'id="deal-filters-clear"' in page
+
+
+@pytest.mark.parametrize("q", ["DR-\u00b2", "DR-99999999999999999999", "dr-\u0663"])
+def test_a_reference_that_is_not_one_searches_by_name_never_a_server_error(listed, rep_client, q):
+    response = rep_client.get("/deals/", {"q": q})
+    assert response.status_code == 200
+    assert "No registration matches." in response.content.decode()
