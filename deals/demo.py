@@ -1,5 +1,6 @@
 """The deals app's demo data: products, protected accounts, registrations in every status,
-a conflict and an overdue registration waiting for the CAM, and leads for Northwind.
+a conflict and an overdue registration waiting for the CAM, a registration with a quote attached
+and a short exchange with the CAM, and leads for Northwind.
 
 Everything goes through the services, as partners and CAMs would do it, and each step at the
 moment it would have happened (`_at`): a registration approved 84 days ago with a 90-day window
@@ -11,16 +12,18 @@ notice say March 6 while the list said December 12.)
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from partners.models import Partner
+from prm.money import format_money
 from prm.normalize import company_core, company_key, registered_domain
 from prm.tenancy import demo
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
 
 from . import services
-from .models import Deal, Product, ProtectedAccount
+from .models import Deal, DealAttachment, Product, ProtectedAccount
 from .selectors import reject_reasons_for
 from .setup import deal_defaults_ensure
 
@@ -177,7 +180,81 @@ def seed_deals(tenant: Tenant) -> None:
         if closed is not None:
             with demo.played_at(_ago(now, closed, stagger=i)):
                 _close(deal, fate, owner)
+    _seed_exchange(tenant, members, cam, now)
     _seed_leads(tenant, members, now)
+
+
+def quote_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with `lines` of text (Helvetica, A4): a real document any viewer opens,
+    written here so that the demo needs no PDF library. Text is ASCII; parentheses and
+    backslashes are escaped as PDF strings require."""
+
+    def text(line: str) -> str:
+        safe = line.encode("ascii", "replace").decode().replace("\\", "\\\\")
+        return safe.replace("(", "\\(").replace(")", "\\)")
+
+    shown = "\n".join(
+        f"BT /F1 {18 if i == 0 else 11} Tf 56 {780 - 24 * i} Td ({text(line)}) Tj ET"
+        for i, line in enumerate(lines)
+    )
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(shown)} >>\nstream\n{shown}\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+def _seed_exchange(
+    tenant: Tenant, members: dict[str, Membership], cam: Membership | None, now: datetime
+) -> None:
+    """Northwind's rep attached the quote to Blue Yonder Airlines when registering it; the CAM
+    asked about it and the rep answered, a few minutes ago (the CAM has not read it yet)."""
+    deal = Deal.objects.filter(tenant=tenant, customer_name="Blue Yonder Airlines").first()
+    if deal is None or cam is None:
+        return
+    rep = deal.owner
+    quote = quote_pdf(
+        [
+            "Quote Q-2026-0142",
+            "Northwind Solutions for Blue Yonder Airlines",
+            "Acme Cloud Suite, 250 seats, 36 months",
+            f"Total: {format_money(deal.amount, deal.currency)}",
+            "Valid for 30 days.",
+        ]
+    )
+    with demo.played_at(now - timedelta(minutes=70)):
+        services.attachment_add(
+            actor=rep,
+            deal=deal,
+            file=SimpleUploadedFile("Quote Q-2026-0142.pdf", quote, "application/pdf"),
+            kind=DealAttachment.Kind.QUOTE,
+            label="Signed by their CFO",
+        )
+    with demo.played_at(now - timedelta(minutes=40)):
+        services.comment_post(
+            actor=cam, deal=deal, body="Thanks for the quote. Is the 36-month term firm?"
+        )
+    with demo.played_at(now - timedelta(minutes=12)):
+        services.comment_post(
+            actor=rep,
+            deal=deal,
+            body="Yes: their board approved three years. The PO follows next week.",
+        )
 
 
 def _decide(tenant: Tenant, deal: Deal, fate: str, owner: Membership, cam: Membership) -> Deal:

@@ -68,6 +68,16 @@ DEAL_EXPIRING = declare(
 DEAL_EXPIRED = declare(
     "deals.deal.expired", "An approved registration's protection ended.", placeholders=_DEAL
 )
+DEAL_PARTNER_COMMENTED = declare(
+    "deals.deal.partner_commented",
+    "A user of the partner wrote in a registration's thread with the vendor.",
+    placeholders=(*_DEAL, "comment"),
+)
+DEAL_VENDOR_COMMENTED = declare(
+    "deals.deal.vendor_commented",
+    "Vendor staff wrote in a registration's thread with the partner.",
+    placeholders=(*_DEAL, "comment"),
+)
 EXTENSION_REQUESTED = declare(
     "deals.extension.requested",
     "A partner asked to protect an approved registration for longer.",

@@ -16,9 +16,14 @@ from django_countries import countries
 from prm.filters import IdField, QueryForm
 from prm.forms import Form
 from prm.tenancy.models import CURRENCIES
+from prm.uploads.checks import size_label
+from prm.uploads.fields import UploadField
 
-from .models import Deal, Lead, Product
+from .models import Deal, DealAttachment, Lead, Product
+from .selectors import LIST_SORTS, DealListQuery
 from .services import DealInput
+from .services.attachments import ATTACHMENT_RULE
+from .services.comments import COMMENT_MAX
 
 _DATE = {"type": "date"}
 
@@ -161,15 +166,66 @@ class DeclineLeadForm(Form):
         return data
 
 
+class AttachmentForm(Form):
+    """A file attached to a registration: its type, a short description and the file."""
+
+    submit_once = True
+
+    kind = forms.ChoiceField(label=_("Type"), choices=DealAttachment.Kind.choices)
+    label = forms.CharField(
+        label=_("Description (optional)"),
+        max_length=120,
+        required=False,
+        help_text=_("For example: signed quote, version 2."),
+    )
+    file = UploadField(rule=ATTACHMENT_RULE, label=_("File"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, image, Office or OpenDocument file, or CSV; at most %(size)s."
+        ) % {"size": size_label(ATTACHMENT_RULE.max_bytes)}
+
+
+class CommentForm(Form):
+    """A comment in a registration's thread."""
+
+    submit_once = True
+
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class DealFilterForm(QueryForm):
-    """The list's filters (also used by the CSV export), from the query string."""
+    """The list's filters and sort (also read by the CSV export), from the query string."""
 
     status = forms.ChoiceField(choices=[("", _("All")), *Deal.Status.choices])
     q = forms.CharField(label=_("Search by customer or reference"), max_length=200)
+    submitted_from = forms.DateField(
+        label=_("Submitted from"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
+    submitted_to = forms.DateField(
+        label=_("to"), widget=forms.DateInput(attrs=_DATE, format="%Y-%m-%d")
+    )
+    expiring = forms.BooleanField(label=_("Expiring soon"))
+    sort = forms.ChoiceField(
+        choices=[("", _("Newest first"))]
+        + [(f"{sign}{name}", f"{sign}{name}") for name in LIST_SORTS for sign in ("", "-")]
+    )
 
-    def filters(self) -> tuple[str, str]:
+    def filters(self) -> DealListQuery:
         values = self.values()
-        return values["status"], values["q"]
+        return DealListQuery(
+            status=values["status"],
+            q=values["q"],
+            submitted_from=values["submitted_from"],
+            submitted_to=values["submitted_to"],
+            expiring=bool(values["expiring"]),
+            sort=values["sort"],
+        )
 
 
 class PrecheckQuery(QueryForm):

@@ -1,5 +1,7 @@
 """Deal registrations, the accounts the vendor protects, leads, and each tenant's rules for them."""
 
+import os
+import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django_scopes import ScopedManager
 from partners.models import Partner
 from prm.filters import parse_id
 from prm.tenancy.models import CURRENCIES, Membership, TenantOwned
+from prm.uploads.private import private_storage
 
 #: the statuses in which a registration holds its claim on the customer (see Deal.holds_claim)
 CLAIM_STATUSES = ("submitted", "info_requested", "approved")
@@ -370,8 +373,15 @@ def reference_of(number: int) -> str:
 def number_in(reference: str) -> int | None:
     """The number in a reference as a person types it ("DR-000042", "dr-42", "DR 42"), or None."""
     text = reference.strip().upper().replace(" ", "-")
-    # parse_id: ASCII digits within range only ("DR-²" is typed too, and "²".isdigit()).
-    return parse_id(text[3:]) if text.startswith("DR-") else None
+    if not text.startswith("DR-"):
+        return None
+    # ASCII digits only ("DR-²" is no reference), within the column's integer range
+    number = parse_id(text[3:])
+    return number if number is not None and number <= NUMBER_MAX else None
+
+
+#: the largest registration number (`Deal.number` is a PostgreSQL integer)
+NUMBER_MAX = 2**31 - 1
 
 
 class DealMatch(TenantOwned):
@@ -507,3 +517,78 @@ class Lead(TenantOwned):
 
     def __str__(self) -> str:
         return self.customer_name
+
+
+def attachment_path(instance: "DealAttachment", filename: str) -> str:
+    """Where an attachment is stored: by tenant and registration, under a random name (what the
+    uploader named it is kept in `DealAttachment.name`, never in a path)."""
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"deals/{instance.tenant_id}/{instance.deal_id}/{uuid.uuid4().hex}{extension}"
+
+
+class DealAttachment(TenantOwned):
+    """A file the partner attached to a registration (a quote, a purchase order), stored
+    privately: served only to who may see the registration (`deals/views/attachments.py`)."""
+
+    class Kind(models.TextChoices):
+        QUOTE = "quote", _("Quote")
+        PURCHASE_ORDER = "purchase_order", _("Purchase order")
+        PROPOSAL = "proposal", _("Proposal")
+        OTHER = "other", _("Other document")
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.QUOTE)
+    label = models.CharField(_("description"), max_length=120, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=private_storage, max_length=255
+    )
+    #: the name it was uploaded under (cleaned), shown and used for the download
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects: ClassVar[models.Manager["DealAttachment"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["tenant", "deal", "created_at"], name="dealattachment_deal_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DealComment(TenantOwned):
+    """One message of the thread between the partner's users and the vendor's staff about a
+    registration."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("comment"), max_length=4000)
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+
+    objects: ClassVar[models.Manager["DealComment"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["tenant", "deal", "created_at"], name="dealcomment_deal_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    @property
+    def from_vendor(self) -> bool:
+        return self.author.partner_id is None

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from prm.notifications.events import Event
 from prm.notifications.rules import Link, Rule, register_recipients, register_rule
 from prm.tenancy.models import Membership
+from prm.tenancy.roles import Role
 
 from . import events
+from .models import DealComment
 
 
 def _deal_owner(event: Event) -> Iterable[Membership]:
@@ -29,8 +31,60 @@ def _lead_partner_users(event: Event) -> Iterable[Membership]:
     ).select_related("user")
 
 
+def _thread_commenters(event: Event) -> list[Membership]:
+    """The active members who wrote in the thread of the event's registration."""
+    if event.subject is None:
+        return []
+    authors = DealComment.objects.filter(tenant=event.tenant, deal_id=event.subject.pk).values(
+        "author_id"
+    )
+    return list(
+        Membership.objects.filter(tenant=event.tenant, pk__in=authors, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _thread_staff(event: Event) -> Iterable[Membership]:
+    """Vendor staff who took part in the thread and still see every partner (a program leader,
+    partner ops): a partner's answer reaches who asked. CAMs are told as the partner's
+    assigned CAMs (`assigned_cams`), so one unassigned since is not."""
+    return [
+        m for m in _thread_commenters(event) if m.is_vendor_staff and m.can("partners.view_all")
+    ]
+
+
+def _deal_submitter(event: Event) -> Iterable[Membership]:
+    """The rep who registered it; the company's admins instead once that user's membership is
+    no longer active (someone at the partner must hear the vendor)."""
+    owner = list(_deal_owner(event))
+    if owner and owner[0].is_active:
+        return owner
+    partner_id = event.data.get("partner_id")
+    if not partner_id:
+        return []
+    return Membership.objects.filter(
+        tenant=event.tenant, partner_id=int(partner_id), role=Role.PARTNER_ADMIN, is_active=True
+    ).select_related("user")
+
+
+def _thread_partner_users(event: Event) -> Iterable[Membership]:
+    """Users of the registration's company who took part in the thread and may still see it
+    (an admin who answered for the rep)."""
+    partner_id = event.data.get("partner_id")
+    owner_id = event.data.get("owner_id")
+    return [
+        m
+        for m in _thread_commenters(event)
+        if m.partner_id == partner_id and (m.pk == owner_id or m.can("portal.deals.company"))
+    ]
+
+
 register_recipients("deal_owner", _deal_owner)
 register_recipients("lead_partner_users", _lead_partner_users)
+register_recipients("deal_submitter", _deal_submitter)
+register_recipients("thread_staff", _thread_staff)
+register_recipients("thread_partner_users", _thread_partner_users)
 
 
 def _deal_page(event: Event, recipient: Membership) -> str:
@@ -47,6 +101,12 @@ def _lead_page(event: Event, recipient: Membership) -> str:
     if recipient.is_vendor_staff:
         return reverse("admin:deals_lead_change", args=[event.subject.pk])
     return reverse("deals:lead", args=[event.subject.pk])
+
+
+def _thread_page(event: Event, recipient: Membership) -> str:
+    """The registration's page, at its thread."""
+    page = _deal_page(event, recipient)
+    return f"{page}#comments" if page else ""
 
 
 _PARTNER_SIDE = ("deal_owner", "partner_admins")
@@ -182,6 +242,28 @@ _rule(
     _("Won: {customer} ({deal}) by {partner}"),
     _("Final amount {final_amount}, closed on {closed_on}."),
 )
+_rule(
+    "deals.deal.partner_commented.tell_vendor",
+    events.DEAL_PARTNER_COMMENTED.name,
+    _("Tell a partner's CAMs (and staff who took part in the thread) that the partner wrote in "
+      "a registration's thread."),
+    ("assigned_cams", "thread_staff"),
+    _("{actor} ({partner}) commented on {customer} ({deal})"),
+    _("Answer in the registration's thread."),
+    _thread_page,
+    message="comment",
+)  # fmt: skip
+_rule(
+    "deals.deal.vendor_commented.tell_partner",
+    events.DEAL_VENDOR_COMMENTED.name,
+    _("Tell the rep who registered it (and the partner's users who took part in the thread) "
+      "that the vendor wrote in a registration's thread."),
+    ("deal_submitter", "thread_partner_users"),
+    _("New comment on {customer} ({deal})"),
+    _("{actor} wrote about your registration. Answer in its thread."),
+    _thread_page,
+    message="comment",
+)  # fmt: skip
 _rule(
     "deals.lead.assigned.tell_partner",
     events.LEAD_ASSIGNED.name,

@@ -54,6 +54,13 @@ register_phrases(
         "deals.extension.declined": Phrase(
             _("Extension declined"), _("{actor} declined to extend the protection of {object}")
         ),
+        "deals.deal.commented": Phrase(_("Comment"), _("{actor} wrote in the thread of {object}")),
+        "deals.attachment.added": Phrase(
+            _("File attached"), _("{actor} attached {file} ({kind}, {size}) to {object}")
+        ),
+        "deals.attachment.deleted": Phrase(
+            _("File deleted"), _("{actor} deleted the file {file} ({kind}) from {object}")
+        ),
         "deals.lead.created": Phrase(_("Lead added"), _("{actor} added the lead {object}")),
         "deals.lead.assigned": Phrase(
             _("Lead assigned"), _("{actor} assigned the lead {object} to {partner}")

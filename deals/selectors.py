@@ -6,13 +6,16 @@ registration's status history, the home card) names no other partner, deal or am
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
+    DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -21,7 +24,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from prm.audit.selectors import audit_events_for
@@ -29,10 +35,17 @@ from prm.metrics.periods import Period
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import visible_partners
 
-from .models import Deal, DealSettings, Lead, Product, RejectReason, number_in
+from .models import (
+    Deal,
+    DealAttachment,
+    DealComment,
+    DealSettings,
+    Lead,
+    Product,
+    RejectReason,
+    number_in,
+)
 
-#: an approved registration whose protection ends within this many days needs attention
-EXPIRING_DAYS = 14
 #: what "open" means on the home card: still working towards a decision or a close
 OPEN_STATUSES = (
     Deal.Status.DRAFT,
@@ -185,6 +198,148 @@ def deals_matching(*, membership: Membership, q: str = "") -> QuerySet[Deal]:
     return deals
 
 
+@dataclass(frozen=True)
+class DealListQuery:
+    """What the partner's deal list is asked for: status tab, search, submitted dates, expiring
+    soon, and the sort (`LIST_SORTS`, "-" first for descending; "" newest first)."""
+
+    status: str = ""
+    q: str = ""
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    expiring: bool = False
+    sort: str = ""
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        """The query string's values (none of the defaults), with `changes` applied."""
+        values = {
+            "status": self.status,
+            "q": self.q,
+            "submitted_from": self.submitted_from.isoformat() if self.submitted_from else "",
+            "submitted_to": self.submitted_to.isoformat() if self.submitted_to else "",
+            "expiring": "1" if self.expiring else "",
+            "sort": self.sort,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything but the status tab and the sort narrows the list."""
+        return bool(self.q or self.submitted_from or self.submitted_to or self.expiring)
+
+
+#: the lifecycle order the status column sorts by (not the alphabet of the stored values)
+_STATUS_ORDER = [
+    Deal.Status.DRAFT,
+    Deal.Status.SUBMITTED,
+    Deal.Status.INFO_REQUESTED,
+    Deal.Status.APPROVED,
+    Deal.Status.WON,
+    Deal.Status.LOST,
+    Deal.Status.REJECTED,
+    Deal.Status.WITHDRAWN,
+    Deal.Status.EXPIRED,
+]
+
+#: the columns the partner's list sorts by: the query's name -> the expression it orders by
+LIST_SORTS = ("customer", "amount", "submitted", "status", "protection")
+
+
+def _sort_key(name: str) -> Any:
+    if name == "customer":
+        return F("customer_name")
+    if name == "amount":
+        return F("amount")
+    if name == "submitted":
+        return F("submitted_at")
+    if name == "status":
+        return Case(
+            *(When(status=s, then=Value(i)) for i, s in enumerate(_STATUS_ORDER)),
+            output_field=IntegerField(),
+        )
+    # "protection": when an approved registration's protection ends; the others have none
+    return Case(When(status=Deal.Status.APPROVED, then=F("expires_at")))
+
+
+def deal_list_order(sort: str) -> list[Any]:
+    """The ORDER BY of the partner's list for `sort` ("customer", "-amount", ...; anything else
+    is newest first). Rows without the value (a draft's submission) go last either way; the
+    newest first breaks ties, so that pages never overlap."""
+    name = sort.removeprefix("-")
+    if name not in LIST_SORTS:
+        return ["-created_at", "-id"]
+    key = _sort_key(name)
+    first = key.desc(nulls_last=True) if sort.startswith("-") else key.asc(nulls_last=True)
+    return [first, "-created_at", "-id"]
+
+
+def _day_start(day: date) -> datetime:
+    """The first moment of `day` in the active time zone (the program's on its pages)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def deals_listed(*, membership: Membership, query: DealListQuery) -> QuerySet[Deal]:
+    """The member's registrations as the list's search and filters narrow them (all statuses:
+    the caller counts them per status tab, then applies `query.status`).
+
+    Submitted dates are whole days in the active time zone, both ends included. "Expiring
+    soon" means what the expiry warning means (`deals_warn_expiring`): approved, and the
+    protection ends within the tenant's `expiry_warning_days`.
+    """
+    deals = deals_matching(membership=membership, q=query.q)
+    if query.submitted_from:
+        deals = deals.filter(submitted_at__gte=_day_start(query.submitted_from))
+    if query.submitted_to:
+        deals = deals.filter(submitted_at__lt=_day_start(query.submitted_to + timedelta(days=1)))
+    if query.expiring:
+        deals = expiring_soon(deals, tenant_id=membership.tenant_id)
+    return deals
+
+
+def expiring_soon(deals: QuerySet[Deal], *, tenant_id: int) -> QuerySet[Deal]:
+    """Those of `deals` whose protection ends within the tenant's expiry warning window."""
+    return deals.filter(expiring_within_warning(tenant_id=tenant_id, now=timezone.now()))
+
+
+def expiring_within_warning(*, tenant_id: int, now: datetime) -> Q:
+    """Approved, and the protection ends after `now` within the tenant's `expiry_warning_days`
+    (read in the same query from the settings row; the field's default when there is none):
+    what the expiry warning (`deals_warn_expiring`) tells partners about, so the list's
+    "expiring soon" and the home page's count agree with the warning."""
+    field = DealSettings._meta.get_field("expiry_warning_days")
+    days = Coalesce(
+        Subquery(
+            DealSettings.objects.filter(tenant_id=tenant_id).values("expiry_warning_days")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(field.default),
+    )
+    end = ExpressionWrapper(
+        Value(now, output_field=DateTimeField()) + days * Value(timedelta(days=1)),
+        output_field=DateTimeField(),
+    )
+    return Q(status=Deal.Status.APPROVED, expires_at__gt=now, expires_at__lte=end)
+
+
+def attachments_of(deal: Deal) -> QuerySet[DealAttachment]:
+    """The registration's files, the first attached first, with who attached them."""
+    return (
+        DealAttachment.objects.filter(tenant_id=deal.tenant_id, deal=deal)
+        .select_related("uploaded_by__user")
+        .order_by("created_at", "id")
+    )
+
+
+def comments_of(deal: Deal) -> QuerySet[DealComment]:
+    """The registration's thread, newest last, with who wrote each comment."""
+    return (
+        DealComment.objects.filter(tenant_id=deal.tenant_id, deal=deal)
+        .select_related("author__user", "author__partner")
+        .order_by("created_at", "id")
+    )
+
+
 def may_see(membership: Membership, deal: Deal | None) -> bool:
     return deal is not None and deals_for(membership=membership).filter(pk=deal.pk).exists()
 
@@ -274,7 +429,6 @@ def home_summary(membership: Membership) -> HomeSummary:
     company's unanswered leads with the first few by deadline (two queries: the home page
     carries many cards)."""
     now = timezone.now()
-    soon = now + timedelta(days=EXPIRING_DAYS)
     deals = deals_for(membership=membership)
     leads = unanswered_leads(membership)
     row = (
@@ -282,7 +436,10 @@ def home_summary(membership: Membership) -> HomeSummary:
         .annotate(
             open=_count(deals.filter(status__in=OPEN_STATUSES)),
             info=_count(deals.filter(status=Deal.Status.INFO_REQUESTED)),
-            expiring=_count(deals.filter(status=Deal.Status.APPROVED, expires_at__lte=soon)),
+            # the registrations the expiry warning is about (the tenant's warning window)
+            expiring=_count(
+                deals.filter(expiring_within_warning(tenant_id=membership.tenant_id, now=now))
+            ),
             overdue=_count(deals.filter(status=Deal.Status.SUBMITTED, sla_due_at__lte=now)),
             unanswered=_count(leads),
         )

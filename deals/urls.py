@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, detail, leads, listing, registration
+from .views import actions, attachments, comments, detail, leads, listing, registration
 
 app_name = "deals"
 
@@ -18,6 +18,18 @@ urlpatterns = [
     path("<int:pk>/won/", actions.won, name="won"),
     path("<int:pk>/lost/", actions.lost, name="lost"),
     path("<int:pk>/extend/", actions.extend, name="extend"),
+    path("<int:pk>/files/", attachments.attachment_add_view, name="attachment_add"),
+    path(
+        "<int:pk>/files/<int:attachment_id>/",
+        attachments.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "<int:pk>/files/<int:attachment_id>/delete/",
+        attachments.attachment_delete_view,
+        name="attachment_delete",
+    ),
+    path("<int:pk>/comments/", comments.comment_add, name="comment_add"),
     path("leads/", leads.lead_list, name="leads"),
     path("leads/<int:pk>/", leads.lead_detail, name="lead"),
     path("leads/<int:pk>/accept/", leads.accept, name="lead_accept"),

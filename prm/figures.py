@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from babel.numbers import format_percent as babel_percent
+from django.utils.translation import gettext, ngettext
 
 from .dates import babel_locale
 
@@ -46,3 +47,21 @@ def _plain(value: Number) -> Decimal:
     if number == number.to_integral_value():
         return number.quantize(Decimal(1))
     return number.normalize()
+
+
+_KB = 1024
+_MB = 1024 * _KB
+
+
+def format_file_size(size: int | None, *, language: str | None = None) -> str:
+    """A file's size as people read it: "2.4 MB", "500 KB", "900 bytes" (one decimal at most,
+    in the active language's number format). Template filter `file_size` in `prm_formats`."""
+    if size is None:
+        return "—"
+    for unit, factor in ((gettext("MB"), _MB), (gettext("KB"), _KB)):
+        if size >= factor:
+            value = round(Decimal(size) / factor, 1)
+            return f"{format_number(value, language=language)} {unit}"
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {
+        "size": format_number(size, language=language)
+    }

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from deals.models import (
     Deal,
+    DealAttachment,
     DealExtension,
     DealSettings,
     Lead,
@@ -123,7 +124,15 @@ def demo_world(tenant: Tenant) -> TenantWorld:
     world.protected_account = _first(ProtectedAccount.objects.filter(**ours))
     world.deal_settings = _first(DealSettings.objects.filter(**ours))
     deals = Deal.objects.filter(**ours, partner=partner)
-    world.deal = _first(deals.filter(status=Deal.Status.SUBMITTED))
+    # the waiting registration with a file, when the demo has one (its pages show the file)
+    world.attachment = _first(
+        DealAttachment.objects.filter(**ours, deal__partner=partner, deal__status="submitted")
+    )
+    world.deal = (
+        world.attachment.deal
+        if world.attachment
+        else _first(deals.filter(status=Deal.Status.SUBMITTED))
+    )
     world.extension = _first(DealExtension.objects.filter(**ours, deal__partner=partner))
     world.approved_deal = (
         world.extension.deal if world.extension else _first(deals.filter(status="approved"))

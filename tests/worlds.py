@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
@@ -23,6 +24,8 @@ from guardian.shortcuts import assign_perm
 
 from deals.models import (
     Deal,
+    DealAttachment,
+    DealComment,
     DealExtension,
     DealSettings,
     Lead,
@@ -124,6 +127,9 @@ class TenantWorld:
     #: leads assigned to partner A and to partner B
     lead: Lead | None = None
     other_lead: Lead | None = None
+    #: a PDF partner A's rep attached to `deal`, and one partner B's rep attached to `other_deal`
+    attachment: DealAttachment | None = None
+    other_attachment: DealAttachment | None = None
 
     @property
     def host(self) -> str:
@@ -269,6 +275,13 @@ def build_deals(world: TenantWorld, slug: str) -> None:
         days=10,
         reason="Budget approval moved",
     )
+    world.attachment = attachment_row(world.deal, rep, f"{slug}-quote.pdf")
+    world.other_attachment = attachment_row(
+        world.other_deal, world.other_partner_rep, f"{slug}-other-quote.pdf"
+    )
+    DealComment.objects.create(
+        tenant=tenant, deal=world.deal, author=rep, body="Any news on this one?"
+    )
     respond_by = now + timedelta(days=5)
     world.lead = LeadFactory(
         tenant=tenant, partner=world.partner, status=Lead.Status.ASSIGNED, respond_by=respond_by
@@ -279,6 +292,26 @@ def build_deals(world: TenantWorld, slug: str) -> None:
         status=Lead.Status.ASSIGNED,
         respond_by=respond_by,
     )
+
+
+#: a one-page PDF small enough to write as bytes (what the content check needs to see)
+SMALL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n%%EOF\n"
+
+
+def attachment_row(deal: Deal, by: Membership, name: str) -> DealAttachment:
+    """A PDF attached to `deal` by `by`, stored in private storage as the service stores it."""
+    attachment = DealAttachment(
+        tenant=deal.tenant,
+        deal=deal,
+        kind=DealAttachment.Kind.QUOTE,
+        name=name,
+        content_type="application/pdf",
+        size=len(SMALL_PDF),
+        uploaded_by=by,
+    )
+    attachment.file.save(name, ContentFile(SMALL_PDF), save=False)
+    attachment.save()
+    return attachment
 
 
 class WorldStore:

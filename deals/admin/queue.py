@@ -32,6 +32,7 @@ from prm.tenancy.requests import membership_of
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import badge
 
+from ..forms import CommentForm
 from ..models import Deal, DealMatch, Lead, number_in
 from ..selectors import contested_by_later, vendor_deals_for
 from .common import Badge, hours_text, sla_state, waiting_text
@@ -294,6 +295,8 @@ class DealAdmin(CsvExportMixin, TenantModelAdmin):
         obj = kwargs.get("obj")
         if obj is not None and obj.pk:
             context.update(decision_context(request, obj))
+            # a comment the thread's form refused comes back with its errors (exchange.py)
+            context.setdefault("comment_form", CommentForm())
         return super().render_change_form(request, context, *args, **kwargs)
 
 

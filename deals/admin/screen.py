@@ -25,7 +25,8 @@ from prm.tenancy.requests import membership_of
 
 from .. import workflow
 from ..models import Deal, DealExtension, DealMatch, DealSettings
-from ..selectors import competing_with, deal_settings_for
+from ..selectors import attachments_of, comments_of, competing_with, deal_settings_for
+from ..services.comments import thread_read
 from ..services.decisions import approval_blocker
 from .common import Badge, sla_state, waiting_text
 
@@ -137,7 +138,11 @@ def decision_context(request: HttpRequest, deal: Deal) -> dict[str, Any]:
         )
     )
     rule = deal_settings_for(deal.tenant).engagement_rule
+    # Looking at the thread is reading it: its notifications stop counting in the bell.
+    thread_read(actor=membership, deal=deal)
     return {
+        "attachments": list(attachments_of(deal)),
+        "comments": list(comments_of(deal)),
         "matches": [
             {"match": m, "linked": m.matched_deal_id in shown, **_match_text(m)} for m in matches
         ],

@@ -8,7 +8,7 @@ declares its capability, binds a form and calls the one service that does the wo
 
 from django.urls import path
 
-from . import accounts, decide, leads
+from . import accounts, decide, exchange, leads
 
 urlpatterns = [
     # A CAM decides a registration (decide.py -> services.decisions, closing, protection)
@@ -26,6 +26,13 @@ urlpatterns = [
         decide.extension,
         name="deals_deal_extension",
     ),
+    # The partner's files and the thread with the partner (exchange.py -> services.comments)
+    path(
+        "deal/<path:object_id>/files/<int:attachment_id>/",
+        exchange.attachment_download,
+        name="deals_deal_attachment",
+    ),
+    path("deal/<path:object_id>/comments/", exchange.comment_add, name="deals_deal_comment"),
     # Staff route a lead to a partner (leads.py -> services.leads)
     path("lead/<path:object_id>/assign/", leads.assign, name="deals_lead_assign"),
     # Protected accounts from the CRM (accounts.py -> services.protected_accounts)

@@ -7,6 +7,8 @@
 - `beat`: expire registrations, warn before expiry, escalate overdue decisions;
 - `leads`: leads the vendor hands to partners;
 - `protected_accounts`: the vendor's direct accounts and customers, imported from the CRM;
+- `attachments`: the files a partner attaches to a registration (a quote, a PO);
+- `comments`: the thread between the partner and the vendor on a registration;
 - `access`: who may act on a registration or a lead; `locks`: the tenant's claim lock.
 
 Every service takes the acting membership (None for beat jobs) and runs in one
@@ -23,8 +25,10 @@ about claims, so two partners submitting the same customer at the same moment yi
 and one conflict.
 """
 
+from .attachments import attachment_add, attachment_delete
 from .beat import deals_escalate, deals_expire, deals_warn_expiring
 from .closing import deal_mark_lost, deal_mark_won
+from .comments import comment_post
 from .decisions import deal_approve, deal_reject, deal_request_info
 from .leads import (
     LeadInput,
@@ -43,6 +47,9 @@ __all__ = [
     "DealInput",
     "ImportPlan",
     "LeadInput",
+    "attachment_add",
+    "attachment_delete",
+    "comment_post",
     "deal_approve",
     "deal_mark_lost",
     "deal_mark_won",

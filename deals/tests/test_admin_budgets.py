@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from deals.admin.queue import DealAdmin
-from deals.models import Deal, DealExtension, DealMatch, Lead
+from deals.models import Deal, DealComment, DealExtension, DealMatch, Lead
 from deals.tests.factories import LeadFactory, ProtectedAccountFactory, registered
 from prm.audit.services import audit_record
 from prm.tenancy.roles import Role
@@ -20,6 +20,7 @@ from tests.budgets import (
     page_queries,
     rolled_back,
 )
+from tests.worlds import attachment_row
 
 SMALL, LARGE = 10, 60
 # The counts are measured once per module (the `counts` fixture): keep the module on one
@@ -39,7 +40,8 @@ def target(world) -> Deal:
 
 def grow(world, target, start: int, stop: int) -> None:
     """Registrations of both partners in several statuses (some conflicts, some matches),
-    protected accounts, leads, and matches, extension requests and history for `target`."""
+    protected accounts, leads, and matches, extension requests, history, files and comments for
+    `target`."""
     rep_a, rep_b = world.members[Role.PARTNER_REP], world.other_partner_rep
     with scope(tenant=world.tenant):
         for i in range(start, stop):
@@ -62,6 +64,11 @@ def grow(world, target, start: int, stop: int) -> None:
             DealExtension.objects.create(tenant=world.tenant, deal=target, days=10, reason="r",
                                          status=DealExtension.Status.DECLINED)  # fmt: skip
             audit_record(tenant=world.tenant, actor=None, action=f"test.grow.{i}", obj=target)
+            # the partner's files and the thread, written by both sides
+            attachment_row(target, rep_a, f"quote-{i}.pdf")
+            author = rep_a if i % 2 else world.members[Role.CAM]
+            DealComment.objects.create(tenant=world.tenant, deal=target, author=author,
+                                       body=f"Comment {i}")  # fmt: skip
             partner = [None, world.partner, world.other_partner][i % 3]
             LeadFactory(tenant=world.tenant, partner=partner,
                         status=Lead.Status.ASSIGNED if partner else Lead.Status.NEW,
@@ -78,9 +85,10 @@ PAGES = [
     ("/admin/deals/deal/?status=submitted&match=conflict&overdue=no", Role.PROGRAM_LEADER, 12),
     # a conflict's screen: also both sides of the conflict (the registration that held the
     # customer, the later ones competing) and whether the rules let it be approved now; for a
-    # CAM, their partners' ids (deals_for)
-    ("/admin/deals/deal/{target}/change/", Role.CAM, 19),
-    ("/admin/deals/deal/{target}/change/", Role.PROGRAM_LEADER, 18),
+    # CAM, their partners' ids (deals_for); the partner's files and the thread (two reads, and
+    # the thread's notifications marked read)
+    ("/admin/deals/deal/{target}/change/", Role.CAM, 22),
+    ("/admin/deals/deal/{target}/change/", Role.PROGRAM_LEADER, 20),
     # its decision pages open on its summary
     ("/admin/deals/deal/{target}/approve/", Role.CAM, 19),
     ("/admin/deals/deal/{target}/reject/", Role.CAM, 16),

@@ -156,3 +156,33 @@ def test_the_demo_tells_one_story_per_registration(host_client):
     assert day_in(acme, overdue.submitted_at) == day_in(acme, submitted.created_at)
     assert timezone.now() - overdue.submitted_at > timedelta(days=6)
     assert overdue.sla_due_at < timezone.now()
+
+
+def test_the_demo_has_a_registration_with_a_quote_and_a_short_exchange(host_client):
+    """Blue Yonder Airlines: the rep attached a real PDF quote; the CAM asked, the rep answered;
+    the CAM has the answer unread, with a link to the thread."""
+    from deals.models import DealAttachment, DealComment
+
+    call_command("seed_demo", stdout=StringIO())
+    acme = Tenant.objects.get(slug="acme")
+    with scope(tenant=acme):
+        deal = Deal.objects.get(customer_name="Blue Yonder Airlines")
+        attachment = DealAttachment.objects.get(deal=deal)
+        comments = list(DealComment.objects.filter(deal=deal).order_by("created_at"))
+        from prm.tenancy.models import Membership
+
+        cam = Membership.objects.get(tenant=acme, user__email="cam@acme.test")
+        unread = Notification.objects.filter(
+            recipient=cam.user, event="deals.deal.partner_commented", read_at__isnull=True
+        )
+        assert unread.count() == 1
+    with attachment.file.open("rb") as stored:
+        content = stored.read()
+    assert content.startswith(b"%PDF-1.4")
+    assert content.rstrip().endswith(b"%%EOF")
+    assert attachment.size == len(content)
+    assert [c.author.is_vendor_staff for c in comments] == [True, False]
+    client = host_client("acme.localhost", cam)
+    screen = client.get(f"/admin/deals/deal/{deal.pk}/change/").content.decode()
+    assert attachment.name in screen
+    assert comments[1].body in screen

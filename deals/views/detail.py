@@ -1,4 +1,5 @@
-"""One registration: everything typed, where it stands, its history and what can be done next."""
+"""One registration: everything typed, where it stands, its history, its files and its thread
+with the vendor, and what can be done next."""
 
 from typing import Any
 
@@ -7,13 +8,16 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from prm.tenancy.decorators import requires
+from prm.tenancy.models import Membership
 from prm.tenancy.requests import TenantRequest
 
 from .. import workflow
 from ..conflicts import precheck
-from ..forms import WithdrawForm
+from ..forms import AttachmentForm, CommentForm, WithdrawForm
 from ..models import CLAIM_STATUSES, Deal, DealExtension, DealSettings
-from ..selectors import competing_with, deal_settings_for, timeline
+from ..selectors import attachments_of, comments_of, competing_with, deal_settings_for, timeline
+from ..services.attachments import attachments_open, may_delete_attachment
+from ..services.comments import thread_open, thread_read
 from .common import deal_of
 from .registration import verdict_context
 
@@ -23,7 +27,21 @@ ACTIONS = ("edit", "submit", "withdraw", "win", "lose", "request_extension")
 
 @requires("portal.deals")
 def detail(request: TenantRequest, pk: int) -> HttpResponse:
-    deal = deal_of(request, pk)
+    return detail_page(request, deal_of(request, pk))
+
+
+def detail_page(
+    request: TenantRequest,
+    deal: Deal,
+    *,
+    attachment_form: AttachmentForm | None = None,
+    comment_form: CommentForm | None = None,
+) -> HttpResponse:
+    """The registration's page; with a form that came back with errors (a refused file, an
+    empty comment) shown where it was sent from (status 200: nothing was changed)."""
+    membership = request.membership
+    # Looking at the thread is reading it: its notifications stop counting in the bell.
+    thread_read(actor=membership, deal=deal)
     extensions = list(deal.extensions.all())
     now = timezone.now()
     # A later registration of another partner names this customer: the partner is told that
@@ -44,7 +62,8 @@ def detail(request: TenantRequest, pk: int) -> HttpResponse:
         "contested": contested,
         "first_wins": contested
         and deal_settings_for(request.tenant).engagement_rule == DealSettings.Engagement.FIRST_WINS,
-        "company_view": request.membership.can("portal.deals.company"),
+        "company_view": membership.can("portal.deals.company"),
+        **exchange_context(membership, deal, attachment_form, comment_form),
     }
     if deal.status == Deal.Status.SUBMITTED and not contested:
         # The conflict check as the partner saw it on submitting: names nobody else.
@@ -57,3 +76,26 @@ def detail(request: TenantRequest, pk: int) -> HttpResponse:
         )
         context.update(verdict_context(request, verdict))
     return render(request, "deals/deal_detail.html", context)
+
+
+def exchange_context(
+    membership: Membership,
+    deal: Deal,
+    attachment_form: AttachmentForm | None,
+    comment_form: CommentForm | None,
+) -> dict[str, Any]:
+    """The registration's files and thread as the partner's page shows them, with the forms
+    to add to them (and who may delete which file)."""
+    attachments = list(attachments_of(deal))
+    can_attach = attachments_open(deal)
+    for attachment in attachments:
+        attachment.deal = deal  # fetched already: no query per file for its company
+        attachment.deletable = can_attach and may_delete_attachment(membership, attachment)  # type: ignore[attr-defined]
+    return {
+        "attachments": attachments,
+        "can_attach": can_attach,
+        "attachment_form": attachment_form or AttachmentForm(),
+        "comments": list(comments_of(deal)),
+        "thread_open": thread_open(deal),
+        "comment_form": comment_form or CommentForm(),
+    }

@@ -1,5 +1,6 @@
 """Changing notification state: reading, preferences, tenant rule settings, digests."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -43,23 +44,29 @@ def notification_open(*, membership: Membership, notification: Notification) -> 
     return notification.link
 
 
-def notifications_read_for(*, user: "User | None", subject: Model) -> int:
+def notifications_read_for(
+    *, user: "User | None", subject: Model, events: Iterable[str] | None = None
+) -> int:
     """Mark read the user's unread notifications about `subject` (in its tenant); return how many.
 
     For services that complete what a notification asked of its recipient (a CAM decides the
     registration they were asked to decide, a partner answers the lead they were sent): the
-    bell then stops counting what is done. Call it in the service's transaction; `None` (the
-    system acted) marks nothing.
+    bell then stops counting what is done. `events` narrows it to notifications of those
+    events (a thread read marks its comments read, not the decision still to take). Call it in
+    the service's transaction; `None` (the system acted) marks nothing.
     """
     if user is None or subject.pk is None:
         return 0
-    return Notification.objects.filter(
+    unread = Notification.objects.filter(
         tenant_id=subject.tenant_id,  # type: ignore[attr-defined]
         recipient_id=user.pk,
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=str(subject.pk),
         read_at__isnull=True,
-    ).update(read_at=timezone.now())
+    )
+    if events is not None:
+        unread = unread.filter(event__in=list(events))
+    return unread.update(read_at=timezone.now())
 
 
 def notifications_mark_all_read(*, membership: Membership) -> int:

@@ -190,8 +190,15 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / ".local" / "media"))
+# Files only some members may see (deal attachments...): outside MEDIA_ROOT, served only by
+# views that check who asks (prm/uploads/private.py).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / ".local" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # The request body without its files (form fields); a bigger one is answered 400.
@@ -207,6 +214,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 TENANT_LOGO_MAX_BYTES = 1024 * 1024
+# One file attached to a deal registration (a quote, a purchase order), and how many one holds.
+DEAL_ATTACHMENT_MAX_BYTES = env.int("DEAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+DEAL_ATTACHMENTS_PER_REGISTRATION = 20
 
 vars().update(env.email_url("EMAIL_URL", default="filemail://" + str(BASE_DIR / ".local" / "mail")))
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))

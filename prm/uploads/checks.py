@@ -9,6 +9,7 @@ bytes of reading, and so is every image above the rule's limit.
 """
 
 import os
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
@@ -18,8 +19,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from PIL import Image
+
+from prm.figures import format_file_size
 
 Label = str | Promise
 
@@ -55,6 +58,50 @@ KINDS = [
 KIND_BY_NAME = {k.name: k for k in KINDS}
 
 
+#: the name endings each kind of file goes by (a rule with `names_match_kind` asks for one)
+EXTENSIONS_OF_KIND: dict[str, frozenset[str]] = {
+    "png": frozenset({".png"}),
+    "jpeg": frozenset({".jpg", ".jpeg"}),
+    "webp": frozenset({".webp"}),
+    "gif": frozenset({".gif"}),
+    "pdf": frozenset({".pdf"}),
+    "office": frozenset({".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp"}),
+    "zip": frozenset({".zip"}),
+    "text": frozenset({".csv", ".txt"}),
+}
+#: the content type a file is served with, by its name ending (else its kind's)
+CONTENT_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+    ".csv": "text/csv",
+}
+
+
+def office_kind(upload: UploadedFile) -> str:
+    """ "office" for a zip archive that is an office document, else "zip".
+
+    An Office Open XML document (docx, xlsx, pptx) lists `[Content_Types].xml`, an OpenDocument
+    (odt, ods, odp) a `mimetype` entry; both are read from the archive's directory at its end,
+    nothing is decompressed. A macro-enabled document (`vbaProject.bin`, which a docm/xlsm
+    carries under any name) is not an office document here: it runs code when opened.
+    """
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "zip"
+    finally:
+        upload.seek(0)
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return "zip"
+    return "office" if "[Content_Types].xml" in names or "mimetype" in names else "zip"
+
+
 def sniff(head: bytes) -> str | None:
     """The name of the kind of file that starts with `head` (None: unknown or binary)."""
     return next((k.name for k in KINDS if k.matches(head)), None)
@@ -78,6 +125,9 @@ class UploadRule:
     max_pixels: int | None = None
     #: the file input's `accept` attribute; empty: the kinds' types
     accept: str = ""
+    #: the name must end as its kind's files do (`EXTENSIONS_OF_KIND`: a PDF named .pdf, a
+    #: spreadsheet .xlsx), so that the name a download is saved under opens what it holds
+    names_match_kind: bool = False
 
     def accept_attribute(self) -> str:
         if self.accept:
@@ -98,6 +148,26 @@ DOCUMENT = UploadRule(
     max_bytes=10 * MB,
     wrong_kind=gettext_lazy("Upload a PDF document or a PNG, JPEG or WebP image."),
     max_pixels=IMAGE.max_pixels,
+)
+#: what business documents are sent as: a quote, a purchase order, a price list (PDF, images,
+#: Office and OpenDocument files without macros, CSV); narrow its size per use
+BUSINESS_DOCUMENT = UploadRule(
+    kinds=frozenset({"pdf", "png", "jpeg", "webp", "office", "text"}),
+    max_bytes=10 * MB,
+    wrong_kind=gettext_lazy(
+        "Upload a PDF, an image (PNG, JPEG, WebP), an Office or OpenDocument file (without "
+        "macros) or a CSV file."
+    ),
+    extensions=frozenset().union(
+        *(EXTENSIONS_OF_KIND[k] for k in ("pdf", "png", "jpeg", "webp", "office")),
+        {".csv"},
+    ),
+    wrong_extension=gettext_lazy(
+        "Upload a file ending in .pdf, .png, .jpg, .webp, .docx, .xlsx, .pptx, .odt, .ods, "
+        ".odp or .csv."
+    ),
+    max_pixels=IMAGE.max_pixels,
+    names_match_kind=True,
 )
 
 
@@ -120,6 +190,8 @@ class Checked:
     size: int
     width: int | None = None
     height: int | None = None
+    #: what to serve the file as: by its (checked) name ending, else its kind
+    content_type: str = "application/octet-stream"
 
 
 def _number(value: float) -> str:
@@ -129,11 +201,8 @@ def _number(value: float) -> str:
 
 
 def size_label(size: int) -> str:
-    """`2 MB`, `500 KB`, `1000 bytes`."""
-    for unit, factor in ((_("MB"), MB), (_("KB"), KB)):
-        if size >= factor:
-            return f"{_number(size / factor)} {unit}"
-    return ngettext("%(size)d byte", "%(size)d bytes", size) % {"size": size}
+    """`2 MB`, `500 KB`, `1000 bytes` (`prm.figures.format_file_size`)."""
+    return format_file_size(size)
 
 
 def too_large(limit: int) -> ValidationError:
@@ -218,14 +287,26 @@ def check_upload(upload: UploadedFile, rule: UploadRule) -> Checked:
     head = upload.read(HEAD)
     upload.seek(0)
     name = sniff(head)
+    if name == "zip" and "office" in rule.kinds:
+        name = office_kind(upload)
     if name is None or name not in rule.kinds:
         raise ValidationError(str(rule.wrong_kind), code="upload_wrong_kind")
-    kind = KIND_BY_NAME[name]
-    if kind.image_format is None:
-        return Checked(kind=name, size=size)
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    if rule.names_match_kind and extension not in EXTENSIONS_OF_KIND.get(name, ()):
+        raise ValidationError(
+            _("The file's name does not match what it holds: its name should end in %(endings)s.")
+            % {"endings": ", ".join(sorted(EXTENSIONS_OF_KIND.get(name, ())))},
+            code="upload_name_mismatch",
+        )
+    kind = KIND_BY_NAME.get(name)
+    content_type = CONTENT_TYPES.get(extension) or (kind.mime if kind else "")
+    if kind is None or kind.image_format is None:
+        return Checked(
+            kind=name, size=size, content_type=content_type or "application/octet-stream"
+        )
     width, height = _image_size(upload, kind, rule)
     if (rule.max_side is not None and max(width, height) > rule.max_side) or (
         rule.max_pixels is not None and width * height > rule.max_pixels
     ):
         raise _too_many_pixels(rule, (width, height))
-    return Checked(kind=name, size=size, width=width, height=height)
+    return Checked(kind=name, size=size, width=width, height=height, content_type=content_type)

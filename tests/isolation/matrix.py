@@ -400,6 +400,23 @@ DEAL_PORTAL_CASES = [
     _deal_case("deals:won", deal="approved_deal"),
     _deal_case("deals:lost", deal="approved_deal"),
     _deal_case("deals:extend", deal="approved_deal"),
+    # A file without its file: the page again with the error beside the field.
+    _deal_case("deals:attachment_add", method="post", data={"kind": "quote"}),
+    *(
+        Case(
+            name,
+            ("portal.deals",),
+            kwargs=lambda w: {"pk": w.deal.pk, "attachment_id": w.attachment.pk},
+            object_url=True,
+            other_partner_kwargs=lambda w: {
+                "pk": w.other_deal.pk,
+                "attachment_id": w.other_attachment.pk,
+            },
+        )
+        # the download, and the delete's confirmation (the matrix deletes nothing)
+        for name in ("deals:attachment", "deals:attachment_delete")
+    ),
+    _deal_case("deals:comment_add", method="post", data={"body": "Matrix question"}),
     Case("deals:leads", ("portal.deals",)),
     _lead_case("deals:lead"),
     _lead_case("deals:lead_accept", method="post"),
@@ -431,6 +448,20 @@ DEAL_ADMIN_CASES = [
         "admin:deals_deal_extension",
         ("deals.approve",),
         kwargs=lambda w: {"object_id": w.approved_deal.pk, "extension_id": w.extension.pk},
+        object_url=True,
+    ),
+    Case(
+        "admin:deals_deal_attachment",
+        ("deals.view",),
+        kwargs=lambda w: {"object_id": w.deal.pk, "attachment_id": w.attachment.pk},
+        object_url=True,
+    ),
+    Case(
+        "admin:deals_deal_comment",
+        ("deals.view",),
+        kwargs=lambda w: {"object_id": w.deal.pk},
+        method="post",
+        data={"body": "Matrix answer"},
         object_url=True,
     ),
     Case(

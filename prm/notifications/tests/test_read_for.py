@@ -69,3 +69,24 @@ def test_another_tenants_notifications_are_never_touched(ours, theirs):
     with scope(tenant=theirs.tenant):
         theirs_notice.refresh_from_db()
         assert theirs_notice.read_at is None
+
+
+def test_reading_for_some_events_leaves_the_others_unread(ours):
+    from prm.notifications.models import Notification
+
+    cam = ours.members[Role.CAM].user
+    subject = ours.partner
+    with scope(tenant=ours.tenant):
+        from django.contrib.contenttypes.models import ContentType
+
+        kind = ContentType.objects.get_for_model(subject)
+        for event in ("x.commented", "x.decide"):
+            Notification.objects.create(
+                tenant=ours.tenant, recipient=cam, event=event, rule=event, category="c",
+                title=event, subject_type=kind, subject_id=str(subject.pk),
+            )  # fmt: skip
+        assert notifications_read_for(user=cam, subject=subject, events=["x.commented"]) == 1
+        unread = Notification.objects.filter(
+            recipient=cam, subject_id=str(subject.pk), read_at__isnull=True
+        )
+        assert list(unread.values_list("event", flat=True)) == ["x.decide"]

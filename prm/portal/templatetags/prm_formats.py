@@ -7,6 +7,7 @@ prm.figures).
 {{ deal.submitted_at|moment }}          Dec 6, 2026, 2:05 PM
 {{ goal.target|number }}                12 (a Decimal 12.00), 2.5
 {{ tier.discount|percent }}             15% (of 15.00)
+{{ attachment.size|file_size }}         2.4 MB
 """
 
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from decimal import Decimal
 from django import template
 
 from prm.dates import format_day, format_moment
-from prm.figures import format_number, format_percent
+from prm.figures import format_file_size, format_number, format_percent
 from prm.money import format_money
 
 register = template.Library()
@@ -44,3 +45,8 @@ def number(value: Decimal | int | None) -> str:
 @register.filter
 def percent(value: Decimal | int | None) -> str:
     return format_percent(value)
+
+
+@register.filter
+def file_size(value: int | None) -> str:
+    return format_file_size(value)

@@ -109,7 +109,7 @@ def test_wrong_content_is_refused_whatever_the_name_says(name, content, rule, me
 def test_a_file_over_the_size_limit_is_refused_even_if_it_claims_less():
     big = upload(b"A" * 1001, "a.csv", "text/csv")
     big.size = 10  # what the client says does not count: what is read does
-    with pytest.raises(ValidationError, match=r"The file is too large: at most 1000 bytes\."):
+    with pytest.raises(ValidationError, match=r"The file is too large: at most 1,000 bytes\."):
         check_upload(big, TEXT)
     assert check_upload(upload(b"A" * 1000, "a.csv"), TEXT).kind == "text"
 
@@ -138,3 +138,59 @@ def test_the_form_field_puts_every_refusal_beside_the_field():
     assert good.is_valid()
     assert LogoForm({}, {}).is_valid()
     assert 'accept="image/png,image/jpeg,image/webp"' in str(LogoForm()["logo"])
+
+
+def _zip(*names: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "x")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "content_type"),
+    [
+        (b"%PDF-1.7\n", "quote.pdf", "application/pdf"),
+        (
+            _zip("[Content_Types].xml", "word/document.xml"),
+            "quote.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            _zip("mimetype", "content.xml"),
+            "prices.ods",
+            "application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        (b"sku,qty\n", "order.csv", "text/csv"),
+    ],
+    ids=["pdf", "docx", "ods", "csv"],
+)
+def test_business_documents_are_known_by_content_and_served_as_their_type(
+    content, name, content_type
+):
+    from prm.uploads.checks import BUSINESS_DOCUMENT
+
+    checked = check_upload(upload(content, name), BUSINESS_DOCUMENT)
+    assert checked.content_type == content_type
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (_zip("[Content_Types].xml", "xl/vbaProject.bin"), "prices.xlsx"),  # macros
+        (_zip("readme.txt"), "prices.xlsx"),  # a zip, not an office document
+        (b"%PDF-1.7\n", "quote.docx"),  # a name that hides what it is
+        (b"<svg onload=alert(1)>", "logo.pdf"),
+        (b"%PDF-1.7\n", "quote.exe"),
+    ],
+    ids=["macros", "plain-zip", "pdf-named-docx", "svg-named-pdf", "exe-name"],
+)
+def test_business_documents_refuse_macros_plain_archives_and_misleading_names(content, name):
+    from prm.uploads.checks import BUSINESS_DOCUMENT
+
+    with pytest.raises(ValidationError):
+        check_upload(upload(content, name), BUSINESS_DOCUMENT)
