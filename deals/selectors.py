@@ -240,6 +240,11 @@ class HomeSummary:
     #: the first HOME_LEADS of them, the earliest deadline first
     leads: list[Lead]
     now: datetime
+    #: the registration each statement is about when it counts exactly one (the page links to
+    #: it; several link to the list filtered by their status)
+    info_requested_id: int | None = None
+    expiring_id: int | None = None
+    overdue_id: int | None = None
 
     @property
     def attention(self) -> int:
@@ -259,6 +264,11 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
     )
 
 
+def _first_id(queryset: QuerySet[Any], field: str) -> Subquery:
+    """The id of the row of `queryset` first by `field`, as a scalar subquery."""
+    return Subquery(queryset.order_by(field, "id").values("id")[:1], output_field=IntegerField())
+
+
 def unanswered_leads(membership: Membership) -> QuerySet[Lead]:
     """The company's leads waiting for its answer (opened or not), the earliest deadline first:
     a lead stays here until the company accepts or declines it (or its time runs out)."""
@@ -269,6 +279,11 @@ def unanswered_leads(membership: Membership) -> QuerySet[Lead]:
     )
 
 
+#: the home card's figures, read in one query
+SUMMARY_FIELDS = ("open", "info", "expiring", "overdue", "unanswered")
+SUMMARY_FIELDS += ("info_id", "expiring_id", "overdue_id")
+
+
 def home_summary(membership: Membership) -> HomeSummary:
     """The member's open registrations, those waiting for them or overdue at the vendor, and the
     company's unanswered leads with the first few by deadline (two queries: the home page
@@ -277,16 +292,22 @@ def home_summary(membership: Membership) -> HomeSummary:
     soon = now + timedelta(days=EXPIRING_DAYS)
     deals = deals_for(membership=membership)
     leads = unanswered_leads(membership)
+    info = deals.filter(status=Deal.Status.INFO_REQUESTED)
+    expiring = deals.filter(status=Deal.Status.APPROVED, expires_at__lte=soon)
+    overdue = deals.filter(status=Deal.Status.SUBMITTED, sla_due_at__lte=now)
     row = (
         Tenant.objects.filter(pk=membership.tenant_id)
         .annotate(
             open=_count(deals.filter(status__in=OPEN_STATUSES)),
-            info=_count(deals.filter(status=Deal.Status.INFO_REQUESTED)),
-            expiring=_count(deals.filter(status=Deal.Status.APPROVED, expires_at__lte=soon)),
-            overdue=_count(deals.filter(status=Deal.Status.SUBMITTED, sla_due_at__lte=now)),
+            info=_count(info),
+            expiring=_count(expiring),
+            overdue=_count(overdue),
             unanswered=_count(leads),
+            info_id=_first_id(info, "decided_at"),
+            expiring_id=_first_id(expiring, "expires_at"),
+            overdue_id=_first_id(overdue, "sla_due_at"),
         )
-        .values("open", "info", "expiring", "overdue", "unanswered")
+        .values(*SUMMARY_FIELDS)
         .get()
     )
     first = list(leads.select_related(None)[:HOME_LEADS]) if row["unanswered"] else []
@@ -298,4 +319,7 @@ def home_summary(membership: Membership) -> HomeSummary:
         unanswered=row["unanswered"],
         leads=first,
         now=now,
+        info_requested_id=row["info_id"],
+        expiring_id=row["expiring_id"],
+        overdue_id=row["overdue_id"],
     )
