@@ -205,7 +205,8 @@ def partner_profile_update(
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         for name, value in (("description", description), ("address", address)):
-            value = value.strip()
+            # A browser sends a textarea's lines ended by CRLF: the same text is no change.
+            value = value.replace("\r\n", "\n").strip()
             if getattr(partner, name) != value:
                 before[name], after[name] = getattr(partner, name), value
                 setattr(partner, name, value)

@@ -174,9 +174,15 @@ def test_a_bad_logo_is_refused_beside_the_field_and_nothing_changes(
 
 
 def test_removing_the_logo_and_saving_nothing_new(ours, host_client):
+    with scope(tenant=ours.tenant):
+        Partner.objects.filter(pk=ours.partner.pk).update(address="1 Main Street\nSpringfield")
     client = _admin(ours, host_client)
-    response = client.post(EDIT, _profile(ours.partner), follow=True)
+    # A browser sends the textarea's lines ended by CRLF: still the same address.
+    unchanged = _profile(_fresh(ours.partner), address="1 Main Street\r\nSpringfield")
+    response = client.post(EDIT, unchanged, follow=True)
     assert "Nothing changed in your company profile." in response.content.decode()
+    with scope(tenant=ours.tenant):
+        assert not AuditEvent.objects.filter(action="partners.partner.profile_changed").exists()
     client.post(EDIT, {**_profile(ours.partner), "remove_logo": "on"})
     assert not _fresh(ours.partner).logo
     assert client.get("/program/company/logo.png").status_code == 404
