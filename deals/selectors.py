@@ -280,7 +280,7 @@ def unanswered_leads(membership: Membership) -> QuerySet[Lead]:
 
 
 #: the home card's figures, read in one query
-SUMMARY_FIELDS = ("open", "info", "expiring", "overdue", "unanswered")
+SUMMARY_FIELDS: tuple[str, ...] = ("open", "info", "expiring", "overdue", "unanswered")
 SUMMARY_FIELDS += ("info_id", "expiring_id", "overdue_id")
 
 

@@ -217,7 +217,7 @@ def partner_profile_update(
         if logo is not None:
             partner.logo.save("logo.png", logo, save=False)
         elif remove_logo and old_logo:
-            partner.logo = None  # type: ignore[assignment]
+            partner.logo = None
         if (partner.logo.name if partner.logo else "") != old_logo:
             before["logo"] = _("a logo") if old_logo else _("none")
             after["logo"] = _("a new logo") if partner.logo else _("none")

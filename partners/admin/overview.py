@@ -2,7 +2,6 @@
 section by section from every app (`prm.workspace.partner_page`)."""
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -59,7 +58,7 @@ def partner_overview(request: HttpRequest, partner_id: int) -> HttpResponse:
 
 @requires("partners.view")
 @cache_control(private=True, max_age=300)
-def partner_logo(request: HttpRequest, partner_id: int) -> HttpResponseBase:
+def partner_logo(request: HttpRequest, partner_id: int) -> HttpResponse:
     """The logo a partner's admins uploaded in the portal, for the staff who see that partner
     (a CAM: their partners only); files are never under a public URL."""
     partner = get_object_or_404(
@@ -71,7 +70,8 @@ def partner_logo(request: HttpRequest, partner_id: int) -> HttpResponseBase:
         stored = partner.logo.open("rb")
     except FileNotFoundError as exc:  # the storage lost it: as if there were none
         raise Http404 from exc
-    return FileResponse(stored, content_type="image/png")
+    # A FileResponse is a streaming response, which the site's view wrapper passes through.
+    return FileResponse(stored, content_type="image/png")  # type: ignore[return-value]
 
 
 tenant_admin_site.register_view(
