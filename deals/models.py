@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from django_scopes import ScopedManager
 
 from partners.models import Partner
+from prm.filters import parse_id
 from prm.tenancy.models import CURRENCIES, Membership, TenantOwned
 
 #: the statuses in which a registration holds its claim on the customer (see Deal.holds_claim)
@@ -369,9 +370,8 @@ def reference_of(number: int) -> str:
 def number_in(reference: str) -> int | None:
     """The number in a reference as a person types it ("DR-000042", "dr-42", "DR 42"), or None."""
     text = reference.strip().upper().replace(" ", "-")
-    if text.startswith("DR-") and text[3:].isdigit():
-        return int(text[3:])
-    return None
+    # parse_id: ASCII digits within bigint only ("DR-²" is no number, where isdigit() says yes)
+    return parse_id(text[3:]) if text.startswith("DR-") else None
 
 
 class DealMatch(TenantOwned):

@@ -10,7 +10,7 @@ from django.db.models import F
 from django_scopes import scope, scopes_disabled
 
 from deals import services
-from deals.models import Deal, DealCounter, Product
+from deals.models import Deal, DealCounter, Product, number_in
 from deals.tests.factories import DealFactory, ProductFactory, deal_input, registered
 from partners.tests.factories import PartnerFactory
 from prm.tenancy.roles import Role
@@ -143,3 +143,10 @@ def test_simultaneous_registrations_in_two_tenants_get_consecutive_numbers_per_t
             )
         first = last[world.tenant.pk] + 1
         assert numbers == list(range(first, first + PER_TENANT)), world.tenant.slug
+
+
+def test_a_reference_as_typed_gives_its_number_and_anything_else_none():
+    assert number_in("DR-000042") == 42
+    assert number_in(" dr 42 ") == 42
+    for typed in ("DR-²", "DR-٣", "DR-", "DR-0", "DR-99999999999999999999", "42", "DR-4x"):
+        assert number_in(typed) is None, typed
