@@ -302,19 +302,25 @@ def expiring_soon(deals: QuerySet[Deal], *, tenant_id: int) -> QuerySet[Deal]:
     return deals.filter(expiring_within_warning(tenant_id=tenant_id, now=timezone.now()))
 
 
-def expiring_within_warning(*, tenant_id: int, now: datetime) -> Q:
-    """Approved, and the protection ends after `now` within the tenant's `expiry_warning_days`
-    (read in the same query from the settings row; the field's default when there is none):
-    what the expiry warning (`deals_warn_expiring`) tells partners about, so the list's
-    "expiring soon" and the home page's count agree with the warning."""
+def warning_days(*, tenant_id: int) -> Coalesce:
+    """The tenant's `expiry_warning_days` as an expression, read in the query that uses it (the
+    field's default when the tenant has no settings row yet)."""
     field = DealSettings._meta.get_field("expiry_warning_days")
-    days = Coalesce(
+    return Coalesce(
         Subquery(
             DealSettings.objects.filter(tenant_id=tenant_id).values("expiry_warning_days")[:1],
             output_field=IntegerField(),
         ),
         Value(field.default),
     )
+
+
+def expiring_within_warning(*, tenant_id: int, now: datetime) -> Q:
+    """Approved, and the protection ends after `now` within the tenant's `expiry_warning_days`
+    (read in the same query from the settings row; the field's default when there is none):
+    what the expiry warning (`deals_warn_expiring`) tells partners about, so the list's
+    "expiring soon" and the home page's count agree with the warning."""
+    days = warning_days(tenant_id=tenant_id)
     end = ExpressionWrapper(
         Value(now, output_field=DateTimeField()) + days * Value(timedelta(days=1)),
         output_field=DateTimeField(),
@@ -388,6 +394,8 @@ class HomeSummary:
     open: int
     info_requested: int
     expiring: int
+    #: the window "expiring" counts in: the tenant's expiry warning, in days
+    warning_days: int
     #: registrations waiting for a decision past their decision target
     overdue: int
     #: leads assigned to the company and not answered yet, opened or not
@@ -395,6 +403,11 @@ class HomeSummary:
     #: the first HOME_LEADS of them, the earliest deadline first
     leads: list[Lead]
     now: datetime
+    #: the registration each statement is about when it counts exactly one (the page links to
+    #: it; several link to the list filtered by their status)
+    info_requested_id: int | None = None
+    expiring_id: int | None = None
+    overdue_id: int | None = None
 
     @property
     def attention(self) -> int:
@@ -414,6 +427,11 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
     )
 
 
+def _first_id(queryset: QuerySet[Any], field: str) -> Subquery:
+    """The id of the row of `queryset` first by `field`, as a scalar subquery."""
+    return Subquery(queryset.order_by(field, "id").values("id")[:1], output_field=IntegerField())
+
+
 def unanswered_leads(membership: Membership) -> QuerySet[Lead]:
     """The company's leads waiting for its answer (opened or not), the earliest deadline first:
     a lead stays here until the company accepts or declines it (or its time runs out)."""
@@ -424,6 +442,11 @@ def unanswered_leads(membership: Membership) -> QuerySet[Lead]:
     )
 
 
+#: the home card's figures, read in one query
+SUMMARY_FIELDS: tuple[str, ...] = ("open", "info", "expiring", "overdue", "unanswered")
+SUMMARY_FIELDS += ("info_id", "expiring_id", "overdue_id", "warning_days")
+
+
 def home_summary(membership: Membership) -> HomeSummary:
     """The member's open registrations, those waiting for them or overdue at the vendor, and the
     company's unanswered leads with the first few by deadline (two queries: the home page
@@ -431,19 +454,24 @@ def home_summary(membership: Membership) -> HomeSummary:
     now = timezone.now()
     deals = deals_for(membership=membership)
     leads = unanswered_leads(membership)
+    info = deals.filter(status=Deal.Status.INFO_REQUESTED)
+    # the registrations the expiry warning is about (the tenant's warning window)
+    expiring = deals.filter(expiring_within_warning(tenant_id=membership.tenant_id, now=now))
+    overdue = deals.filter(status=Deal.Status.SUBMITTED, sla_due_at__lte=now)
     row = (
         Tenant.objects.filter(pk=membership.tenant_id)
         .annotate(
             open=_count(deals.filter(status__in=OPEN_STATUSES)),
-            info=_count(deals.filter(status=Deal.Status.INFO_REQUESTED)),
-            # the registrations the expiry warning is about (the tenant's warning window)
-            expiring=_count(
-                deals.filter(expiring_within_warning(tenant_id=membership.tenant_id, now=now))
-            ),
-            overdue=_count(deals.filter(status=Deal.Status.SUBMITTED, sla_due_at__lte=now)),
+            info=_count(info),
+            expiring=_count(expiring),
+            overdue=_count(overdue),
             unanswered=_count(leads),
+            info_id=_first_id(info, "decided_at"),
+            expiring_id=_first_id(expiring, "expires_at"),
+            overdue_id=_first_id(overdue, "sla_due_at"),
+            warning_days=warning_days(tenant_id=membership.tenant_id),
         )
-        .values("open", "info", "expiring", "overdue", "unanswered")
+        .values(*SUMMARY_FIELDS)
         .get()
     )
     first = list(leads.select_related(None)[:HOME_LEADS]) if row["unanswered"] else []
@@ -451,8 +479,12 @@ def home_summary(membership: Membership) -> HomeSummary:
         open=row["open"],
         info_requested=row["info"],
         expiring=row["expiring"],
+        warning_days=row["warning_days"],
         overdue=row["overdue"],
         unanswered=row["unanswered"],
         leads=first,
         now=now,
+        info_requested_id=row["info_id"],
+        expiring_id=row["expiring_id"],
+        overdue_id=row["overdue_id"],
     )

@@ -33,10 +33,11 @@ class PartnersConfig(AppConfig):
             seed_business_plan,
             seed_partners,
             seed_recruitment,
+            seed_rules_and_profiles,
             seed_segments,
             seed_tiers,
         )
-        from .home import agreement_card, tier_card
+        from .home import agreement_card, cam_card, tier_card
         from .onboarding import reminders  # noqa: F401 - subscribes its events, registers itself
         from .onboarding.demo import seed_onboarding
         from .onboarding.portal import onboarding_card
@@ -58,11 +59,13 @@ class PartnersConfig(AppConfig):
         demo.register_seeder(seed_tiers, order=30)
         demo.register_seeder(seed_agreement, order=40)
         demo.register_seeder(seed_recruitment, order=50)
+        demo.register_seeder(seed_rules_and_profiles, order=52)
         demo.register_seeder(seed_onboarding, order=55)
         demo.register_seeder(seed_business_plan, order=60)
         register_card(agreement_card)
         register_card(onboarding_card)
         register_card(tier_card)
+        register_card(cam_card, order=600)
         register_reminder(overdue_milestones)
         register_todo(tiers_todo, capability="partners.view", order=20)
         register_todo(onboarding_todo, capability="partners.view", order=30)
@@ -88,6 +91,14 @@ class PartnersConfig(AppConfig):
                 capability="portal.access",
                 icon="compass",
                 order=20,
+            )
+        )
+        nav.register_footer(
+            nav.NavItem(
+                label=_("Rules of engagement"),
+                url_name="partners:rules",
+                capability="portal.access",
+                icon="signpost-2",
             )
         )
         # Every new tenant starts with the default partner types.

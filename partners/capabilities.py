@@ -5,6 +5,7 @@ from prm.tenancy.roles import Role
 CAPABILITIES = {
     "portal.agreement.accept": "Accept the partner agreement for one's own company.",
     "portal.plan.edit": "Create and change one's own company's joint business plans.",
+    "portal.company.edit": "Change one's own company's profile (logo, description, address).",
     "partners.view": "See partner companies (a CAM: only the partners assigned to them).",
     "partners.view_all": "See every partner company of the program.",
     "partners.manage": "Create and change partner companies.",
@@ -22,5 +23,5 @@ ROLES: dict[str, list[str]] = {
     Role.PROGRAM_LEADER: _PROGRAM,
     Role.PARTNER_OPS: _PROGRAM,
     Role.CAM: _STAFF,
-    Role.PARTNER_ADMIN: ["portal.agreement.accept", "portal.plan.edit"],
+    Role.PARTNER_ADMIN: ["portal.agreement.accept", "portal.plan.edit", "portal.company.edit"],
 }

@@ -403,3 +403,44 @@ def seed_business_plan(tenant: Tenant) -> None:
     with plan_edit(actor=admin, plan=plan) as edit:
         for milestone, day in done:
             edit.milestone_done(milestone, on=day)
+
+
+DEMO_RULES = """First valid registration wins. A customer belongs to the partner whose registration
+reaches {vendor} first with everything the form asks for: the customer's company and website,
+a named contact, the products and an expected amount and close date.
+
+An approved registration protects the customer for the program's protection window (90 days).
+Ask for an extension before it ends when the deal needs more time; your account manager decides.
+
+A registration for a customer another partner already registered is a conflict: it waits while
+the first one stands. Accounts {vendor} sells to directly, and existing customers, cannot be
+registered.
+
+Your account manager decides every registration within two business days and gives the reason
+for a rejection. Questions about these rules go to your account manager."""
+
+#: the partners whose admins have filled in their company profile in the demo
+DEMO_PROFILES = {
+    "Northwind Solutions": (
+        "Northwind resells cloud software to mid-market companies in the US and Canada, with "
+        "its own onboarding and support team.",
+        "200 Harbor Street\nSuite 400\nSeattle, WA 98101",
+    ),
+    "Initech": (
+        "Initech integrates business software for banks and insurers.",
+        "1 Initech Plaza\nAustin, TX 78701",
+    ),
+}
+
+
+def seed_rules_and_profiles(tenant: Tenant) -> None:
+    """The rules of engagement partners read, and the company profiles some admins wrote."""
+    from .selectors import rules_of_engagement_for
+
+    rules = rules_of_engagement_for(tenant)
+    if not rules.body:
+        rules.body = DEMO_RULES.format(vendor=tenant.name).replace("\n", " ").replace("  ", "\n\n")
+        rules.save(update_fields=["body", "updated_at"])
+    for partner in Partner.objects.filter(tenant=tenant, name__in=DEMO_PROFILES, description=""):
+        partner.description, partner.address = DEMO_PROFILES[partner.name]
+        partner.save(update_fields=["description", "address"])

@@ -17,6 +17,12 @@ PARTNER_CAMS_ASSIGNED = declare(
     "Channel account managers were assigned to a partner company.",
     placeholders=("partner",),
 )
+PARTNER_PROFILE_CHANGED = declare(
+    "partners.partner.profile_changed",
+    "A partner admin changed the company's profile in the portal (logo, description, address, "
+    "website).",
+    placeholders=("partner", "changes"),
+)
 TIER_PROPOSED = declare(
     "partners.tier.proposed",
     "The nightly evaluation proposes a promotion or demotion for a CAM to decide.",

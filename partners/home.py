@@ -6,7 +6,7 @@ from prm.portal.home import Card
 
 from .agreements.selectors import current_for
 from .models import Partner
-from .selectors import partner_settings_for
+from .selectors import assigned_cams, partner_settings_for
 from .tiers.selectors import standing_of
 
 
@@ -36,3 +36,9 @@ def agreement_card(partner: Partner) -> Card | None:
             "required": partner_settings_for(partner.tenant).require_agreement,
         },
     )
+
+
+def cam_card(partner: Partner) -> Card:
+    """Who the company's channel account managers are, or who to ask until one is assigned."""
+    cams = assigned_cams(partner=partner).order_by("user__full_name", "user__email")
+    return Card(template="partners/cam_card.html", context={"cams": list(cams)})

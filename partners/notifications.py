@@ -306,3 +306,18 @@ register_rule(
         link=_onboarding_page,
     )
 )
+
+
+register_rule(
+    Rule(
+        key="partners.partner.profile_changed.tell_cams",
+        event=events.PARTNER_PROFILE_CHANGED.name,
+        description=_("Tell a partner's CAMs when its admins change the company profile."),
+        recipients=("assigned_cams",),
+        title=_("{partner} changed its company profile"),
+        body=_("{actor} changed {changes}."),
+        category="program",
+        email=False,
+        link=_partner_page,
+    )
+)

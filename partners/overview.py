@@ -39,6 +39,7 @@ def profile_section(partner: Partner, membership: Membership) -> PartnerSection:
         (_("Type"), partner.partner_type, ""),
         (_("Tier"), partner.tier, ""),
         (_("Website"), partner.website, partner.website),
+        (_("Address"), partner.address, ""),
         (_("Country"), partner.country.name if partner.country else "", ""),
         (_("Region"), partner.get_region_display(), ""),
         (_("Industry"), partner.get_industry_display(), ""),
@@ -52,7 +53,15 @@ def profile_section(partner: Partner, membership: Membership) -> PartnerSection:
         title=gettext_lazy("Profile"),
         template="admin/partners/overview/profile.html",
         # Only what is known: an empty field is left out rather than shown as "None".
-        context={"facts": [fact for fact in facts if fact[1]], "partner": partner},
+        context={
+            "facts": [fact for fact in facts if fact[1]],
+            "partner": partner,
+            # what the partner's admins keep up to date in the portal
+            "logo_url": reverse("admin:partners_partner_logo", args=[partner.pk])
+            if partner.logo
+            else "",
+            "description": partner.description,
+        },
         column="side",
         links=[
             (

@@ -17,6 +17,14 @@ register_phrases(
             _("Channel account managers assigned"),
             _("{actor} set the channel account managers of {object}: {cams}"),
         ),
+        "partners.partner.profile_changed": Phrase(
+            _("Company profile changed"),
+            _("{actor} changed the company profile of {object}"),
+        ),
+        "partners.rulesofengagement.changed": Phrase(
+            _("Rules of engagement changed"),
+            _("{actor} changed the rules of engagement partners read in the portal"),
+        ),
         "partners.partner.imported": Phrase(
             _("Partners imported"), _("{actor} imported {count} partners from {file}")
         ),

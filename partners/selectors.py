@@ -13,13 +13,20 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.roles import Role
 
-from .models import Partner, PartnerSettings
+from .models import Partner, PartnerSettings, RulesOfEngagement
 
 
 def partner_settings_for(tenant: Tenant) -> PartnerSettings:
     """The tenant's partner-program settings (a row with the defaults is created the first time
     it is asked for)."""
     found, _created = PartnerSettings.objects.get_or_create(tenant=tenant)
+    return found
+
+
+def rules_of_engagement_for(tenant: Tenant) -> RulesOfEngagement:
+    """The tenant's rules of engagement (an empty row is created the first time it is asked
+    for: the portal page then says the vendor has not published them yet)."""
+    found, _created = RulesOfEngagement.objects.get_or_create(tenant=tenant)
     return found
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -161,3 +162,89 @@ def partner_assign_cams(
         else:
             # Audited only: only newly assigned CAMs are told, and here there are none.
             audit_record(action="partners.partner.cams_assigned", **change)
+
+
+#: the profile fields a partner admin edits in the portal, as a sentence names them, in order
+PROFILE_LABELS = {
+    "logo": gettext_lazy("the logo"),
+    "description": gettext_lazy("the description"),
+    "address": gettext_lazy("the address"),
+    "website": gettext_lazy("the website"),
+}
+PROFILE_FIELDS = tuple(PROFILE_LABELS)
+
+
+def partner_profile_update(
+    *,
+    actor: Membership,
+    partner: Partner,
+    description: str,
+    address: str,
+    website: str,
+    logo: File | None = None,
+    remove_logo: bool = False,
+    ip: str | None = None,
+) -> list[str]:
+    """Change the company profile a partner admin keeps in the portal; returns the names of the
+    fields that changed (none: nothing is written, audited or told).
+
+    `logo` is a new logo already checked and re-encoded as PNG (`prm.tenancy.validators.
+    reencode_logo`); `remove_logo` drops the current one. The change is audited on the partner
+    (text fields before and after; for the logo only whether there is one, never a path) and the
+    partner's CAMs are told (PARTNER_PROFILE_CHANGED). Raises `PermissionDenied` unless the actor
+    is a partner admin of this very company.
+    """
+    if (
+        not actor.can("portal.company.edit")
+        or actor.partner_id != partner.pk
+        or actor.tenant_id != partner.tenant_id
+    ):
+        raise PermissionDenied(_("Only your company's partner admins may change its profile."))
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for name, value in (("description", description), ("address", address)):
+            # A browser sends a textarea's lines ended by CRLF: the same text is no change.
+            value = value.replace("\r\n", "\n").strip()
+            if getattr(partner, name) != value:
+                before[name], after[name] = getattr(partner, name), value
+                setattr(partner, name, value)
+        if partner.website != website:
+            before["website"], after["website"] = partner.website, website
+            partner.website = website
+        old_logo = partner.logo.name if partner.logo else ""
+        if logo is not None:
+            partner.logo.save("logo.png", logo, save=False)
+        elif remove_logo and old_logo:
+            partner.logo = None
+        if (partner.logo.name if partner.logo else "") != old_logo:
+            before["logo"] = _("a logo") if old_logo else _("none")
+            after["logo"] = _("a new logo") if partner.logo else _("none")
+        changed = [name for name in PROFILE_FIELDS if name in after]
+        if not changed:
+            return []
+        partner.save(update_fields=changed)  # with the website, save() keeps the domain too
+        labels = [str(PROFILE_LABELS[name]) for name in changed]
+        log_action(
+            event=events.PARTNER_PROFILE_CHANGED,
+            tenant=partner.tenant,
+            actor=actor.user,
+            obj=partner,
+            before=before,
+            after=after,
+            ip=ip,
+            data={"partner": partner.name, "changes": _and_list(labels)},
+        )
+        if old_logo and old_logo != (partner.logo.name if partner.logo else ""):
+            # The replaced file goes once the change is committed (a rollback keeps it).
+            storage = partner.logo.storage
+            transaction.on_commit(lambda: storage.delete(old_logo))
+    return changed
+
+
+def _and_list(words: list[str]) -> str:
+    """ "the logo, the address and the website"."""
+    if len(words) < 2:
+        return "".join(words)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}

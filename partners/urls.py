@@ -1,12 +1,16 @@
 from django.urls import path
 
-from .views import agreement, plans, program
+from .views import agreement, company, plans, program, rules
 
 app_name = "partners"
 
 urlpatterns = [
     path("", program.program, name="program"),
     path("agreement/", agreement.agreement, name="agreement"),
+    path("company/", company.company, name="company"),
+    path("company/edit/", company.company_edit, name="company_edit"),
+    path("company/logo.png", company.company_logo, name="company_logo"),
+    path("rules-of-engagement/", rules.rules, name="rules"),
     path("plan/<int:year>/", plans.plan, name="plan"),
     path("plan/<int:year>/create/", plans.plan_create, name="plan_create"),
     path("plan/<int:year>/strategy/", plans.plan_edit, name="plan_edit"),

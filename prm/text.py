@@ -9,6 +9,8 @@ import re
 import unicodedata
 
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 #: English words that start with a vowel letter but not a vowel sound ("a unified", "a one-off")
 #: or with a silent h ("an hour")
@@ -57,3 +59,21 @@ def one_line(text: str) -> str:
     `prm.notifications.subjects`)."""
     spaced = "".join(" " if unicodedata.category(c) in _BREAKING else c for c in text)
     return " ".join(spaced.split())
+
+
+#: a reference people quote (DR-000001, and the numbers later apps give: letters, a hyphen,
+#: digits): browsers may break a line after its hyphen, which splits it in two
+REFERENCE = re.compile(r"\b[A-Z]{2,6}-\d{3,}\b")
+
+
+def reference_html(reference: str) -> SafeString:
+    """One reference that never breaks at its hyphen, as HTML (`<span class="ref">`, styled in
+    static/css/portal.css; the text stays a plain hyphen, so copying it finds it again)."""
+    return format_html('<span class="ref">{}</span>', reference)
+
+
+def references_kept_whole(text: str) -> SafeString:
+    """`text`, escaped, with every reference in it kept whole (`reference_html`): for sentences
+    that name one, such as a notification's title ("Approved: Fourth Coffee (DR-000005)")."""
+    escaped = str(conditional_escape(text))
+    return mark_safe(REFERENCE.sub(lambda m: str(reference_html(m.group(0))), escaped))  # noqa: S308

@@ -62,7 +62,9 @@ def grow(world, n: int) -> None:
             partner_membership(world.partner, Role.PARTNER_REP)
             partner_membership(partner, Role.PARTNER_ADMIN)
             InvitationFactory(partner=world.partner)
-            MembershipFactory(tenant=world.tenant, role=Role.CAM)
+            cam = MembershipFactory(tenant=world.tenant, role=Role.CAM)
+            if i % 2:  # partner A's CAMs, on its home and company page
+                assign_perm(MANAGE_PARTNER, cam.user, world.partner)
             audit_record(tenant=world.tenant, actor=None, action=f"test.bulk.{i}", obj=partner)
             ApplicationFactory(
                 tenant=world.tenant,
@@ -124,6 +126,11 @@ PAGES = [
     ("/team/", Role.PARTNER_ADMIN, 12),
     ("/program/", Role.PARTNER_ADMIN, 24),
     ("/program/", Role.PARTNER_REP, 24),
+    ("/program/company/", Role.PARTNER_ADMIN, 8),
+    ("/program/company/", Role.PARTNER_REP, 8),
+    ("/program/company/edit/", Role.PARTNER_ADMIN, 8),
+    ("/program/rules-of-engagement/", Role.PARTNER_REP, 8),
+    ("/", Role.PARTNER_REP, 14),
     ("/portals/", Role.PARTNER_REP, 10),
     ("/admin/tenancy/membership/", Role.PROGRAM_LEADER, 16),
     ("/admin/accounts/invitation/", Role.PROGRAM_LEADER, 16),

@@ -57,11 +57,12 @@ from partners.models import (
     PlanMilestone,
     ProfileCriterion,
     RecruitmentSettings,
+    RulesOfEngagement,
     Segment,
     Tier,
     TierProposal,
 )
-from partners.selectors import partner_settings_for
+from partners.selectors import partner_settings_for, rules_of_engagement_for
 from partners.tests.factories import ApplicationFactory, BusinessPlanFactory, PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
@@ -93,6 +94,7 @@ class TenantWorld:
     notifications: dict[int, Notification] = field(default_factory=dict)
     rule_setting: RuleSetting | None = None
     partner_settings: PartnerSettings | None = None
+    rules_of_engagement: RulesOfEngagement | None = None
     partner_type: PartnerType | None = None
     segment: Segment | None = None
     tier: Tier | None = None
@@ -152,6 +154,10 @@ def build_world(slug: str) -> TenantWorld:
         # The CAM manages partner A only (a per-object grant), not partner B.
         assign_perm(MANAGE_PARTNER, world.members[Role.CAM].user, partner)
         world.partner_settings = partner_settings_for(tenant)
+        world.rules_of_engagement = rules_of_engagement_for(tenant)
+        # Both companies have a logo, so that its pages serve one to whoever may see it.
+        for company in (partner, other):
+            company.logo.save("logo.png", logo_png(company.name[:2].upper(), "#345678", "#fedcba"))
         world.partner_type = PartnerType.objects.create(tenant=tenant, name="Reseller")
         world.segment = Segment.objects.create(tenant=tenant, name="EMEA", regions=["emea"])
         world.tier = Tier.objects.create(tenant=tenant, name="Silver", rank=2)

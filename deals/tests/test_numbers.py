@@ -145,10 +145,8 @@ def test_simultaneous_registrations_in_two_tenants_get_consecutive_numbers_per_t
         assert numbers == list(range(first, first + PER_TENANT)), world.tenant.slug
 
 
-@pytest.mark.parametrize(
-    ("typed", "number"),
-    [("DR-000042", 42), ("dr-42", 42), (" DR 7 ", 7), ("DR-²", None), ("DR-٣", None),
-     ("DR-", None), ("DR-0", None), ("DR-99999999999999999999", None), ("42", None)],
-)  # fmt: skip
-def test_a_reference_as_typed_gives_its_number_or_none(typed, number):
-    assert number_in(typed) == number
+def test_a_reference_as_typed_gives_its_number_and_anything_else_none():
+    assert number_in("DR-000042") == 42
+    assert number_in(" dr 42 ") == 42
+    for typed in ("DR-²", "DR-٣", "DR-", "DR-0", "DR-99999999999999999999", "42", "DR-4x"):
+        assert number_in(typed) is None, typed

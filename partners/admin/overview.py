@@ -1,11 +1,12 @@
 """The partner page ("partner 360") in the vendor admin UI: everything about one partner company,
 section by section from every app (`prm.workspace.partner_page`)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import membership_of
@@ -55,6 +56,27 @@ def partner_overview(request: HttpRequest, partner_id: int) -> HttpResponse:
     return TemplateResponse(request, "admin/prm/partner_page.html", context)
 
 
+@requires("partners.view")
+@cache_control(private=True, max_age=300)
+def partner_logo(request: HttpRequest, partner_id: int) -> HttpResponse:
+    """The logo a partner's admins uploaded in the portal, for the staff who see that partner
+    (a CAM: their partners only); files are never under a public URL."""
+    partner = get_object_or_404(
+        selectors.partners_for(membership=membership_of(request)), pk=partner_id
+    )
+    if not partner.logo:
+        raise Http404
+    try:
+        stored = partner.logo.open("rb")
+    except FileNotFoundError as exc:  # the storage lost it: as if there were none
+        raise Http404 from exc
+    # A FileResponse is a streaming response, which the site's view wrapper passes through.
+    return FileResponse(stored, content_type="image/png")  # type: ignore[return-value]
+
+
 tenant_admin_site.register_view(
     "partners/partner/<int:partner_id>/overview/", partner_overview, "partners_partner_overview"
+)
+tenant_admin_site.register_view(
+    "partners/partner/<int:partner_id>/logo.png", partner_logo, "partners_partner_logo"
 )

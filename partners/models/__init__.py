@@ -7,7 +7,7 @@ from .onboarding import OnboardingPlan, OnboardingStep, PartnerOnboarding, StepC
 from .plans import BusinessPlan, PlanGoal, PlanMilestone
 from .recruitment import Application, ApplicationField, ProfileCriterion, RecruitmentSettings
 from .segments import Segment
-from .settings import PartnerSettings
+from .settings import PartnerSettings, RulesOfEngagement
 from .tiers import Tier, TierProposal, TierRequirement
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "PlanMilestone",
     "ProfileCriterion",
     "RecruitmentSettings",
+    "RulesOfEngagement",
     "Segment",
     "StepCompletion",
     "Tier",

@@ -1,5 +1,6 @@
 """Partner companies and their types: the members of a vendor's program, in their lifecycle."""
 
+import uuid
 from typing import Any, ClassVar
 
 from django.db import models
@@ -28,6 +29,12 @@ class PartnerType(TenantOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+def partner_logo_path(instance: "Partner", filename: str) -> str:
+    """A new name for every logo (the old file stays until replaced), under the tenant: never
+    served from MEDIA_URL, only by the views that check who asks (`partners.views.company`)."""
+    return f"partners/{instance.tenant_id}/{instance.pk}/logo-{uuid.uuid4().hex[:12]}.png"
 
 
 class Partner(TenantOwned):
@@ -88,6 +95,21 @@ class Partner(TenantOwned):
     #: first evaluation that found the partner below its tier's requirements (demotion grace)
     below_tier_since = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The company's own profile, which its partner admins keep up to date in the portal.
+    #: set only by `partner_profile_update`, which stores the upload checked and re-encoded
+    logo = models.ImageField(_("logo"), upload_to=partner_logo_path, blank=True, editable=False)
+    description = models.TextField(
+        _("about the company"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What the company does and for whom, in a few sentences."),
+    )
+    address = models.TextField(
+        _("address"),
+        max_length=500,
+        blank=True,
+        help_text=_("Street, postal code and city, one per line."),
+    )
 
     objects: ClassVar[models.Manager["Partner"]] = ScopedManager(tenant="tenant")
 

@@ -43,3 +43,34 @@ class PartnerSettings(TenantOwned):
 
     def __str__(self) -> str:
         return str(_("Partner program settings"))
+
+
+class RulesOfEngagement(TenantOwned):
+    """The vendor's rules of engagement as partners read them in the portal (one row per tenant,
+    made on first use by `partners.selectors.rules_of_engagement_for`): who gets a customer when
+    two partners register it, what a registration must hold, how long protection lasts. Plain
+    text; blank lines separate paragraphs, which the portal keeps."""
+
+    body = models.TextField(
+        _("rules of engagement"),
+        max_length=20000,
+        blank=True,
+        help_text=_(
+            "What partners read on the portal's Rules of engagement page, linked from the "
+            "registration form, the partner agreement and every page's footer. Plain text: "
+            "leave a blank line between paragraphs."
+        ),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects: ClassVar[models.Manager["RulesOfEngagement"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("rules of engagement")
+        verbose_name_plural = _("rules of engagement")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="rulesofengagement_one_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Rules of engagement"))

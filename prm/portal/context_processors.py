@@ -24,4 +24,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "branding": branding_for(tenant),
         "membership": membership,
         "nav_items": nav.items_for(membership),
+        "footer_items": nav.footer_items_for(membership),
     }

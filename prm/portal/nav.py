@@ -1,7 +1,9 @@
 """The portal's navigation: each app registers the entries it provides in its AppConfig.ready().
 
 The portal shows an entry only to members holding its capability, so a feature that does not
-exist, or that the member may not use, never appears as a link.
+exist, or that the member may not use, never appears as a link. `register` adds a section to the
+navigation bar; `register_footer` a page every member may want now and then (the rules of
+engagement) to the footer of every page, where it does not crowd the bar on a phone.
 """
 
 from dataclasses import dataclass
@@ -21,16 +23,31 @@ class NavItem:
 
 
 _ITEMS: dict[str, NavItem] = {}
+_FOOTER: dict[str, NavItem] = {}
 
 
 def register(item: NavItem) -> None:
     _ITEMS[item.url_name] = item
 
 
-def items_for(membership: Membership | None) -> list[NavItem]:
+def register_footer(item: NavItem) -> None:
+    _FOOTER[item.url_name] = item
+
+
+def _visible(items: dict[str, NavItem], membership: Membership | None) -> list[NavItem]:
     if membership is None:
         return []
     return sorted(
-        (i for i in _ITEMS.values() if membership.can(i.capability)),
+        (i for i in items.values() if membership.can(i.capability)),
         key=lambda i: (i.order, str(i.label)),
     )
+
+
+def items_for(membership: Membership | None) -> list[NavItem]:
+    """The navigation bar's entries for the member."""
+    return _visible(_ITEMS, membership)
+
+
+def footer_items_for(membership: Membership | None) -> list[NavItem]:
+    """The footer's links for the member."""
+    return _visible(_FOOTER, membership)

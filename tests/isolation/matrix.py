@@ -22,6 +22,7 @@ from partners.models import (
     PartnerType,
     ProfileCriterion,
     RecruitmentSettings,
+    RulesOfEngagement,
     Segment,
     Tier,
     TierProposal,
@@ -125,6 +126,12 @@ PORTAL_CASES = [
     Case("accounts:team", ("portal.team.manage",)),
     Case("partners:agreement", ("portal.access",)),
     Case("partners:program", ("portal.access",)),
+    # The company pages are the member's own company's: no id in the URL to reach another.
+    Case("partners:company", ("portal.access",)),
+    Case("partners:company_edit", ("portal.company.edit",)),
+    Case("partners:company_edit", ("portal.company.edit",), method="post"),
+    Case("partners:company_logo", ("portal.access",)),
+    Case("partners:rules", ("portal.access",)),
     Case("recruitment:apply", (PUBLIC,)),
     Case("recruitment:thanks", (PUBLIC,)),
     Case(
@@ -233,6 +240,7 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Partner: lambda w: w.partner,
     PartnerType: lambda w: w.partner_type,
     PartnerSettings: lambda w: w.partner_settings,
+    RulesOfEngagement: lambda w: w.rules_of_engagement,
     Segment: lambda w: w.segment,
     Tier: lambda w: w.tier,
     TierProposal: lambda w: w.tier_proposal,
@@ -353,12 +361,16 @@ ONBOARDING_CASES = [
 ]
 
 PARTNER_PAGE_CASES = [
-    # The partner page: a CAM reaches partner A (assigned), not B (partners/tests/).
-    Case(
-        "admin:partners_partner_overview",
-        ("partners.view",),
-        kwargs=lambda w: {"partner_id": w.partner.pk},
-        object_url=True,
+    # The partner page and the logo the partner uploaded: a CAM reaches partner A (assigned),
+    # not B (partners/tests/).
+    *(
+        Case(
+            name,
+            ("partners.view",),
+            kwargs=lambda w: {"partner_id": w.partner.pk},
+            object_url=True,
+        )
+        for name in ("admin:partners_partner_overview", "admin:partners_partner_logo")
     ),
 ]
 
