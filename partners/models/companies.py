@@ -10,6 +10,7 @@ from django_scopes import ScopedManager
 
 from prm.normalize import registered_domain
 from prm.tenancy.models import TenantOwned
+from prm.uploads.private import private_storage
 
 
 class PartnerType(TenantOwned):
@@ -32,8 +33,8 @@ class PartnerType(TenantOwned):
 
 
 def partner_logo_path(instance: "Partner", filename: str) -> str:
-    """A new name for every logo (the old file stays until replaced), under the tenant: never
-    served from MEDIA_URL, only by the views that check who asks (`partners.views.company`)."""
+    """A new name for every logo (the old file stays until replaced), under the tenant, in the
+    private storage: served only by the views that check who asks (`partners.views.company`)."""
     return f"partners/{instance.tenant_id}/{instance.pk}/logo-{uuid.uuid4().hex[:12]}.png"
 
 
@@ -97,7 +98,13 @@ class Partner(TenantOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     # The company's own profile, which its partner admins keep up to date in the portal.
     #: set only by `partner_profile_update`, which stores the upload checked and re-encoded
-    logo = models.ImageField(_("logo"), upload_to=partner_logo_path, blank=True, editable=False)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=partner_logo_path,
+        storage=private_storage,
+        blank=True,
+        editable=False,
+    )
     description = models.TextField(
         _("about the company"),
         max_length=2000,
