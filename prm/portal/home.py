@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prm.tenancy.models import Membership
+from prm.tenancy.providers import Providers
 
 
 @dataclass(frozen=True)
@@ -21,28 +22,18 @@ class Card:
 Provider = Callable[[Any], Card | None]
 
 
-@dataclass(frozen=True)
-class _Registered:
-    provider: Provider
-    capability: str | None
-    order: int
-
-
-_PROVIDERS: list[_Registered] = []
+_CARDS: Providers[Provider] = Providers()
 
 
 def register_card(provider: Provider, *, capability: str | None = None, order: int = 500) -> None:
     """Show `provider`'s card on the home page, by `order`, to members holding `capability`."""
-    if all(r.provider is not provider for r in _PROVIDERS):
-        _PROVIDERS.append(_Registered(provider, capability, order))
-        _PROVIDERS.sort(key=lambda r: r.order)  # stable: equal orders keep registration order
+    _CARDS.register(provider, capability=capability, order=order)
 
 
 def home_cards(membership: Membership) -> list[Card]:
     """The cards of the member's home page, in order."""
     return [
         card
-        for r in _PROVIDERS
-        if r.capability is None or membership.can(r.capability)
-        if (card := r.provider(membership.partner)) is not None
+        for provider in _CARDS.for_member(membership)
+        if (card := provider(membership.partner)) is not None
     ]

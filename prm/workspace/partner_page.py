@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.audit.models import AuditEvent
 from prm.tenancy.models import Membership
+from prm.tenancy.providers import Providers
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,7 @@ SectionProvider = Callable[[Any, Membership], PartnerSection | None]
 ActivitySource = Callable[[Any], QuerySet[Any]]
 
 
-@dataclass(frozen=True)
-class _Registered:
-    provider: SectionProvider
-    capability: str | None
-    order: int
-
-
-_SECTIONS: list[_Registered] = []
+_SECTIONS: Providers[SectionProvider] = Providers()
 _ACTIVITY: list[ActivitySource] = []
 
 
@@ -66,9 +60,7 @@ def register_partner_section(
     provider: SectionProvider, *, capability: str | None = None, order: int = 500
 ) -> None:
     """Show `provider`'s section on the partner page, by `order`, to members with `capability`."""
-    if all(r.provider is not provider for r in _SECTIONS):
-        _SECTIONS.append(_Registered(provider, capability, order))
-        _SECTIONS.sort(key=lambda r: r.order)  # stable: equal orders keep registration order
+    _SECTIONS.register(provider, capability=capability, order=order)
 
 
 def register_partner_activity(source: ActivitySource) -> None:
@@ -81,9 +73,8 @@ def partner_sections(partner: Any, membership: Membership) -> list[PartnerSectio
     """The sections this member sees on the partner's page, in order."""
     return [
         section
-        for r in _SECTIONS
-        if r.capability is None or membership.can(r.capability)
-        if (section := r.provider(partner, membership)) is not None
+        for provider in _SECTIONS.for_member(membership)
+        if (section := provider(partner, membership)) is not None
     ]
 
 

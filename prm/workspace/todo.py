@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
 from prm.tenancy.models import Membership
+from prm.tenancy.providers import Providers
 
 
 @dataclass(frozen=True)
@@ -79,28 +80,18 @@ class TodoCard:
 Provider = Callable[[Membership], TodoCard | None]
 
 
-@dataclass(frozen=True)
-class _Registered:
-    provider: Provider
-    capability: str | None
-    order: int
-
-
-_PROVIDERS: list[_Registered] = []
+_PROVIDERS: Providers[Provider] = Providers()
 
 
 def register_todo(provider: Provider, *, capability: str | None = None, order: int = 500) -> None:
     """Show `provider`'s card on the staff home, by `order`, to members holding `capability`."""
-    if all(r.provider is not provider for r in _PROVIDERS):
-        _PROVIDERS.append(_Registered(provider, capability, order))
-        _PROVIDERS.sort(key=lambda r: r.order)  # stable: equal orders keep registration order
+    _PROVIDERS.register(provider, capability=capability, order=order)
 
 
 def todo_cards(membership: Membership) -> list[TodoCard]:
     """The cards of the member's home, in order (a provider lacking the capability is not asked)."""
     return [
         card
-        for r in _PROVIDERS
-        if r.capability is None or membership.can(r.capability)
-        if (card := r.provider(membership)) is not None
+        for provider in _PROVIDERS.for_member(membership)
+        if (card := provider(membership)) is not None
     ]

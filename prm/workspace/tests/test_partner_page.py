@@ -5,6 +5,7 @@ from django_scopes import scope
 
 from partners.models import BusinessPlan
 from prm.audit.services import audit_record
+from prm.tenancy.providers import Providers
 from prm.tenancy.roles import Role
 from prm.workspace import partner_page
 from prm.workspace.partner_page import (
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sections(monkeypatch):
     """An empty section registry for the test (the apps' sections come back afterwards)."""
-    monkeypatch.setattr(partner_page, "_SECTIONS", [])
+    monkeypatch.setattr(partner_page, "_SECTIONS", Providers())
 
 
 def section(key, column="main"):

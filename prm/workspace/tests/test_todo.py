@@ -2,6 +2,7 @@
 
 import pytest
 
+from prm.tenancy.providers import Providers
 from prm.tenancy.roles import Role
 from prm.workspace import todo
 from prm.workspace.todo import TodoCard, TodoLine, register_todo, todo_cards
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def registry(monkeypatch):
     """An empty registry for the test (the apps' cards come back afterwards)."""
-    monkeypatch.setattr(todo, "_PROVIDERS", [])
-    return todo._PROVIDERS
+    empty: Providers = Providers()
+    monkeypatch.setattr(todo, "_PROVIDERS", empty)
+    return empty
 
 
 def card(key, *lines, empty="Nothing waits."):
