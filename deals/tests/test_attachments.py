@@ -129,6 +129,17 @@ def test_the_download_is_the_file_as_an_attachment_never_rendered(
     assert "no-store" in response["Cache-Control"]
 
 
+def test_a_file_deleted_while_its_row_is_read_answers_404_not_a_server_error(
+    ours, rep_client, host_client, deal, attachment
+):
+    """A concurrent delete removes the file between the view finding the row and opening it."""
+    attachment.file.storage.delete(attachment.file.name)
+    assert rep_client.get(f"/deals/{deal.pk}/files/{attachment.pk}/").status_code == 404
+    cam = host_client(ours.host, ours.members[Role.CAM])
+    url = f"/admin/deals/deal/{deal.pk}/files/{attachment.pk}/"
+    assert cam.get(url).status_code == 404
+
+
 def test_an_office_document_and_a_csv_are_accepted(ours, rep_client, deal):
     assert post_file(rep_client, deal, office_file(), "prices.xlsx").status_code == 302
     assert post_file(rep_client, deal, b"sku;qty\nA-1;3\n", "order.csv").status_code == 302

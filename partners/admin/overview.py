@@ -1,7 +1,7 @@
 """The partner page ("partner 360") in the vendor admin UI: everything about one partner company,
 section by section from every app (`prm.workspace.partner_page`)."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control
 
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import membership_of
+from prm.uploads.private import stored_image_response
 from prm.workspace.partner_page import partner_sections
 from prm.workspace.sites import tenant_admin_site
 from prm.workspace.ui import badge
@@ -64,14 +65,8 @@ def partner_logo(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = get_object_or_404(
         selectors.partners_for(membership=membership_of(request)), pk=partner_id
     )
-    if not partner.logo:
-        raise Http404
-    try:
-        stored = partner.logo.open("rb")
-    except FileNotFoundError as exc:  # the storage lost it: as if there were none
-        raise Http404 from exc
     # A FileResponse is a streaming response, which the site's view wrapper passes through.
-    return FileResponse(stored, content_type="image/png")  # type: ignore[return-value]
+    return stored_image_response(partner.logo)  # type: ignore[return-value]
 
 
 tenant_admin_site.register_view(

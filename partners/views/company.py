@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from prm.tenancy.validators import LOGO, reencode_logo
 from prm.uploads.checks import size_label
 from prm.uploads.fields import UploadField
 from prm.uploads.handler import accepts_uploads
+from prm.uploads.private import stored_image_response
 
 from ..models import Partner
 from ..selectors import assigned_cams
@@ -128,11 +129,4 @@ def company_edit(request: TenantRequest) -> HttpResponse:
 def company_logo(request: TenantRequest) -> HttpResponseBase:
     """The member's own company's logo, read through the storage API; no other company's is
     reachable here, and nothing of it is under a public URL."""
-    partner = _partner(request)
-    if not partner.logo:
-        raise Http404
-    try:
-        stored = partner.logo.open("rb")
-    except FileNotFoundError as exc:  # the storage lost it: as if there were none
-        raise Http404 from exc
-    return FileResponse(stored, content_type="image/png")
+    return stored_image_response(_partner(request).logo)

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -13,6 +13,7 @@ from prm.tenancy.branding import branding_for
 from prm.tenancy.decorators import public, requires
 from prm.tenancy.requests import TenantRequest, own_partner, user_of
 from prm.tenancy.selectors import other_portals_for
+from prm.uploads.private import stored_image_response
 
 
 @requires("portal.access")
@@ -31,10 +32,7 @@ def my_portals(request: TenantRequest) -> HttpResponse:
 @cache_control(public=True, max_age=3600)
 def logo(request: TenantRequest) -> HttpResponseBase:
     """The tenant's logo, read through the storage API (local disk or S3 alike)."""
-    tenant = request.tenant
-    if not tenant.logo:
-        raise Http404
-    return FileResponse(tenant.logo.open("rb"), content_type="image/png")
+    return stored_image_response(request.tenant.logo)
 
 
 @public

@@ -15,7 +15,7 @@ if a browser ignored the disposition), and never kept in a shared cache.
 
 from django.core.files.storage import Storage, storages
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 
 
 def private_storage() -> Storage:
@@ -23,12 +23,29 @@ def private_storage() -> Storage:
     return storages["private"]
 
 
+def stored_image_response(file: FieldFile, *, content_type: str = "image/png") -> FileResponse:
+    """A stored image (a logo, re-encoded when it was uploaded) shown inline; 404 when there is
+    none or the storage lost it. The caller found the row through a selector that checks."""
+    return FileResponse(_open_or_404(file), content_type=content_type)
+
+
 def private_file_response(file: FieldFile, *, name: str, content_type: str) -> FileResponse:
     """`file` as a download named `name`, of `content_type` (what the upload check found)."""
     response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+        _open_or_404(file), as_attachment=True, filename=name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _open_or_404(file: FieldFile) -> object:
+    if not file:
+        raise Http404
+    try:
+        return file.open("rb")
+    except FileNotFoundError as exc:
+        # Deleted between finding its row and opening it (a concurrent delete), or lost by
+        # the storage: as if there were none, never a server error.
+        raise Http404 from exc
