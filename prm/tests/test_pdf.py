@@ -123,6 +123,10 @@ def hostile_html(port: int) -> str:
         f'<object data="{origin}/object.png"></object>'
         f'<embed src="{origin}/embed.png">'
         f'<svg><image href="{origin}/svg.png" width="10" height="10"/></svg>'
+        f'<svg><use href="{origin}/use.svg#shape"/></svg>'
+        f"<style>@font-face {{ font-family: Remote; src: url({origin}/font.woff) }}"
+        f' .r {{ font-family: Remote }}</style><p class="r">remote font</p>'
+        f'<a rel="attachment" href="{origin}/attachment.bin">an attachment is fetched</a>'
         f'<a href="{origin}/link-only">a link is written, not fetched</a>'
     )
 
@@ -177,6 +181,7 @@ def test_the_request_check_can_fail_weasyprints_own_fetcher_does_reach_the_serve
     HTML(string=hostile_html(listener.server_address[1])).write_pdf()
     assert "/img.png" in listener.requests
     assert "/css-url.png" in listener.requests
+    assert "/attachment.bin" in listener.requests
 
 
 @pytest.mark.parametrize(
