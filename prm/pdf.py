@@ -83,6 +83,17 @@ class RefusedURL(ValueError):
     """A URL the PDF renderer may not fetch (WeasyPrint leaves the image or stylesheet out)."""
 
 
+class _RefusalsLoggedHere(logging.Filter):
+    """Drops WeasyPrint's error for a URL this module refused: a user who typed a URL into a
+    document is not a server error, and the refusal is already logged here at debug."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return f"{RefusedURL.__name__}:" not in record.getMessage()
+
+
+logging.getLogger("weasyprint").addFilter(_RefusalsLoggedHere())
+
+
 def paper_size(tenant: Tenant | None) -> str:
     """`letter` for a tenant in North America (by its time zone), `A4` everywhere else."""
     zone = tenant.time_zone if tenant is not None else ""

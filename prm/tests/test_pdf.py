@@ -8,6 +8,7 @@ HTML rendered with WeasyPrint's own fetcher does reach it, so the check can fail
 import base64
 import http.server
 import io
+import logging
 import re
 import subprocess
 import threading
@@ -175,6 +176,13 @@ def test_urls_typed_by_a_user_make_no_request(listener, tmp_path):
     # A protocol-relative URL is resolved against the made-up base (https, .invalid): refused.
     render_pdf(SAMPLE, sample(typed=f'<img src="//127.0.0.1:{port}/relative.png">'))
     assert listener.requests == []
+
+
+def test_a_refused_url_is_logged_at_debug_not_as_a_server_error(caplog):
+    with caplog.at_level(logging.DEBUG):
+        render_pdf(SAMPLE, sample(typed='<img src="http://127.0.0.1:9/typed.png">'))
+    refusals = [r for r in caplog.records if "typed.png" in r.getMessage()]
+    assert [(r.name, r.levelno) for r in refusals] == [("prm.pdf", logging.DEBUG)]
 
 
 def test_the_request_check_can_fail_weasyprints_own_fetcher_does_reach_the_server(listener):
