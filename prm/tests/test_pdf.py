@@ -337,8 +337,7 @@ def test_store_pdf_saves_into_the_private_storage_in_the_tenants_folder(ours):
 
 def test_the_store_task_renders_in_the_tenants_scope_and_returns_the_name(ours):
     # Eager here (CELERY_TASK_ALWAYS_EAGER): the task body and its TenantTask base run as on a
-    # worker. A real worker delivers the outbox (tests/test_celery_worker.py); this task
-    # reaches workers through CELERY_IMPORTS (test_the_worker_knows_the_store_task).
+    # worker; tests/test_celery_worker.py has a real worker run it over Redis.
     name = store_pdf_task.delay(
         tenant_id=ours.tenant.pk, template=SAMPLE, context=sample(), name="qbr.pdf"
     ).get()
