@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from partners.models import Partner
 from prm.normalize import company_core, company_key, registered_domain
-from prm.pdf import render_pdf
 from prm.tenancy import demo
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
@@ -196,6 +195,10 @@ def quote_pdf(
 ) -> bytes:
     """A partner's quote as a real PDF, rendered like every PDF of the product (prm.pdf): the
     partner's own document, so without the vendor's brand. Valid for 30 days from `issued`."""
+    # Imported here: WeasyPrint takes a second or two to import, and this module is imported by
+    # every process at start-up (DealsConfig.ready registers the seeder), not only the seeding one.
+    from prm.pdf import render_pdf
+
     return render_pdf(
         "deals/demo/quote_pdf.html",
         {

@@ -9,8 +9,10 @@ import base64
 import http.server
 import io
 import logging
+import os
 import re
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -365,3 +367,14 @@ def test_an_absolute_static_url_is_read_locally_not_fetched():
     assert b"@page" in fetcher.fetch("https://cdn.example.com/static/css/pdf.css").read()
     with pytest.raises(RefusedURL):
         fetcher.fetch("https://pdf.invalid/static/css/pdf.css")
+
+
+def test_starting_django_does_not_import_weasyprint():
+    # WeasyPrint takes a second or two to import: web processes and commands that make no PDF
+    # must not pay for it at start-up (only prm.pdf imports it, and workers load prm.pdf).
+    code = "import django, sys; django.setup(); print('weasyprint' in sys.modules)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "prm.settings.test"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
