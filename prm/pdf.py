@@ -206,11 +206,11 @@ class PdfFetcher(URLFetcher):
 def render_pdf(template: str, context: dict[str, Any], *, tenant: Tenant | None = None) -> bytes:
     """`template` rendered with `context` as the bytes of a PDF, branded for `tenant` if given.
 
-    Pure: reads the template, static files and the tenant's logo, writes nothing. The template
-    gets `pdf` (`tenant`, `branding`, `logo_url` or None, `paper`: "A4" or "letter",
-    `brand_css_url`) beside
-    `context`. URLs in the HTML go through `PdfFetcher` (deny-by-default), so text a user
-    typed into the context cannot make the server fetch anything.
+    Pure: reads the template, static files and the tenant's logo; no query, no write. Beside
+    `context` the template gets `pdf`: `tenant`, `branding`, `logo_url` (None without a logo),
+    `paper` ("A4" or "letter") and `brand_css_url`. URLs in the HTML go through `PdfFetcher`
+    (deny-by-default), so text a user typed into the context cannot make the server fetch
+    anything.
     """
     branding = branding_for(tenant) if tenant is not None else None
     pdf = {
