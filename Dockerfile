@@ -11,6 +11,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH=/opt/venv/bin:$PATH
 
+# WeasyPrint (the product's PDFs, prm/pdf.py) needs Pango and HarfBuzz; DejaVu is the font the
+# PDFs name (static/css/pdf.css).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN pip install --no-cache-dir 'uv==0.13.9'
 
 WORKDIR /app

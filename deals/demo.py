@@ -9,14 +9,13 @@ say the same dates. (Turning one date back after the services ran is what once m
 notice say March 6 while the list said December 12.)
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from partners.models import Partner
-from prm.money import format_money
 from prm.normalize import company_core, company_key, registered_domain
 from prm.tenancy import demo
 from prm.tenancy.models import Membership, Tenant
@@ -184,39 +183,36 @@ def seed_deals(tenant: Tenant) -> None:
     _seed_leads(tenant, members, now)
 
 
-def quote_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF with `lines` of text (Helvetica, A4): a real document any viewer opens,
-    written here so that the demo needs no PDF library. Text is ASCII; parentheses and
-    backslashes are escaped as PDF strings require."""
+def quote_pdf(
+    *,
+    number: str,
+    partner_name: str,
+    customer_name: str,
+    issued: date,
+    lines: list[tuple[str, Decimal]],
+    currency: str,
+    terms: str = "",
+) -> bytes:
+    """A partner's quote as a real PDF, rendered like every PDF of the product (prm.pdf): the
+    partner's own document, so without the vendor's brand. Valid for 30 days from `issued`."""
+    # Imported here: WeasyPrint takes a second or two to import, and this module is imported by
+    # every process at start-up (DealsConfig.ready registers the seeder), not only the seeding one.
+    from prm.pdf import render_pdf
 
-    def text(line: str) -> str:
-        safe = line.encode("ascii", "replace").decode().replace("\\", "\\\\")
-        return safe.replace("(", "\\(").replace(")", "\\)")
-
-    shown = "\n".join(
-        f"BT /F1 {18 if i == 0 else 11} Tf 56 {780 - 24 * i} Td ({text(line)}) Tj ET"
-        for i, line in enumerate(lines)
+    return render_pdf(
+        "deals/demo/quote_pdf.html",
+        {
+            "number": number,
+            "partner_name": partner_name,
+            "customer_name": customer_name,
+            "issued": issued,
+            "valid_until": issued + timedelta(days=30),
+            "currency": currency,
+            "lines": [{"label": label, "amount": amount} for label, amount in lines],
+            "total": sum((amount for _label, amount in lines), Decimal("0")),
+            "terms": terms,
+        },
     )
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        f"<< /Length {len(shown)} >>\nstream\n{shown}\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    return bytes(out)
 
 
 def _seed_exchange(
@@ -229,13 +225,13 @@ def _seed_exchange(
         return
     rep = deal.owner
     quote = quote_pdf(
-        [
-            "Quote Q-2026-0142",
-            "Northwind Solutions for Blue Yonder Airlines",
-            "Acme Cloud Suite, 250 seats, 36 months",
-            f"Total: {format_money(deal.amount, deal.currency)}",
-            "Valid for 30 days.",
-        ]
+        number="Q-2026-0142",
+        partner_name=deal.partner.name,
+        customer_name=deal.customer_name,
+        issued=timezone.localdate(now) - timedelta(days=2),
+        lines=[("Acme Cloud Suite, 250 seats, 36 months", deal.amount)],
+        currency=deal.currency,
+        terms="Signed by the customer's CFO. Prices exclude VAT.",
     )
     with demo.played_at(now - timedelta(minutes=70)):
         services.attachment_add(

@@ -80,6 +80,20 @@ detect_missing() {
   if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
     missing+=(redis-server); pkgs+=(redis-server)
   fi
+  # WeasyPrint (prm/pdf.py) lays PDFs out with Pango and HarfBuzz and finds only DejaVu fonts
+  # for sure; the PDF tests read what it wrote back with poppler (pdftotext, pdfimages).
+  local libs
+  libs=$({ ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null || true)
+  if [[ $libs != *libpangoft2-1.0.so.0* ]]; then
+    missing+=("Pango (libpangoft2-1.0.so.0, for WeasyPrint)")
+    pkgs+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+  fi
+  if [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+    missing+=("DejaVu fonts"); pkgs+=(fonts-dejavu-core)
+  fi
+  if ! command -v pdftotext >/dev/null || ! command -v pdfimages >/dev/null; then
+    missing+=("poppler-utils (pdftotext, pdfimages)"); pkgs+=(poppler-utils)
+  fi
   if [ "${NEED_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
     missing+=("chromium (/usr/bin/chromium)"); pkgs+=(chromium)
   fi
@@ -92,9 +106,6 @@ cmd_check() {
   local missing pkgs what
   detect_missing
   if is_root && command -v apt-get >/dev/null; then
-    # pdftoppm (poppler-utils) only helps to look at generated PDFs: installed when we can,
-    # never required.
-    command -v pdftoppm >/dev/null || pkgs+=(poppler-utils)
     if [ ${#pkgs[@]} -gt 0 ]; then
       say "installing: ${pkgs[*]}"
       export DEBIAN_FRONTEND=noninteractive

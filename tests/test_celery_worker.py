@@ -1,4 +1,5 @@
-"""A real Celery worker over real Redis delivers the outbox: once, with retries, after outages.
+"""A real Celery worker over real Redis delivers the outbox: once, with retries, after outages;
+and renders a PDF into the private storage (prm.pdf, a task only CELERY_IMPORTS registers).
 
 The worker is a separate process on the test database (transaction=True tests commit); the
 emails go to a small real SMTP server in this process (tests/smtp_server.py).
@@ -20,6 +21,7 @@ from prm import celery_app
 from prm.accounts import services
 from prm.notifications.models import EmailOutbox
 from prm.notifications.tasks import outbox_send_task, outbox_sweep_task
+from prm.pdf import store_pdf_task
 from prm.tenancy.roles import Role
 
 from .smtp_server import SMTPServer
@@ -61,6 +63,7 @@ def start_worker(tmp_path, smtp) -> Iterator[Callable[[], subprocess.Popen]]:
         "PGHOST": db["HOST"] or os.environ.get("PGHOST", ""),
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
         "OUTBOX_RETRY_BASE_SECONDS": "1",
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
     }
     started: list[subprocess.Popen] = []
     log_path = tmp_path / "worker.log"
@@ -124,6 +127,20 @@ def test_each_outbox_row_is_sent_exactly_once_also_when_delivered_twice(
     once = [m for m in smtp.mailbox.messages if "To: once@example.test" in m]
     assert len(once) == 1
     assert outbox_row(ours, "once@example.test").attempts == 1
+
+
+def test_a_worker_renders_a_pdf_and_stores_it_in_the_private_storage(ours, start_worker, tmp_path):
+    start_worker()
+    store_pdf_task.delay(
+        tenant_id=ours.tenant.pk, template="pdf/base.html", context={}, name="worker.pdf"
+    )
+    stored = tmp_path / "private" / "pdfs" / ours.tenant.slug / "worker.pdf"
+    assert wait_for(stored.exists), worker_log(tmp_path)
+    assert wait_for(lambda: stored.read_bytes().endswith(b"%%EOF\n")), worker_log(tmp_path)
+    text = subprocess.run(
+        ["pdftotext", str(stored), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert ours.tenant.portal_title in text
 
 
 def test_a_transient_smtp_failure_is_retried_and_then_succeeds(ours, smtp, start_worker, tmp_path):

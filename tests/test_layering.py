@@ -45,6 +45,9 @@ PRM_ORDER = [
     "uploads",
     # tenants, domains, memberships, roles and capabilities, branding, the request's tenant
     "tenancy",
+    # PDFs: templates to PDF with a deny-by-default fetcher; reads tenancy's branding and logo
+    # and stores into uploads' private storage, and nothing above needs to reach down past it
+    "pdf",
     # the client's address, security headers, safe redirects, masked secret links
     "security",
     "metrics",

@@ -8,6 +8,7 @@ to 6 days from now with an UPDATE, which no notice followed. The demo now plays 
 moment it happened. A second way dates could differ: a notice's date was written in whatever time
 zone the emitting code ran in (UTC in beat or the demo) while pages show the program's."""
 
+import subprocess
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from unittest import mock
@@ -178,8 +179,14 @@ def test_the_demo_has_a_registration_with_a_quote_and_a_short_exchange(host_clie
         assert unread.count() == 1
     with attachment.file.open("rb") as stored:
         content = stored.read()
-    assert content.startswith(b"%PDF-1.4")
+    assert content.startswith(b"%PDF-")
     assert content.rstrip().endswith(b"%%EOF")
+    # Rendered by prm.pdf from deals/templates/deals/demo/quote_pdf.html: text, not a picture.
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Quote Q-2026-0142" in text
+    assert "Blue Yonder Airlines" in text
     assert attachment.size == len(content)
     assert [c.author.is_vendor_staff for c in comments] == [True, False]
     client = host_client("acme.localhost", cam)

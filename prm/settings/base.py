@@ -248,6 +248,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
 }
 CELERY_TASK_PUBLISH_RETRY = False
+# Core modules with tasks that are not an app's tasks.py (autodiscovery finds those).
+CELERY_IMPORTS = ["prm.pdf"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 
@@ -263,7 +265,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each step of every render at INFO; its warnings and errors still show.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # How links to a tenant's host are written in emails: {host} is the tenant's primary domain.

@@ -3,6 +3,8 @@ UI, sees both on the decision screen, downloads the quote and answers; the partn
 answer on the registration (Chromium at 1366 px)."""
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -20,6 +22,14 @@ ANSWER = "Yes, I noted it on the registration. Good luck!"
 
 def test_partner_attaches_a_quote_and_asks_the_cam_sees_both_and_answers(browser: Browser, demo):
     # 1. The rep opens a registration waiting for a decision and attaches the quote.
+    quote = quote_pdf(
+        number="Q-2026-0188",
+        partner_name="Northwind Solutions",
+        customer_name="Proseware Retail",
+        issued=date(2026, 3, 2),
+        lines=[("Acme Cloud Suite, 60 seats", Decimal("54000.00"))],
+        currency="USD",
+    )
     rep = browser.new_page(viewport=LAPTOP)
     sign_in(rep, demo("acme.localhost", "/accounts/login/"), "rep@northwind.test")
     rep.goto(demo("acme.localhost", "/deals/?q=Proseware"))
@@ -33,7 +43,7 @@ def test_partner_attaches_a_quote_and_asks_the_cam_sees_both_and_answers(browser
         {
             "name": "Proseware quote.pdf",
             "mimeType": "application/pdf",
-            "buffer": quote_pdf(["Quote for Proseware Retail", "54,000 USD"]),
+            "buffer": quote,
         }
     )
     files.get_by_role("button", name="Attach the file").click()
@@ -63,7 +73,7 @@ def test_partner_attaches_a_quote_and_asks_the_cam_sees_both_and_answers(browser
     path = download.value.path()
     assert path is not None
     with open(path, "rb") as saved:
-        assert saved.read().startswith(b"%PDF-1.4")
+        assert saved.read() == quote
     assert download.value.suggested_filename == "Proseware_quote.pdf"
 
     # 5. The CAM answers in the thread.
