@@ -150,3 +150,12 @@ def test_a_reference_as_typed_gives_its_number_and_anything_else_none():
     assert number_in(" dr 42 ") == 42
     for typed in ("DR-²", "DR-٣", "DR-", "DR-0", "DR-99999999999999999999", "42", "DR-4x"):
         assert number_in(typed) is None, typed
+
+
+def test_the_competing_index_covers_exactly_the_statuses_that_compete():
+    """The partial index behind "contested" must name the statuses the annotation reads."""
+    from deals.selectors import COMPETING_STATUSES
+
+    index = next(i for i in Deal._meta.indexes if i.name == "deal_competing_idx")
+    statuses = dict(index.condition.children)["status__in"]
+    assert sorted(statuses) == sorted(str(s) for s in COMPETING_STATUSES)
