@@ -30,7 +30,7 @@ def _column_defaults(model: type[models.Model]) -> dict[str, Any]:
             defaults[f.attname] = f.get_default()
         elif f.null:
             defaults[f.attname] = None
-        elif isinstance(f, models.CharField | models.TextField) and f.blank:
+        elif isinstance(f, models.CharField | models.TextField | models.FileField) and f.blank:
             defaults[f.attname] = ""
     return defaults
 
