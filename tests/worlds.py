@@ -335,6 +335,7 @@ def build_training(world: TenantWorld, slug: str) -> None:
         started_at=now,
         last_module=world.course_modules["text"],
         completed_modules=1,
+        minutes_done=world.course_modules["text"].minutes,
     )
     ModuleCompletion.objects.create(
         tenant=tenant,
@@ -404,6 +405,9 @@ def published_course_rows(
             content_type=module.content_type,
             size=module.size,
         )
+    version.module_count = len(published)
+    version.module_minutes = sum(m.minutes for m in published.values())
+    version.save(update_fields=["module_count", "module_minutes"])
     course.current_version = version
     course.save(update_fields=["current_version"])
     return course, published

@@ -149,6 +149,9 @@ class CourseVersion(TenantOwned):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"))
+    #: its modules' number and minutes, fixed at publication (progress is read without them)
+    module_count = models.PositiveSmallIntegerField(default=0)
+    module_minutes = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(_("published"))
     published_by = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -203,6 +206,8 @@ class Enrolment(TenantOwned):
     )
     #: how many of the version's modules are completed (kept with each completion)
     completed_modules = models.PositiveSmallIntegerField(default=0)
+    #: the minutes of the modules completed (with `CourseVersion.module_minutes`: time left)
+    minutes_done = models.PositiveIntegerField(default=0)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

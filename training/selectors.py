@@ -8,7 +8,7 @@ through `courses_for_learner`, so a partner outside a course's segments cannot o
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from partners.models import Partner
 from partners.segments.selectors import segments_of
@@ -90,11 +90,13 @@ def courses_for_staff(membership: Membership) -> QuerySet[Course]:
 
 def partner_enrolments(partner: Partner, membership: Membership) -> QuerySet[Enrolment]:
     """The enrolments of a partner's users, if the member may see that partner (a CAM: their
-    assigned partners only)."""
-    if not visible_partners(membership).filter(pk=partner.pk).exists():
-        return Enrolment.objects.none()
+    assigned partners only; the check is a subquery, no query of its own)."""
     return (
-        Enrolment.objects.filter(tenant_id=partner.tenant_id, membership__partner=partner)
+        Enrolment.objects.filter(
+            tenant_id=partner.tenant_id,
+            membership__partner=partner,
+            membership__partner__in=visible_partners(membership),
+        )
         .select_related("version", "membership__user")
         .order_by("-updated_at", "-id")
     )
@@ -127,48 +129,27 @@ class CourseRow:
 
 
 def progress_rows(courses: list[Course], enrolments: dict[int, Enrolment]) -> list[CourseRow]:
-    """One `CourseRow` per course, in two queries whatever the number of courses: the module
-    minutes of every version concerned, and the minutes each enrolment completed."""
-    versions = {
-        c.pk: (enrolments[c.pk].version if c.pk in enrolments else c.current_version)
-        for c in courses
-    }
-    version_ids = {v.pk for v in versions.values() if v is not None}
-    per_version: dict[int, tuple[int, int]] = {
-        row["version_id"]: (row["n"], row["minutes"] or 0)
-        for row in VersionModule.objects.filter(version_id__in=version_ids)
-        .values("version_id")
-        .annotate(n=Count("id"), minutes=Sum("minutes"))
-    }
-    done_minutes: dict[int, int] = {
-        row["enrolment_id"]: row["minutes"] or 0
-        for row in ModuleCompletion.objects.filter(
-            enrolment_id__in=[e.pk for e in enrolments.values()]
-        )
-        .values("enrolment_id")
-        .annotate(minutes=Sum("module__minutes"))
-    }
+    """One `CourseRow` per course, without a query: a version carries its modules' number and
+    minutes, an enrolment the minutes it completed (select the versions with the rows)."""
     rows = []
     for course in courses:
-        version = versions[course.pk]
+        enrolment = enrolments.get(course.pk)
+        version = enrolment.version if enrolment is not None else course.current_version
         if version is None:
             continue
-        enrolment = enrolments.get(course.pk)
-        total, minutes = per_version.get(version.pk, (0, 0))
-        done = enrolment.completed_modules if enrolment else 0
-        left_share = 1 - (
-            done_minutes.get(enrolment.pk, 0) / minutes if enrolment and minutes else 0
-        )
+        left_share = 1.0
         if enrolment is not None and enrolment.completed_at is not None:
-            left_share = 0
+            left_share = 0.0
+        elif enrolment is not None and version.module_minutes:
+            left_share = max(0.0, 1 - enrolment.minutes_done / version.module_minutes)
         rows.append(
             CourseRow(
                 course=course,
                 version=version,
                 enrolment=enrolment,
-                total=total,
-                done=min(done, total),
-                minutes_left=max(0, round(version.estimated_minutes * left_share)),
+                total=version.module_count,
+                done=min(enrolment.completed_modules if enrolment else 0, version.module_count),
+                minutes_left=round(version.estimated_minutes * left_share),
             )
         )
     return rows

@@ -12,7 +12,7 @@ Every fact is audited and emitted with `log_action` (events in `training.events`
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from .models import (
     ModuleKind,
     VersionModule,
 )
-from .selectors import courses_for_learner, version_modules
+from .selectors import courses_for_learner
 
 #: the fields a version copies from each draft module
 _CONTENT_FIELDS = (
@@ -90,6 +90,8 @@ def course_publish(*, actor: Membership, course: Course) -> CourseVersion:
             title=course.title,
             summary=course.summary,
             estimated_minutes=course.estimated_minutes,
+            module_count=len(modules),
+            module_minutes=sum(m.minutes for m in modules),
             published_at=timezone.now(),
             published_by=actor,
         )
@@ -175,8 +177,9 @@ def module_complete(*, actor: Membership, enrolment: Enrolment, module: VersionM
         ModuleCompletion.objects.create(
             tenant=enrolment.tenant, enrolment=enrolment, module=module, completed_at=now
         )
-        total = len(version_modules(enrolment.version))
+        total = enrolment.version.module_count
         enrolment.completed_modules = done.count()
+        enrolment.minutes_done = done.aggregate(minutes=Sum("module__minutes"))["minutes"] or 0
         enrolment.last_module = module
         finished = enrolment.completed_modules >= total and enrolment.completed_at is None
         if finished:
