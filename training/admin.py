@@ -38,6 +38,8 @@ class ModuleInline(TenantInline):
     capabilities = {"edit": "training.manage", "view": "training.view"}
     extra = 1
     ordering = ["position", "id"]
+    fields = ["position", "title", "kind", "minutes", "body_html", "video_url", "file", "file_name"]
+    readonly_fields = ["file_name"]
     verbose_name = gettext_lazy("module")
     verbose_name_plural = gettext_lazy("Modules, in the order learners take them")
 

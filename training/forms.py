@@ -66,6 +66,8 @@ class ModuleForm(ModelForm):
         rule=COURSE_FILE_RULE,
         label=_("File"),
         required=False,
+        # a plain input: the stored file has no public URL to link to (its name is shown)
+        widget=forms.FileInput,
         help_text=_("For a file module: a PDF or slides (.pptx, .odp), at most 10 MB."),
     )
 
@@ -81,7 +83,7 @@ class ModuleForm(ModelForm):
         model = Module
         fields = ["position", "title", "kind", "minutes", "body_html", "video_url", "file"]
         widgets = {
-            "body_html": forms.Textarea(attrs={"rows": 4, "cols": 40}),
+            "body_html": forms.Textarea(attrs={"rows": 5, "cols": 60}),
             "position": forms.NumberInput(attrs={"class": "vSmallField"}),
             "minutes": forms.NumberInput(attrs={"class": "vSmallField"}),
         }
