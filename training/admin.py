@@ -4,7 +4,7 @@ confirmed Publish, and a preview of the draft as partners will see it."""
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import BaseFormSet, CheckboxSelectMultiple
@@ -193,7 +193,7 @@ class CourseAdmin(TenantModelAdmin):
             if module.kind == ModuleKind.VIDEO:
                 try:
                     embed = video_embed(module.video_url)
-                except Exception:
+                except ValidationError:  # shown as the module's problem instead
                     embed = ""
             modules.append(
                 {
