@@ -75,6 +75,14 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
+from training.models import (
+    Course,
+    CourseVersion,
+    Enrolment,
+    Module,
+    ModuleCompletion,
+    VersionModule,
+)
 
 
 @dataclass
@@ -132,6 +140,14 @@ class TenantWorld:
     #: a PDF partner A's rep attached to `deal`, and one partner B's rep attached to `other_deal`
     attachment: DealAttachment | None = None
     other_attachment: DealAttachment | None = None
+    #: a published course for every partner, with a text, a video and a file module; partner
+    #: A's rep started it and completed the text module
+    course: Course | None = None
+    course_modules: dict[str, VersionModule] = field(default_factory=dict)
+    enrolment: Enrolment | None = None
+    #: a published course for a segment partner A is not in (its users get 404 for it)
+    other_course: Course | None = None
+    other_course_module: VersionModule | None = None
 
     @property
     def host(self) -> str:
@@ -240,6 +256,7 @@ def build_world(slug: str) -> TenantWorld:
         world.other_plan_goal = other_plan.goals.get()
         world.other_plan_milestone = other_plan.milestones.get()
         build_deals(world, slug)
+        build_training(world, slug)
     return world
 
 
@@ -298,6 +315,102 @@ def build_deals(world: TenantWorld, slug: str) -> None:
         status=Lead.Status.ASSIGNED,
         respond_by=respond_by,
     )
+
+
+def build_training(world: TenantWorld, slug: str) -> None:
+    """A published course for every partner (a text, a video and a file module), partner A's
+    rep part-way through it, and a course for a segment partner A is not in. Rows, not
+    services, for the same reason as `build_deals`."""
+    tenant = world.tenant
+    rep = world.members[Role.PARTNER_REP]
+    now = timezone.now()
+    world.course, world.course_modules = published_course_rows(tenant, f"{slug} course")
+    world.course.cover.save("cover.png", logo_png(slug[:2].upper(), "#234567", "#bcdef0"))
+    version = world.course.current_version
+    world.enrolment = Enrolment.objects.create(
+        tenant=tenant,
+        course=world.course,
+        version=version,
+        membership=rep,
+        started_at=now,
+        last_module=world.course_modules["text"],
+        completed_modules=1,
+        minutes_done=world.course_modules["text"].minutes,
+    )
+    ModuleCompletion.objects.create(
+        tenant=tenant,
+        enrolment=world.enrolment,
+        module=world.course_modules["text"],
+        completed_at=now,
+    )
+    elsewhere = Segment.objects.create(tenant=tenant, name="Asia-Pacific", regions=["apac"])
+    world.other_course, other_modules = published_course_rows(
+        tenant, f"{slug} APAC course", segments=[elsewhere]
+    )
+    world.other_course_module = other_modules["file"]
+    world.other_course.cover.save("cover.png", logo_png("AP", "#234567", "#bcdef0"))
+
+
+def published_course_rows(
+    tenant: Tenant, title: str, segments: list[Segment] | None = None
+) -> tuple[Course, dict[str, VersionModule]]:
+    """A course with a text, a video and a file module, published as version 1 (rows)."""
+    course = Course.objects.create(
+        tenant=tenant,
+        title=title,
+        summary="What every partner needs to know.",
+        status=Course.Status.PUBLISHED,
+        has_changes=False,
+    )
+    course.segments.set(segments or [])
+    version = CourseVersion.objects.create(
+        tenant=tenant,
+        course=course,
+        number=1,
+        title=title,
+        summary=course.summary,
+        estimated_minutes=course.estimated_minutes,
+        published_at=timezone.now(),
+    )
+    contents = {
+        "text": {"body_html": "<p>Register early.</p>"},
+        "video": {"video_url": "https://youtu.be/aqz-KE-bpKQ"},
+        "file": {
+            "file_name": "playbook.pdf",
+            "content_type": "application/pdf",
+            "size": len(SMALL_PDF),
+        },
+    }
+    published = {}
+    for position, (kind, content) in enumerate(contents.items(), start=1):
+        module = Module(
+            tenant=tenant, course=course, position=position, title=f"{kind} module", kind=kind
+        )
+        for name, value in content.items():
+            setattr(module, name, value)
+        if kind == "file":
+            module.file.save("playbook.pdf", ContentFile(SMALL_PDF), save=False)
+        module.save()
+        published[kind] = VersionModule.objects.create(
+            tenant=tenant,
+            version=version,
+            position=position,
+            source=module,
+            title=module.title,
+            kind=kind,
+            body_html=module.body_html,
+            video_url=module.video_url,
+            file=module.file.name,
+            file_name=module.file_name,
+            content_type=module.content_type,
+            size=module.size,
+        )
+    version.module_count = len(published)
+    version.module_minutes = sum(m.minutes for m in published.values())
+    version.save(update_fields=["module_count", "module_minutes"])
+    course.current_version = version
+    course.save(update_fields=["current_version"])
+    return course, published
 
 
 #: a one-page PDF small enough to write as bytes (what the content check needs to see)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "prm.submissions",
     "partners",
     "deals",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,9 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
+    # Course videos play in the providers' privacy-enhanced players, and nowhere else
+    # (`training.content.video_embed` turns a link into one of these).
+    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
 }
 
 ROOT_URLCONF = "prm.urls"

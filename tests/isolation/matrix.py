@@ -37,6 +37,7 @@ from prm.tenancy.decorators import PUBLIC
 from prm.tenancy.models import Membership, TenantSettings
 from prm.tenancy.roles import Role
 from prm.workspace.sites import tenant_admin_site
+from training.models import Course
 
 Kwargs = Callable[[Any], dict[str, Any]]
 
@@ -261,6 +262,7 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Product: lambda w: w.product,
     RejectReason: lambda w: w.reject_reason,
     DealSettings: lambda w: w.deal_settings,
+    Course: lambda w: w.course,
 }
 
 
@@ -485,6 +487,52 @@ DEAL_ADMIN_CASES = [
 ]
 
 
+def _course_case(name: str, module: str | None = None, method: str = "get") -> Case:
+    """A Learning page of the world's course (for every partner); the course for a segment
+    partner A is not in answers 404 to A's users, as another partner's object would."""
+
+    def ours(w: Any) -> dict[str, Any]:
+        found = {"pk": w.course.pk}
+        return found | ({"module_id": w.course_modules[module].pk} if module else {})
+
+    def elsewhere(w: Any) -> dict[str, Any]:
+        found = {"pk": w.other_course.pk}
+        return found | ({"module_id": w.other_course_module.pk} if module else {})
+
+    return Case(
+        name,
+        ("portal.training",),
+        kwargs=ours,
+        method=method,
+        object_url=True,
+        other_partner_kwargs=elsewhere,
+    )
+
+
+TRAINING_CASES = [
+    Case("training:learning", ("portal.training",)),
+    _course_case("training:course"),
+    _course_case("training:cover"),
+    _course_case("training:start", method="post"),
+    _course_case("training:module", "video"),
+    _course_case("training:complete", "video", method="post"),
+    _course_case("training:file", "file"),
+    # GET shows the confirmation; the matrix does not publish.
+    Case(
+        "admin:training_course_publish",
+        ("training.manage",),
+        kwargs=lambda w: {"object_id": w.course.pk},
+        object_url=True,
+    ),
+    Case(
+        "admin:training_course_preview",
+        ("training.view",),
+        kwargs=lambda w: {"object_id": w.course.pk},
+        object_url=True,
+    ),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -500,4 +548,5 @@ def all_cases() -> list[Case]:
         *PARTNER_PAGE_CASES,
         *DEAL_PORTAL_CASES,
         *DEAL_ADMIN_CASES,
+        *TRAINING_CASES,
     ]

@@ -1,0 +1,217 @@
+"""The course builder in the vendor admin UI: a course with its ordered modules inline, a
+confirmed Publish, and a preview of the draft as partners will see it."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.forms import BaseFormSet, CheckboxSelectMultiple
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from prm.tenancy.requests import membership_of
+from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
+from prm.workspace.ui import Done, badge, form_page, time_tag
+
+from .content import clean_html, video_embed
+from .forms import ConfirmForm, CourseForm, ModuleForm
+from .models import Course, Enrolment, Module, ModuleKind
+from .selectors import draft_modules
+from .services import course_publish, module_problem, module_save
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("course_id").annotate(n=Count("id")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+class ModuleInline(TenantInline):
+    model = Module
+    form = ModuleForm
+    capabilities = {"edit": "training.manage", "view": "training.view"}
+    extra = 1
+    ordering = ["position", "id"]
+    fields = ["position", "title", "kind", "minutes", "body_html", "video_url", "file", "file_name"]
+    readonly_fields = ["file_name"]
+    verbose_name = gettext_lazy("module")
+    verbose_name_plural = gettext_lazy("Modules, in the order learners take them")
+
+
+@admin.register(Course, site=tenant_admin_site)
+class CourseAdmin(TenantModelAdmin):
+    """Courses with their modules; partners see a course once it is published."""
+
+    capabilities = {
+        "view": "training.view",
+        "add": "training.manage",
+        "change": "training.manage",
+        "delete": "training.manage",
+    }
+    form = CourseForm
+    inlines = [ModuleInline]
+    list_display = [
+        "title",
+        "version",
+        "module_count",
+        "learners",
+        "completions",
+        "changed",
+        "state",
+    ]
+    key_columns = ("state",)
+    search_fields = ["title", "summary"]
+    list_filter = ["status"]
+    fields = ["title", "summary", "estimated_minutes", "cover", "segments"]
+    change_form_template = "admin/training/course/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
+        enrolments = Enrolment.objects.filter(course_id=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("current_version")
+            .annotate(
+                n_modules=Coalesce(_count(Module.objects.filter(course_id=OuterRef("pk"))), 0),
+                n_learners=Coalesce(_count(enrolments), 0),
+                n_completed=Coalesce(_count(enrolments.filter(completed_at__isnull=False)), 0),
+            )
+        )
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def state(self, obj: Course) -> str:
+        if obj.status == Course.Status.DRAFT:
+            return badge("status-draft", _("Draft"), _("Partners do not see it yet."))
+        if obj.has_changes:
+            return badge("warning", _("Changes not published"), _("Publish to show them."))
+        return badge("status-approved", _("Published"))
+
+    @admin.display(description=gettext_lazy("version"))
+    def version(self, obj: Course) -> Any:
+        return obj.current_version.number if obj.current_version else None
+
+    @admin.display(description=gettext_lazy("modules"), ordering="n_modules")
+    def module_count(self, obj: Course) -> int:
+        return obj.n_modules  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("learners"), ordering="n_learners")
+    def learners(self, obj: Course) -> int:
+        return obj.n_learners  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("completed"), ordering="n_completed")
+    def completions(self, obj: Course) -> int:
+        return obj.n_completed  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("changed"), ordering="updated_at")
+    def changed(self, obj: Course) -> Any:
+        return time_tag(obj.updated_at, short=True)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs["widget"] = CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
+        obj.has_changes = True
+        super().save_model(request, obj, form, change)
+
+    def save_formset(
+        self, request: HttpRequest, form: Any, formset: BaseFormSet, change: bool
+    ) -> None:
+        # Each module through the service: text cleaned, the course marked as changed.
+        actor = membership_of(request)
+        for module in formset.save(commit=False):  # type: ignore[attr-defined]
+            module_save(actor=actor, module=module)
+        for gone in formset.deleted_objects:  # type: ignore[attr-defined]
+            gone.delete()  # its file stays while a published version uses it
+        if formset.deleted_objects:  # type: ignore[attr-defined]
+            Course.objects.filter(pk=form.instance.pk).update(has_changes=True)
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/publish/", wrap(self.publish_view), name="training_course_publish"
+            ),
+            path(
+                "<path:object_id>/preview/", wrap(self.preview_view), name="training_course_preview"
+            ),
+            *super().get_urls(),
+        ]
+
+    def _course(self, request: HttpRequest, object_id: str) -> Course:
+        course = self.get_object(request, object_id)
+        if course is None:
+            raise Http404
+        return course
+
+    def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Confirm, then publish the draft as the next version."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        course = self._course(request, object_id)
+        modules = draft_modules(course)
+
+        def publish(form: ConfirmForm) -> Done:
+            version = course_publish(actor=membership_of(request), course=course)
+            return Done(
+                _("%(course)s: version %(n)d is published. Partners start it from now on.")
+                % {"course": course, "n": version.number},
+                "admin:training_course_change",
+                (course.pk,),
+                level=messages.SUCCESS,
+            )
+
+        return form_page(
+            request,
+            form_class=ConfirmForm,
+            on_valid=publish,
+            admin_site=self.admin_site,
+            template="admin/training/course/publish.html",
+            title=_("Publish %s") % course,
+            obj=course,
+            context={
+                "modules": modules,
+                "problems": [p for p in map(module_problem, modules) if p],
+                "cancel_url": reverse("admin:training_course_change", args=[course.pk]),
+            },
+        )
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The draft as partners will see it once published: every module, in order."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        course = self._course(request, object_id)
+        modules = []
+        for module in draft_modules(course):
+            embed = ""
+            if module.kind == ModuleKind.VIDEO:
+                try:
+                    embed = video_embed(module.video_url)
+                except ValidationError:  # shown as the module's problem instead
+                    embed = ""
+            modules.append(
+                {
+                    "module": module,
+                    "body_html": clean_html(module.body_html)
+                    if module.kind == ModuleKind.TEXT
+                    else "",
+                    "embed_url": embed,
+                    "problem": module_problem(module),
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Preview: %s") % course,
+            "opts": self.model._meta,
+            "original": course,
+            "course": course,
+            "modules": modules,
+            "segments": list(course.segments.all()),
+        }
+        return render(request, "admin/training/course/preview.html", context)

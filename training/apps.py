@@ -1,0 +1,43 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "training"
+    verbose_name = _("Training")
+
+    def ready(self) -> None:
+        from partners.onboarding.services import offer_event
+        from partners.onboarding.triggers import PortalLink
+        from prm.portal import nav
+        from prm.portal.home import register_card
+        from prm.portal.mounts import mount
+        from prm.tenancy import demo
+        from prm.tenancy.capabilities import register_capabilities
+        from prm.workspace.partner_page import register_partner_section
+
+        from . import capabilities, events, phrases  # noqa: F401 - they register
+        from .demo import seed_training
+        from .home import learning_card
+        from .overview import training_section
+
+        register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        mount("learning/", "training.urls")
+        # Onboarding steps may wait for a partner's user to finish a course.
+        offer_event(
+            events.COURSE_COMPLETED.name,
+            _("A user of the partner completed a course"),
+            link=PortalLink("training:learning", _("Start learning"), "portal.training"),
+        )
+        demo.register_seeder(seed_training, order=80)
+        register_card(learning_card, capability="portal.training", order=40)
+        register_partner_section(training_section, capability="training.view", order=40)
+        nav.register(
+            nav.NavItem(
+                label=_("Learning"),
+                url_name="training:learning",
+                capability="portal.training",
+                icon="mortarboard",
+                order=40,
+            )
+        )

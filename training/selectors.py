@@ -1,0 +1,165 @@
+"""Reads of the training app, each narrowed to what the member may see.
+
+Targeting is one rule, `targets_partner`: a published course whose segments are empty is for
+every partner, else for the partners in at least one of its segments (the segments' own rule,
+`partners.segments.selectors`). The catalogue, the course pages and the file downloads all go
+through `courses_for_learner`, so a partner outside a course's segments cannot open it.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from partners.models import Partner
+from partners.segments.selectors import segments_of
+from prm.tenancy.models import Membership
+from prm.tenancy.partner_access import visible_partners
+
+from .models import Course, CourseVersion, Enrolment, Module, ModuleCompletion, VersionModule
+
+
+def targets_partner(partner: Partner) -> Q:
+    """Courses meant for `partner`: no segment named, or one the partner is in (two queries
+    to find the partner's segments)."""
+    segment_ids = [s.pk for s in segments_of(partner)]
+    through = Course.segments.through
+    untargeted = ~Exists(through.objects.filter(course_id=OuterRef("pk")))
+    targeted = Exists(through.objects.filter(course_id=OuterRef("pk"), segment_id__in=segment_ids))
+    return untargeted | targeted
+
+
+def courses_for_learner(membership: Membership) -> QuerySet[Course]:
+    """The published courses a partner user may take: their company's, by segment. Staff and
+    members without a company get none (they preview in the admin UI)."""
+    if membership.partner is None or not membership.can("portal.training"):
+        return Course.objects.none()
+    return (
+        Course.objects.filter(
+            tenant_id=membership.tenant_id,
+            status=Course.Status.PUBLISHED,
+            current_version__isnull=False,
+        )
+        .filter(targets_partner(membership.partner))
+        .select_related("current_version")
+    )
+
+
+def enrolments_of(membership: Membership) -> QuerySet[Enrolment]:
+    """The member's own enrolments, with their version (newest activity first)."""
+    return (
+        Enrolment.objects.filter(tenant_id=membership.tenant_id, membership=membership)
+        .select_related("version", "course", "last_module")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def enrolment_for(membership: Membership, course: Course) -> Enrolment | None:
+    """The member's enrolment in `course`, if they started it."""
+    return enrolments_of(membership).filter(course=course).first()
+
+
+def version_modules(version: CourseVersion) -> list[VersionModule]:
+    """A version's modules in order."""
+    return list(
+        VersionModule.objects.filter(tenant_id=version.tenant_id, version=version).order_by(
+            "position", "id"
+        )
+    )
+
+
+def completed_module_ids(enrolment: Enrolment | None) -> set[int]:
+    """The ids of the version modules the enrolment completed."""
+    if enrolment is None:
+        return set()
+    return set(
+        ModuleCompletion.objects.filter(
+            tenant_id=enrolment.tenant_id, enrolment=enrolment
+        ).values_list("module_id", flat=True)
+    )
+
+
+def draft_modules(course: Course) -> list[Module]:
+    """The draft's modules in order (the admin's preview)."""
+    return list(Module.objects.filter(tenant_id=course.tenant_id, course=course))
+
+
+def courses_for_staff(membership: Membership) -> QuerySet[Course]:
+    """Every course of the tenant (staff see all; what partners see is decided by targeting)."""
+    return Course.objects.filter(tenant_id=membership.tenant_id)
+
+
+def partner_enrolments(partner: Partner, membership: Membership) -> QuerySet[Enrolment]:
+    """The enrolments of a partner's users, if the member may see that partner (a CAM: their
+    assigned partners only; the check is a subquery, no query of its own)."""
+    return (
+        Enrolment.objects.filter(
+            tenant_id=partner.tenant_id,
+            membership__partner=partner,
+            membership__partner__in=visible_partners(membership),
+        )
+        .select_related("version", "membership__user")
+        .order_by("-updated_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    """A course as the learner's pages show it: the version they take (or would start), and
+    how far they are."""
+
+    course: Course
+    version: CourseVersion
+    enrolment: Enrolment | None
+    total: int
+    done: int
+    #: the version's estimate scaled by the share of module minutes still to do
+    minutes_left: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def completed(self) -> bool:
+        return self.enrolment is not None and self.enrolment.completed_at is not None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.enrolment is not None and self.enrolment.completed_at is None
+
+
+def progress_rows(courses: list[Course], enrolments: dict[int, Enrolment]) -> list[CourseRow]:
+    """One `CourseRow` per course, without a query: a version carries its modules' number and
+    minutes, an enrolment the minutes it completed (select the versions with the rows)."""
+    rows = []
+    for course in courses:
+        enrolment = enrolments.get(course.pk)
+        version = enrolment.version if enrolment is not None else course.current_version
+        if version is None:
+            continue
+        left_share = 1.0
+        if enrolment is not None and enrolment.completed_at is not None:
+            left_share = 0.0
+        elif enrolment is not None and version.module_minutes:
+            left_share = max(0.0, 1 - enrolment.minutes_done / version.module_minutes)
+        rows.append(
+            CourseRow(
+                course=course,
+                version=version,
+                enrolment=enrolment,
+                total=version.module_count,
+                done=min(enrolment.completed_modules if enrolment else 0, version.module_count),
+                minutes_left=round(version.estimated_minutes * left_share),
+            )
+        )
+    return rows
+
+
+def learning_rows(membership: Membership) -> list[CourseRow]:
+    """Every course offered to the member, with their progress (a fixed number of queries)."""
+    courses = list(courses_for_learner(membership).order_by("title", "id"))
+    enrolments = {
+        e.course_id: e
+        for e in enrolments_of(membership).filter(course_id__in=[c.pk for c in courses])
+    }
+    return progress_rows(courses, enrolments)
