@@ -393,67 +393,51 @@ def _step_of(request: HttpRequest, partner_id: int, step_id: int) -> tuple[Any, 
     return membership, partner, step
 
 
-@requires("partners.onboarding.tick")
-def step_tick(request: HttpRequest, partner_id: int, step_id: int) -> HttpResponse:
-    """Tick one step of a partner's plan by hand: a manual step, or an automatic one whose
-    event will not come, with the reason (required for the latter)."""
+def _tick_page(request: HttpRequest, partner_id: int, step_id: int, *, tick: bool) -> HttpResponse:
+    """The page that ticks a step by hand (the reason required for an automatic step, whose
+    event normally ticks it) or takes a hand-made tick back (the reason optional)."""
     membership, partner, step = _step_of(request, partner_id, step_id)
+    service = services.onboarding_step_tick if tick else services.onboarding_step_untick
+    done = (
+        _("“%(step)s” is ticked; the partner's admins are told.")
+        if tick
+        else _("“%(step)s” is no longer ticked.")
+    )
 
-    def tick(form: StepTickForm) -> Done:
-        services.onboarding_step_tick(
+    def change(form: StepTickForm) -> Done:
+        service(
             actor=membership,
             partner=partner,
             step=step,
             reason=form.cleaned_data["reason"],
             ip=client_ip(request),
         )
-        return Done(
-            _("“%(step)s” is ticked; the partner's admins are told.") % {"step": step.title},
-            "admin:partners_partner_onboarding",
-            [partner.pk],
-        )
+        return Done(done % {"step": step.title}, "admin:partners_partner_onboarding", [partner.pk])
 
+    title = _("Tick “%(step)s”") if tick else _("Untick “%(step)s”")
     return form_page(
         request,
         form_class=StepTickForm,
-        form_kwargs={"required": not step.is_manual},
-        on_valid=tick,
+        form_kwargs={"required": tick and not step.is_manual},
+        on_valid=change,
         template="admin/partners/onboarding/tick.html",
-        title=_("Tick “%(step)s”") % {"step": step.title},
+        title=title % {"step": step.title},
         obj=partner,
-        context={"step": step, "ticks": triggers.event_label(step.event), "untick": False},
+        context={"step": step, "ticks": triggers.event_label(step.event), "untick": not tick},
     )
+
+
+@requires("partners.onboarding.tick")
+def step_tick(request: HttpRequest, partner_id: int, step_id: int) -> HttpResponse:
+    """Tick one step of a partner's plan by hand: a manual step, or an automatic one whose
+    event will not come, with the reason (required for the latter)."""
+    return _tick_page(request, partner_id, step_id, tick=True)
 
 
 @requires("partners.onboarding.tick")
 def step_untick(request: HttpRequest, partner_id: int, step_id: int) -> HttpResponse:
     """Take back a tick made by hand, saying why if the member wants to."""
-    membership, partner, step = _step_of(request, partner_id, step_id)
-
-    def untick(form: StepTickForm) -> Done:
-        services.onboarding_step_untick(
-            actor=membership,
-            partner=partner,
-            step=step,
-            reason=form.cleaned_data["reason"],
-            ip=client_ip(request),
-        )
-        return Done(
-            _("“%(step)s” is no longer ticked.") % {"step": step.title},
-            "admin:partners_partner_onboarding",
-            [partner.pk],
-        )
-
-    return form_page(
-        request,
-        form_class=StepTickForm,
-        form_kwargs={"required": False},
-        on_valid=untick,
-        template="admin/partners/onboarding/tick.html",
-        title=_("Untick “%(step)s”") % {"step": step.title},
-        obj=partner,
-        context={"step": step, "ticks": triggers.event_label(step.event), "untick": True},
-    )
+    return _tick_page(request, partner_id, step_id, tick=False)
 
 
 tenant_admin_site.register_view(
