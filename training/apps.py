@@ -9,6 +9,7 @@ class TrainingConfig(AppConfig):
     def ready(self) -> None:
         from partners.onboarding.services import offer_event
         from partners.onboarding.triggers import PortalLink
+        from prm.notifications.events import subscribe
         from prm.portal import nav
         from prm.portal.home import register_card
         from prm.portal.mounts import mount
@@ -20,13 +21,17 @@ class TrainingConfig(AppConfig):
         from .demo import seed_training
         from .home import learning_card
         from .overview import training_section
+        from .setup import training_defaults_ensure
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         mount("learning/", "training.urls")
-        # Onboarding steps may wait for a partner's user to finish a course.
+        subscribe(
+            "platform.tenant.created", lambda event: training_defaults_ensure(tenant=event.tenant)
+        )
+        # Onboarding steps may wait for a partner's user to pass a course.
         offer_event(
-            events.COURSE_COMPLETED.name,
-            _("A user of the partner completed a course"),
+            events.COURSE_PASSED.name,
+            _("A user of the partner passed a course"),
             link=PortalLink("training:learning", _("Start learning"), "portal.training"),
         )
         demo.register_seeder(seed_training, order=80)

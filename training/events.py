@@ -1,6 +1,6 @@
 """Events of the training app (emitted by `training.services`), and the data each carries.
 
-`training.course.completed` may tick onboarding steps (offered in apps.py); certifications and
+`training.course.passed` may tick onboarding steps (offered in apps.py); certifications and
 the "great job, start the next module" notifications will build on these.
 """
 
@@ -25,9 +25,10 @@ MODULE_COMPLETED = declare(
     "A partner's user completed a module of a course.",
     placeholders=(*_COURSE, "module", "done", "total"),
 )
-COURSE_COMPLETED = declare(
-    "training.course.completed",
-    "A partner's user completed every module of a course.",
+#: every module done, every quiz among them passed: the course is passed
+COURSE_PASSED = declare(
+    "training.course.passed",
+    "A partner's user passed a course (every module completed, every quiz passed).",
     placeholders=_COURSE,
 )
 COURSE_PUBLISHED = declare(

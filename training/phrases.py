@@ -14,6 +14,6 @@ register_phrases(
         "training.module.completed": Phrase(
             _("Module completed"), _("{actor} completed “{module}” of {object}")
         ),
-        "training.course.completed": Phrase(_("Course completed"), _("{actor} completed {object}")),
+        "training.course.passed": Phrase(_("Course passed"), _("{actor} passed {object}")),
     }
 )

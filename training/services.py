@@ -162,7 +162,7 @@ def module_complete(*, actor: Membership, enrolment: Enrolment, module: VersionM
 
     Raises `PermissionDenied` for anyone but the enrolment's member, and `ValidationError` for
     a module of another version. Audited and emitted as `training.module.completed`, and
-    `training.course.completed` with the last module.
+    `training.course.passed` with the last module.
     """
     if enrolment.membership_id != actor.pk or enrolment.tenant_id != actor.tenant_id:
         raise PermissionDenied(_("This is not your course."))
@@ -197,7 +197,7 @@ def module_complete(*, actor: Membership, enrolment: Enrolment, module: VersionM
         )
         if finished:
             log_action(
-                event=events.COURSE_COMPLETED,
+                event=events.COURSE_PASSED,
                 tenant=enrolment.tenant,
                 actor=actor.user,
                 obj=course,

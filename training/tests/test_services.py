@@ -76,7 +76,7 @@ def test_completing_every_module_completes_the_course_once(in_ours, ops, rep):
         AuditEvent.objects.filter(action__startswith="training.").values_list("action", flat=True)
     )
     assert actions.count("training.module.completed") == 2
-    assert actions.count("training.course.completed") == 1
+    assert actions.count("training.course.passed") == 1
 
 
 def test_another_member_may_not_complete_a_learners_module(in_ours, ops, rep):

@@ -1,19 +1,6 @@
 """Courses, their modules, the published versions learners take, and learners' progress.
 
-Authoring and taking are kept apart. Staff edit a `Course` and its `Module` rows as a draft;
-`course_publish` copies them into a numbered `CourseVersion` with its `VersionModule` rows, and
-that copy is what the portal shows. A learner's `Enrolment` names the version they started and
-each `ModuleCompletion` the version's module they finished, so a later publication never
-changes or erases them.
-
-How a learner on version 1 continues when version 2 is published: they finish version 1 as
-they started it (their enrolment keeps pointing at it; its modules and files stay served), and
-a completed course stays completed. Only a learner who has not started yet gets the newest
-version. Old versions are never deleted while an enrolment points at them (`PROTECT`).
-
-Quizzes will be a fourth `Module.Kind` whose questions hang off the module (and are copied with
-the version); certifications and learning paths name courses, not versions.
-"""
+See the package docstring for how authoring and taking are kept apart."""
 
 import os
 import uuid

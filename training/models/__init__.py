@@ -1,0 +1,44 @@
+"""Courses, their modules, the published versions learners take, and learners' progress.
+
+Authoring and taking are kept apart. Staff edit a `Course` and its `Module` rows as a draft;
+`course_publish` copies them into a numbered `CourseVersion` with its `VersionModule` rows, and
+that copy is what the portal shows. A learner's `Enrolment` names the version they started and
+each `ModuleCompletion` the version's module they finished, so a later publication never
+changes or erases them.
+
+How a learner on version 1 continues when version 2 is published: they finish version 1 as
+they started it (their enrolment keeps pointing at it; its modules and files stay served), and
+a completed course stays completed. Only a learner who has not started yet gets the newest
+version. Old versions are never deleted while an enrolment points at them (`PROTECT`).
+
+Each sub-domain keeps its models in its own module here (courses, settings; quizzes, paths and
+certifications, the content library); this package names them all.
+"""
+
+from .courses import (
+    Course,
+    CourseVersion,
+    Enrolment,
+    Module,
+    ModuleCompletion,
+    ModuleContent,
+    ModuleKind,
+    VersionModule,
+    cover_path,
+    module_file_path,
+)
+from .settings import TrainingSettings
+
+__all__ = [
+    "Course",
+    "CourseVersion",
+    "Enrolment",
+    "Module",
+    "ModuleCompletion",
+    "ModuleContent",
+    "ModuleKind",
+    "TrainingSettings",
+    "VersionModule",
+    "cover_path",
+    "module_file_path",
+]
