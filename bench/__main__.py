@@ -1,4 +1,4 @@
-"""`python -m bench generate|run|quality|explain [--scale S|M|L]` against $DATABASE_URL."""
+"""`python -m bench <command> [--scale S|M|L]` against $DATABASE_URL (commands: see --help)."""
 
 import argparse
 import os
@@ -11,6 +11,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (
         ("generate", "load the scale's data into the (migrated, empty) database"),
+        ("generate-training", "add the training data to a database holding the deals bench"),
         ("run", "time the scenarios; print a table and write bench/results/<scale>.json"),
         ("quality", "recall and false flags of the conflict check"),
         ("explain", "EXPLAIN ANALYZE of the conflict-check queries"),
@@ -30,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         from .generate import generate
 
         generate(args.scale, seed=args.seed)
+    elif args.command == "generate-training":
+        from .training import generate_training
+
+        generate_training(args.scale, seed=args.seed)
     elif args.command == "run":
         from .run import run
 

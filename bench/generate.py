@@ -470,6 +470,12 @@ def generate(scale: str, seed: int = 20240601) -> None:
                 totals[k] += got[k]
             if spec.is_bench or len(specs) < 5 or spec.slug.endswith("0"):
                 log(f"tenant {spec.slug}: {got} in {time.monotonic() - t0:.1f} s")
+        from .training import load_training  # it reads this module's names
+
+        t0 = time.monotonic()
+        with transaction.atomic():
+            got = load_training(Tenant.objects.get(slug=BENCH_SLUG), scale, seed)
+        log(f"training: {got} in {time.monotonic() - t0:.1f} s")
         Tenant.objects.filter(slug=BENCH_SLUG).update(portal_title=f"Bench partners ({scale})")
         loaded = time.monotonic() - started
         t0 = time.monotonic()

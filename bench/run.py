@@ -255,6 +255,13 @@ class Bench:
 
             return prepare
 
+        def http_page(member: Membership, url_name: str, **query: Any) -> Callable[[], Any]:
+            def prepare() -> Callable[[int], Any]:
+                url, client = _url(url_name, **query), self.client(member)
+                return lambda i: _check(client.get(url), 200)
+
+            return prepare
+
         def fn_list(member: Membership, rows: int = 50) -> Callable[[], Any]:
             def prepare() -> Callable[[int], Any]:
                 def once(i: int) -> Any:
@@ -321,6 +328,13 @@ class Bench:
             Scenario("deal list rep 50 (selector)", "function", None, fn_list(self.rep)),
             Scenario("deal list admin 50 (selector)", "function", None, fn_list(self.admin)),
             Scenario("queue p1 CAM (selector)", "function", None, fn_queue(1)),
+            Scenario(
+                "learning rep (url)",
+                "http",
+                "ref: 50-row table",
+                http_page(self.rep, "training:learning"),
+                listing,
+            ),
             Scenario(
                 f"queue {last} CAM (selector)",
                 "function",
