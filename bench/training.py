@@ -1,7 +1,7 @@
 """Training benchmark data for the bench tenant: segments, courses with published versions,
 enrolments and module completions (loaded with COPY like the rest of the bench).
 
-At M: 200 courses of 4 to 8 modules, about 300k enrolments of the partners' users (about 20
+At M: 200 courses of 4 to 8 modules, about 300k enrolments of the partners' users (about 29
 each, popular courses more often), each finished, under way or just started. A course targets
 every partner (60%) or one or two segments; a member is only enrolled in courses that target
 their partner, as the portal allows. The bench rep takes a realistic load of their own.
@@ -47,8 +47,8 @@ class TrainingSpec:
 
 TRAINING: dict[str, TrainingSpec] = {
     "S": TrainingSpec(courses=40, per_member=8),
-    "M": TrainingSpec(courses=200, per_member=20),
-    "L": TrainingSpec(courses=200, per_member=20),
+    "M": TrainingSpec(courses=200, per_member=29),
+    "L": TrainingSpec(courses=200, per_member=29),
 }
 #: the bench rep's own learning: this many enrolments, whatever the scale
 REP_ENROLMENTS = 24
