@@ -3,7 +3,8 @@
 Targeting is one rule, `targets_partner`: a published course whose segments are empty is for
 every partner, else for the partners in at least one of its segments (the segments' own rule,
 `partners.segments.selectors`). The catalogue, the course pages and the file downloads all go
-through `courses_for_learner`, so a partner outside a course's segments cannot open it.
+through `courses_for_learner`, so a partner outside a course's segments cannot open it, unless
+one of its users started the course before it was retargeted: that learner keeps it.
 """
 
 from dataclasses import dataclass
@@ -29,17 +30,22 @@ def targets_partner(partner: Partner) -> Q:
 
 
 def courses_for_learner(membership: Membership) -> QuerySet[Course]:
-    """The published courses a partner user may take: their company's, by segment. Staff and
-    members without a company get none (they preview in the admin UI)."""
+    """The published courses a partner user may take: their company's, by segment, and every
+    course they started (a course later retargeted away from their company stays theirs to
+    finish: progress is never taken away). Staff and members without a company get none (they
+    preview in the admin UI)."""
     if membership.partner is None or not membership.can("portal.training"):
         return Course.objects.none()
+    started = Exists(
+        Enrolment.objects.filter(course_id=OuterRef("pk"), membership_id=membership.pk)
+    )
     return (
         Course.objects.filter(
             tenant_id=membership.tenant_id,
             status=Course.Status.PUBLISHED,
             current_version__isnull=False,
         )
-        .filter(targets_partner(membership.partner))
+        .filter(targets_partner(membership.partner) | started)
         .select_related("current_version")
     )
 

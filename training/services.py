@@ -11,14 +11,13 @@ Every fact is audited and emitted with `log_action` (events in `training.events`
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prm.notifications.log import log_action
 from prm.tenancy.models import Membership
-from prm.uniques import refusing_duplicates
 from prm.workflow import lock_row
 
 from . import events
@@ -129,14 +128,13 @@ def course_start(*, actor: Membership, course: Course) -> Enrolment:
     """
     if not courses_for_learner(actor).filter(pk=course.pk).exists():
         raise PermissionDenied(_("This course is not offered to you."))
-    existing = Enrolment.objects.filter(
-        tenant_id=actor.tenant_id, course=course, membership=actor
-    ).first()
+    mine = Enrolment.objects.filter(tenant_id=actor.tenant_id, course=course, membership=actor)
+    existing = mine.first()
     if existing is not None:
         return existing
     assert course.current_version is not None  # courses_for_learner: published only
-    with transaction.atomic():
-        with refusing_duplicates():
+    try:
+        with transaction.atomic():
             enrolment = Enrolment.objects.create(
                 tenant=course.tenant,
                 course=course,
@@ -144,15 +142,22 @@ def course_start(*, actor: Membership, course: Course) -> Enrolment:
                 membership=actor,
                 started_at=timezone.now(),
             )
-        log_action(
-            event=events.COURSE_STARTED,
-            tenant=course.tenant,
-            actor=actor.user,
-            obj=course,
-            subject=enrolment,
-            data=events.event_data(enrolment),
-            after={"version": enrolment.version.number},
-        )
+            log_action(
+                event=events.COURSE_STARTED,
+                tenant=course.tenant,
+                actor=actor.user,
+                obj=course,
+                subject=enrolment,
+                data=events.event_data(enrolment),
+                after={"version": enrolment.version.number},
+            )
+    except IntegrityError:
+        # "Start" pressed twice at once (a double click, a second tab): the other request
+        # started the course, and that enrolment is this one's answer too.
+        existing = mine.first()
+        if existing is None:
+            raise
+        return existing
     return enrolment
 
 
