@@ -9,6 +9,7 @@ progress and its prerequisites are worked out over those (see `training.models.p
 import calendar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -309,6 +310,22 @@ def held_certifications(
 def expiring_awards(membership: Membership, at: datetime | None = None) -> list[HeldCertification]:
     """The member's valid certifications that expire within `EXPIRING_DAYS` (the home card)."""
     return [h for h in held_certifications(membership, at) if h.expiring]
+
+
+def partner_certifications(partner: Partner, membership: Membership, limit: int) -> list[Any]:
+    """The partner's users' latest awards with their state, for the partner page (one query;
+    a CAM sees only their assigned partners')."""
+    now = timezone.now()
+    awards = (
+        CertificationAward.objects.filter(
+            tenant_id=partner.tenant_id,
+            partner=partner,
+            partner__in=visible_partners(membership),
+        )
+        .select_related("certification", "membership__user")
+        .order_by("-earned_at", "-id")[:limit]
+    )
+    return [{"award": a, "state": a.state_at(now)} for a in awards]
 
 
 def award_by_code(tenant_id: int, code: str) -> CertificationAward | None:
