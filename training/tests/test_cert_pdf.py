@@ -11,7 +11,7 @@ from django_scopes import scope
 
 from prm.tenancy.roles import Role
 from prm.tests.test_pdf import Recorder, listener, text_of  # noqa: F401 - the fixture
-from training.models import CertificationAward, Certification
+from training.models import Certification, CertificationAward
 
 pytestmark = pytest.mark.django_db
 
