@@ -108,7 +108,7 @@ class PathCourse(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.course}"
+        return str(self.course)
 
 
 class Certification(TenantOwned):

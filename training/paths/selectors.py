@@ -325,7 +325,15 @@ def partner_certifications(partner: Partner, membership: Membership, limit: int)
         .select_related("certification", "membership__user")
         .order_by("-earned_at", "-id")[:limit]
     )
-    return [{"award": a, "state": a.state_at(now)} for a in awards]
+    soon = now + timedelta(days=EXPIRING_DAYS)
+    return [
+        {
+            "award": a,
+            "state": a.state_at(now),
+            "expiring": a.expires_at is not None and now < a.expires_at <= soon,
+        }
+        for a in awards
+    ]
 
 
 def award_by_code(tenant_id: int, code: str) -> CertificationAward | None:
