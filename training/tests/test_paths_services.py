@@ -1,13 +1,16 @@
 """Learning paths and certifications: locks, progress, next course, awards, expiry,
 reminders, the certified-users metric with the tier engine, and onboarding."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
+from django_scopes import scope
 
 from partners.models import Partner, Segment, StepCompletion, Tier, TierRequirement
 from partners.tests.factories import OnboardingPlanFactory, OnboardingStepFactory, PartnerFactory
@@ -403,3 +406,35 @@ def test_add_months_keeps_the_day_or_the_months_last():
     assert add_months(at(2026, 1, 31), 1) == at(2026, 2, 28)
     assert add_months(at(2026, 11, 15), 24) == at(2028, 11, 15)
     assert add_months(at(2026, 3, 15), -23) == at(2024, 4, 15)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_passes_at_once_award_the_certification_once(ours):
+    """Two requests completing at once (two connections) leave one valid award: the member's
+    row serialises the check and the insert."""
+    with scope(tenant=ours.tenant):
+        cert = Certification.objects.create(
+            tenant=ours.tenant, name="Raced", course=ours.course, validity_months=12
+        )
+    admin = ours.members[Role.PARTNER_ADMIN]
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def earn():
+        try:
+            with scope(tenant=ours.tenant):
+                barrier.wait()
+                certifications_earn(membership=admin, course_id=ours.course.pk)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=earn) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with scope(tenant=ours.tenant):
+        assert CertificationAward.objects.filter(certification=cert, membership=admin).count() == 1
