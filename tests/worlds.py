@@ -76,11 +76,15 @@ from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
 from training.models import (
+    Certification,
+    CertificationAward,
     Course,
     CourseVersion,
     Enrolment,
+    LearningPath,
     Module,
     ModuleCompletion,
+    PathCourse,
     VersionModule,
 )
 
@@ -148,6 +152,14 @@ class TenantWorld:
     #: a published course for a segment partner A is not in (its users get 404 for it)
     other_course: Course | None = None
     other_course_module: VersionModule | None = None
+    #: a published learning path for every partner (the world's course, required), and one
+    #: for the segment partner A is not in
+    path: LearningPath | None = None
+    other_path: LearningPath | None = None
+    #: the path's certification; partner A's rep's award of it, and partner B's rep's
+    certification: Certification | None = None
+    award: CertificationAward | None = None
+    other_award: CertificationAward | None = None
 
     @property
     def host(self) -> str:
@@ -257,6 +269,7 @@ def build_world(slug: str) -> TenantWorld:
         world.other_plan_milestone = other_plan.milestones.get()
         build_deals(world, slug)
         build_training(world, slug)
+        build_paths(world, slug)
     return world
 
 
@@ -349,6 +362,44 @@ def build_training(world: TenantWorld, slug: str) -> None:
     )
     world.other_course_module = other_modules["file"]
     world.other_course.cover.save("cover.png", logo_png("AP", "#234567", "#bcdef0"))
+
+
+def build_paths(world: TenantWorld, slug: str) -> None:
+    """A path for every partner with the world's course, its certification held by partner A's
+    rep and by partner B's rep, and a path for the APAC segment (rows)."""
+    tenant = world.tenant
+    now = timezone.now()
+    world.path = LearningPath.objects.create(
+        tenant=tenant,
+        title=f"{slug} path",
+        status=LearningPath.Status.PUBLISHED,
+        published_at=now,
+    )
+    PathCourse.objects.create(tenant=tenant, path=world.path, course=world.course, position=1)
+    world.other_path = LearningPath.objects.create(
+        tenant=tenant,
+        title=f"{slug} APAC path",
+        status=LearningPath.Status.PUBLISHED,
+        published_at=now,
+    )
+    world.other_path.segments.set(world.other_course.segments.all())
+    PathCourse.objects.create(
+        tenant=tenant, path=world.other_path, course=world.other_course, position=1
+    )
+    world.certification = Certification.objects.create(
+        tenant=tenant, name=f"{slug} certified", path=world.path, validity_months=12
+    )
+    world.award, world.other_award = (
+        CertificationAward.objects.create(
+            tenant=tenant,
+            certification=world.certification,
+            membership=member,
+            partner=member.partner,
+            earned_at=now,
+            expires_at=now + timedelta(days=365),
+        )
+        for member in (world.members[Role.PARTNER_REP], world.other_partner_rep)
+    )
 
 
 def published_course_rows(

@@ -46,3 +46,6 @@ class TrainingConfig(AppConfig):
                 order=40,
             )
         )
+        from .paths import wiring as paths_wiring
+
+        paths_wiring.ready()  # learning paths and certifications

@@ -31,6 +31,7 @@ from .models import (
     ModuleKind,
     VersionModule,
 )
+from .paths.selectors import course_lock
 from .selectors import courses_for_learner
 
 #: the fields a version copies from each draft module
@@ -124,7 +125,9 @@ def course_start(*, actor: Membership, course: Course) -> Enrolment:
     already started it (on whichever version they started).
 
     Raises `PermissionDenied` for anyone the course does not target (staff, another partner's
-    segment, an unpublished course). Audited and emitted as `training.course.started`.
+    segment, an unpublished course), and `ValidationError` for a course a learning path keeps
+    locked until its prerequisite is passed (`training.paths.selectors.course_lock`). Audited
+    and emitted as `training.course.started`.
     """
     if not courses_for_learner(actor).filter(pk=course.pk).exists():
         raise PermissionDenied(_("This course is not offered to you."))
@@ -132,6 +135,11 @@ def course_start(*, actor: Membership, course: Course) -> Enrolment:
     existing = mine.first()
     if existing is not None:
         return existing
+    unlocked_by = course_lock(actor, course)
+    if unlocked_by is not None:
+        raise ValidationError(
+            _("This course unlocks when you pass %(course)s.") % {"course": unlocked_by.title}
+        )
     assert course.current_version is not None  # courses_for_learner: published only
     try:
         with transaction.atomic():

@@ -19,6 +19,7 @@ from prm.uploads.private import private_file_response
 
 from .content import clean_html, video_embed
 from .models import Course, Enrolment, ModuleKind, VersionModule
+from .paths.selectors import course_lock, held_certifications, locks_for, path_rows
 from .selectors import (
     completed_module_ids,
     courses_for_learner,
@@ -68,6 +69,8 @@ def learning(request: TenantRequest) -> HttpResponse:
     """Courses in progress (with Resume), the catalogue of what targets the member's company,
     and what they completed."""
     rows = learning_rows(request.membership)
+    paths = path_rows(request.membership, rows)
+    held = held_certifications(request.membership)
     return render(
         request,
         "training/learning.html",
@@ -75,7 +78,11 @@ def learning(request: TenantRequest) -> HttpResponse:
             "in_progress": [r for r in rows if r.in_progress],
             "available": [r for r in rows if r.enrolment is None],
             "completed": [r for r in rows if r.completed],
-            "any_courses": bool(rows),
+            "any_courses": bool(rows) or bool(held),
+            # learning paths and certifications (training.paths)
+            "paths": paths,
+            "locks": locks_for(paths),
+            "held": held,
         },
     )
 
@@ -88,10 +95,18 @@ def course(request: TenantRequest, pk: int) -> HttpResponse:
     modules = version_modules(row.version)
     done = completed_module_ids(enrolment)
     resume = resume_module(modules, done, enrolment.last_module_id if enrolment else None)
+    lock = None if enrolment else course_lock(request.membership, course)
     return render(
         request,
         "training/course.html",
-        {"row": row, "course": course, "modules": modules, "done": done, "resume": resume},
+        {
+            "row": row,
+            "course": course,
+            "modules": modules,
+            "done": done,
+            "resume": resume,
+            "lock": lock,
+        },
     )
 
 
@@ -99,7 +114,11 @@ def course(request: TenantRequest, pk: int) -> HttpResponse:
 @requires("portal.training")
 def start(request: TenantRequest, pk: int) -> HttpResponse:
     course = _course_of(request, pk)
-    enrolment = course_start(actor=request.membership, course=course)
+    try:
+        enrolment = course_start(actor=request.membership, course=course)
+    except ValidationError as exc:  # locked by a learning path: the course page says why
+        messages.error(request, " ".join(exc.messages))
+        return redirect("training:course", course.pk)
     modules = version_modules(enrolment.version)
     done = completed_module_ids(enrolment)
     target = resume_module(modules, done, enrolment.last_module_id)

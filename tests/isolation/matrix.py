@@ -37,7 +37,7 @@ from prm.tenancy.decorators import PUBLIC
 from prm.tenancy.models import Membership, TenantSettings
 from prm.tenancy.roles import Role
 from prm.workspace.sites import tenant_admin_site
-from training.models import Course
+from training.models import Certification, Course, LearningPath
 
 Kwargs = Callable[[Any], dict[str, Any]]
 
@@ -263,6 +263,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     RejectReason: lambda w: w.reject_reason,
     DealSettings: lambda w: w.deal_settings,
     Course: lambda w: w.course,
+    LearningPath: lambda w: w.path,
+    Certification: lambda w: w.certification,
 }
 
 
@@ -533,6 +535,62 @@ TRAINING_CASES = [
 ]
 
 
+def _award_case(name: str, capability: str) -> Case:
+    """An admin page of partner A's rep's award of the world's certification."""
+    return Case(
+        name,
+        (capability,),
+        kwargs=lambda w: {"object_id": w.certification.pk, "award_id": w.award.pk},
+        object_url=True,
+    )
+
+
+PATH_CASES = [
+    Case(
+        "training_paths:path",
+        ("portal.training",),
+        kwargs=_pk(lambda w: w.path),
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_path),
+    ),
+    # partner A's rep's certificate: the rep's own, and their admin's company's
+    Case(
+        "training_paths:certificate",
+        ("portal.training",),
+        kwargs=_pk(lambda w: w.award),
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_award),
+    ),
+    Case(
+        "training_verify:certificate",
+        (PUBLIC,),
+        kwargs=lambda w: {"code": w.award.code},
+        object_url=True,
+    ),
+    # GET shows the confirmation; the matrix does not publish, unpublish or revoke.
+    Case(
+        "admin:training_learningpath_publish",
+        ("training.manage",),
+        kwargs=lambda w: {"object_id": w.path.pk},
+        object_url=True,
+    ),
+    Case(
+        "admin:training_learningpath_unpublish",
+        ("training.manage",),
+        kwargs=lambda w: {"object_id": w.path.pk},
+        object_url=True,
+    ),
+    Case(
+        "admin:training_certification_holders",
+        ("training.view",),
+        kwargs=lambda w: {"object_id": w.certification.pk},
+        object_url=True,
+    ),
+    _award_case("admin:training_certification_certificate", "training.view"),
+    _award_case("admin:training_certification_revoke", "training.manage"),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -549,4 +607,5 @@ def all_cases() -> list[Case]:
         *DEAL_PORTAL_CASES,
         *DEAL_ADMIN_CASES,
         *TRAINING_CASES,
+        *PATH_CASES,
     ]

@@ -27,18 +27,30 @@ from .courses import (
     cover_path,
     module_file_path,
 )
+from .paths import (
+    Certification,
+    CertificationAward,
+    LearningPath,
+    PathCourse,
+    verification_code,
+)
 from .settings import TrainingSettings
 
 __all__ = [
+    "Certification",
+    "CertificationAward",
     "Course",
     "CourseVersion",
     "Enrolment",
+    "LearningPath",
     "Module",
     "ModuleCompletion",
     "ModuleContent",
     "ModuleKind",
+    "PathCourse",
     "TrainingSettings",
     "VersionModule",
     "cover_path",
     "module_file_path",
+    "verification_code",
 ]

@@ -18,19 +18,21 @@ LONG = "{long}"
 FIRST = "{first}"
 PAGES = [
     # (url, role, budget)
-    # the partner's segments (2), the courses, the member's enrolments
-    ("/learning/", Role.PARTNER_REP, 9),
-    ("/learning/", Role.PARTNER_ADMIN, 9),
+    # the partner's segments (2), the courses, the member's enrolments; the paths with their
+    # own segment check (2), the paths, their courses and certifications, the member's awards
+    ("/learning/", Role.PARTNER_REP, 15),
+    ("/learning/", Role.PARTNER_ADMIN, 15),
     (f"/learning/courses/{LONG}/", Role.PARTNER_REP, 11),
     (f"/learning/courses/{LONG}/modules/{FIRST}/", Role.PARTNER_REP, 12),
-    # the home page with the "Continue learning" card (4 queries of its own)
-    ("/", Role.PARTNER_REP, 16),
+    # the home page with the "Continue learning" card (4 queries of its own) and the
+    # "Certification expiring" card (1: the member's awards)
+    ("/", Role.PARTNER_REP, 17),
     ("/admin/training/course/", Role.PROGRAM_LEADER, 8),
     ("/admin/training/course/", Role.CAM, 8),
     (f"/admin/training/course/{LONG}/change/", Role.PARTNER_OPS, 10),
     (f"/admin/training/course/{LONG}/preview/", Role.PARTNER_OPS, 8),
-    # the partner page with its "Training" section (2 queries of its own)
-    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 34),
+    # the partner page with its "Training" section (3 queries of its own: with certifications)
+    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 35),
 ]
 
 
