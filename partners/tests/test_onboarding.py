@@ -29,7 +29,7 @@ from prm.tenancy.tests.factories import partner_membership
 
 AGREEMENT = "partners.agreement.accepted"
 INVITED = "accounts.invitation.sent"
-COURSE = "training.course.passed"
+FUNDS = "mdf.request.approved"  # an app not built yet (MDF)
 MANUAL = "manual"
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 def reseller_plan(world, stalled_after=7):
     """The Reseller type's plan: agreement and invitation (automatic), a kick-off call (manual),
-    a first course passed (the training app, not built yet)."""
+    a first MDF request approved (the MDF app, not built yet)."""
     plan = OnboardingPlanFactory(
         tenant=world.tenant,
         partner_type=world.partner_type,
@@ -48,7 +48,7 @@ def reseller_plan(world, stalled_after=7):
         OnboardingStepFactory(plan=plan, position=1, title="Accept the agreement", event=AGREEMENT),
         OnboardingStepFactory(plan=plan, position=2, title="Invite a colleague", event=INVITED),
         OnboardingStepFactory(plan=plan, position=3, title="Kick-off call", kind=MANUAL, event=""),
-        OnboardingStepFactory(plan=plan, position=4, title="Pass a first course", event=COURSE),
+        OnboardingStepFactory(plan=plan, position=4, title="Get a first MDF request approved", event=FUNDS),
     ]
 
 
@@ -78,22 +78,22 @@ def invite(admin, partner, email):
     return invitation_create(actor=admin, email=email, role=Role.PARTNER_REP, partner=partner)
 
 
-def training_arrives(monkeypatch) -> None:
-    """The training app, built at last, declares the event its courses emit and offers it to
+def mdf_arrives(monkeypatch) -> None:
+    """The MDF app, built at last, declares the event its requests emit and offers it to
     onboarding steps from its AppConfig.ready(), as deals does with its first registration."""
     monkeypatch.setitem(
         notification_events._TYPES,
-        COURSE,
-        EventType(COURSE, "A user of the partner passed a course."),
+        FUNDS,
+        EventType(FUNDS, "A CAM approved a partner's MDF request."),
     )
     monkeypatch.setattr(triggers, "_EVENTS", dict(triggers._EVENTS))
     monkeypatch.setattr(notification_events, "_HANDLERS", dict(notification_events._HANDLERS))
-    services.offer_event(COURSE, "A user of the partner passed a course")
+    services.offer_event(FUNDS, "An MDF request of the partner was approved")
 
 
 @pytest.fixture
-def training_live(monkeypatch):
-    training_arrives(monkeypatch)
+def mdf_live(monkeypatch):
+    mdf_arrives(monkeypatch)
 
 
 def test_onboarding_steps_tick_on_their_events_and_not_on_another_partners_events(ours):
@@ -131,11 +131,11 @@ def test_steps_of_apps_not_built_yet_wait_and_tick_once_their_event_is_emitted(o
         _plan, _steps = reseller_plan(ours)
         partner, admin = newcomer(ours, "Early bird")
         with pytest.raises(ValueError, match="Undeclared"):
-            emit(COURSE, tenant=ours.tenant, data={"partner_id": partner.pk})
-        training_arrives(monkeypatch)
+            emit(FUNDS, tenant=ours.tenant, data={"partner_id": partner.pk})
+        mdf_arrives(monkeypatch)
         other, _other_admin = newcomer(ours, "Other")
-        emit(COURSE, tenant=ours.tenant, actor=admin.user, subject=partner)
-        assert done(partner) == ["Pass a first course"]
+        emit(FUNDS, tenant=ours.tenant, actor=admin.user, subject=partner)
+        assert done(partner) == ["Get a first MDF request approved"]
         assert done(other) == []
 
 
@@ -163,7 +163,7 @@ def test_a_step_done_tells_the_partners_admins_how_far_they_are_and_what_is_next
 
 
 def test_completing_the_last_step_records_the_time_tells_the_cams_and_activates(
-    ours, training_live
+    ours, mdf_live
 ):
     with scope(tenant=ours.tenant):
         _plan, steps = reseller_plan(ours)
@@ -179,7 +179,7 @@ def test_completing_the_last_step_records_the_time_tells_the_cams_and_activates(
         )
         partner.refresh_from_db()
         assert partner.status == Partner.Status.ONBOARDING
-        emit(COURSE, tenant=ours.tenant, actor=admin.user, data={"partner_id": partner.pk})
+        emit(FUNDS, tenant=ours.tenant, actor=admin.user, data={"partner_id": partner.pk})
 
         onboarding.refresh_from_db()
         partner.refresh_from_db()
@@ -260,7 +260,7 @@ def test_an_automatic_step_is_ticked_by_hand_only_with_a_reason(ours):
         )
         assert completion.note == "Certified at the summit"
         assert completion.event == ""  # ticked by hand, not by its event
-        assert done(partner) == ["Pass a first course"]
+        assert done(partner) == ["Get a first MDF request approved"]
         audited = AuditEvent.objects.get(action="partners.onboarding.step_completed")
         assert audited.reason == "Certified at the summit"
         # The partner's admins are told, as for any tick.

@@ -62,7 +62,7 @@ def test_partners_see_their_checklist_with_progress_in_my_program(ours, host_cli
         agreement_accept(actor=admin, agreement=ours.agreement)
         rep = partner_membership(partner, Role.PARTNER_REP)
         accepted = format_day(partner.acceptances.get().accepted_at)
-    titles = ["Accept the agreement", "Invite a colleague", "Kick-off call", "Pass a first course"]
+    titles = ["Accept the agreement", "Invite a colleague", "Kick-off call", "Get a first MDF request approved"]
     for member in (admin, rep):
         html = host_client(ours.host, member).get("/program/").content.decode()
         assert 'id="onboarding-heading"' in html
@@ -144,28 +144,28 @@ def test_the_assigned_cam_ticks_and_unticks_a_manual_step(ours, host_client):
 
 def test_the_cam_ticks_an_automatic_step_by_hand_with_a_reason(ours, host_client):
     partner, _admin, steps = started(ours)
-    course = steps[3]  # waits for "training.course.passed", which no app emits yet
+    funds = steps[3]  # waits for "mdf.request.approved", which no app emits yet
     cam = host_client(ours.host, ours.members[Role.CAM])
-    confirm = cam.get(tick_url(partner, course)).content.decode()
+    confirm = cam.get(tick_url(partner, funds)).content.decode()
     assert "the reason is required" in confirm
-    assert "Course passed (no app reports it yet)" in confirm  # no event code shown
-    assert "training.course.passed" not in confirm
-    refused = cam.post(tick_url(partner, course), {"reason": "  "})
+    assert "Request approved (no app reports it yet)" in confirm  # no event code shown
+    assert "mdf.request.approved" not in confirm
+    refused = cam.post(tick_url(partner, funds), {"reason": "  "})
     assert refused.status_code == 200
     assert "Say why you tick this step by hand" in refused.content.decode()
     with scope(tenant=ours.tenant):
         assert done(partner) == []
-    reason = "Passed the course at the partner summit in Lyon."
-    response = cam.post(tick_url(partner, course), {"reason": reason}, follow=True)
+    reason = "Approved by email before the MDF app existed."
+    response = cam.post(tick_url(partner, funds), {"reason": reason}, follow=True)
     page = response.content.decode()
     assert "1 of 4 steps done" in page
     assert reason in page  # kept with the tick, on the checklist
     with scope(tenant=ours.tenant):
-        assert done(partner) == ["Pass a first course"]
+        assert done(partner) == ["Get a first MDF request approved"]
         tick = AuditEvent.objects.get(action="partners.onboarding.step_completed")
         assert tick.reason == reason
         assert tick.actor == ours.members[Role.CAM].user
-        assert StepCompletion.objects.get(step=course).note == reason
+        assert StepCompletion.objects.get(step=funds).note == reason
 
 
 def test_bad_tick_requests_change_nothing_and_say_why(ours, host_client):
@@ -375,14 +375,14 @@ def test_a_plan_form_says_what_is_wrong_beside_the_field(ours, host_client):
 
 
 def test_the_plan_form_offers_events_of_apps_not_built_yet(ours, host_client, monkeypatch):
-    # An app offers its event from its AppConfig.ready() before it emits it (training, whose
-    # courses do not exist yet, will do this).
+    # An app offers its event from its AppConfig.ready() before it emits it (MDF, whose
+    # requests do not exist yet, will do this).
     monkeypatch.setattr(triggers, "_EVENTS", dict(triggers._EVENTS))
     monkeypatch.setattr(notification_events, "_HANDLERS", dict(notification_events._HANDLERS))
-    offer_event("training.course.passed", "A user of the partner passed a course")
+    offer_event("mdf.request.approved", "An MDF request of the partner was approved")
     ops = host_client(ours.host, ours.members[Role.PARTNER_OPS])
     html = ops.get("/admin/partners/onboardingplan/add/").content.decode()
-    assert "A user of the partner passed a course (not emitted yet)" in html
+    assert "An MDF request of the partner was approved (not emitted yet)" in html
     assert "The partner registered a deal</option>" in html  # the deals app emits it
     assert "The partner accepted the agreement</option>" in html
 
@@ -432,10 +432,10 @@ def test_the_checklist_says_who_ticks_a_step_and_where_the_partner_does_it(ours,
     assert 'href="/program/agreement/"' in agreement
     invite = rows[rows.index("Invite a colleague") : rows.index("Kick-off call")]
     assert 'href="/team/"' in invite  # a partner admin manages the team
-    course = rows[rows.index("Pass a first course") :]
-    # No app emits "course passed" yet: the CAM ticks it, and no link leads anywhere.
-    assert "Your channel manager ticks this step once it is done." in course[:600]
-    assert "Ticks itself" not in course[:600]
+    funds = rows[rows.index("Get a first MDF request approved") :]
+    # No app emits "request approved" yet: the CAM ticks it, and no link leads anywhere.
+    assert "Your channel manager ticks this step once it is done." in funds[:600]
+    assert "Ticks itself" not in funds[:600]
     rep_html = host_client(ours.host, rep).get("/program/").content.decode()
     rep_rows = rep_html[rep_html.index('aria-label="Onboarding steps"') :]
     assert 'href="/team/"' not in rep_rows  # a rep may not invite: no link to a 403
