@@ -48,7 +48,9 @@ def reseller_plan(world, stalled_after=7):
         OnboardingStepFactory(plan=plan, position=1, title="Accept the agreement", event=AGREEMENT),
         OnboardingStepFactory(plan=plan, position=2, title="Invite a colleague", event=INVITED),
         OnboardingStepFactory(plan=plan, position=3, title="Kick-off call", kind=MANUAL, event=""),
-        OnboardingStepFactory(plan=plan, position=4, title="Get a first MDF request approved", event=FUNDS),
+        OnboardingStepFactory(
+            plan=plan, position=4, title="Get a first MDF request approved", event=FUNDS
+        ),
     ]
 
 
@@ -162,9 +164,7 @@ def test_a_step_done_tells_the_partners_admins_how_far_they_are_and_what_is_next
         assert told[0].link == "/program/#onboarding"
 
 
-def test_completing_the_last_step_records_the_time_tells_the_cams_and_activates(
-    ours, mdf_live
-):
+def test_completing_the_last_step_records_the_time_tells_the_cams_and_activates(ours, mdf_live):
     with scope(tenant=ours.tenant):
         _plan, steps = reseller_plan(ours)
         partner, admin = newcomer(ours, "Finisher")
