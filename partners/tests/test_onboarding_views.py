@@ -62,7 +62,12 @@ def test_partners_see_their_checklist_with_progress_in_my_program(ours, host_cli
         agreement_accept(actor=admin, agreement=ours.agreement)
         rep = partner_membership(partner, Role.PARTNER_REP)
         accepted = format_day(partner.acceptances.get().accepted_at)
-    titles = ["Accept the agreement", "Invite a colleague", "Kick-off call", "Get a first MDF request approved"]
+    titles = [
+        "Accept the agreement",
+        "Invite a colleague",
+        "Kick-off call",
+        "Get a first MDF request approved",
+    ]
     for member in (admin, rep):
         html = host_client(ours.host, member).get("/program/").content.decode()
         assert 'id="onboarding-heading"' in html
