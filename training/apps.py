@@ -16,6 +16,7 @@ class TrainingConfig(AppConfig):
         from prm.tenancy import demo
         from prm.tenancy.capabilities import register_capabilities
         from prm.workspace.partner_page import register_partner_section
+        from prm.workspace.sites import tenant_admin_site
 
         from . import capabilities, events, phrases  # noqa: F401 - they register
         from .demo import seed_training
@@ -24,6 +25,8 @@ class TrainingConfig(AppConfig):
         from .setup import training_defaults_ensure
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        # The completion report (per course, tier and partner, with CSV) in the admin UI.
+        tenant_admin_site.register_urls("training/reports/", "training.reports.urls")
         mount("learning/", "training.urls")
         subscribe(
             "platform.tenant.created", lambda event: training_defaults_ensure(tenant=event.tenant)
