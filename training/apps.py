@@ -18,7 +18,7 @@ class TrainingConfig(AppConfig):
         from prm.workspace.partner_page import register_partner_section
         from prm.workspace.sites import tenant_admin_site
 
-        from . import capabilities, events, phrases  # noqa: F401 - they register
+        from . import capabilities, events, metrics, phrases  # noqa: F401 - they register
         from .demo import seed_training
         from .home import learning_card
         from .overview import training_section
