@@ -18,7 +18,14 @@ class TrainingConfig(AppConfig):
         from prm.workspace.partner_page import register_partner_section
         from prm.workspace.sites import tenant_admin_site
 
-        from . import capabilities, events, metrics, phrases  # noqa: F401 - they register
+        from . import (  # noqa: F401 - they register
+            capabilities,
+            events,
+            metrics,
+            notifications,
+            phrases,
+            reminders,
+        )
         from .demo import seed_training
         from .home import learning_card
         from .overview import training_section
