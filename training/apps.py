@@ -29,6 +29,7 @@ class TrainingConfig(AppConfig):
         from .demo import seed_training
         from .home import learning_card
         from .overview import training_section
+        from .reports.demo import seed_completion
         from .setup import training_defaults_ensure
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
@@ -45,6 +46,7 @@ class TrainingConfig(AppConfig):
             link=PortalLink("training:learning", _("Start learning"), "portal.training"),
         )
         demo.register_seeder(seed_training, order=80)
+        demo.register_seeder(seed_completion, order=88)
         register_card(learning_card, capability="portal.training", order=40)
         register_partner_section(training_section, capability="training.view", order=40)
         nav.register(

@@ -140,7 +140,7 @@ def completion_report(request: HttpRequest) -> HttpResponse:
     page = _page(request, reported_courses(membership, filters, sort))
     rows = course_rows(membership, filters, list(page.object_list))
     tiers = tier_rows(membership, filters)
-    context = _context(request, form, _("Training completion"))
+    context = _context(request, form, _("Completion report"))
     context |= {
         "page": page,
         "rows": rows,
