@@ -70,6 +70,7 @@ class CourseAdmin(TenantModelAdmin):
     list_filter = ["status"]
     fields = ["title", "summary", "estimated_minutes", "cover", "segments"]
     change_form_template = "admin/training/course/change_form.html"
+    change_list_template = "admin/training/reports/course_change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
         enrolments = Enrolment.objects.filter(course_id=OuterRef("pk"))

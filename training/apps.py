@@ -16,14 +16,25 @@ class TrainingConfig(AppConfig):
         from prm.tenancy import demo
         from prm.tenancy.capabilities import register_capabilities
         from prm.workspace.partner_page import register_partner_section
+        from prm.workspace.sites import tenant_admin_site
 
-        from . import capabilities, events, phrases  # noqa: F401 - they register
+        from . import (  # noqa: F401 - they register
+            capabilities,
+            events,
+            metrics,
+            notifications,
+            phrases,
+            reminders,
+        )
         from .demo import seed_training
         from .home import learning_card
         from .overview import training_section
+        from .reports.demo import seed_completion
         from .setup import training_defaults_ensure
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        # The completion report (per course, tier and partner, with CSV) in the admin UI.
+        tenant_admin_site.register_urls("training/reports/", "training.reports.urls")
         mount("learning/", "training.urls")
         subscribe(
             "platform.tenant.created", lambda event: training_defaults_ensure(tenant=event.tenant)
@@ -35,6 +46,7 @@ class TrainingConfig(AppConfig):
             link=PortalLink("training:learning", _("Start learning"), "portal.training"),
         )
         demo.register_seeder(seed_training, order=80)
+        demo.register_seeder(seed_completion, order=88)
         register_card(learning_card, capability="portal.training", order=40)
         register_partner_section(training_section, capability="training.view", order=40)
         nav.register(

@@ -532,6 +532,21 @@ TRAINING_CASES = [
         kwargs=lambda w: {"object_id": w.course.pk},
         object_url=True,
     ),
+    # The completion report: a CAM's figures count only the partners assigned to them.
+    Case("admin:training_report", ("training.view",)),
+    Case("admin:training_report_csv", ("training.view",)),
+    Case(
+        "admin:training_report_course",
+        ("training.view",),
+        kwargs=_pk(lambda w: w.course),
+        object_url=True,
+    ),
+    Case(
+        "admin:training_report_course_csv",
+        ("training.view",),
+        kwargs=_pk(lambda w: w.course),
+        object_url=True,
+    ),
 ]
 
 

@@ -31,8 +31,9 @@ PAGES = [
     ("/admin/training/course/", Role.CAM, 8),
     (f"/admin/training/course/{LONG}/change/", Role.PARTNER_OPS, 10),
     (f"/admin/training/course/{LONG}/preview/", Role.PARTNER_OPS, 8),
-    # the partner page with its "Training" section (3 queries of its own: with certifications)
-    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 35),
+    # the partner page with its "Training" section (4 queries of its own: the counts, the
+    # learners, their enrolments, the certifications)
+    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 36),
 ]
 
 
