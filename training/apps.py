@@ -21,6 +21,8 @@ class TrainingConfig(AppConfig):
         from .demo import seed_training
         from .home import learning_card
         from .overview import training_section
+        from .quizzes import notifications as quiz_notifications  # noqa: F401 - it registers
+        from .quizzes import phrases as quiz_phrases  # noqa: F401 - it registers
         from .setup import training_defaults_ensure
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)

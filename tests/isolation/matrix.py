@@ -509,6 +509,40 @@ def _course_case(name: str, module: str | None = None, method: str = "get") -> C
     )
 
 
+def _quiz_cases() -> list[Case]:
+    """The quiz page and the result of attempt 1 (partner A's rep and admin each have one);
+    the quiz of a course for another segment answers 404 to A's users."""
+
+    def ours(w: Any) -> dict[str, Any]:
+        return {"pk": w.quiz_course.pk, "module_id": w.quiz_module.pk}
+
+    def elsewhere(w: Any) -> dict[str, Any]:
+        return {"pk": w.other_quiz_course.pk, "module_id": w.other_quiz_module.pk}
+
+    cases = []
+    for method in ("get", "post"):
+        cases.append(
+            Case(
+                "training:quiz",
+                ("portal.training",),
+                kwargs=ours,
+                method=method,
+                object_url=True,
+                other_partner_kwargs=elsewhere,
+            )
+        )
+    cases.append(
+        Case(
+            "training:quiz_result",
+            ("portal.training",),
+            kwargs=lambda w: ours(w) | {"number": 1},
+            object_url=True,
+            other_partner_kwargs=lambda w: elsewhere(w) | {"number": 1},
+        )
+    )
+    return cases
+
+
 TRAINING_CASES = [
     Case("training:learning", ("portal.training",)),
     _course_case("training:course"),
@@ -517,6 +551,7 @@ TRAINING_CASES = [
     _course_case("training:module", "video"),
     _course_case("training:complete", "video", method="post"),
     _course_case("training:file", "file"),
+    *_quiz_cases(),
     # GET shows the confirmation; the matrix does not publish.
     Case(
         "admin:training_course_publish",

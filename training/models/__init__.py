@@ -27,9 +27,20 @@ from .courses import (
     cover_path,
     module_file_path,
 )
+from .quizzes import (
+    Attempt,
+    Choice,
+    Question,
+    QuestionKind,
+    QuizRules,
+    VersionChoice,
+    VersionQuestion,
+)
 from .settings import TrainingSettings
 
 __all__ = [
+    "Attempt",
+    "Choice",
     "Course",
     "CourseVersion",
     "Enrolment",
@@ -37,8 +48,13 @@ __all__ = [
     "ModuleCompletion",
     "ModuleContent",
     "ModuleKind",
+    "Question",
+    "QuestionKind",
+    "QuizRules",
     "TrainingSettings",
+    "VersionChoice",
     "VersionModule",
+    "VersionQuestion",
     "cover_path",
     "module_file_path",
 ]
