@@ -125,20 +125,23 @@ def attempt_submit(
         right[qid].add(cid)
     result = grade(right, clean)
     passed = result.passes(module.pass_mark)
-    now = timezone.now()
+    changes = {
+        "submitted_at": timezone.now(),
+        "answers": {str(qid): ids for qid, ids in clean.items()},
+        "score": result.score,
+        "passed": passed,
+        "pass_mark": module.pass_mark,
+    }
     with transaction.atomic():
+        # Graded once: of two submissions at once, the second finds submitted_at set (its
+        # UPDATE waits for the first one's row lock, then matches nothing).
         graded = Attempt.objects.filter(
             pk=attempt.pk, tenant_id=attempt.tenant_id, submitted_at__isnull=True
-        ).update(
-            submitted_at=now,
-            answers={str(qid): ids for qid, ids in clean.items()},
-            score=result.score,
-            passed=passed,
-            pass_mark=module.pass_mark,
-        )
+        ).update(**changes)
         if not graded:
             raise AlreadySubmitted(_("This attempt was submitted already."))
-        attempt.refresh_from_db()
+        for name, value in changes.items():
+            setattr(attempt, name, value)
         if passed:
             enrolment = module_complete(actor=actor, enrolment=enrolment, module=module)
             data = events.attempt_event_data(attempt, enrolment, step=next_step(enrolment))

@@ -60,6 +60,7 @@ def quiz(request: TenantRequest, pk: int, module_id: int) -> HttpResponse:
     if request.method == "POST":
         attempt = state.open
         assert attempt is not None
+        attempt.enrolment, attempt.module = enrolment, module  # read already: no query again
         paper = paper_of(attempt)
         form = QuizForm(request.POST, paper=paper)
         if form.is_valid():
