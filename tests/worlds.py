@@ -85,6 +85,7 @@ from training.models import (
     Module,
     ModuleCompletion,
     Question,
+    TrainingSettings,
     VersionChoice,
     VersionModule,
     VersionQuestion,
@@ -162,6 +163,7 @@ class TenantWorld:
     quiz_attempt: Attempt | None = None
     other_quiz_course: Course | None = None
     other_quiz_module: VersionModule | None = None
+    training_settings: TrainingSettings | None = None
 
     @property
     def host(self) -> str:
@@ -461,6 +463,7 @@ def build_quiz(world: TenantWorld, slug: str) -> None:
         )
         if member == rep:
             world.quiz_attempt = attempt
+    world.training_settings = TrainingSettings.objects.get_or_create(tenant=tenant)[0]
     elsewhere = Segment.objects.get(tenant=tenant, name="Asia-Pacific")
     world.other_quiz_course, world.other_quiz_module = published_quiz_rows(
         tenant, f"{slug} APAC quiz course", segments=[elsewhere]

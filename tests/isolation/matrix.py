@@ -37,7 +37,7 @@ from prm.tenancy.decorators import PUBLIC
 from prm.tenancy.models import Membership, TenantSettings
 from prm.tenancy.roles import Role
 from prm.workspace.sites import tenant_admin_site
-from training.models import Course
+from training.models import Course, TrainingSettings
 
 Kwargs = Callable[[Any], dict[str, Any]]
 
@@ -263,6 +263,7 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     RejectReason: lambda w: w.reject_reason,
     DealSettings: lambda w: w.deal_settings,
     Course: lambda w: w.course,
+    TrainingSettings: lambda w: w.training_settings,
 }
 
 
@@ -565,6 +566,17 @@ TRAINING_CASES = [
         kwargs=lambda w: {"object_id": w.course.pk},
         object_url=True,
     ),
+    *[
+        Case(
+            "admin:training_course_quiz",
+            # staff who may see courses see the editor; only training.manage saves it
+            ("training.view",) if method == "get" else ("training.manage",),
+            kwargs=lambda w: {"object_id": w.quiz_course.pk, "module_id": w.quiz_module.source_id},
+            method=method,
+            object_url=True,
+        )
+        for method in ("get", "post")
+    ],
 ]
 
 

@@ -10,6 +10,10 @@ register_phrases(
             _("Quiz passed"),
             _("{actor} passed “{quiz}” of {object} with {score} % (attempt {attempt})"),
         ),
+        "training.quiz.edited": Phrase(
+            _("Quiz edited"),
+            _("{actor} edited the quiz “{quiz}” of {object} ({questions} questions)"),
+        ),
         "training.quiz.failed": Phrase(
             _("Quiz failed"),
             _("{actor} scored {score} % on “{quiz}” of {object} (attempt {attempt})"),
