@@ -24,6 +24,8 @@ BUDGETS = {
     # the paper (2), grading (1), the update, the event's names (4), the audit event, and the
     # "failed" notification with its email (the outbox reads the tenant's domains: 4)
     "submit": 33,
+    # the course builder's quiz editor (staff): the course, the module, the questions (2)
+    "editor": 11,
 }
 
 
@@ -92,6 +94,10 @@ def counts(world_store, django_db_blocker):
                     return page_queries(rep, base)
                 if key == "result":
                     return page_queries(rep, base + "1/")
+                if key == "editor":
+                    course, draft = world.quiz_course.pk, world.quiz_module.source_id
+                    editor = f"/admin/training/course/{course}/quiz/{draft}/"
+                    return page_queries(clients[Role.PARTNER_OPS], editor)
                 submit_queries()  # the first one also fills caches (content types)
                 return submit_queries()
 
