@@ -4,6 +4,7 @@ audited under the same names, phrased in `training.phrases`)."""
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 
@@ -61,6 +62,6 @@ def attempt_event_data(
         else:
             data["when"] = _("%(when)s (in %(wait)s)") % {
                 "when": format_moment(retry_at),
-                "wait": timeuntil(retry_at),
+                "wait": timeuntil(retry_at, timezone.now()),
             }
     return data

@@ -83,7 +83,7 @@ def why_not_start(state: QuizState) -> str:
 def retry_message(retry_at: datetime) -> str:
     return _("You can try again at %(when)s (in %(wait)s).") % {
         "when": format_moment(retry_at),
-        "wait": timeuntil(retry_at),
+        "wait": timeuntil(retry_at, timezone.now()),
     }
 
 
