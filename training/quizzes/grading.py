@@ -44,12 +44,14 @@ def draw(
     count: int = 0,
     shuffle_questions: bool = True,
     shuffle_choices: bool = True,
+    keep_order: Collection[int] = (),
     rng: random.Random | None = None,
 ) -> list[dict[str, object]]:
     """A paper from `pool` (question ids in the author's order, each with its choice ids):
     `count` questions drawn at random (0 or more than the pool: all), in random order if
     `shuffle_questions` (else the author's), each with its choices shuffled if
-    `shuffle_choices`. Returns `[{"q": id, "c": [ids]}]`, as `Attempt.paper` keeps it."""
+    `shuffle_choices` (except the questions in `keep_order`: True before False).
+    Returns `[{"q": id, "c": [ids]}]`, as `Attempt.paper` keeps it."""
     rng = rng or random.SystemRandom()
     order = list(range(len(pool)))
     if 0 < count < len(pool):
@@ -60,7 +62,7 @@ def draw(
     for index in order:
         qid, choices = pool[index]
         shown = list(choices)
-        if shuffle_choices:
+        if shuffle_choices and qid not in keep_order:
             rng.shuffle(shown)
         paper.append({"q": qid, "c": shown})
     return paper

@@ -23,7 +23,15 @@ from prm.notifications.log import log_action
 from prm.tenancy.models import Membership
 from prm.workflow import lock_row
 
-from ..models import Attempt, Enrolment, ModuleKind, VersionChoice, VersionModule, VersionQuestion
+from ..models import (
+    Attempt,
+    Enrolment,
+    ModuleKind,
+    QuestionKind,
+    VersionChoice,
+    VersionModule,
+    VersionQuestion,
+)
 from ..next import next_step
 from ..services import module_complete
 from . import events
@@ -61,17 +69,18 @@ def attempt_open(*, actor: Membership, enrolment: Enrolment, module: VersionModu
         reason = why_not_start(state)
         if reason:
             raise ValidationError(reason)
-        pool = [
-            (q.pk, [c.pk for c in q.choices.all()])
-            for q in VersionQuestion.objects.filter(tenant_id=module.tenant_id, module=module)
+        questions = list(
+            VersionQuestion.objects.filter(tenant_id=module.tenant_id, module=module)
             .prefetch_related("choices")
             .order_by("position", "id")
-        ]
+        )
         paper = draw(
-            pool,
+            [(q.pk, [c.pk for c in q.choices.all()]) for q in questions],
             count=module.draw_count,
             shuffle_questions=module.shuffle_questions,
             shuffle_choices=module.shuffle_choices,
+            # "True" then "False" reads better than a shuffle that hides nothing
+            keep_order={q.pk for q in questions if q.kind == QuestionKind.TRUE_FALSE},
         )
         return Attempt.objects.create(
             tenant_id=enrolment.tenant_id,

@@ -122,3 +122,10 @@ def test_without_shuffling_the_paper_keeps_the_authors_order():
     pool = [(1, [11, 12]), (2, [21, 22, 23]), (3, [31, 32])]
     paper = draw(pool, shuffle_questions=False, shuffle_choices=False)
     assert paper == [{"q": 1, "c": [11, 12]}, {"q": 2, "c": [21, 22, 23]}, {"q": 3, "c": [31, 32]}]
+
+
+def test_true_or_false_keeps_true_before_false_when_choices_are_shuffled():
+    pool = [(1, [11, 12]), (2, [21, 22, 23, 24])]
+    for seed in range(20):
+        paper = draw(pool, keep_order={1}, rng=random.Random(seed))
+        assert next(item for item in paper if item["q"] == 1)["c"] == [11, 12]
