@@ -149,6 +149,20 @@ class CourseAdmin(TenantModelAdmin):
         kwargs["widget"] = CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        # The course's quizzes, each linked to its editor above the modules: read from the
+        # module inline's rows (already fetched, with their question counts), no query more.
+        quizzes = [
+            form.instance
+            for inline in context.get("inline_admin_formsets", [])
+            for form in inline.formset.initial_forms
+            if isinstance(form.instance, Module) and form.instance.kind == ModuleKind.QUIZ
+        ]
+        context["quiz_modules"] = [(m, quiz_link(m)) for m in quizzes]
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         # the link to the training settings, for those who may change them
         extra = {"can_manage_training": membership_of(request).can("training.manage")}

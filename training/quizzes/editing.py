@@ -76,7 +76,10 @@ class QuestionForm(Form):
         super().__init__(*args, **kwargs)
         for slot in range(1, CHOICE_SLOTS + 1):
             self.fields[f"choice_{slot}"] = forms.CharField(
-                label=_("Choice %(n)d") % {"n": slot}, max_length=500, required=False
+                label=_("Choice %(n)d") % {"n": slot},
+                max_length=500,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "vTextField"}),
             )
             self.fields[f"right_{slot}"] = forms.BooleanField(
                 label=_("Choice %(n)d is right") % {"n": slot}, required=False

@@ -60,6 +60,8 @@ def test_the_course_builder_links_a_quiz_module_to_its_editor(ours, ops_client):
     page = ops_client.get(f"/admin/training/course/{ours.quiz_course.pk}/change/")
     assert editor_url(ours) in page.content.decode()
     assert "Edit 3 questions" in page.content.decode()
+    assert 'id="course-quizzes"' in page.content.decode()
+    assert "(3 questions)" in page.content.decode()
 
 
 def test_ops_edit_reorder_add_and_delete_questions(ours, ops_client):
