@@ -84,7 +84,10 @@ def training_arrives(monkeypatch) -> None:
     monkeypatch.setitem(
         notification_events._TYPES,
         COURSE,
-        EventType(COURSE, "A user of the partner passed a course."),
+        # the placeholders training's own declaration offers (its "you passed" rule uses them)
+        EventType(
+            COURSE, "A user of the partner passed a course.", ("course", "learner", "partner")
+        ),
     )
     monkeypatch.setattr(triggers, "_EVENTS", dict(triggers._EVENTS))
     monkeypatch.setattr(notification_events, "_HANDLERS", dict(notification_events._HANDLERS))

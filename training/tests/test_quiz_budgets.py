@@ -26,6 +26,8 @@ BUDGETS = {
     "submit": 33,
     # the course builder's quiz editor (staff): the course, the module, the questions (2)
     "editor": 11,
+    # the course player on the quiz module: its card counts questions and reads the attempts
+    "player": 14,
 }
 
 
@@ -94,6 +96,8 @@ def counts(world_store, django_db_blocker):
                     return page_queries(rep, base)
                 if key == "result":
                     return page_queries(rep, base + "1/")
+                if key == "player":
+                    return page_queries(rep, base.removesuffix("quiz/"))
                 if key == "editor":
                     course, draft = world.quiz_course.pk, world.quiz_module.source_id
                     editor = f"/admin/training/course/{course}/quiz/{draft}/"
