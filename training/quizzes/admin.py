@@ -37,7 +37,7 @@ def quiz_editor(
         rules = QuizRulesForm(request.POST, instance=module, prefix="rules")
         questions = QuestionFormSet(request.POST, prefix="questions")
         if rules.is_valid() and questions.is_valid():
-            values = {name: rules.cleaned_data[name] for name in QuizRulesForm.Meta.fields}
+            values = rules.rules()
             try:
                 quiz_save(
                     actor=membership_of(request),

@@ -27,22 +27,69 @@ CHOICE_SLOTS = 6
 
 
 class QuizRulesForm(ModelForm):
-    """A quiz's pass mark, attempts, wait, shuffling and pool."""
+    """A quiz's pass mark, attempts, wait (in minutes or hours), shuffling and pool."""
+
+    wait = forms.IntegerField(
+        label=gettext_lazy("Wait between attempts"),
+        min_value=0,
+        max_value=60 * 24 * 30,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "vSmallField"}),
+        help_text=gettext_lazy("After a failed attempt, before the next one; 0 for no wait."),
+    )
+    wait_unit = forms.ChoiceField(
+        label=gettext_lazy("Wait unit"),
+        choices=[("minutes", gettext_lazy("minutes")), ("hours", gettext_lazy("hours"))],
+        initial="minutes",
+    )
+
+    #: the fields `quiz_save` takes, in the editor's order
+    RULES = (
+        "pass_mark",
+        "attempts_limit",
+        "wait_minutes",
+        "draw_count",
+        "shuffle_questions",
+        "shuffle_choices",
+    )
 
     class Meta:
         model = Module
         fields = [
             "pass_mark",
             "attempts_limit",
-            "wait_minutes",
             "draw_count",
             "shuffle_questions",
             "shuffle_choices",
         ]
         widgets = {
             name: forms.NumberInput(attrs={"class": "vSmallField"})
-            for name in ("pass_mark", "attempts_limit", "wait_minutes", "draw_count")
+            for name in ("pass_mark", "attempts_limit", "draw_count")
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        minutes = self.instance.wait_minutes or 0
+        # a whole number of hours reads as hours ("2 hours", not "120 minutes")
+        if minutes and minutes % 60 == 0:
+            self.initial.update(wait=minutes // 60, wait_unit="hours")
+        else:
+            self.initial.update(wait=minutes, wait_unit="minutes")
+        self.order_fields(["pass_mark", "attempts_limit", "wait", "wait_unit", "draw_count"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        wait = data.get("wait")
+        if wait is not None:
+            minutes = wait * 60 if data.get("wait_unit") == "hours" else wait
+            if minutes > 60 * 24 * 30:
+                self.add_error("wait", _("Wait at most 30 days."))
+            data["wait_minutes"] = minutes
+        return data
+
+    def rules(self) -> dict[str, Any]:
+        """The rules for `quiz_save` (after `is_valid()`)."""
+        return {name: self.cleaned_data[name] for name in self.RULES}
 
 
 class QuestionForm(Form):

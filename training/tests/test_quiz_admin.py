@@ -29,7 +29,8 @@ def rules(**changes) -> dict[str, str]:
     data = {
         "rules-pass_mark": "70",
         "rules-attempts_limit": "3",
-        "rules-wait_minutes": "10",
+        "rules-wait": "10",
+        "rules-wait_unit": "minutes",
         "rules-draw_count": "0",
         "rules-shuffle_questions": "on",
         "rules-shuffle_choices": "on",
@@ -66,7 +67,7 @@ def test_the_course_builder_links_a_quiz_module_to_its_editor(ours, ops_client):
 
 def test_ops_edit_reorder_add_and_delete_questions(ours, ops_client):
     single, multiple, true_false = existing(ours)
-    data = rules(pass_mark="80", attempts_limit="2", wait_minutes="60", draw_count="2")
+    data = rules(pass_mark="80", attempts_limit="2", wait="1", wait_unit="hours", draw_count="2")
     data |= questions(
         # the single-choice question goes last and gets a fourth choice, still one right
         {"question_id": str(single.pk), "position": "9", "kind": "single",
@@ -173,3 +174,15 @@ def test_choices_are_kept_in_order_with_their_marks(ours):
     with scope(tenant=ours.tenant):
         question = existing(ours)[0]
         assert [c.position for c in Choice.objects.filter(question=question)] == [1, 2, 3]
+
+
+def test_the_wait_reads_in_hours_when_it_is_whole_hours(ours, ops_client):
+    with scope(tenant=ours.tenant):
+        Module.objects.filter(pk=ours.quiz_module.source_id).update(wait_minutes=120)
+    html = ops_client.get(editor_url(ours)).content.decode()
+    assert 'name="rules-wait" value="2"' in html
+    assert '<option value="hours" selected>' in html
+    response = ops_client.post(editor_url(ours), rules(wait="45", wait_unit="days"))
+    assert response.status_code == 200  # an unknown unit is an error beside it, not a 500
+    with scope(tenant=ours.tenant):
+        assert Module.objects.get(pk=ours.quiz_module.source_id).wait_minutes == 120
