@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -76,8 +77,10 @@ from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
 from training.models import (
+    Attempt,
     Certification,
     CertificationAward,
+    Choice,
     Course,
     CourseVersion,
     Enrolment,
@@ -85,7 +88,11 @@ from training.models import (
     Module,
     ModuleCompletion,
     PathCourse,
+    Question,
+    TrainingSettings,
+    VersionChoice,
     VersionModule,
+    VersionQuestion,
 )
 
 
@@ -160,6 +167,15 @@ class TenantWorld:
     certification: Certification | None = None
     award: CertificationAward | None = None
     other_award: CertificationAward | None = None
+    #: a published course for every partner with a text and a quiz module (3 questions, no
+    #: limit, no wait); partner A's rep and admin failed one attempt each; and a quiz for the
+    #: other segment
+    quiz_course: Course | None = None
+    quiz_module: VersionModule | None = None
+    quiz_attempt: Attempt | None = None
+    other_quiz_course: Course | None = None
+    other_quiz_module: VersionModule | None = None
+    training_settings: TrainingSettings | None = None
 
     @property
     def host(self) -> str:
@@ -270,6 +286,7 @@ def build_world(slug: str) -> TenantWorld:
         build_deals(world, slug)
         build_training(world, slug)
         build_paths(world, slug)
+        build_quiz(world, slug)
     return world
 
 
@@ -459,6 +476,115 @@ def published_course_rows(
     version.module_count = len(published)
     version.module_minutes = sum(m.minutes for m in published.values())
     version.save(update_fields=["module_count", "module_minutes"])
+    course.current_version = version
+    course.save(update_fields=["current_version"])
+    return course, published
+
+
+def build_quiz(world: TenantWorld, slug: str) -> None:
+    """A quiz course for every partner with partner A's rep's failed attempt, and a quiz course
+    for a segment partner A is not in (rows, as `build_training`)."""
+    tenant = world.tenant
+    rep = world.members[Role.PARTNER_REP]
+    now = timezone.now()
+    world.quiz_course, world.quiz_module = published_quiz_rows(tenant, f"{slug} quiz course")
+    questions = list(VersionQuestion.objects.filter(module=world.quiz_module).order_by("position"))
+    paper = [{"q": q.pk, "c": [c.pk for c in q.choices.all()]} for q in questions]
+    # partner A's admin too, so that each member who may take it has an attempt 1 to open
+    for member in (rep, world.members[Role.PARTNER_ADMIN]):
+        enrolment = Enrolment.objects.create(
+            tenant=tenant,
+            course=world.quiz_course,
+            version=world.quiz_course.current_version,
+            membership=member,
+            started_at=now,
+        )
+        attempt = Attempt.objects.create(
+            tenant=tenant,
+            enrolment=enrolment,
+            module=world.quiz_module,
+            number=1,
+            started_at=now,
+            submitted_at=now,
+            paper=paper,
+            answers={str(item["q"]): [item["c"][-1]] for item in paper},
+            score=0,
+            passed=False,
+            pass_mark=world.quiz_module.pass_mark,
+        )
+        if member == rep:
+            world.quiz_attempt = attempt
+    world.training_settings = TrainingSettings.objects.get_or_create(tenant=tenant)[0]
+    elsewhere = Segment.objects.get(tenant=tenant, name="Asia-Pacific")
+    world.other_quiz_course, world.other_quiz_module = published_quiz_rows(
+        tenant, f"{slug} APAC quiz course", segments=[elsewhere]
+    )
+
+
+#: a small quiz: (kind, text, [(choice, right)]) — every kind of question
+QUIZ_QUESTIONS = [
+    ("single", "When do you register a deal?", [("Before the first proposal", True),
+                                                ("After the contract is signed", False),
+                                                ("Never", False)]),
+    ("multiple", "What protects your deal?", [("A registration", True), ("Being first", True),
+                                              ("A discount", False)]),
+    ("true_false", "A registration holds forever.", [("True", False), ("False", True)]),
+]  # fmt: skip
+
+
+def published_quiz_rows(
+    tenant: Tenant,
+    title: str,
+    segments: list[Segment] | None = None,
+    questions: list[tuple[str, str, list[tuple[str, bool]]]] | None = None,
+    **rules: Any,
+) -> tuple[Course, VersionModule]:
+    """A course with a text module and a quiz module (`QUIZ_QUESTIONS` by default; no attempts
+    limit, no wait, nothing shuffled unless `rules` say so), drafted and published as version 1
+    (rows)."""
+    rules = {"attempts_limit": 0, "wait_minutes": 0, "pass_mark": 60} | rules
+    course = Course.objects.create(
+        tenant=tenant, title=title, summary="Check what you know.",
+        status=Course.Status.PUBLISHED, has_changes=False,
+    )  # fmt: skip
+    course.segments.set(segments or [])
+    version = CourseVersion.objects.create(
+        tenant=tenant, course=course, number=1, title=title, summary=course.summary,
+        estimated_minutes=course.estimated_minutes, published_at=timezone.now(),
+        module_count=2, module_minutes=10,
+    )  # fmt: skip
+    text = Module.objects.create(
+        tenant=tenant, course=course, position=1, title="Before the quiz", kind="text",
+        body_html="<p>Register early.</p>",
+    )  # fmt: skip
+    VersionModule.objects.create(
+        tenant=tenant, version=version, position=1, source=text, title=text.title, kind="text",
+        body_html=text.body_html,
+    )  # fmt: skip
+    quiz = Module.objects.create(
+        tenant=tenant, course=course, position=2, title="Check your knowledge", kind="quiz",
+        **rules,
+    )  # fmt: skip
+    published = VersionModule.objects.create(
+        tenant=tenant, version=version, position=2, source=quiz, title=quiz.title, kind="quiz",
+        **rules,
+    )  # fmt: skip
+    for position, (kind, text_, choices) in enumerate(questions or QUIZ_QUESTIONS, start=1):
+        draft = Question.objects.create(
+            tenant=tenant, module=quiz, kind=kind, text=text_, position=position,
+            explanation=f"Because of rule {position}.",
+        )  # fmt: skip
+        copied = VersionQuestion.objects.create(
+            tenant=tenant, module=published, source=draft, kind=kind, text=text_,
+            position=position, explanation=draft.explanation,
+        )  # fmt: skip
+        for index, (label, right) in enumerate(choices, start=1):
+            Choice.objects.create(
+                tenant=tenant, question=draft, text=label, is_correct=right, position=index
+            )
+            VersionChoice.objects.create(
+                tenant=tenant, question=copied, text=label, is_correct=right, position=index
+            )
     course.current_version = version
     course.save(update_fields=["current_version"])
     return course, published

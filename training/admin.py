@@ -11,8 +11,9 @@ from django.forms import BaseFormSet, CheckboxSelectMultiple
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from prm.tenancy.requests import membership_of
 from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
@@ -21,6 +22,7 @@ from prm.workspace.ui import Done, badge, form_page, time_tag
 from .content import clean_html, video_embed
 from .forms import ConfirmForm, CourseForm, ModuleForm
 from .models import Course, Enrolment, Module, ModuleKind
+from .quizzes.admin import quiz_editor, quiz_link, quiz_preview
 from .selectors import draft_modules
 from .services import course_publish, module_problem, module_save
 
@@ -38,10 +40,40 @@ class ModuleInline(TenantInline):
     capabilities = {"edit": "training.manage", "view": "training.view"}
     extra = 1
     ordering = ["position", "id"]
-    fields = ["position", "title", "kind", "minutes", "body_html", "video_url", "file", "file_name"]
-    readonly_fields = ["file_name"]
+    fields = [
+        "position",
+        "title",
+        "kind",
+        "minutes",
+        "body_html",
+        "video_url",
+        "file",
+        "file_name",
+        "quiz",
+    ]
+    readonly_fields = ["file_name", "quiz"]
     verbose_name = gettext_lazy("module")
     verbose_name_plural = gettext_lazy("Modules, in the order learners take them")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Module]:
+        return super().get_queryset(request).annotate(n_questions=Count("questions"))
+
+    @admin.display(description=gettext_lazy("quiz"))
+    def quiz(self, obj: Module) -> str:
+        """A quiz module's questions are edited on their own page (saved modules only)."""
+        url = quiz_link(obj)
+        if not url:
+            if obj.pk is None:
+                return _("Choose Quiz and save to add its questions.")
+            return "—"
+        count = getattr(obj, "n_questions", 0)
+        return format_html(
+            '<a href="{}" class="quiz-edit">{}</a>',
+            url,
+            ngettext("Edit %(n)d question", "Edit %(n)d questions", count) % {"n": count}
+            if count
+            else _("Add its questions"),
+        )
 
 
 @admin.register(Course, site=tenant_admin_site)
@@ -70,7 +102,7 @@ class CourseAdmin(TenantModelAdmin):
     list_filter = ["status"]
     fields = ["title", "summary", "estimated_minutes", "cover", "segments"]
     change_form_template = "admin/training/course/change_form.html"
-    change_list_template = "admin/training/reports/course_change_list.html"
+    change_list_template = "admin/training/course/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
         enrolments = Enrolment.objects.filter(course_id=OuterRef("pk"))
@@ -117,6 +149,25 @@ class CourseAdmin(TenantModelAdmin):
         kwargs["widget"] = CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        # The course's quizzes, each linked to its editor above the modules: read from the
+        # module inline's rows (already fetched, with their question counts), no query more.
+        quizzes = [
+            form.instance
+            for inline in context.get("inline_admin_formsets", [])
+            for form in inline.formset.initial_forms
+            if isinstance(form.instance, Module) and form.instance.kind == ModuleKind.QUIZ
+        ]
+        context["quiz_modules"] = [(m, quiz_link(m)) for m in quizzes]
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # the link to the training settings, for those who may change them
+        extra = {"can_manage_training": membership_of(request).can("training.manage")}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
     def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
         obj.has_changes = True
         super().save_model(request, obj, form, change)
@@ -142,6 +193,11 @@ class CourseAdmin(TenantModelAdmin):
             path(
                 "<path:object_id>/preview/", wrap(self.preview_view), name="training_course_preview"
             ),
+            path(
+                "<path:object_id>/quiz/<int:module_id>/",
+                wrap(self.quiz_view),
+                name="training_course_quiz",
+            ),
             *super().get_urls(),
         ]
 
@@ -150,6 +206,12 @@ class CourseAdmin(TenantModelAdmin):
         if course is None:
             raise Http404
         return course
+
+    def quiz_view(self, request: HttpRequest, object_id: str, module_id: int) -> HttpResponse:
+        """The quiz editor of one of the course's quiz modules (`training.quizzes.admin`)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return quiz_editor(self, request, self._course(request, object_id), module_id)
 
     def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Confirm, then publish the draft as the next version."""
@@ -204,6 +266,8 @@ class CourseAdmin(TenantModelAdmin):
                     else "",
                     "embed_url": embed,
                     "problem": module_problem(module),
+                    "quiz": quiz_preview(module) if module.kind == ModuleKind.QUIZ else None,
+                    "quiz_url": quiz_link(module),
                 }
             )
         context = {

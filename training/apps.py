@@ -29,6 +29,8 @@ class TrainingConfig(AppConfig):
         from .demo import seed_training
         from .home import learning_card
         from .overview import training_section
+        from .quizzes import notifications as quiz_notifications  # noqa: F401 - it registers
+        from .quizzes import phrases as quiz_phrases  # noqa: F401 - it registers
         from .reports.demo import seed_completion
         from .setup import training_defaults_ensure
 

@@ -32,6 +32,7 @@ from .models import (
     VersionModule,
 )
 from .paths.selectors import course_lock
+from .quizzes.publishing import quiz_passed, quiz_problems, quizzes_copy
 from .selectors import courses_for_learner
 
 #: the fields a version copies from each draft module
@@ -45,6 +46,12 @@ _CONTENT_FIELDS = (
     "content_type",
     "size",
     "minutes",
+    "pass_mark",
+    "attempts_limit",
+    "wait_minutes",
+    "shuffle_questions",
+    "shuffle_choices",
+    "draw_count",
 )
 
 
@@ -59,6 +66,8 @@ def module_problem(module: Module) -> str:
             return _("“%(title)s” needs a YouTube or Vimeo link.") % {"title": module.title}
     if module.kind == ModuleKind.FILE and not module.file:
         return _("“%(title)s” has no file.") % {"title": module.title}
+    if module.kind == ModuleKind.QUIZ:
+        return " ".join(quiz_problems(module))
     return ""
 
 
@@ -95,7 +104,7 @@ def course_publish(*, actor: Membership, course: Course) -> CourseVersion:
             published_at=timezone.now(),
             published_by=actor,
         )
-        VersionModule.objects.bulk_create(
+        published = VersionModule.objects.bulk_create(
             VersionModule(
                 tenant=course.tenant,
                 version=version,
@@ -105,6 +114,7 @@ def course_publish(*, actor: Membership, course: Course) -> CourseVersion:
             )
             for index, module in enumerate(modules, start=1)
         )
+        quizzes_copy(list(zip(modules, published, strict=True)))
         course.current_version = version
         course.status = Course.Status.PUBLISHED
         course.has_changes = False
@@ -183,6 +193,9 @@ def module_complete(*, actor: Membership, enrolment: Enrolment, module: VersionM
         raise ValidationError(_("This module is not part of the course you take."))
     with transaction.atomic():
         enrolment = lock_row(enrolment)
+        if module.kind == ModuleKind.QUIZ and not quiz_passed(enrolment, module):
+            # a quiz is completed by passing it (`training.quizzes.services.attempt_submit`)
+            raise ValidationError(_("Pass the quiz to complete this module."))
         done = ModuleCompletion.objects.filter(tenant_id=enrolment.tenant_id, enrolment=enrolment)
         if done.filter(module=module).exists():
             return enrolment

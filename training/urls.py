@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .quizzes import views as quiz_views
 
 app_name = "training"
 
@@ -18,4 +19,10 @@ urlpatterns = [
         name="complete",
     ),
     path("courses/<int:pk>/modules/<int:module_id>/file/", views.module_file, name="file"),
+    path("courses/<int:pk>/modules/<int:module_id>/quiz/", quiz_views.quiz, name="quiz"),
+    path(
+        "courses/<int:pk>/modules/<int:module_id>/quiz/<int:number>/",
+        quiz_views.result,
+        name="quiz_result",
+    ),
 ]

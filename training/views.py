@@ -19,7 +19,9 @@ from prm.uploads.private import private_file_response
 
 from .content import clean_html, video_embed
 from .models import Course, Enrolment, ModuleKind, VersionModule
+from .next import resume_module
 from .paths.selectors import course_lock, held_certifications, locks_for, path_rows
+from .quizzes.selectors import quiz_card
 from .selectors import (
     completed_module_ids,
     courses_for_learner,
@@ -47,21 +49,6 @@ def _module_of(course: Course, enrolment: Enrolment | None, module_id: int) -> V
         VersionModule.objects.filter(tenant_id=course.tenant_id, version_id=version_id),
         pk=module_id,
     )
-
-
-def resume_module(
-    modules: list[VersionModule], done: set[int], last_id: int | None
-) -> VersionModule | None:
-    """Where "Resume" opens: the first module not done after the last one worked on, else the
-    first not done at all, else the last module."""
-    if not modules:
-        return None
-    ids = [m.pk for m in modules]
-    start = ids.index(last_id) + 1 if last_id in ids else 0
-    for module in modules[start:] + modules[:start]:
-        if module.pk not in done:
-            return module
-    return modules[-1]
 
 
 @requires("portal.training")
@@ -152,6 +139,7 @@ def module(request: TenantRequest, pk: int, module_id: int) -> HttpResponse:
         "is_done": current.pk in done,
         "body_html": clean_html(current.body_html) if current.kind == ModuleKind.TEXT else "",
         "embed_url": _embed(current),
+        "quiz": quiz_card(enrolment, current) if current.kind == ModuleKind.QUIZ else None,
     }
     return render(request, "training/module.html", context)
 
@@ -174,6 +162,8 @@ def complete(request: TenantRequest, pk: int, module_id: int) -> HttpResponse:
     if enrolment is None:
         messages.info(request, _("Start the course to open its modules."))
         return redirect("training:course", course.pk)
+    if current.kind == ModuleKind.QUIZ:  # completed by passing it, never by a click
+        return redirect("training:quiz", course.pk, current.pk)
     was_completed = enrolment.completed_at is not None
     try:
         enrolment = module_complete(actor=request.membership, enrolment=enrolment, module=current)

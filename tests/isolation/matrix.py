@@ -37,7 +37,7 @@ from prm.tenancy.decorators import PUBLIC
 from prm.tenancy.models import Membership, TenantSettings
 from prm.tenancy.roles import Role
 from prm.workspace.sites import tenant_admin_site
-from training.models import Certification, Course, LearningPath
+from training.models import Certification, Course, LearningPath, TrainingSettings
 
 Kwargs = Callable[[Any], dict[str, Any]]
 
@@ -265,6 +265,7 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Course: lambda w: w.course,
     LearningPath: lambda w: w.path,
     Certification: lambda w: w.certification,
+    TrainingSettings: lambda w: w.training_settings,
 }
 
 
@@ -511,6 +512,40 @@ def _course_case(name: str, module: str | None = None, method: str = "get") -> C
     )
 
 
+def _quiz_cases() -> list[Case]:
+    """The quiz page and the result of attempt 1 (partner A's rep and admin each have one);
+    the quiz of a course for another segment answers 404 to A's users."""
+
+    def ours(w: Any) -> dict[str, Any]:
+        return {"pk": w.quiz_course.pk, "module_id": w.quiz_module.pk}
+
+    def elsewhere(w: Any) -> dict[str, Any]:
+        return {"pk": w.other_quiz_course.pk, "module_id": w.other_quiz_module.pk}
+
+    cases = []
+    for method in ("get", "post"):
+        cases.append(
+            Case(
+                "training:quiz",
+                ("portal.training",),
+                kwargs=ours,
+                method=method,
+                object_url=True,
+                other_partner_kwargs=elsewhere,
+            )
+        )
+    cases.append(
+        Case(
+            "training:quiz_result",
+            ("portal.training",),
+            kwargs=lambda w: ours(w) | {"number": 1},
+            object_url=True,
+            other_partner_kwargs=lambda w: elsewhere(w) | {"number": 1},
+        )
+    )
+    return cases
+
+
 TRAINING_CASES = [
     Case("training:learning", ("portal.training",)),
     _course_case("training:course"),
@@ -519,6 +554,7 @@ TRAINING_CASES = [
     _course_case("training:module", "video"),
     _course_case("training:complete", "video", method="post"),
     _course_case("training:file", "file"),
+    *_quiz_cases(),
     # GET shows the confirmation; the matrix does not publish.
     Case(
         "admin:training_course_publish",
@@ -603,6 +639,17 @@ PATH_CASES = [
     ),
     _award_case("admin:training_certification_certificate", "training.view"),
     _award_case("admin:training_certification_revoke", "training.manage"),
+    *[
+        Case(
+            "admin:training_course_quiz",
+            # staff who may see courses see the editor; only training.manage saves it
+            ("training.view",) if method == "get" else ("training.manage",),
+            kwargs=lambda w: {"object_id": w.quiz_course.pk, "module_id": w.quiz_module.source_id},
+            method=method,
+            object_url=True,
+        )
+        for method in ("get", "post")
+    ],
 ]
 
 

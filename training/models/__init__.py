@@ -34,11 +34,22 @@ from .paths import (
     PathCourse,
     verification_code,
 )
+from .quizzes import (
+    Attempt,
+    Choice,
+    Question,
+    QuestionKind,
+    QuizRules,
+    VersionChoice,
+    VersionQuestion,
+)
 from .settings import TrainingSettings
 
 __all__ = [
+    "Attempt",
     "Certification",
     "CertificationAward",
+    "Choice",
     "Course",
     "CourseVersion",
     "Enrolment",
@@ -48,8 +59,13 @@ __all__ = [
     "ModuleContent",
     "ModuleKind",
     "PathCourse",
+    "Question",
+    "QuestionKind",
+    "QuizRules",
     "TrainingSettings",
+    "VersionChoice",
     "VersionModule",
+    "VersionQuestion",
     "cover_path",
     "module_file_path",
     "verification_code",

@@ -14,6 +14,8 @@ from partners.models import Segment
 from prm.tenancy.models import Membership, TenantOwned
 from prm.uploads.private import private_storage
 
+from .quizzes import QuizRules
+
 
 def cover_path(instance: "Course", filename: str) -> str:
     """Covers are stored by tenant under a random name (a new name for every upload)."""
@@ -31,10 +33,12 @@ class ModuleKind(models.TextChoices):
     TEXT = "text", _("Text")
     VIDEO = "video", _("Video")
     FILE = "file", _("File (PDF or slides)")
+    QUIZ = "quiz", _("Quiz")
 
 
-class ModuleContent(models.Model):
-    """What a module holds, the same in the draft (`Module`) and in a version's copy."""
+class ModuleContent(QuizRules):
+    """What a module holds, the same in the draft (`Module`) and in a version's copy (a quiz
+    module's rules come from `QuizRules`, its questions are rows of their own)."""
 
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=ModuleKind.choices)

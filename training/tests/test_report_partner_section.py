@@ -5,6 +5,7 @@ from django_scopes import scope
 
 from partners.tests.factories import PartnerFactory
 from prm.tenancy.roles import Role
+from prm.tenancy.tests.factories import partner_membership
 from training import overview
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +16,8 @@ def section_of(page: str) -> str:
 
 
 def test_each_learner_with_their_courses(ours, host_client):
+    with scope(tenant=ours.tenant):
+        newcomer = partner_membership(ours.partner, Role.PARTNER_REP)
     cam = host_client(ours.host, ours.members[Role.CAM])
     page = section_of(
         cam.get(f"/admin/partners/partner/{ours.partner.pk}/overview/").content.decode()
@@ -24,7 +27,9 @@ def test_each_learner_with_their_courses(ours, host_client):
     assert ours.course.title in page
     assert "1 of 3 modules" in page
     assert str(admin.user) in page
-    assert "has not started a course" in page
+    assert ours.quiz_course.title in page  # the admin's failed quiz attempt: in progress
+    newcomer_line = page.split(str(newcomer.user))[1].split("</li>")[0]
+    assert "has not started a course" in newcomer_line
     assert f"/admin/training/reports/?partner={ours.partner.pk}" in page
 
 
