@@ -75,7 +75,10 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
+from training.library.grants import grant as grant_asset
+from training.library.services import asset_search_refresh
 from training.models import (
+    Asset,
     Course,
     CourseVersion,
     Enrolment,
@@ -148,6 +151,11 @@ class TenantWorld:
     #: a published course for a segment partner A is not in (its users get 404 for it)
     other_course: Course | None = None
     other_course_module: VersionModule | None = None
+    #: the content library: a published PDF for every partner; one for a segment partner A is
+    #: not in (its users get 404 for it and its file); one granted to partner A by name only
+    asset: Asset | None = None
+    other_asset: Asset | None = None
+    named_asset: Asset | None = None
 
     @property
     def host(self) -> str:
@@ -257,6 +265,7 @@ def build_world(slug: str) -> TenantWorld:
         world.other_plan_milestone = other_plan.milestones.get()
         build_deals(world, slug)
         build_training(world, slug)
+        build_library(world, slug)
     return world
 
 
@@ -349,6 +358,37 @@ def build_training(world: TenantWorld, slug: str) -> None:
     )
     world.other_course_module = other_modules["file"]
     world.other_course.cover.save("cover.png", logo_png("AP", "#234567", "#bcdef0"))
+
+
+def build_library(world: TenantWorld, slug: str) -> None:
+    """Three published PDF assets: for every partner, for the APAC segment (partner A is not
+    in it), and for partner A by name (a guardian grant). Rows, as `build_training`."""
+    tenant = world.tenant
+    apac = Segment.objects.get(tenant=tenant, name="Asia-Pacific")
+
+    def asset(title: str) -> Asset:
+        row = Asset(
+            tenant=tenant,
+            title=title,
+            description="Partner playbook",
+            type="playbook",
+            status=Asset.Status.PUBLISHED,
+            file_name="asset.pdf",
+            content_type="application/pdf",
+            size=len(SMALL_PDF),
+            tags=["region:emea"],
+            tag_words="Europe",
+        )
+        row.file.save("asset.pdf", ContentFile(SMALL_PDF), save=False)
+        row.save()
+        return row
+
+    world.asset = asset(f"{slug} asset")
+    world.other_asset = asset(f"{slug} APAC asset")
+    world.other_asset.segments.set([apac])
+    world.named_asset = asset(f"{slug} named asset")
+    grant_asset(world.partner, world.named_asset)
+    asset_search_refresh(Asset.objects.filter(tenant=tenant))
 
 
 def published_course_rows(

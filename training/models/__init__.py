@@ -27,9 +27,13 @@ from .courses import (
     cover_path,
     module_file_path,
 )
+from .library import Asset, AssetEngagement, AssetType, TagKind, asset_file_path
 from .settings import TrainingSettings
 
 __all__ = [
+    "Asset",
+    "AssetEngagement",
+    "AssetType",
     "Course",
     "CourseVersion",
     "Enrolment",
@@ -37,8 +41,10 @@ __all__ = [
     "ModuleCompletion",
     "ModuleContent",
     "ModuleKind",
+    "TagKind",
     "TrainingSettings",
     "VersionModule",
+    "asset_file_path",
     "cover_path",
     "module_file_path",
 ]
