@@ -102,7 +102,7 @@ class AssetForm(ModelForm):
         tags = list(self.instance.tags or [])
         choices = tag_choices(self.tenant) if self.tenant is not None else {}
         for name, kind in TAG_FIELDS.items():
-            self.fields[name].choices = choices.get(kind, [])
+            self.fields[name].choices = choices.get(kind, [])  # type: ignore[attr-defined]
             self.initial.setdefault(name, [t for t in tags if t.startswith(f"{kind}:")])
         self.initial.setdefault(
             "products",
@@ -182,7 +182,7 @@ class LibraryFilterForm(QueryForm):
     def __init__(self, query: Any, *, choices: dict[str, list[tuple[str, str]]]) -> None:
         super().__init__(query)
         for name, kind in self.TAGS.items():
-            self.fields[name].choices = [("", _("Any")), *choices.get(kind, [])]
+            self.fields[name].choices = [("", _("Any")), *choices.get(kind, [])]  # type: ignore[attr-defined]
 
     def query(self) -> LibraryQuery:
         values = self.values()

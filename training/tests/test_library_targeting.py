@@ -9,11 +9,11 @@ from django_scopes import scope
 
 from partners.models import Partner, Segment
 from prm.tenancy.roles import Role
+from tests.worlds import SMALL_PDF
 from training.library import grants
 from training.library.selectors import LibraryQuery, library_search, visible_assets
 from training.library.services import asset_search_refresh
 from training.models import Asset
-from tests.worlds import SMALL_PDF
 
 pytestmark = pytest.mark.django_db
 
