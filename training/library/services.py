@@ -79,7 +79,7 @@ def asset_save(*, actor: Membership, asset: Asset) -> Asset:
                 actor=actor.user,
                 obj=asset,
                 data=_data(asset),
-                before={"status": was["status"] if was else ""},
+                before={"status": was["status"]} if was else None,
                 after={"status": asset.status},
             )
     return asset

@@ -116,7 +116,7 @@ class Asset(TenantOwned):
 
     class Meta:
         verbose_name = _("asset")
-        verbose_name_plural = _("content library")
+        verbose_name_plural = _("content library assets")
         ordering = ["-featured", "-updated_at", "-id"]
         permissions = [("see_asset", "See this asset (a partner it is restricted to by name)")]
         indexes = [
