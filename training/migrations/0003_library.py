@@ -5,9 +5,10 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
 import django.utils.timezone
+from django.db import migrations, models
+
 import prm.uploads.private
 import training.models.library
-from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
