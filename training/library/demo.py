@@ -13,8 +13,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from partners.models import Partner, PartnerType, Segment
-from prm.pdf import render_pdf
+from partners.models import Partner, PartnerType, Segment, Tier
 from prm.tenancy import demo
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
@@ -187,6 +186,9 @@ GLOBEX = [
 
 
 def _pdf(tenant: Tenant, spec: DemoAsset) -> bytes:
+    # Imported here: WeasyPrint takes seconds to import, and a web process never seeds.
+    from prm.pdf import render_pdf
+
     return render_pdf(
         "training/library/pdf/demo_asset.html",
         {
@@ -201,8 +203,6 @@ def _pdf(tenant: Tenant, spec: DemoAsset) -> bytes:
 
 def _tags(tenant: Tenant, tags: tuple[str, ...]) -> list[str]:
     """Demo tags by name (`type:Reseller`, `tier:Gold`) as stored (by id)."""
-    from partners.models import Tier
-
     types = {t.name: t.pk for t in PartnerType.objects.filter(tenant=tenant)}
     tiers = {t.name: t.pk for t in Tier.objects.filter(tenant=tenant)}
     found = []
