@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
 
 from prm.tenancy.decorators import requires
 from prm.tenancy.requests import TenantRequest
@@ -25,6 +26,7 @@ from .services import engagement_record
 PAGE_SIZE = 24
 
 
+@require_safe
 @requires("portal.training")
 def resources(request: TenantRequest) -> HttpResponse:
     """The library: featured first, a search box and filters, a page of cards."""
@@ -61,6 +63,7 @@ def _embed(asset: Asset) -> str:
         return ""
 
 
+@require_safe
 @requires("portal.training")
 def asset(request: TenantRequest, pk: int) -> HttpResponse:
     """An asset's page: what it is, Download or Open (a video plays here); the view is
@@ -76,6 +79,7 @@ def asset(request: TenantRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @requires("portal.training")
 def download(request: TenantRequest, pk: int) -> HttpResponseBase:
     """The asset's file as a download (private storage), or its link; recorded once."""
