@@ -118,6 +118,10 @@ class AssetForm(ModelForm):
             self.add_error("link", _("Give a file or a link, not both."))
         elif not new_file and not link and not self.instance.file:
             self.add_error("file", _("Upload the asset's file, or give a link below."))
+        elif link and not new_file:
+            # A file asset becoming a link: its file is dropped before the model's check that
+            # an asset is one or the other (False clears a file field).
+            data["file"] = False
         return data
 
     def save(self, commit: bool = True) -> Asset:

@@ -221,3 +221,28 @@ def test_staff_download_a_draft_and_a_cam_may_not_change(ours, host_client):
     assert response["Content-Disposition"].startswith("attachment")
     assert cam.get(f"/admin/training/asset/{ours.asset.pk}/feature/").status_code == 403
     assert cam.get(f"/admin/training/asset/{ours.asset.pk}/partners/").status_code == 403
+
+
+def test_a_file_asset_becomes_a_link_and_back(ours, ops_client):
+    url = f"/admin/training/asset/{ours.asset.pk}/change/"
+    response = ops_client.post(url, asset_data(title="Now a link", link="https://example.com/a"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with scope(tenant=ours.tenant):
+        asset = Asset.objects.get(pk=ours.asset.pk)
+    assert (asset.link, asset.file.name, asset.file_name) == ("https://example.com/a", "", "")
+    response = ops_client.post(url, asset_data(title="A file again", file=pdf("again.pdf")))
+    assert response.status_code == 302
+    with scope(tenant=ours.tenant):
+        asset = Asset.objects.get(pk=ours.asset.pk)
+    assert (asset.link, asset.file_name) == ("", "again.pdf")
+
+
+def test_an_asset_both_file_and_link_is_refused_beside_the_form_not_a_server_error(ours):
+    from django.core.exceptions import ValidationError
+
+    with scope(tenant=ours.tenant):
+        asset = Asset.objects.get(pk=ours.asset.pk)
+        asset.link = "https://example.com/both"
+        with pytest.raises(ValidationError) as refused:
+            asset.validate_constraints()
+    assert "An asset is a file or a link, not both." in str(refused.value)
