@@ -185,9 +185,14 @@ def validate_constraints(instance: Model, exclude: Any = None) -> None:
                 constraint.validate(  # type: ignore[attr-defined]
                     model_class, instance, exclude=exclude, using=using
                 )
-            except ValidationError:
-                if isinstance(constraint, UniqueConstraint):
-                    exc = uniques[constraint.name].error()
+            except ValidationError as refused:
+                # A unique constraint's error is worded as for a unique field; any other
+                # constraint's (a check) is its own `violation_error_message`.
+                exc = (
+                    uniques[constraint.name].error()
+                    if isinstance(constraint, UniqueConstraint)
+                    else refused
+                )
                 errors = exc.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)

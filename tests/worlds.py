@@ -76,7 +76,10 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
+from training.library.grants import grant as grant_asset
+from training.library.services import asset_search_refresh
 from training.models import (
+    Asset,
     Attempt,
     Certification,
     CertificationAward,
@@ -176,6 +179,11 @@ class TenantWorld:
     other_quiz_course: Course | None = None
     other_quiz_module: VersionModule | None = None
     training_settings: TrainingSettings | None = None
+    #: the content library: a published PDF for every partner; one for a segment partner A is
+    #: not in (its users get 404 for it and its file); one granted to partner A by name only
+    asset: Asset | None = None
+    other_asset: Asset | None = None
+    named_asset: Asset | None = None
 
     @property
     def host(self) -> str:
@@ -287,6 +295,7 @@ def build_world(slug: str) -> TenantWorld:
         build_training(world, slug)
         build_paths(world, slug)
         build_quiz(world, slug)
+        build_library(world, slug)
     return world
 
 
@@ -417,6 +426,37 @@ def build_paths(world: TenantWorld, slug: str) -> None:
         )
         for member in (world.members[Role.PARTNER_REP], world.other_partner_rep)
     )
+
+
+def build_library(world: TenantWorld, slug: str) -> None:
+    """Three published PDF assets: for every partner, for the APAC segment (partner A is not
+    in it), and for partner A by name (a guardian grant). Rows, as `build_training`."""
+    tenant = world.tenant
+    apac = Segment.objects.get(tenant=tenant, name="Asia-Pacific")
+
+    def asset(title: str) -> Asset:
+        row = Asset(
+            tenant=tenant,
+            title=title,
+            description="Partner playbook",
+            type="playbook",
+            status=Asset.Status.PUBLISHED,
+            file_name="asset.pdf",
+            content_type="application/pdf",
+            size=len(SMALL_PDF),
+            tags=["region:emea"],
+            tag_words="Europe",
+        )
+        row.file.save("asset.pdf", ContentFile(SMALL_PDF), save=False)
+        row.save()
+        return row
+
+    world.asset = asset(f"{slug} asset")
+    world.other_asset = asset(f"{slug} APAC asset")
+    world.other_asset.segments.set([apac])
+    world.named_asset = asset(f"{slug} named asset")
+    grant_asset(world.partner, world.named_asset)
+    asset_search_refresh(Asset.objects.filter(tenant=tenant))
 
 
 def published_course_rows(

@@ -17,6 +17,7 @@ class TrainingConfig(AppConfig):
         from prm.tenancy.capabilities import register_capabilities
         from prm.workspace.partner_page import register_partner_section
         from prm.workspace.sites import tenant_admin_site
+        from prm.workspace.todo import register_todo
 
         from . import (  # noqa: F401 - they register
             capabilities,
@@ -28,6 +29,11 @@ class TrainingConfig(AppConfig):
         )
         from .demo import seed_training
         from .home import learning_card
+        from .library import admin as library_admin  # noqa: F401 - registers the asset admin
+        from .library import events as library_events  # noqa: F401 - declares
+        from .library import phrases as library_phrases  # noqa: F401 - registers
+        from .library.demo import seed_library
+        from .library.todo import review_todo
         from .overview import training_section
         from .quizzes import notifications as quiz_notifications  # noqa: F401 - it registers
         from .quizzes import phrases as quiz_phrases  # noqa: F401 - it registers
@@ -63,3 +69,16 @@ class TrainingConfig(AppConfig):
         from .paths import wiring as paths_wiring
 
         paths_wiring.ready()  # learning paths and certifications
+        # The content library (`training.library`): Resources in the portal.
+        mount("resources/", "training.library.urls")
+        demo.register_seeder(seed_library, order=90)
+        register_todo(review_todo, capability="training.manage", order=70)
+        nav.register(
+            nav.NavItem(
+                label=_("Resources"),
+                url_name="library:resources",
+                capability="portal.training",
+                icon="folder2-open",
+                order=45,
+            )
+        )

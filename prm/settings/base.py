@@ -221,6 +221,9 @@ TENANT_LOGO_MAX_BYTES = 1024 * 1024
 # One file attached to a deal registration (a quote, a purchase order), and how many one holds.
 DEAL_ATTACHMENT_MAX_BYTES = env.int("DEAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DEAL_ATTACHMENTS_PER_REGISTRATION = 20
+# One file of the content library (a deck, a battle card, a pricing sheet); within the proxy's
+# client_max_body_size like every upload (see the README's deployment section).
+LIBRARY_ASSET_MAX_BYTES = env.int("LIBRARY_ASSET_MAX_BYTES", default=10 * 1024 * 1024)
 
 vars().update(env.email_url("EMAIL_URL", default="filemail://" + str(BASE_DIR / ".local" / "mail")))
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".local" / "mail"))

@@ -37,7 +37,7 @@ from prm.tenancy.decorators import PUBLIC
 from prm.tenancy.models import Membership, TenantSettings
 from prm.tenancy.roles import Role
 from prm.workspace.sites import tenant_admin_site
-from training.models import Certification, Course, LearningPath, TrainingSettings
+from training.models import Asset, Certification, Course, LearningPath, TrainingSettings
 
 Kwargs = Callable[[Any], dict[str, Any]]
 
@@ -266,6 +266,7 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     LearningPath: lambda w: w.path,
     Certification: lambda w: w.certification,
     TrainingSettings: lambda w: w.training_settings,
+    Asset: lambda w: w.asset,
 }
 
 
@@ -653,6 +654,45 @@ PATH_CASES = [
 ]
 
 
+def _asset_case(name: str) -> Case:
+    """A Resources page of the world's asset for every partner; the asset for a segment
+    partner A is not in answers 404 to A's users, as another partner's object would."""
+    return Case(
+        name,
+        ("portal.training",),
+        kwargs=_pk(lambda w: w.asset),
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_asset),
+    )
+
+
+def _asset_admin(name: str, capability: str, **extra: Any) -> Case:
+    return Case(
+        name,
+        (capability,),
+        kwargs=lambda w: {"object_id": w.named_asset.pk, **extra},
+        object_url=True,
+    )
+
+
+LIBRARY_CASES = [
+    Case("library:resources", ("portal.training",)),
+    _asset_case("library:asset"),
+    _asset_case("library:download"),
+    _asset_admin("admin:training_asset_file", "training.view"),
+    _asset_admin("admin:training_asset_engagement", "training.view"),
+    # GET shows the forms; the matrix grants, revokes and features nothing.
+    _asset_admin("admin:training_asset_partners", "training.manage"),
+    _asset_admin("admin:training_asset_feature", "training.manage"),
+    Case(
+        "admin:training_asset_revoke",
+        ("training.manage",),
+        kwargs=lambda w: {"object_id": w.named_asset.pk, "partner_id": w.partner.pk},
+        object_url=True,
+    ),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -670,4 +710,5 @@ def all_cases() -> list[Case]:
         *DEAL_ADMIN_CASES,
         *TRAINING_CASES,
         *PATH_CASES,
+        *LIBRARY_CASES,
     ]

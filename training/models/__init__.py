@@ -27,6 +27,7 @@ from .courses import (
     cover_path,
     module_file_path,
 )
+from .library import Asset, AssetEngagement, AssetType, TagKind, asset_file_path
 from .paths import (
     Certification,
     CertificationAward,
@@ -46,6 +47,9 @@ from .quizzes import (
 from .settings import TrainingSettings
 
 __all__ = [
+    "Asset",
+    "AssetEngagement",
+    "AssetType",
     "Attempt",
     "Certification",
     "CertificationAward",
@@ -62,10 +66,12 @@ __all__ = [
     "Question",
     "QuestionKind",
     "QuizRules",
+    "TagKind",
     "TrainingSettings",
     "VersionChoice",
     "VersionModule",
     "VersionQuestion",
+    "asset_file_path",
     "cover_path",
     "module_file_path",
     "verification_code",
