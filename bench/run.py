@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import django
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -36,10 +37,16 @@ from deals.selectors import deal_queue_for, deals_for
 from deals.services import DealInput, deal_save
 from prm.accounts.models import User
 from prm.tenancy.models import Membership, Tenant
+from prm.tenancy.roles import Role
 from prm.workspace.sites import tenant_admin_site
+from training.models import Course, Enrolment, ModuleKind, VersionChoice, VersionModule
+from training.quizzes.services import attempt_open, attempt_submit
+from training.reports.selectors import course_completion
+from training.services import course_start
 
 from . import names, variants
 from .generate import BENCH_ADMIN, BENCH_CAM, BENCH_HOST, BENCH_REP, BENCH_SLUG, CustomerPool
+from .training import QUIZ_COURSE
 
 RESULTS = Path(__file__).resolve().parent / "results"
 WARMUP = 5
@@ -115,6 +122,7 @@ class Bench:
             self.rep = members.get(user__email=BENCH_REP)
             self.admin = members.get(user__email=BENCH_ADMIN)
             self.cam = members.get(user__email=BENCH_CAM)
+            self.leader = members.filter(role=Role.PROGRAM_LEADER).first()
         self.rng = random.Random(f"run:{scale}")
         with scope(tenant=self.tenant):
             # Customers other partners hold: what the conflict check is asked about.
@@ -165,6 +173,44 @@ class Bench:
             "deal_type": "new",
             "notes": "Bench registration.",
         }
+
+    # --- training -------------------------------------------------------------------------------
+    def quiz_takers(self, n: int) -> list[tuple[Membership, Any, dict[int, list[int]]]]:
+        """`n` partner users (not the named ones) each holding an open attempt at the bench
+        quiz, with the answers that pass it (even ones) or fail it (odd ones): what one
+        submission grades. Opened through the services, untimed."""
+        tenant = self.tenant
+        with scope(tenant=tenant):
+            course = Course.objects.select_related("current_version", "tenant").get(
+                tenant=tenant, title=QUIZ_COURSE
+            )
+            module = VersionModule.objects.get(version=course.current_version, kind=ModuleKind.QUIZ)
+            right: dict[int, set[int]] = {}
+            for qid, cid in VersionChoice.objects.filter(
+                question__module=module, is_correct=True
+            ).values_list("question_id", "id"):
+                right.setdefault(qid, set()).add(cid)
+            taken = set(
+                Enrolment.objects.filter(course=course).values_list("membership_id", flat=True)
+            )
+            takers = list(
+                Membership.objects.select_related("user", "partner", "tenant")
+                .filter(tenant=tenant, role=Role.PARTNER_REP, is_active=True)
+                .exclude(pk__in=taken)
+                .exclude(pk=self.rep.pk)
+                .order_by("id")[:n]
+            )
+            out = []
+            for i, member in enumerate(takers):
+                enrolment = course_start(actor=member, course=course)
+                attempt = attempt_open(actor=member, enrolment=enrolment, module=module)
+                answers: dict[int, list[int]] = {}
+                for item in attempt.paper:
+                    qid, cids = int(item["q"]), [int(c) for c in item["c"]]
+                    good = sorted(right[qid])
+                    answers[qid] = good if i % 2 == 0 else [c for c in cids if c not in good][:1]
+                out.append((member, attempt, answers))
+        return out
 
     # --- scenarios ------------------------------------------------------------------------------
     def scenarios(self) -> list[Scenario]:
@@ -285,6 +331,77 @@ class Bench:
 
             return prepare
 
+        quiz_runs = WARMUP + (self.iterations or ITERATIONS) + COUNTED
+
+        def fn_quiz_submit() -> Callable[[int], Any]:
+            takers = self.quiz_takers(quiz_runs)
+
+            def once(i: int) -> Any:
+                member, attempt, answers = takers[i]
+                with scope(tenant=tenant):
+                    return attempt_submit(actor=member, attempt=attempt, answers=answers)
+
+            return once
+
+        def http_quiz_submit() -> Callable[[int], Any]:
+            import re
+
+            posts = []
+            for member, attempt, answers in self.quiz_takers(quiz_runs):
+                client = self.client(member)
+                url = reverse(
+                    "training:quiz", args=[attempt.enrolment.course_id, attempt.module_id]
+                )
+                page = client.get(url)
+                _check(page, 200)
+                token = re.search(r'name="form_token" value="([^"]+)"', page.content.decode())
+                if token is None:
+                    raise AssertionError("the quiz page has no form token")
+                data: dict[str, Any] = {"form_token": token.group(1)}
+                for k, item in enumerate(attempt.paper, start=1):
+                    order = [int(c) for c in item["c"]]
+                    data[f"q{k}"] = [str(order.index(c) + 1) for c in answers[int(item["q"])]]
+                posts.append((client, url, data))
+
+            def once(i: int) -> Any:
+                client, url, data = posts[i]
+                _check(client.post(url, data), 302)
+
+            return once
+
+        def most_taken_course() -> Course:
+            with scope(tenant=tenant):
+                top = (
+                    Enrolment.objects.filter(tenant=tenant)
+                    .values("course_id")
+                    .annotate(n=Count("id"))
+                    .order_by("-n")
+                    .first()
+                )
+                assert top is not None, "no enrolments: run `python -m bench generate-training`"
+                return Course.objects.get(pk=top["course_id"])
+
+        def http_report() -> Callable[[int], Any]:
+            url = reverse("admin:training_report_course", args=[most_taken_course().pk])
+            client = self.client(self.leader)
+            return lambda i: _check(client.get(url), 200)
+
+        def fn_report() -> Callable[[int], Any]:
+            course = most_taken_course()
+
+            def once(i: int) -> Any:
+                with scope(tenant=tenant):
+                    return course_completion(self.leader, course)
+
+            return once
+
+        searches = ["pricing", "security playbook", "cloud migration", "partner onboarding"]
+
+        def http_search() -> Callable[[int], Any]:
+            client = self.client(self.rep)
+            urls = [_url("library:resources", q=q) for q in searches]
+            return lambda i: _check(client.get(urls[i % len(urls)]), 200)
+
         fast = 100 if self.iterations is None else self.iterations
         last = f"p{min(100, self.queue_pages)}"
         return [
@@ -335,6 +452,30 @@ class Bench:
                 http_page(self.rep, "training:learning"),
                 listing,
             ),
+            Scenario("quiz submit 20q (fn)", "function", None, fn_quiz_submit, Target(p95_ms=100)),
+            Scenario(
+                "quiz submit 20q (url)",
+                "http",
+                "ref: one query",
+                http_quiz_submit,
+                Target(p95_ms=100),
+            ),
+            Scenario("completion report (fn)", "function", None, fn_report, Target(p95_ms=300)),
+            Scenario(
+                "completion report (url)",
+                "http",
+                "ref: 50-row table",
+                http_report,
+                Target(p95_ms=300),
+            ),
+            Scenario(
+                "resources rep (url)",
+                "http",
+                "ref: 50-row table",
+                http_page(self.rep, "library:resources"),
+                listing,
+            ),
+            Scenario("library search rep (url)", "http", "ref: 50-row table", http_search, listing),
             Scenario(
                 f"queue {last} CAM (selector)",
                 "function",
