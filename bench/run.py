@@ -336,6 +336,13 @@ class Bench:
                 listing,
             ),
             Scenario(
+                "catalogue rep (url)",
+                "http",
+                "ref: 50-row table",
+                http_page(self.rep, "training:catalogue"),
+                listing,
+            ),
+            Scenario(
                 f"queue {last} CAM (selector)",
                 "function",
                 None,

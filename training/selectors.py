@@ -324,13 +324,13 @@ def catalogue_courses(
     return courses.order_by(Lower("current_version__title"), "id")
 
 
-def path_course_rows(
-    membership: Membership, offered: QuerySet[Course], paths: QuerySet[LearningPath]
-) -> list[CourseRow]:
-    """The rows of the offered courses that are in one of `paths` (the member's,
-    `training.paths.selectors.paths_for_learner`): what `path_rows` needs for the paths and
-    the locks, without a row for a course outside them (two queries)."""
-    in_paths = PathCourse.objects.filter(tenant_id=membership.tenant_id, path__in=paths).values(
-        "course_id"
-    )
+def path_course_rows(membership: Membership, offered: QuerySet[Course]) -> list[CourseRow]:
+    """The rows of the offered courses that are in a published path: what
+    `training.paths.selectors.path_rows` needs for the member's paths and the locks, without a
+    row for a course in no path (two queries). Every published path, not only the member's:
+    the paths' targeting would cost two more queries for the partner's segments, and the
+    steps of a path the member does not follow are never looked up."""
+    in_paths = PathCourse.objects.filter(
+        tenant_id=membership.tenant_id, path__status=LearningPath.Status.PUBLISHED
+    ).values("course_id")
     return rows_of(membership, offered.filter(pk__in=in_paths).order_by("title", "id"))

@@ -31,7 +31,6 @@ from .paths.selectors import (
     held_certifications,
     locks_for,
     path_rows,
-    paths_for_learner,
 )
 from .quizzes.selectors import quiz_card
 from .selectors import (
@@ -86,7 +85,7 @@ def _paths(
 ) -> tuple[list[PathRow], dict[int, Course]]:
     """The member's paths and the locks they put on courses, from the rows of the courses in
     those paths only."""
-    rows = path_course_rows(membership, offered, paths_for_learner(membership))
+    rows = path_course_rows(membership, offered)
     paths = path_rows(membership, rows)
     return paths, locks_for(paths)
 

@@ -23,13 +23,13 @@ CERT = "{cert}"
 PAGES = [
     # (url, role, budget)
     # the courses' segments (2), the counts, the courses in progress and completed, the
-    # courses of the member's paths (4 with the paths' segments), the paths (5 with their
-    # segments, courses and certifications), the newest courses not started, the awards
-    ("/learning/", Role.PARTNER_REP, 21),
-    ("/learning/", Role.PARTNER_ADMIN, 21),
+    # courses in published paths (2), the paths (5 with their segments, courses and
+    # certifications), the newest courses not started, the awards
+    ("/learning/", Role.PARTNER_REP, 19),
+    ("/learning/", Role.PARTNER_ADMIN, 18),
     # the catalogue, locks read from the paths (see test_budgets.py)
-    ("/learning/catalogue/", Role.PARTNER_REP, 21),
-    ("/learning/catalogue/?status=not_started", Role.PARTNER_REP, 21),
+    ("/learning/catalogue/", Role.PARTNER_REP, 18),
+    ("/learning/catalogue/?status=not_started", Role.PARTNER_REP, 18),
     # the path (3 with the segments), then the Learning page's reads
     (f"/learning/paths/{PATH}/", Role.PARTNER_REP, 17),
     # the "Certification expiring" card: 1 query of its own
