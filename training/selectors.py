@@ -311,16 +311,21 @@ def newest_not_started(
     return progress_rows(list(courses), {})
 
 
+def matching(courses: QuerySet[Course], q: str) -> QuerySet[Course]:
+    """The courses whose published title or summary holds `q`, in any case ("": all)."""
+    if not q:
+        return courses
+    return courses.filter(
+        Q(current_version__title__icontains=q) | Q(current_version__summary__icontains=q)
+    )
+
+
 def catalogue_courses(
     membership: Membership, offered: QuerySet[Course], *, q: str, progress: str
 ) -> QuerySet[Course]:
-    """The catalogue: the courses offered to the member whose published title or summary holds
-    `q` (any case), of one `Progress` ("": all), by title."""
-    courses = of_progress(offered, membership, progress)
-    if q:
-        courses = courses.filter(
-            Q(current_version__title__icontains=q) | Q(current_version__summary__icontains=q)
-        )
+    """The catalogue: the courses offered to the member `matching` `q`, of one `Progress` ("":
+    all), by title."""
+    courses = of_progress(matching(offered, q), membership, progress)
     return courses.order_by(Lower("current_version__title"), "id")
 
 

@@ -44,6 +44,7 @@ from .selectors import (
     enrolment_rows,
     in_progress_enrolments,
     learner_counts,
+    matching,
     newest_not_started,
     path_course_rows,
     progress_rows,
@@ -164,10 +165,14 @@ def catalogue(request: TenantRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     query = form.query()
     offered = courses_for_learner(membership)
-    counts = learner_counts(membership, offered)
+    # the status tabs count what the search finds
+    counts = learner_counts(membership, matching(offered, query.q))
     courses = catalogue_courses(membership, offered, q=query.q, progress=query.progress)
     page = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = rows_of(membership, page.object_list) if counts.offered else []
+    # Whether any course is offered at all (the empty state differs from "nothing matches");
+    # asked only when a search found none.
+    anything = bool(counts.offered) or (bool(query.q) and offered.exists())
     # Locks matter only to a course not started: no path read for a page without one.
     _paths_shown, locks = (
         _paths(membership, offered) if any(r.enrolment is None for r in rows) else ([], {})
@@ -183,6 +188,7 @@ def catalogue(request: TenantRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "counts": counts,
+            "anything": anything,
             "page": page,
             "rows": rows,
             "locks": locks,

@@ -269,3 +269,35 @@ def test_staff_are_sent_to_the_admin_ui_from_the_catalogue(ours, host_client):
     client = host_client(ours.host, ours.members[Role.PARTNER_OPS])
     response = client.get("/learning/catalogue/")
     assert (response.status_code, response["Location"]) == (302, "/admin/")
+
+
+def test_recommended_explains_when_every_course_left_is_locked(ours, rep, rep_client):
+    with scope(tenant=ours.tenant):
+        Course.objects.filter(tenant=ours.tenant).exclude(pk=ours.course.pk).update(
+            status=Course.Status.DRAFT
+        )
+        locked = course(ours, "After the basics")
+        PathCourse.objects.create(tenant=ours.tenant, path=ours.path, course=locked, position=2)
+    page = rep_client.get("/learning/").content.decode()
+    assert 'id="recommended-courses"' not in page
+    assert "The courses you have not started yet are locked" in section(page, "nothing-recommended")
+
+
+def test_recommended_says_when_every_course_is_started(ours, rep, rep_client):
+    with scope(tenant=ours.tenant):
+        Course.objects.filter(tenant=ours.tenant).exclude(pk=ours.course.pk).update(
+            status=Course.Status.DRAFT
+        )
+    page = rep_client.get("/learning/").content.decode()
+    assert "You have started every course offered to you" in section(page, "nothing-recommended")
+
+
+def test_the_status_tabs_count_what_the_search_finds(ours, rep, rep_client):
+    with scope(tenant=ours.tenant):
+        course(ours, "Pricing basics")
+        enrol(ours, rep, course(ours, "Pricing advanced"), completed_days_ago=1)
+    tabs = section(
+        rep_client.get("/learning/catalogue/?q=pricing").content.decode(), "catalogue-status"
+    )
+    counts = re.findall(r">\s*([A-Za-z ]+?) <span class=\"badge[^\"]*\">(\d+)</span>", tabs)
+    assert counts == [("All", "2"), ("Not started", "1"), ("In progress", "0"), ("Completed", "1")]
