@@ -477,6 +477,13 @@ class Bench:
             ),
             Scenario("library search rep (url)", "http", "ref: 50-row table", http_search, listing),
             Scenario(
+                "catalogue rep (url)",
+                "http",
+                "ref: 50-row table",
+                http_page(self.rep, "training:catalogue"),
+                listing,
+            ),
+            Scenario(
                 f"queue {last} CAM (selector)",
                 "function",
                 None,

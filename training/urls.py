@@ -9,6 +9,7 @@ app_name = "training"
 
 urlpatterns = [
     path("", views.learning, name="learning"),
+    path("catalogue/", views.catalogue, name="catalogue"),
     path("courses/<int:pk>/", views.course, name="course"),
     path("courses/<int:pk>/cover/", views.cover, name="cover"),
     path("courses/<int:pk>/start/", views.start, name="start"),

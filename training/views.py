@@ -7,27 +7,48 @@ another tenant's or a missing one answers 404 alike, and so do its files.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from prm.tenancy.decorators import requires
+from prm.tenancy.models import Membership
 from prm.tenancy.requests import TenantRequest
 from prm.uploads.private import private_file_response
 
+from .catalogue import CatalogueFilterForm
 from .content import clean_html, video_embed
 from .models import Course, Enrolment, ModuleKind, VersionModule
 from .next import resume_module
-from .paths.selectors import course_lock, held_certifications, locks_for, path_rows
+from .paths.selectors import (
+    PathRow,
+    course_lock,
+    held_certifications,
+    locks_for,
+    path_rows,
+)
 from .quizzes.selectors import quiz_card
 from .selectors import (
+    CourseRow,
+    Progress,
+    catalogue_courses,
+    completed_enrolments,
     completed_module_ids,
     courses_for_learner,
     enrolment_for,
-    learning_rows,
+    enrolment_rows,
+    in_progress_enrolments,
+    learner_counts,
+    matching,
+    newest_not_started,
+    path_course_rows,
     progress_rows,
+    rows_of,
     version_modules,
 )
 from .services import course_start, module_complete
@@ -51,25 +72,129 @@ def _module_of(course: Course, enrolment: Enrolment | None, module_id: int) -> V
     )
 
 
+#: the courses in progress the Learning page shows before "See all" (usually all of them)
+IN_PROGRESS_SHOWN = 12
+#: courses recommended on the Learning page, and the completed ones it recalls
+RECOMMENDED_SHOWN = 6
+COMPLETED_SHOWN = 3
+#: courses on a page of the catalogue
+CATALOGUE_PAGE_SIZE = 24
+
+
+def _paths(
+    membership: Membership, offered: QuerySet[Course]
+) -> tuple[list[PathRow], dict[int, Course]]:
+    """The member's paths and the locks they put on courses, from the rows of the courses in
+    those paths only."""
+    rows = path_course_rows(membership, offered)
+    paths = path_rows(membership, rows)
+    return paths, locks_for(paths)
+
+
+def _recommended(
+    membership: Membership,
+    offered: QuerySet[Course],
+    paths: list[PathRow],
+    locks: dict[int, Course],
+) -> list[CourseRow]:
+    """At most `RECOMMENDED_SHOWN` courses the member has not started and may start: the next
+    course of each of their paths, then their paths' other required courses, then the most
+    recently published."""
+    chosen: dict[int, CourseRow] = {}
+    for path in paths:
+        step = path.next_step
+        if step is not None and step.row.enrolment is None:
+            chosen.setdefault(step.course.pk, step.row)
+    for path in paths:
+        for step in path.steps:
+            if step.step.required and step.row.enrolment is None and step.course.pk not in locks:
+                chosen.setdefault(step.course.pk, step.row)
+    # Always asked (one LIMITed query), so the page costs the same however many paths fill it.
+    newest = newest_not_started(
+        membership, offered, leave_out=set(chosen) | set(locks), limit=RECOMMENDED_SHOWN
+    )
+    return [*chosen.values(), *newest][:RECOMMENDED_SHOWN]
+
+
+@require_safe
 @requires("portal.training")
 def learning(request: TenantRequest) -> HttpResponse:
-    """Courses in progress (with Resume), the catalogue of what targets the member's company,
-    and what they completed."""
-    rows = learning_rows(request.membership)
-    paths = path_rows(request.membership, rows)
-    held = held_certifications(request.membership)
+    """The learner's desk: their paths, the courses in progress (with Resume), their
+    certifications, a few courses recommended to them and the last ones completed; the whole
+    catalogue is a page of its own (a fixed number of queries, a card per course shown)."""
+    membership = request.membership
+    offered = courses_for_learner(membership)
+    counts = learner_counts(membership, offered)
+    in_progress = (
+        enrolment_rows(in_progress_enrolments(membership, offered)[:IN_PROGRESS_SHOWN])
+        if counts.in_progress
+        else []
+    )
+    completed = (
+        enrolment_rows(completed_enrolments(membership, offered)[:COMPLETED_SHOWN])
+        if counts.completed
+        else []
+    )
+    paths, locks = _paths(membership, offered) if counts.offered else ([], {})
+    recommended = _recommended(membership, offered, paths, locks) if counts.not_started else []
+    held = held_certifications(membership)
     return render(
         request,
         "training/learning.html",
         {
-            "in_progress": [r for r in rows if r.in_progress],
-            "available": [r for r in rows if r.enrolment is None],
-            "completed": [r for r in rows if r.completed],
-            "any_courses": bool(rows) or bool(held),
+            "counts": counts,
+            "in_progress": in_progress,
+            "more_in_progress": counts.in_progress > len(in_progress),
+            "recommended": recommended,
+            "completed": completed,
+            "any_courses": bool(counts.offered) or bool(held),
             # learning paths and certifications (training.paths)
             "paths": paths,
-            "locks": locks_for(paths),
+            "locks": locks,
             "held": held,
+        },
+    )
+
+
+@require_safe
+@requires("portal.training")
+def catalogue(request: TenantRequest) -> HttpResponse:
+    """Every course offered to the member, by title, 24 a page: a search box (title and
+    summary) and a status filter; each card with the member's progress or its lock."""
+    membership = request.membership
+    form = CatalogueFilterForm(request.GET)
+    query = form.query()
+    offered = courses_for_learner(membership)
+    # the status tabs count what the search finds
+    counts = learner_counts(membership, matching(offered, query.q))
+    courses = catalogue_courses(membership, offered, q=query.q, progress=query.progress)
+    page = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = rows_of(membership, page.object_list) if counts.offered else []
+    # Whether any course is offered at all (the empty state differs from "nothing matches");
+    # asked only when a search found none.
+    anything = bool(counts.offered) or (bool(query.q) and offered.exists())
+    # Locks matter only to a course not started: no path read for a page without one.
+    _paths_shown, locks = (
+        _paths(membership, offered) if any(r.enrolment is None for r in rows) else ([], {})
+    )
+    statuses = [
+        (value, label, counts.of(value), urlencode(query.params(status=value)))
+        for value, label in [("", _("All")), *Progress.choices]
+    ]
+    return render(
+        request,
+        "training/catalogue.html",
+        {
+            "form": form,
+            "query": query,
+            "counts": counts,
+            "anything": anything,
+            "page": page,
+            "rows": rows,
+            "locks": locks,
+            "statuses": statuses,
+            "pager_query": urlencode(query.params()),
+            "clear_query": urlencode(query.params(q="")),
         },
     )
 

@@ -549,6 +549,7 @@ def _quiz_cases() -> list[Case]:
 
 TRAINING_CASES = [
     Case("training:learning", ("portal.training",)),
+    Case("training:catalogue", ("portal.training",)),
     _course_case("training:course"),
     _course_case("training:cover"),
     _course_case("training:start", method="post"),

@@ -18,10 +18,18 @@ LONG = "{long}"
 FIRST = "{first}"
 PAGES = [
     # (url, role, budget)
-    # the partner's segments (2), the courses, the member's enrolments; the paths with their
-    # own segment check (2), the paths, their courses and certifications, the member's awards
-    ("/learning/", Role.PARTNER_REP, 15),
-    ("/learning/", Role.PARTNER_ADMIN, 15),
+    # The learner's desk: the partner's segments (2), the counts (1 aggregate), the courses in
+    # progress and the last completed (1 each, LIMITed; none asked for a count of 0), the
+    # courses in published paths and their enrolments (2), the member's paths (2 for the
+    # segments, the paths, their courses and certifications), the newest courses not started
+    # (1, LIMITed), the member's awards
+    ("/learning/", Role.PARTNER_REP, 19),
+    ("/learning/", Role.PARTNER_ADMIN, 18),
+    # the catalogue: the segments (2), the counts, the page's count and rows, their
+    # enrolments, and the paths and their courses as above for the locks (7)
+    ("/learning/catalogue/", Role.PARTNER_REP, 18),
+    # no course on the page to start: no lock to read, no path
+    ("/learning/catalogue/?status=in_progress&q=grown", Role.PARTNER_REP, 11),
     (f"/learning/courses/{LONG}/", Role.PARTNER_REP, 11),
     (f"/learning/courses/{LONG}/modules/{FIRST}/", Role.PARTNER_REP, 12),
     # the home page with the "Continue learning" card (4 queries of its own) and the

@@ -22,10 +22,14 @@ PATH = "{path}"
 CERT = "{cert}"
 PAGES = [
     # (url, role, budget)
-    # the courses (4 with the segments), the paths (4 with their segments), their courses,
-    # their certifications, the member's awards
-    ("/learning/", Role.PARTNER_REP, 15),
-    ("/learning/", Role.PARTNER_ADMIN, 15),
+    # the courses' segments (2), the counts, the courses in progress and completed, the
+    # courses in published paths (2), the paths (5 with their segments, courses and
+    # certifications), the newest courses not started, the awards
+    ("/learning/", Role.PARTNER_REP, 19),
+    ("/learning/", Role.PARTNER_ADMIN, 18),
+    # the catalogue, locks read from the paths (see test_budgets.py)
+    ("/learning/catalogue/", Role.PARTNER_REP, 18),
+    ("/learning/catalogue/?status=not_started", Role.PARTNER_REP, 18),
     # the path (3 with the segments), then the Learning page's reads
     (f"/learning/paths/{PATH}/", Role.PARTNER_REP, 17),
     # the "Certification expiring" card: 1 query of its own
