@@ -587,6 +587,7 @@ def load_training(tenant: Tenant, scale: str, seed: int) -> dict[str, int]:
 
 def generate_training(scale: str, seed: int = 20240601) -> None:
     """Add the training data (the parts it lacks) to a database holding the deals bench."""
+    # Loading writes the bench tenant's rows before any request: no scope exists yet.
     with scopes_disabled():
         tenant = Tenant.objects.get(slug=BENCH_SLUG)
         started = time.monotonic()

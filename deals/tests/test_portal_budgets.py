@@ -122,9 +122,10 @@ PAGES = [
     ("/deals/new/", Role.PARTNER_REP, 10),
     ("/deals/leads/", Role.PARTNER_ADMIN, 9),
     # the home page with the deals card (one query of its own) and the training app's
-    # "Continue learning" card (four: the company's segments, the courses, the enrolments)
-    ("/", Role.PARTNER_REP, 16),
-    ("/", Role.PARTNER_ADMIN, 18),
+    # "Continue learning" card (four: the company's segments, the counts, the courses in
+    # progress) and "Certification expiring" (one)
+    ("/", Role.PARTNER_REP, 17),
+    ("/", Role.PARTNER_ADMIN, 19),
 ]
 
 

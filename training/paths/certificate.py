@@ -5,8 +5,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from prm.pdf import render_pdf
-
 from ..models import CertificationAward
 
 TEMPLATE = "training/paths/certificate_pdf.html"
@@ -21,6 +19,8 @@ def certificate_pdf(request: HttpRequest, award: CertificationAward) -> bytes:
     """The award's certificate: holder, certification, company, dates, verification link and
     code. What people typed (names, titles) goes in as text: the PDF fetcher loads nothing
     they name."""
+    from prm.pdf import render_pdf  # WeasyPrint loads in a second: only when a PDF is made
+
     context = {
         "award": award,
         "holder": award.membership.user.get_full_name() or award.membership.user.email,

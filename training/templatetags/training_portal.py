@@ -5,7 +5,13 @@ from typing import Any
 
 from django import template
 
-from ..selectors import CourseRow, learning_rows
+from ..selectors import (
+    CourseRow,
+    courses_for_learner,
+    in_progress_enrolments,
+    learner_counts,
+    progress_rows,
+)
 
 register = template.Library()
 
@@ -27,13 +33,16 @@ def learning_summary(membership: Any) -> LearningSummary | None:
     offered to them (the card is then left out)."""
     if membership is None or not membership.can("portal.training"):
         return None
-    rows = learning_rows(membership)
-    if not rows:
+    # Counted in SQL and only the shown courses read: a program may offer hundreds.
+    offered = courses_for_learner(membership)
+    counts = learner_counts(membership, offered)
+    if not counts.offered:
         return None
-    going = [r for r in rows if r.in_progress]
+    going = list(in_progress_enrolments(membership, offered)[:SHOWN])
+    rows = progress_rows([e.course for e in going], {e.course_id: e for e in going})
     return LearningSummary(
-        in_progress=going[:SHOWN],
-        more=max(0, len(going) - SHOWN),
-        available=sum(1 for r in rows if r.enrolment is None),
-        completed=sum(1 for r in rows if r.completed),
+        in_progress=rows,
+        more=max(0, counts.in_progress - len(rows)),
+        available=counts.not_started,
+        completed=counts.completed,
     )
