@@ -77,8 +77,22 @@ IN_PROGRESS_SHOWN = 12
 #: courses recommended on the Learning page, and the completed ones it recalls
 RECOMMENDED_SHOWN = 6
 COMPLETED_SHOWN = 3
+#: paths shown as cards on the Learning page (the others as a list of links)
+PATH_CARDS = 4
 #: courses on a page of the catalogue
 CATALOGUE_PAGE_SIZE = 24
+
+
+def _path_order(paths: list[PathRow]) -> list[PathRow]:
+    """Paths under way first (most done first), then those not started, then completed."""
+
+    def rank(row: PathRow) -> tuple[int, int]:
+        if row.completed:
+            return (2, 0)
+        started = row.required_passed > 0 or any(s.row.enrolment for s in row.steps)
+        return (0, -row.percent) if started else (1, 0)
+
+    return sorted(paths, key=rank)
 
 
 def _paths(
@@ -138,6 +152,7 @@ def learning(request: TenantRequest) -> HttpResponse:
     paths, locks = _paths(membership, offered) if counts.offered else ([], {})
     recommended = _recommended(membership, offered, paths, locks) if counts.not_started else []
     held = held_certifications(membership)
+    ordered = _path_order(paths)
     return render(
         request,
         "training/learning.html",
@@ -148,8 +163,11 @@ def learning(request: TenantRequest) -> HttpResponse:
             "recommended": recommended,
             "completed": completed,
             "any_courses": bool(counts.offered) or bool(held),
-            # learning paths and certifications (training.paths)
+            # learning paths and certifications (training.paths): the paths under way first,
+            # as cards; the rest as a short list (a program may offer dozens)
             "paths": paths,
+            "path_cards": ordered[:PATH_CARDS],
+            "more_paths": ordered[PATH_CARDS:],
             "locks": locks,
             "held": held,
         },

@@ -45,6 +45,27 @@ def test_learning_shows_my_paths_with_progress_next_course_and_locks(ours, rep_c
     assert f"Earns {ours.certification.name}" in page
 
 
+def test_many_paths_show_the_ones_under_way_as_cards_and_the_rest_as_links(ours, rep_client):
+    # The world's path is under way for the rep (they started its course); six more are not.
+    with scope(tenant=ours.tenant):
+        for i in range(6):
+            course, _modules = published_course_rows(ours.tenant, f"Extra course {i}")
+            path = LearningPath.objects.create(
+                tenant=ours.tenant,
+                title=f"Extra path {i}",
+                status=LearningPath.Status.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            PathCourse.objects.create(tenant=ours.tenant, path=path, course=course, position=1)
+    page = rep_client.get("/learning/").content.decode()
+    cards, rest = page.split('id="more-paths"')
+    assert cards.count('class="card h-100 learning-path"') == 4
+    assert ours.path.title in cards  # under way: first among the cards
+    assert cards.index(ours.path.title) < cards.index("Extra path")
+    assert "3 more paths for you" in cards
+    assert rest.split("</ul>")[0].count("Extra path") == 3
+
+
 def test_a_locked_course_says_what_unlocks_it_and_refuses_to_start(ours, rep_client):
     with scope(tenant=ours.tenant):
         locked = second_step(ours)
