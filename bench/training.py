@@ -7,9 +7,9 @@ each, popular courses more often), each finished, under way or just started. A c
 every partner (60%) or one or two segments; a member is only enrolled in courses that target
 their partner, as the portal allows. The bench rep takes a realistic load of their own.
 
-Beside them: 50 learning paths of 3 to 6 of those courses (targeted like courses), each with a
-certification held by about 1 learner in 12 (a tenth of the awards expired); "Bench quiz", a
-course for every partner with a 20-question quiz (published through the services, so its
+Beside them: 50 learning paths of 3 to 6 of those courses (85% for one or two segments, the
+rest for every partner), each with a certification held by about 1 learner in 12 (a tenth of
+the awards expired); "Bench quiz", a course for every partner with a 20-question quiz (published through the services, so its
 version is what the portal serves); and 10k library assets (files and links, tagged, a third
 targeted at segments, a few featured), their search vectors computed once after the load.
 
@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from deals.models import Product
 from partners.models import Partner, PartnerType, Segment
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
@@ -371,7 +372,9 @@ def _paths(
                     required=position == 0 or rng.random() < 0.8,
                 )
             )
-        if rng.random() >= 0.6:
+        # Paths are made per segment ("Technical certification" for integrators); a few,
+        # such as onboarding basics, are for every partner.
+        if rng.random() >= 0.15:
             targets += [
                 LearningPath.segments.through(learningpath_id=path.pk, segment_id=s)
                 for s in rng.sample(segments.ids, rng.choice((1, 1, 2)))
@@ -473,6 +476,8 @@ def _assets(
     region and product; a third for one or two segments, 2% featured, 5% drafts."""
     now = timezone.now()
     types = list(PartnerType.objects.filter(tenant=tenant).values_list("id", flat=True))
+    # product tags name the vendor's products (the deals bench's price list)
+    products = list(Product.objects.filter(tenant=tenant).values_list("name", flat=True))
     regions = ["na", "emea", "apac", "latam"]
     industries = ["software", "finance", "healthcare", "retail", "other"]
     kinds = [t.value for t in AssetType]
@@ -485,8 +490,8 @@ def _assets(
         tags = [f"industry:{rng.choice(industries)}", f"region:{rng.choice(regions)}"]
         if types and rng.random() < 0.5:
             tags.append(f"type:{rng.choice(types)}")
-        if rng.random() < 0.3:
-            tags.append(f"product:{names.word(rng).title()} Cloud")
+        if products and rng.random() < 0.3:
+            tags.append(f"product:{rng.choice(products)}")
         row: dict[str, Any] = {
             "id": asset_id,
             "tenant_id": tenant.pk,
