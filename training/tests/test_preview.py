@@ -58,6 +58,7 @@ def test_a_course_for_every_partner_is_offered_to_a_segment_with_its_place_in_th
     audience = text_of(html, "preview-audience")
     assert f"Offered to partners in {ours.segment.name}." in audience
     assert "The course is for every partner." in audience
+    assert "This is what partners see: version 1, published." in audience
     paths = text_of(html, "preview-paths")
     assert f"In the learning paths of {ours.segment.name}" in paths
     assert f"{ours.path.title} (for every partner): course 1 of 1, required." in paths
@@ -173,3 +174,13 @@ def test_a_cam_may_preview_as_a_segment(ours, host_client):
     response = cam.get(url, {"segment": ours.segment.pk})
     assert response.status_code == 200
     assert f"Offered to partners in {ours.segment.name}." in response.content.decode()
+
+
+def test_the_preview_says_whether_partners_see_this_draft(ours, ops_client):
+    with scope(tenant=ours.tenant):
+        Course.objects.filter(pk=ours.course.pk).update(has_changes=True)
+        draft = Course.objects.create(tenant=ours.tenant, title="Still being written")
+    html = preview(ops_client, ours.course, ours.segment.pk)
+    assert "with changes partners do not see until you publish them" in html
+    html = preview(ops_client, draft)
+    assert "This is the draft; partners see it once it is published." in html
