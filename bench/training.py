@@ -9,9 +9,10 @@ their partner, as the portal allows. The bench rep takes a realistic load of the
 
 Beside them: 50 learning paths of 3 to 6 of those courses (85% for one or two segments, the
 rest for every partner), each with a certification held by about 1 learner in 12 (a tenth of
-the awards expired); "Bench quiz", a course for every partner with a 20-question quiz (published through the services, so its
-version is what the portal serves); and 10k library assets (files and links, tagged, a third
-targeted at segments, a few featured), their search vectors computed once after the load.
+the awards expired); "Bench quiz", a course for every partner with a 20-question quiz
+(published through the services, so its version is what the portal serves); and 10k library
+assets (files and links, tagged, a third targeted at segments, a few featured), their search
+vectors computed once after the load.
 
 `load_training` runs at the end of `generate` and, on a database that already holds the deals
 bench (`python -m bench generate-training`), on its own: then each part is loaded only if the

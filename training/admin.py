@@ -1,30 +1,122 @@
 """The course builder in the vendor admin UI: a course with its ordered modules inline, a
-confirmed Publish, and a preview of the draft as partners will see it."""
+confirmed Publish, and a preview of the draft as partners will see it, optionally as a partner
+of a chosen segment (is the course offered to them, and where it sits in their paths)."""
 
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import BaseFormSet, CheckboxSelectMultiple
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from partners.models import Segment
+from prm.filters import QueryForm
 from prm.tenancy.requests import membership_of
 from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import Done, badge, form_page, time_tag
 
 from .content import clean_html, video_embed
 from .forms import ConfirmForm, CourseForm, ModuleForm
-from .models import Course, Enrolment, Module, ModuleKind
+from .models import Course, Enrolment, LearningPath, Module, ModuleKind, PathCourse
+from .paths.selectors import StepRow, build_path, path_targets
 from .quizzes.admin import quiz_editor, quiz_link, quiz_preview
-from .selectors import draft_modules
+from .selectors import draft_modules, progress_rows
 from .services import course_publish, module_problem, module_save
+
+
+class PreviewQuery(QueryForm):
+    """The preview's "as a partner of" chooser: one of the tenant's segments, or none (every
+    partner). A value that is not one of them is left out: the preview for every partner."""
+
+    segment = forms.ChoiceField(label=gettext_lazy("Preview as a partner of"))
+
+    def __init__(self, query: QueryDict, *, segments: list[Segment]) -> None:
+        super().__init__(query)
+        self.segments = {str(s.pk): s for s in segments}
+        field = self.fields["segment"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Every partner (any segment)"))] + [
+            (pk, s.name) for pk, s in self.segments.items()
+        ]
+
+    def chosen(self) -> Segment | None:
+        return self.segments.get(self.values()["segment"] or "")
+
+
+@dataclass(frozen=True)
+class PathPlace:
+    """Where a course sits in a published path, as the partners the path targets see it."""
+
+    path: LearningPath
+    #: the path's segments (empty: every partner)
+    audience: list[Segment]
+    step: StepRow
+    position: int
+    total: int
+
+
+def path_places(course: Course, segment: Segment | None) -> list[PathPlace]:
+    """The published paths holding `course` that a partner of `segment` follows (None: every
+    path holding it, whoever it targets), each with the course's place and lock, as a new
+    learner sees it (nothing passed yet). Steps whose course that partner is not offered are
+    left out, as `training.paths.selectors.build_path` does for learners (four queries)."""
+    paths = LearningPath.objects.filter(
+        tenant_id=course.tenant_id,
+        status=LearningPath.Status.PUBLISHED,
+        steps__course=course,
+    ).distinct()
+    if segment is not None:
+        paths = paths.filter(path_targets([segment.pk]))
+    found = list(paths.prefetch_related("segments").order_by("title", "id"))
+    if not found:
+        return []
+    steps: dict[int, list[PathCourse]] = {p.pk: [] for p in found}
+    for step in (
+        PathCourse.objects.filter(tenant_id=course.tenant_id, path_id__in=list(steps))
+        .select_related("course__current_version")
+        .order_by("path_id", "position", "id")
+    ):
+        steps[step.path_id].append(step)
+    courses = {s.course.pk: s.course for rows in steps.values() for s in rows}
+    # Course targeting compared by segment id: no segment = every partner (`targets_partner`).
+    targets: dict[int, set[int]] = {}
+    through = Course.segments.through
+    for course_id, segment_id in through.objects.filter(course_id__in=list(courses)).values_list(
+        "course_id", "segment_id"
+    ):
+        targets.setdefault(course_id, set()).add(segment_id)
+    offered = [
+        c
+        for c in courses.values()
+        if c.status == Course.Status.PUBLISHED
+        and (segment is None or not targets.get(c.pk) or segment.pk in targets[c.pk])
+    ]
+    rows = {row.course.pk: row for row in progress_rows(offered, {})}
+    places = []
+    for found_path in found:
+        built = build_path(found_path, steps[found_path.pk], rows)
+        ids = [s.course.pk for s in built.steps]
+        if course.pk in ids:
+            index = ids.index(course.pk)
+            places.append(
+                PathPlace(
+                    path=found_path,
+                    audience=list(found_path.segments.all()),
+                    step=built.steps[index],
+                    position=index + 1,
+                    total=len(ids),
+                )
+            )
+    return places
 
 
 def _count(queryset: QuerySet[Any]) -> Subquery:
@@ -246,10 +338,17 @@ class CourseAdmin(TenantModelAdmin):
         )
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """The draft as partners will see it once published: every module, in order."""
+        """The draft as partners will see it once published: every module, in order; and, as a
+        partner of the segment chosen (`?segment=`), whether they are offered the course and
+        where it sits in the paths they follow."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         course = self._course(request, object_id)
+        query = PreviewQuery(
+            request.GET, segments=list(Segment.objects.filter(tenant_id=course.tenant_id))
+        )
+        segment = query.chosen()
+        course_segments = list(course.segments.all())
         modules = []
         for module in draft_modules(course):
             embed = ""
@@ -277,6 +376,12 @@ class CourseAdmin(TenantModelAdmin):
             "original": course,
             "course": course,
             "modules": modules,
-            "segments": list(course.segments.all()),
+            "segments": course_segments,
+            "query": query,
+            "segment": segment,
+            "offered": segment is None
+            or not course_segments
+            or segment.pk in {s.pk for s in course_segments},
+            "places": path_places(course, segment),
         }
         return render(request, "admin/training/course/preview.html", context)

@@ -1,7 +1,8 @@
 """Demo learning paths and certifications (seeded after the training app's courses).
 
 Acme: "Sales foundations" for resellers (the "Sales foundations" course, then "Handling
-objections", locked until the first is passed) earning "Acme Certified Sales Associate" (24
+objections" with its own quiz between the reading and the role play, locked until the first is
+passed) earning "Acme Certified Sales Associate" (24
 months), and "Technical certification" for systems integrators (two courses) earning "Acme
 Certified Technical Specialist" (12 months). rep@northwind.test is mid-way through the sales
 path, and holds "Acme Cloud Essentials", earned 23 months ago by passing the old essentials
@@ -19,13 +20,66 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
 
 from ..content import clean_html
-from ..models import Certification, Course, LearningPath, Module, ModuleKind, PathCourse
+from ..models import (
+    Certification,
+    Course,
+    LearningPath,
+    Module,
+    ModuleKind,
+    PathCourse,
+    QuestionKind,
+)
+from ..quizzes.editing import QuestionDraft, quiz_save
 from ..selectors import version_modules
 from ..services import course_publish, course_start, module_complete
 from .selectors import add_months
 from .services import path_publish
 
 VIDEO = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
+
+#: the quiz of "Handling objections": (kind, question, [(choice, right)], explanation)
+OBJECTIONS_QUIZ = [
+    (
+        QuestionKind.SINGLE,
+        "A buyer says “It is too expensive.” What do you do first?",
+        [
+            ("Ask what they are comparing the price with", True),
+            ("Offer the largest discount your tier allows", False),
+            ("Move on to the next feature", False),
+        ],
+        "Behind a price objection is a comparison: learn it before you answer.",
+    ),
+    (
+        QuestionKind.TRUE_FALSE,
+        "“Not this quarter” means the deal is lost.",
+        [("True", False), ("False", True)],
+        "A timing objection is a date: agree on it and register the deal now.",
+    ),
+    (
+        QuestionKind.MULTIPLE,
+        "Which two steps answer an objection well?",
+        [
+            ("Name the objection back to the buyer", True),
+            ("Answer with a customer like them", True),
+            ("Argue until the buyer agrees", False),
+            ("Promise a feature from the roadmap", False),
+        ],
+        "Show you heard it, then let a customer like them answer it.",
+    ),
+    (
+        QuestionKind.SINGLE,
+        "The buyer worries about the risk of switching. Which answer wins most often?",
+        [
+            ("A reference customer who switched from the same tool", True),
+            ("A longer free trial than usual", False),
+            ("A lower price for the first year", False),
+        ],
+        "A peer who made the same move is the answer a risk-averse buyer trusts.",
+    ),
+]
+
+#: a quiz's questions (see `OBJECTIONS_QUIZ`)
+Quiz = list[tuple[QuestionKind, str, list[tuple[str, bool]], str]]
 
 
 def _course(
@@ -35,9 +89,11 @@ def _course(
     summary: str,
     modules: list[tuple[str, str, str, int]],
     segments: list[Segment],
+    quizzes: dict[str, Quiz] | None = None,
 ) -> Course:
-    """A course of text and video modules, published by `ops` (modules: title, kind, body or
-    link, minutes)."""
+    """A course of text, video and quiz modules, published by `ops` (modules: title, kind,
+    body or link, minutes; a quiz module's questions are `quizzes[title]`: 75 % to pass, three
+    attempts ten minutes apart)."""
     course = Course.objects.create(
         tenant=tenant,
         title=title,
@@ -46,7 +102,7 @@ def _course(
     )
     course.segments.set(segments)
     for position, (name, kind, content, minutes) in enumerate(modules, start=1):
-        Module.objects.create(
+        module = Module.objects.create(
             tenant=tenant,
             course=course,
             position=position,
@@ -56,6 +112,26 @@ def _course(
             video_url=content if kind == ModuleKind.VIDEO else "",
             minutes=minutes,
         )
+        if kind == ModuleKind.QUIZ:
+            # through the editor's service, as partner ops would write it
+            quiz_save(
+                actor=ops,
+                module=module,
+                rules={"pass_mark": 75, "attempts_limit": 3, "wait_minutes": 10},
+                questions=[
+                    QuestionDraft(
+                        question_id=None,
+                        position=n,
+                        kind=question_kind,
+                        text=text,
+                        explanation=explanation,
+                        choices=choices,
+                    )
+                    for n, (question_kind, text, choices, explanation) in enumerate(
+                        (quizzes or {})[name], start=1
+                    )
+                ],
+            )
     course_publish(actor=ops, course=course)
     course.refresh_from_db()
     return course
@@ -149,9 +225,11 @@ def _seed_acme(tenant: Tenant, ops: Membership) -> None:
                 ("The six objections", ModuleKind.TEXT,
                  "<h2>Price, timing, risk…</h2><p>Name the objection, ask what is behind it, "
                  "then answer with a customer like them.</p>", 12),
+                ("Check: handling objections", ModuleKind.QUIZ, "", 5),
                 ("Role play: the price objection", ModuleKind.VIDEO, VIDEO, 10),
             ],
             [resellers],
+            {"Check: handling objections": OBJECTIONS_QUIZ},
         )  # fmt: skip
         sales_path = _path(
             tenant, ops, "Sales foundations",

@@ -38,7 +38,10 @@ PAGES = [
     ("/admin/training/course/", Role.PROGRAM_LEADER, 8),
     ("/admin/training/course/", Role.CAM, 8),
     (f"/admin/training/course/{LONG}/change/", Role.PARTNER_OPS, 10),
-    (f"/admin/training/course/{LONG}/preview/", Role.PARTNER_OPS, 8),
+    # the preview: the tenant's segments for the chooser, the paths holding the course (with
+    # their segments), their steps, and their courses' segments (training/tests/test_preview.py
+    # grows the paths and segments)
+    (f"/admin/training/course/{LONG}/preview/", Role.PARTNER_OPS, 13),
     # the partner page with its "Training" section (4 queries of its own: the counts, the
     # learners, their enrolments, the certifications)
     ("/admin/partners/partner/{partner}/overview/", Role.CAM, 36),
