@@ -4,8 +4,6 @@ audited under the same names, phrased in `training.phrases`)."""
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 
 from prm.dates import format_moment
@@ -60,8 +58,6 @@ def attempt_event_data(
         elif retry_at is None:
             data["when"] = _("now")
         else:
-            data["when"] = _("%(when)s (in %(wait)s)") % {
-                "when": format_moment(retry_at),
-                "wait": timeuntil(retry_at, timezone.now()),
-            }
+            # A moment, not "in 10 minutes": the notification is read later than it is written.
+            data["when"] = format_moment(retry_at)
     return data
