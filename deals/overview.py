@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import Partner
 from prm.money import format_money
+from prm.sla import sla_state
 from prm.tenancy.models import Membership
 from prm.workspace.partner_page import PartnerSection
 from prm.workspace.ui import badge
 
-from .admin.common import sla_state
 from .models import Deal, Lead
 from .selectors import leads_for, pipeline_by_currency, status_counts, vendor_deals_for
 

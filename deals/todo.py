@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from prm.sla import sla_state
 from prm.tenancy.models import Membership
 from prm.workspace.todo import TodoCard, TodoLine, TodoRow
 from prm.workspace.ui import badge
 
-from .admin.common import sla_state
 from .admin.filters import CONFLICT, EXTENSION_PENDING
 from .models import Deal, DealExtension, Lead
 from .selectors import deal_queue_for, deals_for, leads_for

@@ -20,7 +20,7 @@ LAYERS = {
     "partners": 1,
     "deals": 2,
     "training": 2,
-    "mdf": 2,
+    "mdf": 3,
     "commissions": 3,
     "reporting": 4,
 }
@@ -33,6 +33,8 @@ PRM_ORDER = [
     "formats",
     "money",
     "figures",
+    # the business-hours SLA clock (deal registrations, MDF requests)
+    "sla",
     "text",
     "normalize",
     "inputs",

@@ -27,6 +27,7 @@ from prm.csvio.admin import CsvExportMixin
 from prm.dates import format_day, format_moment
 from prm.money import format_money
 from prm.pagination import DeferredJoinPaginator
+from prm.sla import hours_text, sla_state, waiting_text
 from prm.tenancy.partner_access import VisiblePartnerFilter
 from prm.tenancy.requests import membership_of
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
@@ -35,7 +36,7 @@ from prm.workspace.ui import badge
 from ..forms import CommentForm
 from ..models import Deal, DealMatch, Lead, number_in
 from ..selectors import contested_by_later, vendor_deals_for
-from .common import Badge, hours_text, sla_state, waiting_text
+from .common import Badge
 from .filters import (
     ALL,
     WAITING,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prm.dates import format_moment
+from prm.sla import sla_state, waiting_text
 from prm.tenancy.partner_access import visible_partners
 from prm.tenancy.requests import membership_of
 
@@ -28,7 +29,7 @@ from ..models import Deal, DealExtension, DealMatch, DealSettings
 from ..selectors import attachments_of, comments_of, competing_with, deal_settings_for
 from ..services.comments import thread_read
 from ..services.decisions import approval_blocker
-from .common import Badge, sla_state, waiting_text
+from .common import Badge
 
 
 @dataclass(frozen=True)

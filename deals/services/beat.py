@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from prm.notifications.events import emit
 from prm.notifications.log import log_action
+from prm.sla import add_business_hours
 from prm.tenancy.models import Tenant
 
 from .. import events
 from ..events import event_data, tenant_day
 from ..models import Deal
 from ..selectors import deal_settings_for
-from ..sla import add_business_hours
 from ..workflow import DEALS
 
 

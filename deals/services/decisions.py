@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prm.notifications.services import notifications_read_for
+from prm.sla import business_hours_between
 from prm.tenancy.models import Membership
 from prm.workflow import TransitionError
 
@@ -16,7 +17,6 @@ from ..conflicts import Customer, find_candidates, verdict_for
 from ..events import tenant_day
 from ..models import Deal, DealSettings, RejectReason
 from ..selectors import deal_settings_for
-from ..sla import business_hours_between
 from ..workflow import DEALS
 from .access import require_decider
 from .locks import lock_claims

@@ -15,6 +15,7 @@ from prm.money import quantize
 from prm.notifications.events import emit
 from prm.notifications.log import log_action
 from prm.notifications.services import notifications_read_for
+from prm.sla import add_business_hours
 from prm.tenancy.models import Membership
 from prm.workflow import lock_row
 
@@ -22,7 +23,6 @@ from .. import events
 from ..conflicts import Candidate, Customer, Outcome, find_candidates, verdict_for
 from ..events import event_data, tenant_day
 from ..models import Deal, DealMatch, Product
-from ..sla import add_business_hours
 from ..workflow import DEALS
 from .access import require_gate, require_partner_user
 from .locks import lock_claims

@@ -1,6 +1,6 @@
 """Beat: SLA escalation, expiry warnings, expiry and unanswered leads each fire once."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -8,7 +8,6 @@ from django.utils import timezone
 from deals import services
 from deals.models import Deal, Lead
 from deals.services import leads
-from deals.sla import add_business_hours, business_hours_between
 from deals.tasks import deals_sweep_task
 from deals.tests.factories import LeadFactory, registered
 from prm.notifications.models import Notification
@@ -23,22 +22,6 @@ def titles(member, event: str) -> list[str]:
             "title", flat=True
         )
     )
-
-
-def test_business_hours_skip_the_weekend():
-    friday_evening = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
-    due = add_business_hours(friday_evening, 48, "UTC")
-    assert due == datetime(2026, 12, 8, 18, 0, tzinfo=UTC)  # Tuesday evening
-    assert business_hours_between(friday_evening, due, "UTC") == 48
-    assert business_hours_between(due, friday_evening, "UTC") == 0
-
-
-def test_business_hours_follow_the_programs_time_zone():
-    # Friday 23:30 in Tokyo: half an hour counts on Friday, the other half on Monday, Tokyo's
-    # Monday 00:30 being Sunday 15:30 in UTC.
-    start = datetime(2026, 12, 4, 14, 30, tzinfo=UTC)
-    assert add_business_hours(start, 1, "Asia/Tokyo") == datetime(2026, 12, 6, 15, 30, tzinfo=UTC)
-    assert add_business_hours(start, 1, "UTC") == datetime(2026, 12, 4, 15, 30, tzinfo=UTC)
 
 
 def test_overdue_registration_escalates_to_cams_then_leaders_once_each(world):

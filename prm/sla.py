@@ -1,12 +1,19 @@
-"""Business hours: the hours of Monday to Friday in the program's time zone, around the clock.
+"""The business-hours SLA clock: the hours of Monday to Friday in the program's time zone,
+around the clock, and how a decision clock reads to staff.
 
-The decision clock of a registration counts only these hours, so a registration submitted on a
-Friday evening is not overdue on Monday morning.
+A decision that waits on staff (a deal registration, an MDF request) is due a number of business
+hours after it was submitted, so one submitted on a Friday evening is not overdue on Monday
+morning. Every app's queue, to-do card and escalation uses this one clock.
 """
 
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 _HOUR = timedelta(hours=1)
 
@@ -52,3 +59,30 @@ def business_hours_between(start: datetime, end: datetime, time_zone: str) -> De
             total += day_end - moment
         moment = day_end
     return (Decimal(total.total_seconds()) / Decimal(3600)).quantize(Decimal("0.01"))
+
+
+def hours_text(hours: Decimal) -> str:
+    """Business hours, rounded to whole hours, as a person reads them."""
+    whole = int(hours.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if whole < 1:
+        return _("less than 1 h")
+    return ngettext("%(n)d h", "%(n)d h", whole) % {"n": whole}
+
+
+def waiting_text(since: datetime | None, now: datetime | None = None) -> str:
+    """How long something has waited, in calendar time ("2 days, 3 hours")."""
+    if since is None:
+        return "—"
+    return timesince(since, now or timezone.now(), depth=2)
+
+
+def sla_state(due: datetime, time_zone: str, now: datetime | None = None) -> tuple[str, str]:
+    """(badge kind, text) of a decision clock: "12 h left" or "overdue by 5 h", in business
+    hours; the warning colour in the last 8 business hours."""
+    now = now or timezone.now()
+    if now >= due:
+        late = business_hours_between(due, now, time_zone)
+        return "failed", _("overdue by %(hours)s") % {"hours": hours_text(late)}
+    left = business_hours_between(now, due, time_zone)
+    kind = "medium" if left <= 8 else "high"
+    return kind, _("%(hours)s left") % {"hours": hours_text(left)}
