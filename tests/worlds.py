@@ -42,6 +42,19 @@ from deals.tests.factories import (
     ProtectedAccountFactory,
     RejectReasonFactory,
 )
+from mdf.models import (
+    Allocation,
+    Claim,
+    Fund,
+    FundQuestion,
+    MdfRequest,
+    MdfSettings,
+    PaymentBatch,
+    ProofFile,
+)
+from mdf.numbers import next_number
+from mdf.setup import mdf_settings
+from mdf.tests import factories as mdf_rows
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -184,6 +197,26 @@ class TenantWorld:
     asset: Asset | None = None
     other_asset: Asset | None = None
     named_asset: Asset | None = None
+    #: MDF (reps may request): a fund of the current quarter with one question, partner A and
+    #: B each allocated 20,000 of it; each company's rep has a submitted request
+    #: (`mdf_request`, `other_mdf_request`) and an approved one with a submitted claim and a
+    #: PDF proof (`funded_request`, `claim`, `proof`; `other_…` for B); partner A also has a
+    #: claim approved and due in the payment batch `payment_batch` (`due_claim`)
+    mdf_settings: MdfSettings | None = None
+    fund: Fund | None = None
+    fund_question: FundQuestion | None = None
+    allocation: Allocation | None = None
+    other_allocation: Allocation | None = None
+    mdf_request: MdfRequest | None = None
+    other_mdf_request: MdfRequest | None = None
+    funded_request: MdfRequest | None = None
+    other_funded_request: MdfRequest | None = None
+    claim: Claim | None = None
+    other_claim: Claim | None = None
+    proof: ProofFile | None = None
+    other_proof: ProofFile | None = None
+    due_claim: Claim | None = None
+    payment_batch: PaymentBatch | None = None
 
     @property
     def host(self) -> str:
@@ -296,7 +329,42 @@ def build_world(slug: str) -> TenantWorld:
         build_paths(world, slug)
         build_quiz(world, slug)
         build_library(world, slug)
+        build_mdf(world, slug)
     return world
+
+
+def build_mdf(world: TenantWorld, slug: str) -> None:
+    """A fund, both partners' allocations, requests and claims (see `TenantWorld`)."""
+    tenant = world.tenant
+    rep, other_rep = world.members[Role.PARTNER_REP], world.other_partner_rep
+    world.mdf_settings = mdf_settings(tenant)
+    world.mdf_settings.reps_may_request = True
+    world.mdf_settings.save(update_fields=["reps_may_request"])
+    world.fund = mdf_rows.fund_row(tenant, f"{slug} Q fund")
+    world.fund_question = world.fund.questions.get()
+    world.allocation = mdf_rows.allocation_row(world.fund, world.partner)
+    world.other_allocation = mdf_rows.allocation_row(world.fund, world.other_partner)
+    world.mdf_request = mdf_rows.request_row(world.allocation, rep)
+    world.other_mdf_request = mdf_rows.request_row(world.other_allocation, other_rep)
+    approved = MdfRequest.Status.APPROVED
+    world.funded_request = mdf_rows.request_row(world.allocation, rep, status=approved)
+    world.other_funded_request = mdf_rows.request_row(
+        world.other_allocation, other_rep, status=approved
+    )
+    world.claim = mdf_rows.claim_row(world.funded_request, rep)
+    world.other_claim = mdf_rows.claim_row(world.other_funded_request, other_rep)
+    world.proof = world.claim.proofs.get()
+    world.other_proof = world.other_claim.proofs.get()
+    paid_for = mdf_rows.request_row(world.allocation, rep, status=approved, amount="2000")
+    world.due_claim = mdf_rows.claim_row(paid_for, rep, status=Claim.Status.APPROVED)
+    world.payment_batch = PaymentBatch.objects.create(
+        tenant=tenant,
+        number=next_number(tenant, "last_batch_number"),
+        currency=world.fund.currency,
+        created_by=world.members[Role.PARTNER_OPS].user,
+    )
+    Claim.objects.filter(pk=world.due_claim.pk).update(batch=world.payment_batch)
+    world.due_claim.batch = world.payment_batch
 
 
 def build_deals(world: TenantWorld, slug: str) -> None:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partners",
     "deals",
     "training",
+    "mdf",
 ]
 
 MIDDLEWARE = [
