@@ -1,7 +1,7 @@
 """Each tenant's running numbers of requests (MDF-000001), claims (CL-000001) and payment
 batches (PB-0001)."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import F
 
@@ -20,7 +20,8 @@ def next_number(tenant: Tenant, counter: Counter) -> int:
     at once get consecutive numbers, and a transaction rolled back gives its number back.
     """
     settings = MdfSettings.objects.filter(tenant_id=tenant.pk)
-    if not settings.update(**{counter: F(counter) + 1}):
+    step: dict[str, Any] = {str(counter): F(counter) + 1}
+    if not settings.update(**step):
         mdf_defaults_ensure(tenant=tenant)
-        settings.update(**{counter: F(counter) + 1})
+        settings.update(**step)
     return int(settings.values_list(counter, flat=True).get())
