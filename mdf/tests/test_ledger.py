@@ -55,3 +55,27 @@ def test_a_reversal_undoes_its_line_once(in_ours):
     with pytest.raises(ledger.LedgerError), transaction.atomic():
         ledger.reverse(movement=line, actor=None, reason="again")
     assert ledger.movements_add_up(allocation)
+
+
+def test_roi_counts_the_claimed_spend_against_the_linked_deals(in_ours):
+    from deals.models import Deal
+    from mdf.models import CampaignDeal
+    from mdf.roi import partner_roi, request_roi
+
+    ours = in_ours
+    request = ours.due_claim.request
+    won = ours.approved_deal
+    Deal.objects.filter(pk=won.pk).update(
+        status=Deal.Status.WON,
+        holds_claim=False,
+        won_amount=Decimal("9000"),
+        currency=request.currency,
+    )
+    CampaignDeal.objects.create(tenant=ours.tenant, request=request, deal=won)
+    roi = request_roi(request)
+    assert roi.spend == Decimal("2000.00")
+    assert roi.revenue == Decimal("9000.00")
+    assert roi.revenue_ratio == Decimal("4.5")
+    by_partner = partner_roi([ours.partner.pk], tenant_id=ours.tenant.pk)
+    assert by_partner[(ours.partner.pk, request.currency)].revenue == Decimal("9000.00")
+    assert by_partner[(ours.partner.pk, request.currency)].campaigns == 1
