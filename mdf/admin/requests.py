@@ -196,7 +196,20 @@ class MdfRequestAdmin(TenantModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         status = request.GET.get("status", WAITING)
         title = _("MDF requests waiting for a decision") if status == WAITING else _("MDF requests")
-        extra = {"title": title, "is_queue": status == WAITING, "all_status": ALL}
+        # funds that collect requests ahead: their waiting requests are reviewed together
+        batch_funds = Fund.objects.filter(
+            tenant_id=membership_of(request).tenant_id,
+            collect_ahead=True,
+            requests__status=S.SUBMITTED,
+        ).distinct()
+        extra = {
+            "title": title,
+            "is_queue": status == WAITING,
+            "all_status": ALL,
+            "batch_funds": list(batch_funds.order_by("name").values("pk", "name"))
+            if membership_of(request).can("mdf.approve")
+            else [],
+        }
         response = super().changelist_view(request, {**extra, **(extra_context or {})})
         context = getattr(response, "context_data", None)
         if context is not None and isinstance(context.get("cl"), ChangeList):

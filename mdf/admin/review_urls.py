@@ -6,7 +6,7 @@ service."""
 
 from django.urls import path
 
-from . import claims, payments, requests
+from . import batch_review, claims, payments, requests
 
 urlpatterns = [
     # A CAM (or a program leader) decides a request (requests.py -> services.review)
@@ -42,4 +42,6 @@ urlpatterns = [
         payments.batch_import,
         name="mdf_paymentbatch_import",
     ),
+    # The batch review of a fund's waiting requests (batch_review.py -> services.review)
+    path("fund/<path:pk>/batch-review/", batch_review.batch_review, name="mdf_batch_review"),
 ]

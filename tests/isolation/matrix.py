@@ -729,6 +729,7 @@ MDF_REVIEW_CASES = [
     Case("admin:mdf_paymentbatch_create", ("mdf.pay",)),
     _mdf_case("mdf_paymentbatch_csv", "mdf.pay", lambda w: w.payment_batch),
     _mdf_case("mdf_paymentbatch_import", "mdf.pay", lambda w: w.payment_batch),
+    _mdf_case("mdf_batch_review", "mdf.approve", lambda w: w.fund, key="pk"),
 ]
 
 
