@@ -15,3 +15,12 @@ class MdfConfig(AppConfig):
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         subscribe("platform.tenant.created", lambda event: mdf_defaults_ensure(tenant=event.tenant))
+
+        # MDF: review (part C): the to-do cards of the staff home
+        from prm.workspace.todo import register_todo
+
+        from .todo import claims_todo, payments_todo, requests_todo
+
+        register_todo(requests_todo, capability="mdf.approve", order=15)
+        register_todo(claims_todo, capability="mdf.approve", order=16)
+        register_todo(payments_todo, capability="mdf.pay", order=45)

@@ -80,6 +80,14 @@ register_phrases(
         "mdf.claim.paid": Phrase(
             _("Claim paid"), _("{actor} marked {object} paid on {paid_on}, reference {reference}")
         ),
+        "mdf.batch.created": Phrase(
+            _("Payment batch created"),
+            _("{actor} gathered {claims} due claims in the payment batch {object}"),
+        ),
+        "mdf.batch.paid": Phrase(
+            _("Payment batch paid"),
+            _("{actor} marked {claims} claims of {object} paid from the accounts payable file"),
+        ),
         "mdf.proof.added": Phrase(
             _("Proof attached"), _("{actor} attached {file} ({size}) to {object}")
         ),

@@ -1,2 +1,9 @@
 """The MDF pages of the vendor's admin UI, a module per sub-domain; each registers its model
 admins and pages when imported here."""
+
+from prm.workspace.sites import tenant_admin_site
+
+# MDF: review (part C): the request queue and decisions, claims, payments
+from . import claims, payments, requests  # noqa: F401 - they register model admins
+
+tenant_admin_site.register_urls("mdf/review/", "mdf.admin.review_urls")

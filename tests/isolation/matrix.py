@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
+from mdf.models import Claim, MdfRequest, PaymentBatch  # MDF: review
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -267,6 +268,10 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Certification: lambda w: w.certification,
     TrainingSettings: lambda w: w.training_settings,
     Asset: lambda w: w.asset,
+    # MDF: review
+    MdfRequest: lambda w: w.mdf_request,
+    Claim: lambda w: w.claim,
+    PaymentBatch: lambda w: w.payment_batch,
 }
 
 
@@ -694,6 +699,40 @@ LIBRARY_CASES = [
 ]
 
 
+# MDF: review
+def _mdf_case(
+    name: str, capability: str, obj_of: Callable[[Any], Any], key: str = "object_id"
+) -> Case:
+    return Case(
+        f"admin:{name}", (capability,), kwargs=lambda w: {key: obj_of(w).pk}, object_url=True
+    )
+
+
+MDF_REVIEW_CASES = [
+    # GET shows each decision's confirm page (or, where the status refuses it, back to the
+    # screen); the matrix decides nothing.
+    *(
+        _mdf_case(f"mdf_mdfrequest_{action}", "mdf.approve", lambda w: w.mdf_request)
+        for action in ("approve", "request_info", "reject", "decline")
+    ),
+    _mdf_case("mdf_mdfrequest_approve_second", "mdf.approve.second", lambda w: w.mdf_request),
+    *(
+        _mdf_case(f"mdf_mdfrequest_{action}", "mdf.approve", lambda w: w.funded_request)
+        for action in ("extend", "release")
+    ),
+    *(
+        _mdf_case(f"mdf_claim_{action}", "mdf.approve", lambda w: w.claim)
+        for action in ("approve", "request_info", "reject")
+    ),
+    _mdf_case("mdf_claim_pay", "mdf.pay", lambda w: w.due_claim),
+    _mdf_case("mdf_proof", "mdf.view", lambda w: w.proof, key="pk"),
+    Case("admin:mdf_paymentbatch_create", ("mdf.pay",)),
+    _mdf_case("mdf_paymentbatch_csv", "mdf.pay", lambda w: w.payment_batch),
+    _mdf_case("mdf_paymentbatch_import", "mdf.pay", lambda w: w.payment_batch),
+    _mdf_case("mdf_batch_review", "mdf.approve", lambda w: w.fund, key="pk"),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -712,4 +751,5 @@ def all_cases() -> list[Case]:
         *TRAINING_CASES,
         *PATH_CASES,
         *LIBRARY_CASES,
+        *MDF_REVIEW_CASES,
     ]
