@@ -15,3 +15,22 @@ class MdfConfig(AppConfig):
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         subscribe("platform.tenant.created", lambda event: mdf_defaults_ensure(tenant=event.tenant))
+
+        # -- Part B, the partner portal: the Funds pages, their navigation and home card.
+        from prm.portal import nav
+        from prm.portal.home import register_card
+        from prm.portal.mounts import mount
+
+        from .home import funds_card
+
+        mount("funds/", "mdf.urls")
+        register_card(funds_card, capability="portal.mdf", order=45)
+        nav.register(
+            nav.NavItem(
+                label=_("Funds"),
+                url_name="mdf:funds",
+                capability="portal.mdf",
+                icon="piggy-bank",
+                order=50,
+            )
+        )

@@ -108,6 +108,7 @@ def _require_own(actor: Membership, request: MdfRequest) -> None:
 
 
 def _allocation_of(actor: Membership, fund: Fund) -> Allocation:
+    assert actor.partner_id is not None  # may_request: a partner user
     allocation = Allocation.objects.filter(
         tenant_id=fund.tenant_id, fund=fund, partner_id=actor.partner_id
     ).first()
@@ -250,7 +251,7 @@ def request_save(
             request = MdfRequest(
                 tenant=actor.tenant,
                 fund=fund,
-                partner_id=actor.partner_id,
+                partner_id=allocation.partner_id,
                 allocation=allocation,
                 owner=actor,
                 currency=fund.currency,
