@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When, Window
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -260,14 +260,19 @@ def next_step(request: MdfRequest, today: date) -> Step:
     )
 
 
-def with_steps(requests: Any, tenant: Tenant) -> list[MdfRequest]:
-    """The rows with `step` (their `next_step`) and `claim_row` set (no query per row)."""
+def with_steps(requests: Any, tenant: Tenant, *, working: bool = True) -> list[MdfRequest]:
+    """The rows with `step` (their `next_step`) and `claim_row` set (no query per row).
+    `working`: whether the member may act (`may_request`); if not, a step the partner takes
+    is said without a link to a form the member may not open."""
     today = tenant_today(tenant)
     rows = list(requests)
     for row in rows:
         row.tenant = tenant  # the page's tenant: no query per row for it
         row.claim_row = claim_of(row)
-        row.step = next_step(row, today)
+        step = next_step(row, today)
+        if not working and step.kind == "action":
+            step = Step(step.text, "wait")
+        row.step = step
     return rows
 
 
@@ -355,7 +360,8 @@ class HomeSummary:
 
 
 def home_summary(membership: Membership) -> HomeSummary:
-    """Counted in SQL, three queries whatever the number of funds and requests."""
+    """Counted in SQL, two queries whatever the number of funds and requests (and the tenant's
+    MDF settings for a rep: whether reps may request)."""
     tenant = membership.tenant
     today = tenant_today(tenant)
     summary = HomeSummary()
@@ -374,16 +380,26 @@ def home_summary(membership: Membership) -> HomeSummary:
             ),
             key=lambda row: -row[1],
         )[:2]
-    has_claim = Claim.objects.filter(tenant_id=tenant.pk, request=OuterRef("pk"))
-    waiting = (
+    # One query for the rest: the approved requests not claimed yet and those sent back, the
+    # first claim due first, each row carrying both counts (window aggregates over all rows).
+    waiting = Q(status=R.APPROVED, has_claim=False)
+    asked = Q(status=R.INFO_REQUESTED)
+    rows = (
         requests_visible_to(membership)
-        .filter(status=R.APPROVED)
-        .exclude(Exists(has_claim))
-        .order_by("claim_due_on", "id")
+        .annotate(
+            has_claim=Exists(Claim.objects.filter(tenant_id=tenant.pk, request=OuterRef("pk")))
+        )
+        .filter(waiting | asked)
+        .annotate(
+            waiting_total=Window(Count("pk", filter=waiting)),
+            asked_total=Window(Count("pk", filter=asked)),
+            asked_first=Case(When(waiting, then=Value(0)), default=Value(1)),
+        )
+        .select_related("fund")
+        .order_by("asked_first", "claim_due_on", "id")[:1]
     )
-    first = list(waiting.select_related("fund")[:1])
-    summary.claim_due = first[0] if first else None
-    if summary.claim_due is not None:
-        summary.claims_waiting = waiting.count()
-    summary.questions = requests_visible_to(membership).filter(status=R.INFO_REQUESTED).count()
+    for row in rows:
+        summary.claims_waiting = row.waiting_total
+        summary.questions = row.asked_total
+        summary.claim_due = row if row.waiting_total else None
     return summary

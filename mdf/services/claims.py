@@ -319,10 +319,13 @@ def proof_add(*, actor: Membership, claim: Claim, file: UploadedFile) -> ProofFi
     return proof
 
 
-def may_delete_proof(actor: Membership, proof: ProofFile, claim: Claim) -> bool:
-    """The uploader or a partner admin of the company, while the claim may be changed."""
+def may_delete_proof(
+    actor: Membership, proof: ProofFile, claim: Claim, *, requester: bool | None = None
+) -> bool:
+    """The uploader or a partner admin of the company, while the claim may be changed.
+    `requester`: `may_request(actor)` when the caller knows it already (a page listing files)."""
     return (
-        may_request(actor)
+        (may_request(actor) if requester is None else requester)
         and actor.partner_id == claim.partner_id
         and CLAIMS.allowed(claim, "edit")
         and (proof.uploaded_by_id == actor.pk or actor.can("portal.mdf.company"))

@@ -152,7 +152,7 @@ def claim_detail(request: TenantRequest, pk: int) -> HttpResponse:
     )
     working = may_request(membership)
     for proof in proofs:
-        proof.deletable = working and may_delete_proof(membership, proof, claim)  # type: ignore[attr-defined]
+        proof.deletable = may_delete_proof(membership, proof, claim, requester=working)  # type: ignore[attr-defined]
     context = {
         "claim": claim,
         "mdf_request": mdf_request,

@@ -18,7 +18,8 @@ PAGE_SIZE = 25
 def funds(request: TenantRequest) -> HttpResponse:
     membership = request.membership
     page = Paginator(portal_requests(membership), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = with_steps(page.object_list, request.tenant)
+    working = may_request(membership)
+    rows = with_steps(page.object_list, request.tenant, working=working)
     return render(
         request,
         "mdf/funds.html",
@@ -26,7 +27,7 @@ def funds(request: TenantRequest) -> HttpResponse:
             "balances": fund_balances(membership),
             "page": page,
             "rows": rows,
-            "may_request": may_request(membership),
+            "may_request": working,
             "company_view": membership.can("portal.mdf.company"),
         },
     )
