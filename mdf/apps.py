@@ -24,3 +24,22 @@ class MdfConfig(AppConfig):
         register_todo(requests_todo, capability="mdf.approve", order=15)
         register_todo(claims_todo, capability="mdf.approve", order=16)
         register_todo(payments_todo, capability="mdf.pay", order=45)
+
+        # MDF: portal (part B): the Funds pages, their navigation and home card.
+        from prm.portal import nav
+        from prm.portal.home import register_card
+        from prm.portal.mounts import mount
+
+        from .home import funds_card
+
+        mount("funds/", "mdf.urls")
+        register_card(funds_card, capability="portal.mdf", order=45)
+        nav.register(
+            nav.NavItem(
+                label=_("Funds"),
+                url_name="mdf:funds",
+                capability="portal.mdf",
+                icon="piggy-bank",
+                order=50,
+            )
+        )

@@ -446,6 +446,51 @@ DEAL_PORTAL_CASES = [
     _lead_case("deals:lead_decline", method="post", data={"reason": "spam"}),
 ]
 
+
+# MDF: portal
+def _mdf_case(name: str, obj: str, other: str, method: str = "get", **extra: Any) -> Case:
+    """A portal page of partner A's MDF row; partner B's answers 404 to A's users."""
+    return Case(
+        name,
+        ("portal.mdf",),
+        kwargs=_pk(lambda w: getattr(w, obj)),
+        method=method,
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: getattr(w, other)),
+        **extra,
+    )
+
+
+MDF_PORTAL_CASES = [
+    Case("mdf:funds", ("portal.mdf",)),
+    Case(
+        "mdf:request_new",
+        ("portal.mdf",),
+        kwargs=lambda w: {"fund": w.fund.pk},
+        object_url=True,
+    ),
+    _mdf_case("mdf:request", "mdf_request", "other_mdf_request"),
+    # a submitted request: sent back to its page with a message
+    _mdf_case("mdf:request_edit", "mdf_request", "other_mdf_request"),
+    _mdf_case("mdf:request_submit", "mdf_request", "other_mdf_request", method="post"),
+    # GET shows the confirmation; the matrix withdraws nothing
+    _mdf_case("mdf:request_withdraw", "mdf_request", "other_mdf_request"),
+    Case(
+        "mdf:claim_new",
+        ("portal.mdf",),
+        kwargs=lambda w: {"request": w.funded_request.pk},
+        object_url=True,
+        other_partner_kwargs=lambda w: {"request": w.other_funded_request.pk},
+    ),
+    _mdf_case("mdf:claim", "claim", "other_claim"),
+    _mdf_case("mdf:claim_edit", "claim", "other_claim"),
+    _mdf_case("mdf:claim_submit", "claim", "other_claim", method="post"),
+    _mdf_case("mdf:proof", "proof", "other_proof"),
+    # GET asks to confirm (a submitted claim's proof: sent back with a message)
+    _mdf_case("mdf:proof_delete", "proof", "other_proof"),
+]
+
+
 DEAL_ADMIN_CASES = [
     # GET shows the form; an empty POST to approve would approve, so the matrix only looks.
     *(
@@ -748,6 +793,7 @@ def all_cases() -> list[Case]:
         *PARTNER_PAGE_CASES,
         *DEAL_PORTAL_CASES,
         *DEAL_ADMIN_CASES,
+        *MDF_PORTAL_CASES,
         *TRAINING_CASES,
         *PATH_CASES,
         *LIBRARY_CASES,
