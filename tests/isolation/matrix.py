@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
+from mdf.models import Fund, MdfSettings
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -267,6 +268,9 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Certification: lambda w: w.certification,
     TrainingSettings: lambda w: w.training_settings,
     Asset: lambda w: w.asset,
+    # MDF: funds
+    Fund: lambda w: w.fund,
+    MdfSettings: lambda w: w.mdf_settings,
 }
 
 
@@ -694,6 +698,35 @@ LIBRARY_CASES = [
 ]
 
 
+# MDF: funds (part A) -- the fund's pages; a CAM's rows narrow to their partners, and an
+# allocation of a partner the CAM does not see answers 404 (mdf/tests/test_funds_pages.py)
+def _fund_case(name: str, capability: str = "mdf.view", method: str = "get") -> Case:
+    return Case(name, (capability,), kwargs=_pk(lambda w: w.fund), object_url=True, method=method)
+
+
+MDF_FUND_CASES = [
+    _fund_case("admin:mdf_fund_overview"),
+    _fund_case("admin:mdf_fund_allocations"),
+    _fund_case("admin:mdf_fund_allocations_csv"),
+    _fund_case("admin:mdf_fund_allocation_set", "mdf.manage"),
+    _fund_case("admin:mdf_fund_allocation_set", "mdf.manage", method="post"),
+    _fund_case("admin:mdf_fund_allocations_tier", "mdf.manage"),
+    _fund_case("admin:mdf_fund_allocations_tier", "mdf.manage", method="post"),
+    Case(
+        "admin:mdf_allocation_ledger",
+        ("mdf.view",),
+        kwargs=_pk(lambda w: w.allocation),
+        object_url=True,
+    ),
+    Case(
+        "admin:mdf_allocation_ledger_csv",
+        ("mdf.view",),
+        kwargs=_pk(lambda w: w.allocation),
+        object_url=True,
+    ),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -712,4 +745,5 @@ def all_cases() -> list[Case]:
         *TRAINING_CASES,
         *PATH_CASES,
         *LIBRARY_CASES,
+        *MDF_FUND_CASES,
     ]
