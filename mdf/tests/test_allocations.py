@@ -33,7 +33,8 @@ def test_the_list_shows_each_partners_balances_and_the_totals(ours, ops):
     response = ops.get(_url(ours.fund))
     assert response.status_code == 200
     body = response.content.decode()
-    assert ours.partner.name in body and ours.other_partner.name in body
+    assert ours.partner.name in body
+    assert ours.other_partner.name in body
     # partner A: 20,000 allocated, 5,000 committed, 2,000 claimed -> 13,000 available
     assert "€13,000.00" in body
     assert "Total, 2 partners" in body
@@ -59,7 +60,8 @@ def test_setting_a_partners_allocation_is_confirmed_then_written_on_the_ledger(o
     assert confirm.status_code == 200
     body = confirm.content.decode()
     assert "Confirm the allocation" in body
-    assert "€20,000.00" in body and "€25,000.00" in body
+    assert "€20,000.00" in body
+    assert "€25,000.00" in body
     # budget 100,000 - 40,000 allocated - 5,000 more = 55,000 left after
     assert "€55,000.00" in body
     with scope(tenant=ours.tenant):
