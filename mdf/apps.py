@@ -15,3 +15,7 @@ class MdfConfig(AppConfig):
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         subscribe("platform.tenant.created", lambda event: mdf_defaults_ensure(tenant=event.tenant))
+
+        # Part A: funds and allocations -- the metrics (mdf.allocated, committed, reimbursed,
+        # utilisation, roi) in the core registry.
+        from . import metrics  # noqa: F401 - registers them
