@@ -20,7 +20,7 @@ class MdfSettingsAdmin(TenantModelAdmin):
     """One page per tenant: the list opens the tenant's own settings."""
 
     capabilities = {"view": "mdf.manage", "change": "mdf.manage"}
-    menu_position = 90
+    menu_position = 200
     fieldsets = [
         (_("Who requests funds"), {"fields": ["reps_may_request"]}),
         (_("Decisions"), {"fields": ["sla_hours", "escalation_hours"]}),

@@ -231,7 +231,8 @@ class TenantModelAdmin(GuardedFormsAdmin, CheckedInputAdmin):
     #: `list_display`: when the list is wider than the screen they stay at its right edge
     #: while the rest scrolls (static/js/admin.js)
     key_columns: ClassVar[tuple[str, ...]] = ()
-    #: where the model comes in its app's menu (lower first; the same: by name)
+    #: where the model comes in its app's menu (lower first; the same: by name; settings
+    #: pages take 200, after the default)
     menu_position: ClassVar[int] = 100
     change_list_template = "admin/prm/change_list.html"
     change_form_template = "admin/prm/change_form.html"
