@@ -43,3 +43,6 @@ class MdfConfig(AppConfig):
                 order=50,
             )
         )
+        # Part A: funds and allocations -- the metrics (mdf.allocated, committed, reimbursed,
+        # utilisation, roi) in the core registry.
+        from . import metrics  # noqa: F401 - registers them

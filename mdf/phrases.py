@@ -9,6 +9,9 @@ register_phrases(
     {
         "mdf.fund.created": Phrase(_("Fund created"), _("{actor} created the fund {object}")),
         "mdf.fund.changed": Phrase(_("Fund changed"), _("{actor} changed the fund {object}")),
+        "mdf.mdfsettings.changed": Phrase(
+            _("MDF settings changed"), _("{actor} changed the MDF settings")
+        ),
         "mdf.fund.window_opened": Phrase(
             _("Request window opened"),
             _("{actor} announced the request window of {object}"),

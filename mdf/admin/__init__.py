@@ -7,3 +7,7 @@ from prm.workspace.sites import tenant_admin_site
 from . import claims, payments, requests  # noqa: F401 - they register model admins
 
 tenant_admin_site.register_urls("mdf/review/", "mdf.admin.review_urls")
+# MDF: funds (part A): funds, allocations, the fund overview, ledgers and the MDF settings.
+from . import funds, settings  # noqa: F401 - they register their model admins
+
+tenant_admin_site.register_urls("mdf/funds/", "mdf.admin.fund_urls")

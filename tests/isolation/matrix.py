@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
-from mdf.models import Claim, MdfRequest, PaymentBatch  # MDF: review
+from mdf.models import Claim, Fund, MdfRequest, MdfSettings, PaymentBatch
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -272,6 +272,9 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     MdfRequest: lambda w: w.mdf_request,
     Claim: lambda w: w.claim,
     PaymentBatch: lambda w: w.payment_batch,
+    # MDF: funds
+    Fund: lambda w: w.fund,
+    MdfSettings: lambda w: w.mdf_settings,
 }
 
 
@@ -775,6 +778,32 @@ MDF_REVIEW_CASES = [
     _mdf_case("mdf_paymentbatch_csv", "mdf.pay", lambda w: w.payment_batch),
     _mdf_case("mdf_paymentbatch_import", "mdf.pay", lambda w: w.payment_batch),
     _mdf_case("mdf_batch_review", "mdf.approve", lambda w: w.fund, key="pk"),
+# MDF: funds (part A) -- the fund's pages; a CAM's rows narrow to their partners, and an
+# allocation of a partner the CAM does not see answers 404 (mdf/tests/test_funds_pages.py)
+def _fund_case(name: str, capability: str = "mdf.view", method: str = "get") -> Case:
+    return Case(name, (capability,), kwargs=_pk(lambda w: w.fund), object_url=True, method=method)
+
+
+MDF_FUND_CASES = [
+    _fund_case("admin:mdf_fund_overview"),
+    _fund_case("admin:mdf_fund_allocations"),
+    _fund_case("admin:mdf_fund_allocations_csv"),
+    _fund_case("admin:mdf_fund_allocation_set", "mdf.manage"),
+    _fund_case("admin:mdf_fund_allocation_set", "mdf.manage", method="post"),
+    _fund_case("admin:mdf_fund_allocations_tier", "mdf.manage"),
+    _fund_case("admin:mdf_fund_allocations_tier", "mdf.manage", method="post"),
+    Case(
+        "admin:mdf_allocation_ledger",
+        ("mdf.view",),
+        kwargs=_pk(lambda w: w.allocation),
+        object_url=True,
+    ),
+    Case(
+        "admin:mdf_allocation_ledger_csv",
+        ("mdf.view",),
+        kwargs=_pk(lambda w: w.allocation),
+        object_url=True,
+    ),
 ]
 
 
@@ -798,4 +827,5 @@ def all_cases() -> list[Case]:
         *PATH_CASES,
         *LIBRARY_CASES,
         *MDF_REVIEW_CASES,
+        *MDF_FUND_CASES,
     ]
