@@ -778,6 +778,9 @@ MDF_REVIEW_CASES = [
     _mdf_case("mdf_paymentbatch_csv", "mdf.pay", lambda w: w.payment_batch),
     _mdf_case("mdf_paymentbatch_import", "mdf.pay", lambda w: w.payment_batch),
     _mdf_case("mdf_batch_review", "mdf.approve", lambda w: w.fund, key="pk"),
+]
+
+
 # MDF: funds (part A) -- the fund's pages; a CAM's rows narrow to their partners, and an
 # allocation of a partner the CAM does not see answers 404 (mdf/tests/test_funds_pages.py)
 def _fund_case(name: str, capability: str = "mdf.view", method: str = "get") -> Case:
