@@ -134,7 +134,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
 #: the decision screen's read-only facts (the summary and answers come first, in its template)
 FIELDSETS: list[Any] = [
-    (None, {"fields": ["reference", "partner", "fund", "requested_by", "status_text"]}),
+    # (the reference, partner, fund and status head the summary above these)
+    (None, {"fields": ["partner", "requested_by"]}),
     (
         gettext_lazy("Decision"),
         {
@@ -216,18 +217,10 @@ class MdfRequestAdmin(TenantModelAdmin):
             context.update(queue_page(request, context["cl"]))
         return response
 
-    @admin.display(description=gettext_lazy("reference"))
-    def reference(self, obj: MdfRequest) -> str:
-        return obj.reference
-
     @admin.display(description=gettext_lazy("requested by"))
     def requested_by(self, obj: MdfRequest) -> str:
         user = obj.owner.user
         return f"{user.get_full_name()} <{user.email}>" if user.get_full_name() else user.email
-
-    @admin.display(description=gettext_lazy("status"))
-    def status_text(self, obj: MdfRequest) -> str:
-        return obj.get_status_display()
 
     @admin.display(description=gettext_lazy("approved amount"))
     def approved_text(self, obj: MdfRequest) -> str:
@@ -475,9 +468,8 @@ def decision_context(request: HttpRequest, r: MdfRequest) -> dict[str, Any]:
         "may_decline": decide and REQUESTS.allowed(r, "decline") and (second or not waiting_second),
         "may_approve_second": decide and second and REQUESTS.allowed(r, "approve_second"),
         "may_extend": decide and REQUESTS.allowed(r, "extend_claim"),
-        "may_release": decide
-        and REQUESTS.allowed(r, "release")
-        and (claim is None or claim.status == Claim.Status.REJECTED),
+        # a claim filed is decided through the claim (rejecting it gives the money back)
+        "may_release": decide and REQUESTS.allowed(r, "release") and claim is None,
         "threshold": format_money(r.fund.second_approval_above, r.currency)
         if r.fund.second_approval_above
         else "",
