@@ -144,6 +144,9 @@ def claim_row(
         status=status,
         submitted_at=None if status == Claim.Status.DRAFT else now,
         sla_due_at=None if status == Claim.Status.DRAFT else now + timedelta(days=2),
+        # a paid claim has its date and reference (a constraint)
+        paid_on=timezone.localdate() if status == Claim.Status.PAID else None,
+        payment_reference="PAY-TEST" if status == Claim.Status.PAID else "",
     )
     if proof:
         proof_row(claim, owner, f"{request.tenant.slug}-invoice-{claim.number}.pdf")
@@ -153,12 +156,9 @@ def claim_row(
             ledger.settle_claim(claim=claim, approved=granted, actor=None, reason="Test claim")
             claim.approved_amount = granted
             claim.decided_at = now
-            if status == Claim.Status.PAID:
-                claim.paid_on = timezone.localdate()
-                claim.payment_reference = f"PAY-{claim.number}"
-                claim.save()
-                ledger.reimburse(claim=claim, actor=None, reason="Test payment")
             claim.save()
+            if status == Claim.Status.PAID:
+                ledger.reimburse(claim=claim, actor=None, reason="Test payment")
     return claim
 
 
