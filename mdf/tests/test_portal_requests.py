@@ -218,3 +218,12 @@ def test_the_funds_page_says_when_each_window_closes_or_opens(in_ours, rep, host
     assert "Collect ahead: submit now, reviewed when the period opens on" in page
     assert f"/funds/request/{ahead.pk}/" in page
     assert f"/funds/request/{closed.pk}/" not in page
+
+
+def test_the_home_card_links_the_one_request_sent_back(in_ours, host_client):
+    admin = in_ours.members[Role.PARTNER_ADMIN]
+    asked = request_row(in_ours.allocation, admin, status=S.INFO_REQUESTED)
+    # nothing approved waits for a claim: the world's approved requests are claimed
+    page = host_client(in_ours.host, admin).get("/").content.decode()
+    assert "1 request needs more information" in page
+    assert f'href="/funds/requests/{asked.pk}/"' in page
