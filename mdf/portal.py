@@ -357,6 +357,8 @@ class HomeSummary:
     claims_waiting: int = 0
     #: requests sent back with a question
     questions: int = 0
+    #: the request sent back, when the card can name it without another query
+    question: MdfRequest | None = None
 
 
 def home_summary(membership: Membership) -> HomeSummary:
@@ -402,4 +404,6 @@ def home_summary(membership: Membership) -> HomeSummary:
         summary.claims_waiting = row.waiting_total
         summary.questions = row.asked_total
         summary.claim_due = row if row.waiting_total else None
+        if not row.waiting_total and row.asked_total == 1:
+            summary.question = row  # the one request sent back: the card links to it
     return summary

@@ -162,6 +162,31 @@ def claim_save(
     that cannot be claimed yet (`claim_start_refusal`). A new claim takes the tenant's next CL-
     number; audited as `mdf.claim.created` / `mdf.claim.changed`.
     """
+    stored = ""
+    try:
+        with transaction.atomic():
+            claim = _save(actor, request, data, deals, claim)
+            if proof is not None:
+                stored = proof_add(actor=actor, claim=claim, file=proof).file.name
+            if submit:
+                claim = claim_submit(actor=actor, claim=claim)
+    except BaseException:
+        # A submission refused after the file was stored: the row is rolled back, the file too.
+        if stored:
+            private_storage().delete(stored)
+        raise
+    return claim
+
+
+def _save(
+    actor: Membership,
+    request: MdfRequest,
+    data: ClaimInput,
+    deals: Iterable[Deal],
+    claim: Claim | None,
+) -> Claim:
+    """The claim created (numbered, audited) or changed (through `CLAIMS`), and the campaign's
+    deals linked: what `claim_save` does before the proof and the submission."""
     with transaction.atomic():
         if claim is None:
             request = lock_row(request)
@@ -202,10 +227,6 @@ def claim_save(
                 silent_from={Claim.Status.DRAFT},
             )
         _link_deals(actor, request, deals)
-        if proof is not None:
-            proof_add(actor=actor, claim=claim, file=proof)
-        if submit:
-            claim = claim_submit(actor=actor, claim=claim)
     return claim
 
 

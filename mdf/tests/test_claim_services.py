@@ -258,3 +258,21 @@ def test_a_claim_sent_back_is_changed_and_submitted_again(in_ours, rep):
     )  # fmt: skip
     assert changed.status == C.SUBMITTED
     assert changed.actual_spend == Decimal("2500.00")
+
+
+def test_a_submission_refused_after_the_upload_keeps_no_file(in_ours, rep):
+    import os
+
+    from prm.uploads.private import private_storage
+
+    request = ran(in_ours.allocation, rep, ended_days_ago=40, due_in=-1)  # deadline passed
+    root = private_storage().path(f"mdf/{in_ours.tenant.pk}")
+
+    def stored() -> set[str]:
+        return {os.path.join(d, f) for d, _dirs, files in os.walk(root) for f in files}
+
+    before = stored()
+    with pytest.raises(ValidationError):
+        claim_save(actor=rep, request=request, data=SPEND, proof=pdf(), submit=True)
+    assert not Claim.objects.filter(request=request).exists()
+    assert stored() == before

@@ -123,9 +123,7 @@ def test_the_proof_downloads_for_the_rep_and_the_partner_admin(in_ours, rep, hos
         assert "attachment" in response["Content-Disposition"]
 
 
-def test_the_proof_is_404_for_another_partner_another_tenant_and_a_cam_of_others(
-    in_ours, theirs, host_client
-):
+def test_the_proof_is_404_for_another_partner_and_another_tenant(in_ours, theirs, host_client):
     url = f"/funds/proof/{in_ours.proof.pk}/"
     assert host_client(in_ours.host, in_ours.other_partner_rep).get(url).status_code == 404
     # a member of the other tenant, on their own host, asking for our id

@@ -193,3 +193,37 @@ def test_the_home_card_says_what_is_available_and_the_claim_due(in_ours, rep, ho
     assert 'id="mdf-card"' in page
     assert "to request from" in page
     assert f"for {row.reference}" in page
+
+
+def test_the_funds_page_says_when_each_window_closes_or_opens(in_ours, rep, host_client):
+    from mdf.services.requests import tenant_today
+    from mdf.tests.factories import allocation_row, fund_row
+
+    today = tenant_today(in_ours.tenant)
+    closed = fund_row(
+        in_ours.tenant, "Closed fund", opens_on=today - timedelta(days=30),
+        closes_on=today - timedelta(days=1),
+    )  # fmt: skip
+    starts = today + timedelta(days=40)
+    ahead = fund_row(
+        in_ours.tenant, "Next quarter", starts_on=starts, ends_on=starts + timedelta(days=80),
+        opens_on=today - timedelta(days=1), closes_on=starts + timedelta(days=20),
+        collect_ahead=True,
+    )  # fmt: skip
+    allocation_row(closed, in_ours.partner)
+    allocation_row(ahead, in_ours.partner)
+    page = host_client(in_ours.host, rep).get("/funds/").content.decode()
+    assert f'id="fund-{closed.pk}-window"' in page
+    assert "Requests closed on" in page
+    assert "Collect ahead: submit now, reviewed when the period opens on" in page
+    assert f"/funds/request/{ahead.pk}/" in page
+    assert f"/funds/request/{closed.pk}/" not in page
+
+
+def test_the_home_card_links_the_one_request_sent_back(in_ours, host_client):
+    admin = in_ours.members[Role.PARTNER_ADMIN]
+    asked = request_row(in_ours.allocation, admin, status=S.INFO_REQUESTED)
+    # nothing approved waits for a claim: the world's approved requests are claimed
+    page = host_client(in_ours.host, admin).get("/").content.decode()
+    assert "1 request needs more information" in page
+    assert f'href="/funds/requests/{asked.pk}/"' in page
