@@ -113,13 +113,13 @@ def _window(fund: Fund, today: date, tenant: Tenant) -> tuple[str, str]:
     closes = tenant_day(tenant, fund.closes_on)
     if today > fund.closes_on:
         return "closed", _("Requests closed on %(day)s.") % {"day": closes}
+    if today < fund.opens_on:
+        return "soon", _("Requests open on %(day)s.") % {"day": tenant_day(tenant, fund.opens_on)}
     if fund.collect_ahead and today < fund.starts_on:
         return "ahead", _(
             "Collect ahead: submit now, reviewed when the period opens on %(start)s "
             "(requests close on %(day)s)."
         ) % {"start": tenant_day(tenant, fund.starts_on), "day": closes}
-    if today < fund.opens_on:
-        return "soon", _("Requests open on %(day)s.") % {"day": tenant_day(tenant, fund.opens_on)}
     return "open", _("Requests close on %(day)s.") % {"day": closes}
 
 
@@ -378,7 +378,7 @@ def home_summary(membership: Membership) -> HomeSummary:
             (
                 (a.fund, a.available, a.currency)
                 for a in open_allocations
-                if a.available > 0 and (a.fund.opens_on <= today or a.fund.collect_ahead)
+                if a.available > 0 and a.fund.opens_on <= today
             ),
             key=lambda row: -row[1],
         )[:2]

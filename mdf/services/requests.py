@@ -9,8 +9,8 @@ number where a number is asked, one of the offered choices); submitting validate
 a new submission, whether it is submitted from the form or from its page later:
 
 - the company has an allocation in the fund;
-- the request window is open today in the program's time zone (a collect-ahead fund accepts
-  requests until the window closes, even before it opens);
+- the request window is open today in the program's time zone (a collect-ahead fund's window
+  opens before its period starts: requests submitted then wait for the period);
 - every standard question is answered, the activity's dates are in order and inside the fund's
   period, co-funding says who and what share, the fund's required questions are answered;
 - the amount is above zero and not above what the allocation has available now.
@@ -358,7 +358,7 @@ def _window_refusal(tenant: Tenant, fund: Fund, today: date) -> str:
             "fund": fund.name,
             "day": tenant_day(tenant, fund.closes_on),
         }
-    if today < fund.opens_on and not fund.collect_ahead:
+    if today < fund.opens_on:
         return _("Requests to %(fund)s open on %(day)s: submit it then (save a draft now).") % {
             "fund": fund.name,
             "day": tenant_day(tenant, fund.opens_on),

@@ -203,7 +203,7 @@ def test_required_fund_questions_must_be_answered_optional_ones_need_not(in_ours
     assert list(errors_of(exc)) == [question_field(in_ours.fund_question)]
 
 
-def test_a_closed_window_refuses_and_an_early_one_too_unless_collected_ahead(in_ours, rep):
+def test_a_closed_or_early_window_refuses_and_a_request_collected_ahead_waits(in_ours, rep):
     tenant = in_ours.tenant
     today = tenant_today(tenant)
     closed = fund_row(tenant, "Closed", opens_on=today - timedelta(days=20),
@@ -228,7 +228,11 @@ def test_a_closed_window_refuses_and_an_early_one_too_unless_collected_ahead(in_
                      answers=answers_for(later), submit=True)  # fmt: skip
     assert "open on" in errors_of(exc)["__all__"][0]
 
-    ahead = fund_row(tenant, "Ahead", collect_ahead=True, **early)
+    # Collect ahead: the window opens before the period, and the CAMs review what came in
+    # when the period starts.
+    ahead = fund_row(
+        tenant, "Ahead", collect_ahead=True, **{**early, "opens_on": today - timedelta(days=1)}
+    )
     allocation_row(ahead, in_ours.partner)
     saved = request_save(actor=rep, fund=ahead, data=complete(ahead),
                          answers=answers_for(ahead), submit=True)  # fmt: skip
