@@ -14,6 +14,12 @@ class MdfConfig(AppConfig):
         from .setup import mdf_defaults_ensure
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        # The demo's funds, requests, claims and payment (after deals: a campaign's won deal).
+        from prm.tenancy import demo
+
+        from .demo import seed_mdf
+
+        demo.register_seeder(seed_mdf, order=95)
         subscribe("platform.tenant.created", lambda event: mdf_defaults_ensure(tenant=event.tenant))
 
         # MDF: review (part C): the to-do cards of the staff home
