@@ -29,7 +29,7 @@ from prm.metrics.periods import Period, quarter_of, year_of
 from prm.tenancy import demo
 from prm.tenancy.models import Membership, Tenant
 
-from .models import Fund, FundQuestion, MdfRequest
+from .models import Fund, FundQuestion, MdfRequest, MdfSettings
 from .services.allocations import allocation_set, allocations_by_tier
 from .services.claim_review import claim_approve
 from .services.claims import ClaimInput, claim_save
@@ -113,6 +113,8 @@ def seed_mdf(tenant: Tenant) -> None:
 
 
 def _seed_acme(tenant: Tenant, members: dict[str, Membership]) -> None:
+    # Acme lets reps ask for funds too (Ned, rep@northwind.test, files requests in the demo).
+    MdfSettings.objects.filter(tenant=tenant).update(reps_may_request=True)
     ops, cam = members.get("ops@acme.test"), members.get("cam@acme.test")
     admin, rep = members.get("admin@northwind.test"), members.get("rep@northwind.test")
     contoso = members.get("admin@contoso.test")
