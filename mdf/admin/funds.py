@@ -6,6 +6,7 @@ period helper (`mdf.services.funds.fund_period`). The list reads every fund's ba
 list's own query (sums over its allocations), never one query per row.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prm.forms import ModelForm
+from prm.metrics.periods import quarter_of
 from prm.money import format_money
+from prm.tenancy.requests import tenant_of
 from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import badge
 
@@ -64,10 +67,13 @@ class FundForm(ModelForm):
         super().clean()
         data = self.cleaned_data
         kind, first = data.get("period"), data.get("starts_on")
-        if not kind or not first:
-            return data
+        period = None
+        if kind and first:
+            try:
+                period = fund_period(kind, first)
+            except ValidationError as exc:
+                self._add(exc)
         try:
-            period = fund_period(kind, first)
             fund_check(
                 period=period,
                 opens_on=data.get("opens_on"),
@@ -78,11 +84,16 @@ class FundForm(ModelForm):
                 currency=data.get("currency") or self.instance.currency or "",
             )
         except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-            return data
-        self.instance.ends_on = period.end
+            self._add(exc)
+        if period is not None:
+            self.instance.ends_on = period.end
         return data
+
+    def _add(self, exc: ValidationError) -> None:
+        # Beside the fields they name; a field in error also skips the model's constraints on
+        # it, so the person reads our sentence rather than a constraint's name.
+        for field, errors in exc.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
 
 
 class LinesField(forms.CharField):
@@ -101,6 +112,9 @@ class LinesField(forms.CharField):
             if option and option not in options:
                 options.append(option)
         return options
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return self.to_python(data) != list(initial or [])
 
     def validate(self, value: Any) -> None:
         super().validate(value)
@@ -218,6 +232,17 @@ class FundAdmin(TenantModelAdmin):
                 total_paid=_sum("reimbursed"),
             )
         )
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new fund: the next quarter, in the program's currency."""
+        next_quarter = quarter_of(quarter_of(timezone.localdate()).end + timedelta(days=1))
+        return {
+            "currency": tenant_of(request).default_currency,
+            "period": Fund.Period.QUARTER,
+            "starts_on": next_quarter.start,
+            "closes_on": next_quarter.end,
+            **super().get_changeform_initial_data(request),
+        }
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Allocations and requests carry the fund's currency: it is fixed once money is given.

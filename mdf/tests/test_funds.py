@@ -220,3 +220,26 @@ def _errors(response):
         for f in context.get("inline_admin_formsets", [])
     ]
     return context["adminform"].form.errors, formsets
+
+
+def test_every_mistake_reads_as_a_sentence_beside_its_field_never_a_constraint(ours, ops):
+    data = fund_data(starts_on="2027-08-15", opens_on="2027-09-01", closes_on="2027-08-01")
+    response = ops.post(ADD, data)
+    body = response.content.decode()
+    errors = response.context["adminform"].form.errors
+    assert "closes before it opens" in errors["closes_on"][0]
+    assert "starts_on" in errors
+    assert "Constraint" not in body
+
+
+def test_the_blank_question_row_of_the_form_is_left_alone(ours, ops):
+    blank = {"position": "0", "label": "", "kind": "text", "choices": "", "required": "on"}
+    response = ops.post(ADD, fund_data([blank]))
+    assert response.status_code == 302, _errors(response)
+
+
+def test_a_new_fund_starts_as_next_quarter_in_the_programs_currency(ours, ops):
+    initial = ops.get(ADD).context["adminform"].form.initial
+    assert initial["currency"] == ours.tenant.default_currency
+    assert initial["starts_on"].day == 1
+    assert initial["starts_on"].month in (1, 4, 7, 10)
