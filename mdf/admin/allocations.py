@@ -190,6 +190,12 @@ class TierAllocationForm(_Confirmed):
                     )
                     % {"tenant": self.fund.tenant.default_currency, "fund": self.fund.currency},
                 )
+            elif not default:
+                self.add_error(
+                    "amount",
+                    _("%(tier)s has no MDF allowance: enter each partner's allocation.")
+                    % {"tier": tier.name},
+                )
             else:
                 data["amount"] = default
         return data
