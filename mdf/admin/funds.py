@@ -26,6 +26,7 @@ from prm.forms import ModelForm
 from prm.metrics.periods import quarter_of
 from prm.money import format_money
 from prm.tenancy.requests import tenant_of
+from prm.workflow import lock_row
 from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import badge
 
@@ -232,6 +233,25 @@ class FundAdmin(TenantModelAdmin):
                 total_paid=_sum("reimbursed"),
             )
         )
+
+    def save_model(self, request: HttpRequest, obj: Fund, form: Any, change: bool) -> None:
+        """Under the fund's row lock (allocations take it too), so that a budget lowered while
+        someone allocates still covers what is allocated; a refusal comes back beside the
+        budget (`prm.admin_forms`)."""
+        if change:
+            locked = lock_row(obj)
+            if obj.budget < locked.allocated:
+                raise ValidationError(
+                    {
+                        "budget": _(
+                            "%(allocated)s is already allocated from this fund: the budget "
+                            "cannot be lower. Lower allocations first."
+                        )
+                        % {"allocated": format_money(locked.allocated, locked.currency)}
+                    }
+                )
+            obj.allocated = locked.allocated  # the form's copy may be older
+        super().save_model(request, obj, form, change)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """A new fund: the next quarter, in the program's currency."""

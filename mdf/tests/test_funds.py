@@ -243,3 +243,45 @@ def test_a_new_fund_starts_as_next_quarter_in_the_programs_currency(ours, ops):
     assert initial["currency"] == ours.tenant.default_currency
     assert initial["starts_on"].day == 1
     assert initial["starts_on"].month in (1, 4, 7, 10)
+
+
+def test_the_save_checks_the_budget_again_under_the_funds_lock(ours, ops, monkeypatch):
+    # As if an allocation landed between the form's check and the save.
+    monkeypatch.setattr("mdf.admin.funds.fund_check", lambda **kwargs: None)
+    fund = ours.fund
+    url = f"/admin/mdf/fund/{fund.pk}/change/"
+    data = fund_data(
+        name=fund.name,
+        starts_on=fund.starts_on.isoformat(),
+        opens_on=fund.opens_on.isoformat(),
+        closes_on=fund.closes_on.isoformat(),
+        currency=fund.currency,
+        budget="30000",
+    )
+    data.update(_question_management(fund))
+    response = ops.post(url, data)
+    assert response.status_code == 200
+    assert "€40,000.00 is already allocated" in response.content.decode()
+    with scope(tenant=ours.tenant):
+        fund.refresh_from_db()
+    assert fund.budget == Decimal("100000.00")
+
+
+def test_a_saved_fund_keeps_the_allocated_total_of_its_allocations(ours, ops):
+    fund = ours.fund
+    url = f"/admin/mdf/fund/{fund.pk}/change/"
+    data = fund_data(
+        name=fund.name,
+        starts_on=fund.starts_on.isoformat(),
+        opens_on=fund.opens_on.isoformat(),
+        closes_on=fund.closes_on.isoformat(),
+        currency=fund.currency,
+        budget="120000",
+    )
+    data.update(_question_management(fund))
+    assert ops.post(url, data).status_code == 302, _errors(ops.post(url, data))
+    with scope(tenant=ours.tenant):
+        fund.refresh_from_db()
+        audited = AuditEvent.objects.filter(action="mdf.fund.changed").exists()
+    assert (fund.budget, fund.allocated) == (Decimal("120000.00"), Decimal("40000.00"))
+    assert audited
