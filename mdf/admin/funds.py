@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, QuerySet, Sum, Value
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy
 from prm.forms import ModelForm
 from prm.metrics.periods import quarter_of
 from prm.money import format_money
-from prm.tenancy.requests import tenant_of
+from prm.tenancy.partner_access import visible_partners
+from prm.tenancy.requests import membership_of, tenant_of
 from prm.workflow import lock_row
 from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import badge
@@ -179,8 +180,8 @@ class QuestionInline(TenantInline):
     )
 
 
-def _sum(field: str) -> Coalesce:
-    return Coalesce(Sum(f"allocations__{field}"), Value(ZERO), output_field=_MONEY)
+def _sum(field: str, among: Q | None) -> Coalesce:
+    return Coalesce(Sum(f"allocations__{field}", filter=among), Value(ZERO), output_field=_MONEY)
 
 
 @admin.register(Fund, site=tenant_admin_site)
@@ -224,15 +225,25 @@ class FundAdmin(TenantModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Fund]:
+        # A CAM's figures add up their own partners' allocations, as on the fund overview.
+        membership = membership_of(request)
+        among = None
+        if not membership.can("partners.view_all"):
+            among = Q(allocations__partner__in=visible_partners(membership))
         return (
             super()
             .get_queryset(request)
             .annotate(
-                total_committed=_sum("committed"),
-                total_claimed=_sum("claimed"),
-                total_paid=_sum("reimbursed"),
+                total_allocated=_sum("allocated", among),
+                total_committed=_sum("committed", among),
+                total_claimed=_sum("claimed", among),
+                total_paid=_sum("reimbursed", among),
             )
         )
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        own = not membership_of(request).can("partners.view_all")
+        return super().changelist_view(request, {"own_partners_only": own, **(extra_context or {})})
 
     def save_model(self, request: HttpRequest, obj: Fund, form: Any, change: bool) -> None:
         """Under the fund's row lock (allocations take it too), so that a budget lowered while
@@ -278,9 +289,9 @@ class FundAdmin(TenantModelAdmin):
     def budget_text(self, obj: Fund) -> str:
         return format_money(obj.budget, obj.currency)
 
-    @admin.display(description=gettext_lazy("allocated"), ordering="allocated")
+    @admin.display(description=gettext_lazy("allocated"), ordering="total_allocated")
     def allocated_text(self, obj: Fund) -> str:
-        return format_money(obj.allocated, obj.currency)
+        return format_money(getattr(obj, "total_allocated", obj.allocated), obj.currency)
 
     @admin.display(description=gettext_lazy("committed"), ordering="total_committed")
     def committed_text(self, obj: Fund) -> str:

@@ -285,3 +285,15 @@ def test_a_saved_fund_keeps_the_allocated_total_of_its_allocations(ours, ops):
         audited = AuditEvent.objects.filter(action="mdf.fund.changed").exists()
     assert (fund.budget, fund.allocated) == (Decimal("120000.00"), Decimal("40000.00"))
     assert audited
+
+
+def test_a_cams_fund_list_adds_up_their_partners_only(ours, host_client):
+    client = host_client(ours.host, ours.members[Role.CAM])
+    response = client.get("/admin/mdf/fund/")
+    body = response.content.decode()
+    row = body[body.index(ours.fund.name) :]
+    # partner A only: 20,000 allocated, 5,000 committed
+    assert "€20,000.00" in row
+    assert "€40,000.00" not in row
+    assert "€5,000.00" in row
+    assert "count the partners assigned to you" in body
