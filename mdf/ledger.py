@@ -107,6 +107,14 @@ def post(
             raise ValueError("A reversal names a line of the same allocation.")
         if Movement.objects.filter(reverses=reverses).exists():
             raise LedgerError(_("This line was reversed already."))
+        if reverses.amount < 0:
+            # Ledger lines other than a lowered allocation are positive (a constraint says so).
+            raise LedgerError(
+                _(
+                    "A lowered allocation is not reversed: set the allocation to the amount it "
+                    "should have instead."
+                )
+            )
         amount = reverses.amount
     elif reverses is not None:
         raise ValueError("Only a reversal names another line.")

@@ -65,7 +65,7 @@ def fund_allocations_page(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(fund_allocations(membership, fund), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = _context(request, fund, _("Allocations of %(fund)s") % {"fund": fund.name})
+    context = _context(request, fund, _("Allocations"))
     context |= {
         "page": page,
         "balances": fund_balances(membership, fund),
@@ -189,6 +189,12 @@ class TierAllocationForm(_Confirmed):
                         "amount in %(fund)s."
                     )
                     % {"tenant": self.fund.tenant.default_currency, "fund": self.fund.currency},
+                )
+            elif not default:
+                self.add_error(
+                    "amount",
+                    _("%(tier)s has no MDF allowance: enter each partner's allocation.")
+                    % {"tier": tier.name},
                 )
             else:
                 data["amount"] = default

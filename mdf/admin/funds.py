@@ -6,13 +6,14 @@ period helper (`mdf.services.funds.fund_period`). The list reads every fund's ba
 list's own query (sums over its allocations), never one query per row.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, QuerySet, Sum, Value
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -22,7 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prm.forms import ModelForm
+from prm.metrics.periods import quarter_of
 from prm.money import format_money
+from prm.tenancy.partner_access import visible_partners
+from prm.tenancy.requests import membership_of, tenant_of
+from prm.workflow import lock_row
 from prm.workspace.sites import TenantInline, TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import badge
 
@@ -64,10 +69,13 @@ class FundForm(ModelForm):
         super().clean()
         data = self.cleaned_data
         kind, first = data.get("period"), data.get("starts_on")
-        if not kind or not first:
-            return data
+        period = None
+        if kind and first:
+            try:
+                period = fund_period(kind, first)
+            except ValidationError as exc:
+                self._add(exc)
         try:
-            period = fund_period(kind, first)
             fund_check(
                 period=period,
                 opens_on=data.get("opens_on"),
@@ -78,11 +86,16 @@ class FundForm(ModelForm):
                 currency=data.get("currency") or self.instance.currency or "",
             )
         except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-            return data
-        self.instance.ends_on = period.end
+            self._add(exc)
+        if period is not None:
+            self.instance.ends_on = period.end
         return data
+
+    def _add(self, exc: ValidationError) -> None:
+        # Beside the fields they name; a field in error also skips the model's constraints on
+        # it, so the person reads our sentence rather than a constraint's name.
+        for field, errors in exc.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
 
 
 class LinesField(forms.CharField):
@@ -101,6 +114,9 @@ class LinesField(forms.CharField):
             if option and option not in options:
                 options.append(option)
         return options
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return self.to_python(data) != list(initial or [])
 
     def validate(self, value: Any) -> None:
         super().validate(value)
@@ -164,8 +180,8 @@ class QuestionInline(TenantInline):
     )
 
 
-def _sum(field: str) -> Coalesce:
-    return Coalesce(Sum(f"allocations__{field}"), Value(ZERO), output_field=_MONEY)
+def _sum(field: str, among: Q | None) -> Coalesce:
+    return Coalesce(Sum(f"allocations__{field}", filter=among), Value(ZERO), output_field=_MONEY)
 
 
 @admin.register(Fund, site=tenant_admin_site)
@@ -209,15 +225,55 @@ class FundAdmin(TenantModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Fund]:
+        # A CAM's figures add up their own partners' allocations, as on the fund overview.
+        membership = membership_of(request)
+        among = None
+        if not membership.can("partners.view_all"):
+            among = Q(allocations__partner__in=visible_partners(membership))
         return (
             super()
             .get_queryset(request)
             .annotate(
-                total_committed=_sum("committed"),
-                total_claimed=_sum("claimed"),
-                total_paid=_sum("reimbursed"),
+                total_allocated=_sum("allocated", among),
+                total_committed=_sum("committed", among),
+                total_claimed=_sum("claimed", among),
+                total_paid=_sum("reimbursed", among),
             )
         )
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        own = not membership_of(request).can("partners.view_all")
+        return super().changelist_view(request, {"own_partners_only": own, **(extra_context or {})})
+
+    def save_model(self, request: HttpRequest, obj: Fund, form: Any, change: bool) -> None:
+        """Under the fund's row lock (allocations take it too), so that a budget lowered while
+        someone allocates still covers what is allocated; a refusal comes back beside the
+        budget (`prm.admin_forms`)."""
+        if change:
+            locked = lock_row(obj)
+            if obj.budget < locked.allocated:
+                raise ValidationError(
+                    {
+                        "budget": _(
+                            "%(allocated)s is already allocated from this fund: the budget "
+                            "cannot be lower. Lower allocations first."
+                        )
+                        % {"allocated": format_money(locked.allocated, locked.currency)}
+                    }
+                )
+            obj.allocated = locked.allocated  # the form's copy may be older
+        super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new fund: the next quarter, in the program's currency."""
+        next_quarter = quarter_of(quarter_of(timezone.localdate()).end + timedelta(days=1))
+        return {
+            "currency": tenant_of(request).default_currency,
+            "period": Fund.Period.QUARTER,
+            "starts_on": next_quarter.start,
+            "closes_on": next_quarter.end,
+            **super().get_changeform_initial_data(request),
+        }
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Allocations and requests carry the fund's currency: it is fixed once money is given.
@@ -233,9 +289,9 @@ class FundAdmin(TenantModelAdmin):
     def budget_text(self, obj: Fund) -> str:
         return format_money(obj.budget, obj.currency)
 
-    @admin.display(description=gettext_lazy("allocated"), ordering="allocated")
+    @admin.display(description=gettext_lazy("allocated"), ordering="total_allocated")
     def allocated_text(self, obj: Fund) -> str:
-        return format_money(obj.allocated, obj.currency)
+        return format_money(getattr(obj, "total_allocated", obj.allocated), obj.currency)
 
     @admin.display(description=gettext_lazy("committed"), ordering="total_committed")
     def committed_text(self, obj: Fund) -> str:

@@ -42,7 +42,7 @@ def fund_period(kind: str, first_day: date) -> Period:
 
 def fund_check(
     *,
-    period: Period,
+    period: Period | None,
     opens_on: date | None,
     closes_on: date | None,
     collect_ahead: bool,
@@ -50,7 +50,8 @@ def fund_check(
     allocated: Decimal,
     currency: str,
 ) -> None:
-    """The rules a fund's dates and budget follow; `ValidationError` naming the fields.
+    """The rules a fund's dates and budget follow; `ValidationError` naming the fields (the
+    rules about the period are skipped without one).
 
     - the request window closes on or after it opens, and no later than the period ends
       (requests are for activities of the period);
@@ -60,12 +61,12 @@ def fund_check(
     errors: dict[str, str] = {}
     if opens_on and closes_on and closes_on < opens_on:
         errors["closes_on"] = _("The window closes before it opens: pick a later day.")
-    elif closes_on and closes_on > period.end:
+    elif period is not None and closes_on and closes_on > period.end:
         errors["closes_on"] = _(
             "Requests are for activities of the period, which ends on %(end)s: close the "
             "window on that day or before."
         ) % {"end": format_day(period.end)}
-    if collect_ahead and opens_on and opens_on >= period.start:
+    if period is not None and collect_ahead and opens_on and opens_on >= period.start:
         errors["opens_on"] = _(
             "To collect requests ahead, the window opens before the period starts (%(start)s)."
         ) % {"start": format_day(period.start)}

@@ -176,3 +176,9 @@ def test_the_allocations_csv_has_every_row_as_numbers(ours, ops):
     assert rows[0][0] == "Partner"
     found = {row[0]: row for row in rows[1:]}
     assert found[ours.partner.name][4:9] == ["20000.00", "5000.00", "2000.00", "0.00", "13000.00"]
+
+
+def test_a_tier_without_an_allowance_asks_for_the_amount(in_ours, ours, ops):
+    tier, _partners = _tier_with_partners(ours.tenant, 1, allowance="0")
+    response = ops.post(_url(ours.fund, "by-tier/"), {"tier": tier.pk, "reason": "x"})
+    assert "has no MDF allowance" in " ".join(response.context["form"].errors["amount"])

@@ -220,3 +220,80 @@ def _errors(response):
         for f in context.get("inline_admin_formsets", [])
     ]
     return context["adminform"].form.errors, formsets
+
+
+def test_every_mistake_reads_as_a_sentence_beside_its_field_never_a_constraint(ours, ops):
+    data = fund_data(starts_on="2027-08-15", opens_on="2027-09-01", closes_on="2027-08-01")
+    response = ops.post(ADD, data)
+    body = response.content.decode()
+    errors = response.context["adminform"].form.errors
+    assert "closes before it opens" in errors["closes_on"][0]
+    assert "starts_on" in errors
+    assert "Constraint" not in body
+
+
+def test_the_blank_question_row_of_the_form_is_left_alone(ours, ops):
+    blank = {"position": "0", "label": "", "kind": "text", "choices": "", "required": "on"}
+    response = ops.post(ADD, fund_data([blank]))
+    assert response.status_code == 302, _errors(response)
+
+
+def test_a_new_fund_starts_as_next_quarter_in_the_programs_currency(ours, ops):
+    initial = ops.get(ADD).context["adminform"].form.initial
+    assert initial["currency"] == ours.tenant.default_currency
+    assert initial["starts_on"].day == 1
+    assert initial["starts_on"].month in (1, 4, 7, 10)
+
+
+def test_the_save_checks_the_budget_again_under_the_funds_lock(ours, ops, monkeypatch):
+    # As if an allocation landed between the form's check and the save.
+    monkeypatch.setattr("mdf.admin.funds.fund_check", lambda **kwargs: None)
+    fund = ours.fund
+    url = f"/admin/mdf/fund/{fund.pk}/change/"
+    data = fund_data(
+        name=fund.name,
+        starts_on=fund.starts_on.isoformat(),
+        opens_on=fund.opens_on.isoformat(),
+        closes_on=fund.closes_on.isoformat(),
+        currency=fund.currency,
+        budget="30000",
+    )
+    data.update(_question_management(fund))
+    response = ops.post(url, data)
+    assert response.status_code == 200
+    assert "€40,000.00 is already allocated" in response.content.decode()
+    with scope(tenant=ours.tenant):
+        fund.refresh_from_db()
+    assert fund.budget == Decimal("100000.00")
+
+
+def test_a_saved_fund_keeps_the_allocated_total_of_its_allocations(ours, ops):
+    fund = ours.fund
+    url = f"/admin/mdf/fund/{fund.pk}/change/"
+    data = fund_data(
+        name=fund.name,
+        starts_on=fund.starts_on.isoformat(),
+        opens_on=fund.opens_on.isoformat(),
+        closes_on=fund.closes_on.isoformat(),
+        currency=fund.currency,
+        budget="120000",
+    )
+    data.update(_question_management(fund))
+    assert ops.post(url, data).status_code == 302, _errors(ops.post(url, data))
+    with scope(tenant=ours.tenant):
+        fund.refresh_from_db()
+        audited = AuditEvent.objects.filter(action="mdf.fund.changed").exists()
+    assert (fund.budget, fund.allocated) == (Decimal("120000.00"), Decimal("40000.00"))
+    assert audited
+
+
+def test_a_cams_fund_list_adds_up_their_partners_only(ours, host_client):
+    client = host_client(ours.host, ours.members[Role.CAM])
+    response = client.get("/admin/mdf/fund/")
+    body = response.content.decode()
+    row = body[body.index(ours.fund.name) :]
+    # partner A only: 20,000 allocated, 5,000 committed
+    assert "€20,000.00" in row
+    assert "€40,000.00" not in row
+    assert "€5,000.00" in row
+    assert "count the partners assigned to you" in body

@@ -185,4 +185,23 @@ def _plan(kind, amount, index, allocation, requests, claims, rep):
     line = lines[index % len(lines)]
     undone = Movement.objects.filter(reverses=line).exists()
     effect = {k: -v for k, v in ledger.effects_of(line).items()}
-    return not undone, effect, lambda: ledger.reverse(movement=line, actor=None, reason="p")
+    # a lowered allocation (a negative line) is set again rather than reversed
+    allowed = not undone and line.amount > 0
+    return allowed, effect, lambda: ledger.reverse(movement=line, actor=None, reason="p")
+
+
+def test_a_lowered_allocation_is_set_again_not_reversed(place):
+    # Found by the property above: a negative line cannot have a (positive) reversal.
+    world, fund = place
+    allocation = Allocation.objects.create(
+        tenant=world.tenant, fund=fund, partner=world.partner, currency=fund.currency
+    )
+    with transaction.atomic():
+        ledger.post(allocation=allocation, kind=K.ALLOCATED, amount=Decimal(700), actor=None,
+                    reason="p")  # fmt: skip
+        lowered = ledger.post(allocation=allocation, kind=K.ALLOCATED, amount=Decimal(-100),
+                              actor=None, reason="p")  # fmt: skip
+    before = _snapshot(allocation)
+    with pytest.raises(ledger.LedgerError, match="set the allocation"), transaction.atomic():
+        ledger.reverse(movement=lowered, actor=None, reason="undo")
+    assert _snapshot(allocation) == before
