@@ -1,5 +1,7 @@
 """Tests: fast hashing, Celery eager (one test runs a real worker and turns it off)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
@@ -8,8 +10,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / ".local" / "test-media"
-PRIVATE_MEDIA_ROOT = BASE_DIR / ".local" / "test-private"
+# One directory per xdist worker: each worker's database numbers its tenants from 1, so two
+# workers' files would otherwise meet under the same tenant's folder.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media" / _WORKER
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".local" / "test-private" / _WORKER
 STORAGES = {
     **STORAGES,  # noqa: F405
     "private": {
