@@ -15,3 +15,10 @@ class MdfConfig(AppConfig):
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         subscribe("platform.tenant.created", lambda event: mdf_defaults_ensure(tenant=event.tenant))
+
+        # Part D: notifications, beat, the partner page's MDF section.
+        from prm.celery import register_beat
+
+        from . import notifications  # noqa: F401 - its rules register
+
+        register_beat("mdf-sweep", task="mdf.tasks.mdf_sweep_all_task", schedule=15 * 60)
