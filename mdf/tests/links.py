@@ -18,12 +18,18 @@ PAGES = (
     "mdf:funds",
     "admin:mdf_mdfrequest_change",
     "admin:mdf_claim_change",
+    "admin:mdf_mdfrequest_changelist",
+    "admin:mdf_claim_changelist",
+    "admin:mdf_paymentbatch_changelist",
+    "admin:mdf_fund_overview",
 )
 
 
 def _resolves(name: str) -> bool:
     try:
-        reverse(name, args=[1]) if name != "mdf:funds" else reverse(name)
+        reverse(name) if name == "mdf:funds" or name.endswith("_changelist") else reverse(
+            name, args=[1]
+        )
     except NoReverseMatch:
         return False
     return True
@@ -42,6 +48,7 @@ def stand_in_links(monkeypatch: pytest.MonkeyPatch) -> None:
     if not all(_resolves(name) for name in PAGES):
         import mdf.notifications
         import mdf.overview
+        import mdf.todo
 
-        for module in (mdf.notifications, mdf.overview):
+        for module in (mdf.notifications, mdf.overview, mdf.todo):
             monkeypatch.setattr(module, "reverse", lambda name, args=(), **kw: page(name, *args))
