@@ -119,7 +119,13 @@ def test_vendor_staff_read_their_notifications_in_the_admin_ui(ours, host_client
 @pytest.mark.django_db
 def test_preferences_are_saved_per_category(ours, host_client):
     client = host_client(ours.host, ours.members[Role.PARTNER_REP])
-    choice = {"account": "digest", "program": "portal", "deals": "immediate", "training": "digest"}
+    choice = {
+        "account": "digest",
+        "program": "portal",
+        "deals": "immediate",
+        "training": "digest",
+        "mdf": "portal",
+    }
     assert client.post("/notifications/settings/", choice).status_code == 302
     with scope(tenant=ours.tenant):
         chosen = preferences_for(tenant=ours.tenant, user=ours.members[Role.PARTNER_REP].user)
