@@ -16,10 +16,9 @@ class MdfConfig(AppConfig):
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         subscribe("platform.tenant.created", lambda event: mdf_defaults_ensure(tenant=event.tenant))
 
-        # Part D: notifications, beat, to-do cards, the partner page's MDF section.
+        # Part D: notifications, beat, the partner page's MDF section.
         from prm.celery import register_beat
         from prm.workspace.partner_page import register_partner_activity, register_partner_section
-        from prm.workspace.todo import register_todo
 
         from . import notifications  # noqa: F401 - its rules register
         from .overview import (
@@ -28,11 +27,8 @@ class MdfConfig(AppConfig):
             mdf_section,
             requests_of_partner,
         )
-        from .todo import decisions_todo, payments_todo
 
         register_beat("mdf-sweep", task="mdf.tasks.mdf_sweep_all_task", schedule=15 * 60)
-        register_todo(decisions_todo, capability="mdf.approve", order=15)
-        register_todo(payments_todo, capability="mdf.pay", order=45)
         register_partner_section(mdf_section, capability="mdf.view", order=25)
         register_partner_activity(requests_of_partner)
         register_partner_activity(claims_of_partner)

@@ -97,12 +97,8 @@ def grow(world, n: int) -> None:
 STAFF = [Role.PROGRAM_LEADER, Role.PARTNER_OPS, Role.CAM]
 PAGES = [
     # (url, role, budget); {partner} is partner A (the CAM's)
-    # 17 for leaders and ops (5 cards), 15 for a CAM (4), measured December 2026; with the MDF
-    # cards (mdf/tests/test_todo.py) 21 for leaders (both cards), 19 for ops (payments), 18 for
-    # a CAM (decisions)
-    ("/admin/", Role.PROGRAM_LEADER, 21),
-    ("/admin/", Role.PARTNER_OPS, 19),
-    ("/admin/", Role.CAM, 18),
+    # 17 for leaders and ops (5 cards), 15 for a CAM (4), measured December 2026
+    *[("/admin/", role, 18) for role in STAFF],
     # 32: ten sections from three apps, measured December 2026; 36 for a CAM once the Training
     # section lists each learner with their courses and certifications (4 queries of its own);
     # 42 with the MDF section (6 of its own: balances, request counts, open requests, unclaimed
