@@ -546,8 +546,8 @@ CONCURRENT = 200
 
 def scenarios(bench: Any) -> list[Any]:
     """The MDF scenarios of `bench.run.Bench`: the request queue (page 1 and page 100, a CAM and
-    a program leader), an approval POST (through the review's decision screen, with its row
-    lock), and the fund overview. The concurrent approvals are measured apart
+    a program leader), an approval POST (the decision screen's approval page, with the
+    allocation's row lock), and the fund overview. The concurrent approvals are measured apart
     (`concurrent_approvals`)."""
     from mdf.access import requests_visible_to
     from prm.workspace.sites import tenant_admin_site
@@ -593,7 +593,7 @@ def scenarios(bench: Any) -> list[Any]:
 
         def once(i: int) -> Any:
             pk, amount = waiting[i]
-            url = reverse("admin:mdf_mdfrequest_change", args=[pk])
+            url = reverse("admin:mdf_mdfrequest_approve", args=[pk])
             _check(client.post(url, approval_form(amount)), 302, 303)
 
         return once
@@ -618,8 +618,8 @@ def scenarios(bench: Any) -> list[Any]:
 
 
 def approval_form(amount: Decimal) -> dict[str, str]:
-    """What the decision screen posts to approve a request in full, with a reason."""
-    return {"action": "approve", "amount": str(amount), "reason": "Bench approval"}
+    """What the decision screen's approval page posts to approve a request in full."""
+    return {"amount": str(amount), "reason": "Bench approval"}
 
 
 def concurrent_approvals(bench: Any) -> Any:
@@ -694,7 +694,7 @@ def concurrent_approvals(bench: Any) -> Any:
                     if not queue:
                         return
                     request = queue.pop()
-                url = reverse("admin:mdf_mdfrequest_change", args=[request.pk])
+                url = reverse("admin:mdf_mdfrequest_approve", args=[request.pk])
                 t0 = time.perf_counter()
                 response = client.post(url, approval_form(request.amount))
                 elapsed = (time.perf_counter() - t0) * 1000
