@@ -59,6 +59,7 @@ def test_a_cam_sees_the_partners_balance_requests_claims_and_roi(ours, host_clie
     assert page("admin:mdf_claim_change", ours.due_claim.pk) in section
     # the paid-out claim gives a return: what was spent on it
     assert format_money(Decimal("2000"), money) + " spent" in section
+    assert "no deal linked to these campaigns yet" in section
 
 
 @pytest.mark.django_db
