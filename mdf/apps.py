@@ -33,3 +33,34 @@ class MdfConfig(AppConfig):
         register_partner_activity(requests_of_partner)
         register_partner_activity(claims_of_partner)
         register_partner_activity(allocations_of_partner)
+
+        # MDF: review (part C): the to-do cards of the staff home
+        from prm.workspace.todo import register_todo
+
+        from .todo import claims_todo, payments_todo, requests_todo
+
+        register_todo(requests_todo, capability="mdf.approve", order=15)
+        register_todo(claims_todo, capability="mdf.approve", order=16)
+        register_todo(payments_todo, capability="mdf.pay", order=45)
+
+        # MDF: portal (part B): the Funds pages, their navigation and home card.
+        from prm.portal import nav
+        from prm.portal.home import register_card
+        from prm.portal.mounts import mount
+
+        from .home import funds_card
+
+        mount("funds/", "mdf.urls")
+        register_card(funds_card, capability="portal.mdf", order=45)
+        nav.register(
+            nav.NavItem(
+                label=_("Funds"),
+                url_name="mdf:funds",
+                capability="portal.mdf",
+                icon="piggy-bank",
+                order=50,
+            )
+        )
+        # Part A: funds and allocations -- the metrics (mdf.allocated, committed, reimbursed,
+        # utilisation, roi) in the core registry.
+        from . import metrics  # noqa: F401 - registers them

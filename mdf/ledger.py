@@ -196,9 +196,15 @@ def release(
 ) -> Movement | None:
     """Give back to the allocation what the request holds (all of it, or `amount`); None when
     it holds nothing."""
-    amount = held_by(request) if amount is None else amount
+    held = held_by(request)
+    amount = held if amount is None else amount
     if amount <= 0:
         return None
+    if amount > held:
+        raise LedgerError(
+            _("The request holds %(held)s: no more can be released from it.")
+            % {"held": format_money(held, request.currency)}
+        )
     return post(
         allocation=request.allocation,
         kind=K.RELEASED,

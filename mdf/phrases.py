@@ -9,6 +9,9 @@ register_phrases(
     {
         "mdf.fund.created": Phrase(_("Fund created"), _("{actor} created the fund {object}")),
         "mdf.fund.changed": Phrase(_("Fund changed"), _("{actor} changed the fund {object}")),
+        "mdf.mdfsettings.changed": Phrase(
+            _("MDF settings changed"), _("{actor} changed the MDF settings")
+        ),
         "mdf.fund.window_opened": Phrase(
             _("Request window opened"),
             _("{actor} announced the request window of {object}"),
@@ -79,6 +82,14 @@ register_phrases(
         ),
         "mdf.claim.paid": Phrase(
             _("Claim paid"), _("{actor} marked {object} paid on {paid_on}, reference {reference}")
+        ),
+        "mdf.batch.created": Phrase(
+            _("Payment batch created"),
+            _("{actor} gathered {claims} due claims in the payment batch {object}"),
+        ),
+        "mdf.batch.paid": Phrase(
+            _("Payment batch paid"),
+            _("{actor} marked {claims} claims of {object} paid from the accounts payable file"),
         ),
         "mdf.proof.added": Phrase(
             _("Proof attached"), _("{actor} attached {file} ({size}) to {object}")

@@ -124,8 +124,9 @@ PAGES = [
     # the home page with the deals card (one query of its own) and the training app's
     # "Continue learning" card (four: the company's segments, the counts, the courses in
     # progress) and "Certification expiring" (one)
-    ("/", Role.PARTNER_REP, 17),
-    ("/", Role.PARTNER_ADMIN, 19),
+    # + the Funds card (mdf: two queries, and the MDF settings for a rep)
+    ("/", Role.PARTNER_REP, 20),
+    ("/", Role.PARTNER_ADMIN, 21),
 ]
 
 

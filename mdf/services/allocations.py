@@ -67,13 +67,17 @@ def _set_locked(
             }
         )
     if delta != 0:
-        ledger.post(
-            allocation=allocation,
-            kind=ledger.K.ALLOCATED,
-            amount=delta,
-            actor=actor.user,
-            reason=reason,
-        )
+        try:
+            ledger.post(
+                allocation=allocation,
+                kind=ledger.K.ALLOCATED,
+                amount=delta,
+                actor=actor.user,
+                reason=reason,
+            )
+        except ledger.LedgerError as exc:
+            # Below what is spoken for: the amount is what the person changes.
+            raise ledger.LedgerError({"amount": exc.messages}) from exc
         fund.allocated += delta
     allocation.tier = tier
     if allocation.available > 0:
@@ -141,9 +145,24 @@ def allocations_by_tier(
     with transaction.atomic():
         locked = lock_row(fund)
         for partner in partners:
-            if _set_locked(
-                actor=actor, fund=locked, partner=partner, amount=amount, reason=reason, tier=tier
-            ):
+            try:
+                done = _set_locked(
+                    actor=actor,
+                    fund=locked,
+                    partner=partner,
+                    amount=amount,
+                    reason=reason,
+                    tier=tier,
+                )
+            except ledger.LedgerError as exc:
+                # Name the partner whose allocation refused: the tier has many.
+                raise ledger.LedgerError(
+                    {
+                        "amount": _("%(partner)s: %(why)s")
+                        % {"partner": partner.name, "why": " ".join(exc.messages)}
+                    }
+                ) from exc
+            if done:
                 changed += 1
         locked.save(update_fields=["allocated"])
     fund.allocated = locked.allocated

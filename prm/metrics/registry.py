@@ -25,7 +25,7 @@ ByPartner = Callable[[Tenant, Period, list[int]], dict[int, Decimal]]
 class Metric:
     name: str  # "<app>.<what>", e.g. "partners.active_users"
     label: str | Promise
-    unit: str  # "count", "months", "money", "percent", "days"
+    unit: str  # "count", "months", "money", "percent", "days", "ratio" (4.5×)
     description: str | Promise
     by_partner: ByPartner
     #: the label after "1" ("1 more active user"); the plural label when empty
@@ -46,13 +46,15 @@ class Metric:
 
 def format_value(value: Decimal | None, unit: str, *, currency: str) -> str:
     """A metric's value as people read it: "6" (a count, never "6.00"), "$5,000.00" (money, in
-    `currency`: the tenant's default), "42.5%" (a percentage); "—" for none."""
+    `currency`: the tenant's default), "42.5%" (a percentage), "4.5×" (a ratio); "—" for none."""
     if value is None:
         return "—"
     if unit == "money" and currency:
         return format_money(value, currency)
     if unit == "percent":
         return format_percent(value)
+    if unit == "ratio":
+        return format_number(value) + "×"
     return format_number(value)
 
 

@@ -222,6 +222,9 @@ TENANT_LOGO_MAX_BYTES = 1024 * 1024
 # One file attached to a deal registration (a quote, a purchase order), and how many one holds.
 DEAL_ATTACHMENT_MAX_BYTES = env.int("DEAL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 DEAL_ATTACHMENTS_PER_REGISTRATION = 20
+# MDF proof of performance (invoices, screenshots, attendee lists): per file, and per claim.
+MDF_PROOF_MAX_BYTES = env.int("MDF_PROOF_MAX_BYTES", default=10 * 1024 * 1024)
+MDF_PROOFS_PER_CLAIM = 10
 # One file of the content library (a deck, a battle card, a pricing sheet); within the proxy's
 # client_max_body_size like every upload (see the README's deployment section).
 LIBRARY_ASSET_MAX_BYTES = env.int("LIBRARY_ASSET_MAX_BYTES", default=10 * 1024 * 1024)

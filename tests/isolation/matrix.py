@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
+from mdf.models import Claim, Fund, MdfRequest, MdfSettings, PaymentBatch
 from partners.models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -267,6 +268,13 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Certification: lambda w: w.certification,
     TrainingSettings: lambda w: w.training_settings,
     Asset: lambda w: w.asset,
+    # MDF: review
+    MdfRequest: lambda w: w.mdf_request,
+    Claim: lambda w: w.claim,
+    PaymentBatch: lambda w: w.payment_batch,
+    # MDF: funds
+    Fund: lambda w: w.fund,
+    MdfSettings: lambda w: w.mdf_settings,
 }
 
 
@@ -440,6 +448,51 @@ DEAL_PORTAL_CASES = [
     _lead_case("deals:lead_accept", method="post"),
     _lead_case("deals:lead_decline", method="post", data={"reason": "spam"}),
 ]
+
+
+# MDF: portal
+def _mdf_case(name: str, obj: str, other: str, method: str = "get", **extra: Any) -> Case:
+    """A portal page of partner A's MDF row; partner B's answers 404 to A's users."""
+    return Case(
+        name,
+        ("portal.mdf",),
+        kwargs=_pk(lambda w: getattr(w, obj)),
+        method=method,
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: getattr(w, other)),
+        **extra,
+    )
+
+
+MDF_PORTAL_CASES = [
+    Case("mdf:funds", ("portal.mdf",)),
+    Case(
+        "mdf:request_new",
+        ("portal.mdf",),
+        kwargs=lambda w: {"fund": w.fund.pk},
+        object_url=True,
+    ),
+    _mdf_case("mdf:request", "mdf_request", "other_mdf_request"),
+    # a submitted request: sent back to its page with a message
+    _mdf_case("mdf:request_edit", "mdf_request", "other_mdf_request"),
+    _mdf_case("mdf:request_submit", "mdf_request", "other_mdf_request", method="post"),
+    # GET shows the confirmation; the matrix withdraws nothing
+    _mdf_case("mdf:request_withdraw", "mdf_request", "other_mdf_request"),
+    Case(
+        "mdf:claim_new",
+        ("portal.mdf",),
+        kwargs=lambda w: {"request": w.funded_request.pk},
+        object_url=True,
+        other_partner_kwargs=lambda w: {"request": w.other_funded_request.pk},
+    ),
+    _mdf_case("mdf:claim", "claim", "other_claim"),
+    _mdf_case("mdf:claim_edit", "claim", "other_claim"),
+    _mdf_case("mdf:claim_submit", "claim", "other_claim", method="post"),
+    _mdf_case("mdf:proof", "proof", "other_proof"),
+    # GET asks to confirm (a submitted claim's proof: sent back with a message)
+    _mdf_case("mdf:proof_delete", "proof", "other_proof"),
+]
+
 
 DEAL_ADMIN_CASES = [
     # GET shows the form; an empty POST to approve would approve, so the matrix only looks.
@@ -694,6 +747,69 @@ LIBRARY_CASES = [
 ]
 
 
+# MDF: review
+def _mdf_case(
+    name: str, capability: str, obj_of: Callable[[Any], Any], key: str = "object_id"
+) -> Case:
+    return Case(
+        f"admin:{name}", (capability,), kwargs=lambda w: {key: obj_of(w).pk}, object_url=True
+    )
+
+
+MDF_REVIEW_CASES = [
+    # GET shows each decision's confirm page (or, where the status refuses it, back to the
+    # screen); the matrix decides nothing.
+    *(
+        _mdf_case(f"mdf_mdfrequest_{action}", "mdf.approve", lambda w: w.mdf_request)
+        for action in ("approve", "request_info", "reject", "decline")
+    ),
+    _mdf_case("mdf_mdfrequest_approve_second", "mdf.approve.second", lambda w: w.mdf_request),
+    *(
+        _mdf_case(f"mdf_mdfrequest_{action}", "mdf.approve", lambda w: w.funded_request)
+        for action in ("extend", "release")
+    ),
+    *(
+        _mdf_case(f"mdf_claim_{action}", "mdf.approve", lambda w: w.claim)
+        for action in ("approve", "request_info", "reject")
+    ),
+    _mdf_case("mdf_claim_pay", "mdf.pay", lambda w: w.due_claim),
+    _mdf_case("mdf_proof", "mdf.view", lambda w: w.proof, key="pk"),
+    Case("admin:mdf_paymentbatch_create", ("mdf.pay",)),
+    _mdf_case("mdf_paymentbatch_csv", "mdf.pay", lambda w: w.payment_batch),
+    _mdf_case("mdf_paymentbatch_import", "mdf.pay", lambda w: w.payment_batch),
+    _mdf_case("mdf_batch_review", "mdf.approve", lambda w: w.fund, key="pk"),
+]
+
+
+# MDF: funds (part A) -- the fund's pages; a CAM's rows narrow to their partners, and an
+# allocation of a partner the CAM does not see answers 404 (mdf/tests/test_funds_pages.py)
+def _fund_case(name: str, capability: str = "mdf.view", method: str = "get") -> Case:
+    return Case(name, (capability,), kwargs=_pk(lambda w: w.fund), object_url=True, method=method)
+
+
+MDF_FUND_CASES = [
+    _fund_case("admin:mdf_fund_overview"),
+    _fund_case("admin:mdf_fund_allocations"),
+    _fund_case("admin:mdf_fund_allocations_csv"),
+    _fund_case("admin:mdf_fund_allocation_set", "mdf.manage"),
+    _fund_case("admin:mdf_fund_allocation_set", "mdf.manage", method="post"),
+    _fund_case("admin:mdf_fund_allocations_tier", "mdf.manage"),
+    _fund_case("admin:mdf_fund_allocations_tier", "mdf.manage", method="post"),
+    Case(
+        "admin:mdf_allocation_ledger",
+        ("mdf.view",),
+        kwargs=_pk(lambda w: w.allocation),
+        object_url=True,
+    ),
+    Case(
+        "admin:mdf_allocation_ledger_csv",
+        ("mdf.view",),
+        kwargs=_pk(lambda w: w.allocation),
+        object_url=True,
+    ),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -709,7 +825,10 @@ def all_cases() -> list[Case]:
         *PARTNER_PAGE_CASES,
         *DEAL_PORTAL_CASES,
         *DEAL_ADMIN_CASES,
+        *MDF_PORTAL_CASES,
         *TRAINING_CASES,
         *PATH_CASES,
         *LIBRARY_CASES,
+        *MDF_REVIEW_CASES,
+        *MDF_FUND_CASES,
     ]

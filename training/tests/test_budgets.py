@@ -34,7 +34,7 @@ PAGES = [
     (f"/learning/courses/{LONG}/modules/{FIRST}/", Role.PARTNER_REP, 12),
     # the home page with the "Continue learning" card (4 queries of its own) and the
     # "Certification expiring" card (1: the member's awards)
-    ("/", Role.PARTNER_REP, 17),
+    ("/", Role.PARTNER_REP, 20),  # + the Funds card (mdf)
     ("/admin/training/course/", Role.PROGRAM_LEADER, 8),
     ("/admin/training/course/", Role.CAM, 8),
     (f"/admin/training/course/{LONG}/change/", Role.PARTNER_OPS, 10),

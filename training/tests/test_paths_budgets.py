@@ -33,7 +33,7 @@ PAGES = [
     # the path (3 with the segments), then the Learning page's reads
     (f"/learning/paths/{PATH}/", Role.PARTNER_REP, 17),
     # the "Certification expiring" card: 1 query of its own
-    ("/", Role.PARTNER_REP, 17),
+    ("/", Role.PARTNER_REP, 20),  # + the Funds card (mdf)
     ("/admin/training/learningpath/", Role.PARTNER_OPS, 8),
     ("/admin/training/certification/", Role.PARTNER_OPS, 8),
     ("/admin/training/certification/", Role.CAM, 9),

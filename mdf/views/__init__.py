@@ -1,0 +1,1 @@
+"""The partner portal's MDF pages (mounted at /funds/, namespace `mdf`)."""
