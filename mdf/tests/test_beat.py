@@ -11,6 +11,7 @@ from django.utils import timezone
 from mdf import beat, ledger
 from mdf.events import tenant_today
 from mdf.models import Allocation, Claim, Fund, MdfRequest
+from mdf.services import review
 from mdf.services.allocations import allocation_set
 from mdf.tasks import mdf_sweep_task
 from mdf.tests.factories import allocation_row, claim_row, fund_row, request_row
@@ -269,6 +270,22 @@ def test_an_approval_can_warn_right_after_it_commits(in_ours, django_capture_on_
         beat.allocation_check_after_commit(allocation)
     assert len(told(world.other_partner_admin, "mdf.allocation.low")) == 1
     assert told(world.members[Role.PARTNER_ADMIN], "mdf.allocation.low") == []
+
+
+def test_an_approval_that_leaves_little_warns_once_it_commits(
+    in_ours, django_capture_on_commit_callbacks
+):
+    world = in_ours
+    allocation = Allocation.objects.get(pk=world.other_allocation.pk)
+    asked = allocation.available - Decimal("100")
+    request = request_row(allocation, world.other_partner_admin, amount=str(asked))
+    Fund.objects.filter(pk=world.fund.pk).update(second_approval_above=None)
+    request.fund.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        review.request_approve(actor=world.members[Role.PROGRAM_LEADER], mdf_request=request)
+    [warning] = told(world.other_partner_admin, "mdf.allocation.low")
+    assert "left to ask for" in warning.title
+    assert beat.allocations_warn_low(tenant=world.tenant) == 0  # the sweep does not tell again
 
 
 def test_an_allocation_of_nothing_is_never_low(in_ours):
