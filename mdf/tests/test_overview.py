@@ -163,3 +163,21 @@ def counts(world_store, django_db_blocker):
 @pytest.mark.parametrize("role", BUDGET_ROLES)
 def test_the_partner_page_with_mdf_costs_the_same_at_two_sizes(counts, role):
     assert_budget(counts[role], BUDGET)
+
+
+@pytest.mark.django_db
+def test_the_sections_links_open_the_review_pages_it_names(ours, host_client):
+    from mdf.overview import mdf_section
+
+    cam = ours.members[Role.CAM]
+    with scope(tenant=ours.tenant):
+        section = mdf_section(ours.partner, cam)
+    client = host_client(ours.host, cam)
+    urls = [url for _label, url in section.links]
+    urls += [section.context["open_url"], section.context["overdue_url"]]
+    urls += [row["url"] for row in section.context["open"] + section.context["waiting"]]
+    urls += [balance.url for balance in section.context["balances"]]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "?e=1" not in response.get("Location", ""), url
