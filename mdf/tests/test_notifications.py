@@ -289,3 +289,23 @@ def test_a_window_notice_reaches_only_the_partner_it_concerns(in_ours, theirs):
     their_users = {m.user_id for m in theirs.members.values()}
     assert set(told(world, events.WINDOW_OPENED)) == {ADMIN, REP}
     assert not notes.filter(recipient_id__in=their_users).exists()
+
+
+def test_the_reviews_approval_in_part_reaches_the_partner_with_its_reason(in_ours):
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from mdf.services import review
+
+    world = in_ours
+    request = world.mdf_request
+    review.request_approve(
+        actor=world.members[CAM], mdf_request=request, amount=Decimal("3000"),
+        reason="The venue is paid by the co-funder.",
+    )  # fmt: skip
+    notes = told(world, events.REQUEST_APPROVED)
+    assert set(notes) == {REP, ADMIN}
+    assert "3,000.00 of the " in notes[REP].body
+    assert notes[REP].message == "The venue is paid by the co-funder."
+    assert notes[REP].link == reverse("mdf:request", args=[request.pk])
