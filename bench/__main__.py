@@ -12,6 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, help_text in (
         ("generate", "load the scale's data into the (migrated, empty) database"),
         ("generate-training", "add the training data to a database holding the deals bench"),
+        ("generate-mdf", "add the MDF data to a database holding the deals bench"),
         ("run", "time the scenarios; print a table and write bench/results/<scale>.json"),
         ("quality", "recall and false flags of the conflict check"),
         ("explain", "EXPLAIN ANALYZE of the conflict-check queries"),
@@ -35,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         from .training import generate_training
 
         generate_training(args.scale, seed=args.seed)
+    elif args.command == "generate-mdf":
+        from .mdf import generate_mdf
+
+        generate_mdf(args.scale, seed=args.seed)
     elif args.command == "run":
         from .run import run
 

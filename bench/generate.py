@@ -476,6 +476,14 @@ def generate(scale: str, seed: int = 20240601) -> None:
         with transaction.atomic():
             got = load_training(Tenant.objects.get(slug=BENCH_SLUG), scale, seed)
         log(f"training: {got} in {time.monotonic() - t0:.1f} s")
+        from .mdf import check_ledger, load_mdf  # they read this module's names
+
+        t0 = time.monotonic()
+        with transaction.atomic():
+            got = load_mdf(Tenant.objects.get(slug=BENCH_SLUG), scale, seed)
+        checked = check_ledger(Tenant.objects.get(slug=BENCH_SLUG))
+        log(f"mdf: {got} in {time.monotonic() - t0:.1f} s; the ledger adds up on {checked} "
+            "allocations")  # fmt: skip
         Tenant.objects.filter(slug=BENCH_SLUG).update(portal_title=f"Bench partners ({scale})")
         loaded = time.monotonic() - started
         t0 = time.monotonic()

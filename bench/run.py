@@ -46,6 +46,8 @@ from training.services import course_start
 
 from . import names, variants
 from .generate import BENCH_ADMIN, BENCH_CAM, BENCH_HOST, BENCH_REP, BENCH_SLUG, CustomerPool
+from .mdf import concurrent_approvals
+from .mdf import scenarios as mdf_scenarios
 from .training import QUIZ_COURSE
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -490,6 +492,7 @@ class Bench:
                 fn_queue(100),
                 Target(ratio=1.3, vs="queue p1 CAM (selector)"),
             ),
+            *mdf_scenarios(self),
         ]
 
     # --- measuring ------------------------------------------------------------------------------
@@ -581,6 +584,10 @@ def run(scale: str, iterations: int | None = None, only: str = "") -> list[Resul
         results.append(result)
         print(f"run: {scenario.name}: p95 {result.p95_ms} ms {result.note}".rstrip(), flush=True)
     judge(results, scenarios)
+    if not only or "concurrent" in only:
+        # One run of many at once, not N timed iterations: measured apart.
+        results.append(concurrent_approvals(bench))
+        print(f"run: {results[-1].name}: {results[-1].note}", flush=True)
     print_table(scale, results)
     # Counting the bench's rows across the whole database.
     with scopes_disabled():

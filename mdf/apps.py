@@ -22,6 +22,24 @@ class MdfConfig(AppConfig):
         demo.register_seeder(seed_mdf, order=95)
         subscribe("platform.tenant.created", lambda event: mdf_defaults_ensure(tenant=event.tenant))
 
+        # Part D: notifications, beat, the partner page's MDF section.
+        from prm.celery import register_beat
+        from prm.workspace.partner_page import register_partner_activity, register_partner_section
+
+        from . import notifications  # noqa: F401 - its rules register
+        from .overview import (
+            allocations_of_partner,
+            claims_of_partner,
+            mdf_section,
+            requests_of_partner,
+        )
+
+        register_beat("mdf-sweep", task="mdf.tasks.mdf_sweep_all_task", schedule=15 * 60)
+        register_partner_section(mdf_section, capability="mdf.view", order=25)
+        register_partner_activity(requests_of_partner)
+        register_partner_activity(claims_of_partner)
+        register_partner_activity(allocations_of_partner)
+
         # MDF: review (part C): the to-do cards of the staff home
         from prm.workspace.todo import register_todo
 

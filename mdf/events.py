@@ -3,14 +3,18 @@
 Notification rules for them are in `notifications.py`; the audit sentences in `phrases.py`.
 """
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deals.events import tenant_day
 from prm.money import format_money
 from prm.notifications.categories import declare_category
 from prm.notifications.events import declare
+from prm.tenancy.models import Tenant
 
 from .models import Allocation, Claim, Fund, MdfRequest
 
@@ -25,7 +29,7 @@ REQUEST_CHANGED = declare(
 REQUEST_SUBMITTED = declare(
     "mdf.request.submitted",
     "A partner submitted a request for funds (first submission or resubmission).",
-    (*_REQUEST, "due"),
+    (*_REQUEST, "due", "review"),
 )
 REQUEST_WITHDRAWN = declare(
     "mdf.request.withdrawn", "A partner withdrew a request for funds.", _REQUEST
@@ -136,8 +140,25 @@ def request_event_data(request: MdfRequest, **extra: Any) -> dict[str, Any]:
         "claim_due": tenant_day(request.tenant, request.claim_due_on)
         if request.claim_due_on
         else "",
+        "review": review_opens_text(request),
         **extra,
     }
+
+
+def tenant_today(tenant: Tenant, now: datetime | None = None) -> date:
+    """The tenant's date at `now` (in its time zone, whatever the server's is)."""
+    return timezone.localdate(now or timezone.now(), timezone=ZoneInfo(tenant.time_zone))
+
+
+def review_opens_text(request: MdfRequest) -> str:
+    """For a request collected ahead of its fund's period: when CAMs start reviewing it."""
+    fund: Fund = request.fund
+    if not fund.collect_ahead or fund.starts_on <= tenant_today(request.tenant):
+        return ""
+    return str(
+        _("Requests collected ahead are reviewed together from %(day)s.")
+        % {"day": tenant_day(request.tenant, fund.starts_on)}
+    )
 
 
 def claim_event_data(claim: Claim, **extra: Any) -> dict[str, Any]:

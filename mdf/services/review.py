@@ -24,6 +24,7 @@ from prm.tenancy.models import Membership
 
 from .. import events, ledger
 from ..access import requests_visible_to
+from ..beat import allocation_check_after_commit
 from ..events import tenant_day
 from ..models import Claim, MdfRequest
 from ..workflow import REQUESTS
@@ -122,6 +123,8 @@ def _commit(row: MdfRequest, amount: Decimal, actor: Membership, reason: str) ->
         actor=actor.user,
         reason=reason or _("Approved %(request)s") % {"request": row.reference},
     )
+    # The partner hears at once when this leaves the allocation running low (once committed).
+    allocation_check_after_commit(row.allocation)
 
 
 def _release(row: MdfRequest, actor: Membership, reason: str) -> Decimal:
