@@ -20,10 +20,6 @@ from prm.audit.models import AuditEvent
 from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
 
-pytestmark = pytest.mark.usefixtures("stand_in_links")
-
-from mdf.tests.links import stand_in_links  # noqa: E402, F401 - the fixture
-
 
 def told(member, event: str) -> list[Notification]:
     return list(Notification.objects.filter(recipient=member.user, event=event))

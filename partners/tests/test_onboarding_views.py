@@ -153,7 +153,7 @@ def test_the_cam_ticks_an_automatic_step_by_hand_with_a_reason(ours, host_client
     cam = host_client(ours.host, ours.members[Role.CAM])
     confirm = cam.get(tick_url(partner, funds)).content.decode()
     assert "the reason is required" in confirm
-    assert "Request approved (no app reports it yet)" in confirm  # no event code shown
+    assert "Statement paid (no app reports it yet)" in confirm  # no event code shown
     assert "commissions.statement.paid" not in confirm
     refused = cam.post(tick_url(partner, funds), {"reason": "  "})
     assert refused.status_code == 200
