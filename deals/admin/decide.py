@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from prm.tenancy.decorators import requires
 from prm.tenancy.models import Membership
 from prm.tenancy.requests import membership_of, tenant_of
-from prm.workflow import TransitionError
-from prm.workspace.ui import Done, form_page
+from prm.workspace.ui import Done, decision_page, form_page
 
 from .. import services
 from ..models import Deal, DealExtension, DealSettings
@@ -49,16 +48,6 @@ def _deal(request: HttpRequest, object_id: str) -> Deal:
     return get_object_or_404(deals, pk=object_pk(object_id))
 
 
-def _refusal(request: HttpRequest, deal: Deal, action: str) -> HttpResponse | None:
-    """Back to the decision screen with why, when the registration's status refuses `action`."""
-    try:
-        DEALS.require(deal, action)
-    except TransitionError as exc:
-        messages.warning(request, " ".join(exc.messages))
-        return redirect("admin:deals_deal_change", deal.pk)
-    return None
-
-
 def _decision_page(
     request: HttpRequest,
     object_id: str,
@@ -79,22 +68,18 @@ def _decision_page(
     `decision_page.html`, which opens on the registration's summary (`screen.summary_context`)
     and has Cancel (back to the registration)."""
     deal = _deal(request, object_id)
-    if refusal := _refusal(request, deal, action):
-        return refusal
-
-    def on_valid(form: FormT) -> Done:
-        decide(membership_of(request), deal, form.cleaned_data)
-        return Done(done % {"deal": deal}, "admin:deals_deal_changelist")
-
     page = request.resolver_match.url_name.removeprefix("deals_deal_")  # type: ignore[union-attr]
-    return form_page(
+    return decision_page(
         request,
+        deal,
+        allowed=lambda: DEALS.require(deal, action),
+        screen="admin:deals_deal_change",
+        form_class=form_class,
+        decide=lambda actor, data: decide(actor, deal, data),
+        done=Done(done % {"deal": deal}, "admin:deals_deal_changelist"),
         title=title % {"deal": deal},
         template=f"admin/deals/deal/{page}.html",
-        obj=deal,
-        form_class=form_class,
         form_kwargs=form_kwargs(deal) if form_kwargs else None,
-        on_valid=on_valid,
         context={**summary_context(request, deal), **(context(deal) if context else {})},
     )
 

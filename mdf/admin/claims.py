@@ -13,14 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,9 +37,8 @@ from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import VisiblePartnerFilter
 from prm.tenancy.requests import membership_of
 from prm.uploads.private import private_file_response
-from prm.workflow import TransitionError
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
-from prm.workspace.ui import Done, form_page
+from prm.workspace.ui import Done, decision_page
 
 from ..access import claims_visible_to, proofs_visible_to
 from ..models import CampaignDeal, Claim
@@ -318,24 +317,17 @@ def claim_decision_page(
     """One decision on one claim: resolve it (404), check its status allows `action`, then the
     confirm page whose valid form calls the service."""
     claim = _claim(request, object_id)
-    try:
-        CLAIMS.require(claim, action)
-    except TransitionError as exc:
-        messages.warning(request, " ".join(exc.messages))
-        return redirect("admin:mdf_claim_change", claim.pk)
-
-    def on_valid(form: forms.BaseForm) -> Done:
-        decide(membership_of(request), claim, form.cleaned_data)
-        return Done(done % {"claim": claim}, done_to)
-
-    return form_page(
+    return decision_page(
         request,
+        claim,
+        allowed=lambda: CLAIMS.require(claim, action),
+        screen="admin:mdf_claim_change",
+        form_class=form_class,
+        decide=lambda actor, data: decide(actor, claim, data),
+        done=Done(done % {"claim": claim}, done_to),
         title=title % {"claim": claim},
         template=f"admin/mdf/claim/{template}.html",
-        obj=claim,
-        form_class=form_class,
         form_kwargs={"initial": initial(claim)} if initial else None,
-        on_valid=on_valid,
         context=claim_summary(request, claim),
     )
 

@@ -16,13 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,9 +38,8 @@ from prm.tenancy.decorators import requires
 from prm.tenancy.models import Membership
 from prm.tenancy.partner_access import VisiblePartnerFilter
 from prm.tenancy.requests import membership_of
-from prm.workflow import TransitionError
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
-from prm.workspace.ui import Done, form_page
+from prm.workspace.ui import Done, decision_page
 
 from ..access import requests_visible_to
 from ..models import Claim, Fund, MdfRequest
@@ -503,24 +502,17 @@ def _decision_page(
     """One decision on one request: resolve it (404), check its status allows `action` (else
     back to the screen with why), then the confirm page whose valid form calls the service."""
     mdf_request = _request(request, object_id)
-    try:
-        REQUESTS.require(mdf_request, action)
-    except TransitionError as exc:
-        messages.warning(request, " ".join(exc.messages))
-        return redirect("admin:mdf_mdfrequest_change", mdf_request.pk)
-
-    def on_valid(form: forms.BaseForm) -> Done:
-        decide(membership_of(request), mdf_request, form.cleaned_data)
-        return Done(done % {"request": mdf_request}, "admin:mdf_mdfrequest_changelist")
-
-    return form_page(
+    return decision_page(
         request,
+        mdf_request,
+        allowed=lambda: REQUESTS.require(mdf_request, action),
+        screen="admin:mdf_mdfrequest_change",
+        form_class=form_class,
+        decide=lambda actor, data: decide(actor, mdf_request, data),
+        done=Done(done % {"request": mdf_request}, "admin:mdf_mdfrequest_changelist"),
         title=title % {"request": mdf_request},
         template=f"admin/mdf/mdfrequest/{template}.html",
-        obj=mdf_request,
-        form_class=form_class,
         form_kwargs={"initial": initial(mdf_request)} if initial else None,
-        on_valid=on_valid,
         context=summary_context(request, mdf_request),
     )
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.db.models.options import Options
 from django.http import HttpRequest, HttpResponse
@@ -29,7 +30,8 @@ from django.utils.safestring import SafeString
 
 from prm.dates import format_day, format_moment
 from prm.forms import form_call
-from prm.tenancy.requests import posted
+from prm.tenancy.models import Membership
+from prm.tenancy.requests import membership_of, posted
 from prm.workspace.sites import tenant_admin_site
 
 FormT = TypeVar("FormT", bound=forms.BaseForm)
@@ -114,3 +116,49 @@ def form_page(
     }
     request.current_app = admin_site.name
     return TemplateResponse(request, template, page)
+
+
+def decision_page(
+    request: HttpRequest,
+    obj: Model,
+    *,
+    allowed: Callable[[], object],
+    screen: str,
+    form_class: type[FormT],
+    decide: Callable[[Membership, dict[str, Any]], object],
+    done: Done,
+    title: str | Promise,
+    template: str,
+    form_kwargs: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """One decision on one object from its screen (approve a registration, reject a request,
+    approve a claim): the confirm page whose valid form calls the one service.
+
+    The caller found `obj` through a selector narrowed to what the member sees (404 otherwise)
+    and the view declared its capability. `allowed()` raises the workflow's refusal (a
+    `ValidationError`: "A request that is approved cannot be rejected.") when the object's
+    status refuses the action: the member is sent back to `screen` (a URL name taking the
+    object's key) with why, and nothing is shown or done. Otherwise `form_page` shows the form,
+    and a valid one calls `decide(member, cleaned_data)`; then `done`.
+    """
+    try:
+        allowed()
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+        return redirect(screen, obj.pk)
+
+    def on_valid(form: FormT) -> Done:
+        decide(membership_of(request), form.cleaned_data)
+        return done
+
+    return form_page(
+        request,
+        title=title,
+        template=template,
+        obj=obj,
+        form_class=form_class,
+        form_kwargs=form_kwargs,
+        on_valid=on_valid,
+        context=context,
+    )
