@@ -6,12 +6,14 @@ to the campaign, revenue the final amount of those won. Only deals in the reques
 count (money is never summed across currencies). The ratios are revenue per unit of spend
 ("4.2×") and pipeline per unit of spend; None when nothing was spent yet.
 
-Each function aggregates in SQL, one query for any number of requests, partners or funds.
+Each function aggregates in SQL, in one or two queries for any number of requests, partners or
+funds.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -111,30 +113,57 @@ def request_roi(request: MdfRequest) -> Roi:
 
 def roi_by(requests: QuerySet[MdfRequest], key: str) -> dict[tuple[object, str], Roi]:
     """The figures of `requests` summed per `key` (a field: "partner_id", "fund_id") and
-    currency, in one query: {(key value, currency): Roi}. Requests with nothing spent and no
-    linked deal are left out."""
-    rows = (
-        with_roi(requests.order_by())
-        .values(key, "currency")
+    currency: {(key value, currency): Roi}. Requests with nothing spent and no linked deal are
+    left out.
+
+    Two grouped queries, one over the spent claims and one over the linked deals, each joined
+    to `requests` (a semi-join): summing `with_roi`'s per-request subqueries instead ran two
+    correlated subqueries for every request of a fund (a second at 25,000 requests).
+    """
+    group = (f"request__{key}", "request__currency")
+    spent = (
+        Claim.objects.filter(request__in=requests.order_by().values("pk"), status__in=SPENT)
+        .values(*group)
+        .order_by()
         .annotate(
-            spend=Sum("roi_spend"),
-            pipeline=Sum("roi_pipeline"),
-            revenue=Sum("roi_revenue"),
-            leads=Sum("roi_leads"),
-            campaigns=Count("pk", filter=Q(roi_spend__gt=0)),
+            spend=Sum("approved_amount"),
+            leads=Coalesce(Sum("leads"), Value(0)),
+            campaigns=Count("pk", filter=Q(approved_amount__gt=0)),
         )
     )
-    return {
-        (row[key], row["currency"]): Roi(
-            currency=row["currency"],
-            spend=row["spend"] or ZERO,
-            pipeline=row["pipeline"] or ZERO,
-            revenue=row["revenue"] or ZERO,
-            leads=row["leads"] or 0,
-            campaigns=row["campaigns"] or 0,
+    # Each linked deal is read by its key (a subquery per link): joined instead, PostgreSQL
+    # hashed every deal of the tenant (0.5 s at 200,000 deals against 30 ms).
+    same_currency = Deal.objects.filter(
+        pk=OuterRef("deal_id"), currency=OuterRef("request__currency")
+    )
+    brought = (
+        CampaignDeal.objects.filter(request__in=requests.order_by().values("pk"))
+        .values(*group)
+        .order_by()
+        .annotate(
+            pipeline=Sum(Subquery(same_currency.values("amount"), output_field=_MONEY)),
+            revenue=Sum(
+                Subquery(
+                    same_currency.filter(status=Deal.Status.WON).values("won_amount"),
+                    output_field=_MONEY,
+                )
+            ),
         )
-        for row in rows
-        if row["spend"] or row["pipeline"]
+    )
+    figures: dict[tuple[object, str], dict[str, Any]] = {}
+    for row in [*spent, *brought]:
+        figures.setdefault((row[group[0]], row[group[1]]), {}).update(row)
+    return {
+        (value, currency): Roi(
+            currency=currency,
+            spend=found.get("spend") or ZERO,
+            pipeline=found.get("pipeline") or ZERO,
+            revenue=found.get("revenue") or ZERO,
+            leads=found.get("leads") or 0,
+            campaigns=found.get("campaigns") or 0,
+        )
+        for (value, currency), found in figures.items()
+        if found.get("spend") or found.get("pipeline")
     }
 
 

@@ -103,9 +103,9 @@ PAGES = [
     *[("/admin/", role, 22) for role in STAFF],
     # 32: ten sections from three apps, measured December 2026; 36 for a CAM once the Training
     # section lists each learner with their courses and certifications (4 queries of its own);
-    # 42 with the MDF section (6 of its own: balances, request counts, open requests, unclaimed
-    # ones, claims, ROI; mdf/tests/test_overview.py grows MDF data)
-    *[("/admin/partners/partner/{partner}/overview/", role, 42) for role in STAFF],
+    # 43 with the MDF section (7 of its own: balances, request counts, open requests, unclaimed
+    # ones, claims, ROI in two; mdf/tests/test_overview.py grows MDF data)
+    *[("/admin/partners/partner/{partner}/overview/", role, 43) for role in STAFF],
 ]
 
 

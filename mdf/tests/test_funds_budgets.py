@@ -32,11 +32,12 @@ pytestmark = pytest.mark.xdist_group("budgets-mdf-funds")
 PAGES = [
     # (url, role, budget): the session, membership and tenant (~5), then the page's own reads:
     # the list with its sums in one query and its count; the overview's fund, balances, status
-    # counts, ROI, a page of partners, its count and their ROI
+    # counts, ROI (spent claims and linked deals: two queries), a page of partners, its count and
+    # their ROI (two)
     ("/admin/mdf/fund/", Role.PROGRAM_LEADER, 8),
     ("/admin/mdf/fund/", Role.CAM, 8),
-    ("/admin/mdf/funds/{fund}/overview/", Role.PROGRAM_LEADER, 12),
-    ("/admin/mdf/funds/{fund}/overview/", Role.CAM, 12),
+    ("/admin/mdf/funds/{fund}/overview/", Role.PROGRAM_LEADER, 14),
+    ("/admin/mdf/funds/{fund}/overview/", Role.CAM, 14),
     ("/admin/mdf/funds/{fund}/allocations/", Role.PARTNER_OPS, 9),
     ("/admin/mdf/funds/{fund}/allocations/", Role.CAM, 9),
     ("/admin/mdf/funds/allocations/{allocation}/ledger/", Role.PROGRAM_LEADER, 8),

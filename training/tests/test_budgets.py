@@ -44,7 +44,7 @@ PAGES = [
     (f"/admin/training/course/{LONG}/preview/", Role.PARTNER_OPS, 13),
     # the partner page with its "Training" section (4 queries of its own: the counts, the
     # learners, their enrolments, the certifications); 6 more for the MDF section
-    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 42),
+    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 43),
 ]
 
 
