@@ -21,8 +21,8 @@ from django_scopes import scope
 from playwright.sync_api import Browser, expect
 
 from mdf import ledger
-from mdf.models import Allocation, Claim, MdfRequest
 from mdf.demo import invoice_pdf
+from mdf.models import Allocation, Claim, MdfRequest
 from mdf.services.requests import tenant_today
 from prm.money import format_money
 from prm.tenancy.models import Tenant
