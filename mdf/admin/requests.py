@@ -26,10 +26,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from deals.admin.common import Badge, object_pk
 from prm.dates import format_day, format_moment
+from prm.figures import format_number
 from prm.filters import parse_id
 from prm.money import format_money
 from prm.pagination import DeferredJoinPaginator
@@ -288,17 +289,20 @@ def roi_text(roi: Roi | None) -> tuple[str, str]:
     if roi is None or not roi.spend:
         return _("no claims yet"), _("No claim of this partner was approved yet.")
     ratio = roi.revenue_ratio
-    title = _(
-        "%(campaigns)s funded campaign(s): %(spend)s spent, %(revenue)s won, %(pipeline)s "
-        "pipeline, %(leads)s leads"
+    title = ngettext(
+        "%(campaigns)s funded campaign: %(spend)s spent, %(revenue)s won, %(pipeline)s "
+        "pipeline, %(leads)s leads",
+        "%(campaigns)s funded campaigns: %(spend)s spent, %(revenue)s won, %(pipeline)s "
+        "pipeline, %(leads)s leads",
+        roi.campaigns,
     ) % {
-        "campaigns": roi.campaigns,
+        "campaigns": format_number(roi.campaigns),
         "spend": format_money(roi.spend, roi.currency),
         "revenue": format_money(roi.revenue, roi.currency),
         "pipeline": format_money(roi.pipeline, roi.currency),
-        "leads": roi.leads,
+        "leads": format_number(roi.leads),
     }
-    return (_("%(ratio)s× revenue") % {"ratio": ratio}, title)
+    return (_("%(ratio)s× revenue") % {"ratio": format_number(ratio)}, title)
 
 
 def queue_page(request: HttpRequest, cl: ChangeList) -> dict[str, Any]:

@@ -102,6 +102,20 @@ def test_the_claim_queue_and_screen(ours, host_client):
     assert 'id="empty-queue"' in cam.get("/admin/mdf/claim/").content.decode()
 
 
+def test_the_claim_screen_shows_only_the_results_the_partner_gave(ours, host_client):
+    cam = host_client(ours.host, ours.members[Role.CAM])
+    url = f"/admin/mdf/claim/{ours.claim.pk}/change/"
+    with scope(tenant=ours.tenant):
+        Claim.objects.filter(pk=ours.claim.pk).update(leads=1, attendees=1200, impressions=None)
+    screen = cam.get(url).content.decode()
+    assert "<span>1 lead</span><span>1,200 attendees</span></span>" in screen
+    assert "impression</span>" not in screen
+    assert "impressions</span>" not in screen
+    with scope(tenant=ours.tenant):
+        Claim.objects.filter(pk=ours.claim.pk).update(leads=None, attendees=None, results="")
+    assert "None reported." in cam.get(url).content.decode()
+
+
 def test_a_cam_approves_a_claim_on_its_page(ours, host_client):
     cam = host_client(ours.host, ours.members[Role.CAM])
     url = f"/admin/mdf/review/claim/{ours.claim.pk}/approve/"

@@ -138,6 +138,15 @@ def test_the_approved_request_page_shows_the_amount_claim_due_and_roi(in_ours, r
     assert 'id="roi"' in page
 
 
+def test_once_the_claim_is_filed_the_request_page_no_longer_asks_for_it(in_ours, rep, host_client):
+    funded = in_ours.funded_request  # its claim is submitted
+    assert funded.claim_due_on is not None
+    page = host_client(in_ours.host, rep).get(f"/funds/requests/{funded.pk}/").content.decode()
+    assert "Approved for" in page
+    assert in_ours.claim.reference in page
+    assert "File your claim with its proof of performance by" not in page
+
+
 def test_withdrawing_is_confirmed_first(in_ours, rep, host_client):
     row = request_row(in_ours.allocation, rep, status=S.SUBMITTED)
     client = host_client(in_ours.host, rep)

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django_scopes import scope
 
 from mdf import ledger
+from mdf.admin.requests import roi_text
 from mdf.models import Allocation, Fund, MdfRequest
+from mdf.roi import Roi
 from mdf.tests.factories import request_row
 from prm.tenancy.roles import Role
 
@@ -174,3 +176,29 @@ def test_extend_and_release_an_approved_request(ours, host_client):
         assert ledger.held_by(r) == 0  # released
     # a request with a claim filed is not released from here
     assert 'id="request-release"' not in page(cam, change_url(ours.funded_request))
+
+
+def test_a_partners_past_roi_counts_its_campaigns_in_words_and_its_figures_formatted():
+    assert roi_text(None) == ("no claims yet", "No claim of this partner was approved yet.")
+    one = Roi(
+        currency="USD",
+        spend=Decimal("3360"),
+        pipeline=Decimal("48000"),
+        revenue=Decimal("48000"),
+        leads=1200,
+        campaigns=1,
+    )
+    label, title = roi_text(one)
+    assert label == "14.3× revenue"
+    assert title == (
+        "1 funded campaign: $3,360.00 spent, $48,000.00 won, $48,000.00 pipeline, 1,200 leads"
+    )
+    two = Roi(
+        currency="USD",
+        spend=Decimal("4000"),
+        pipeline=Decimal("0"),
+        revenue=Decimal("0"),
+        leads=3,
+        campaigns=2,
+    )
+    assert roi_text(two)[1].startswith("2 funded campaigns: $4,000.00 spent")

@@ -92,7 +92,7 @@ _ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
 #: keys recorded as amounts beside a `currency` key
 # Recorded amounts: "amount", any "*_amount", and the few older names. The record keeps the
 # currency beside them; they are shown together ("$125,000.00").
-_AMOUNTS = {"amount", "requested"}
+_AMOUNTS = {"amount", "requested", "actual_spend", "expected_pipeline"}
 
 
 def _is_amount(key: str) -> bool:

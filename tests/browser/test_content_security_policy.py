@@ -107,3 +107,55 @@ def test_every_admin_list_and_form_runs_without_violations(page: Page, demo):
     if calendar.count():
         calendar.click()
     assert problems == []
+
+
+def test_the_mdf_pages_run_without_violations(page: Page, demo):
+    """The MDF pages the crawls above do not reach (a fund's overview, allocations and ledger,
+    the decision pages, the batch review; a request's and a claim's page in the portal), on the
+    demo's Acme fund of the quarter, Northwind's summit and its claim, Contoso's request."""
+    from django_scopes import scope
+
+    from mdf.models import Allocation, Claim, Fund, MdfRequest
+    from prm.tenancy.models import Tenant
+
+    with scope(tenant=Tenant.objects.get(slug="acme")):
+        fund = Fund.objects.filter(questions__isnull=False).order_by("-starts_on").first()
+        assert fund is not None
+        allocation = Allocation.objects.get(fund=fund, partner__name="Northwind Solutions")
+        summit = MdfRequest.objects.get(fund=fund, partner__name="Northwind Solutions")
+        waiting = MdfRequest.objects.get(fund=fund, status=MdfRequest.Status.SUBMITTED)
+        claim = Claim.objects.get(request=summit)
+    problems = watch(page)
+    sign_in(page, demo("acme.localhost", "/accounts/login/?next=/admin/"), "leader@acme.test")
+    expect(page.locator("#site-name")).to_contain_text("Acme Cloud Partner Portal")
+    for path in [
+        f"/admin/mdf/funds/{fund.pk}/overview/",
+        f"/admin/mdf/funds/{fund.pk}/allocations/",
+        f"/admin/mdf/funds/{fund.pk}/allocations/set/",
+        f"/admin/mdf/funds/{fund.pk}/allocations/by-tier/",
+        f"/admin/mdf/funds/allocations/{allocation.pk}/ledger/",
+        f"/admin/mdf/fund/{fund.pk}/change/",
+        f"/admin/mdf/mdfrequest/{waiting.pk}/change/",
+        f"/admin/mdf/review/request/{waiting.pk}/approve/",
+        f"/admin/mdf/review/request/{waiting.pk}/request-info/",
+        f"/admin/mdf/review/request/{waiting.pk}/reject/",
+        f"/admin/mdf/review/request/{waiting.pk}/decline/",
+        f"/admin/mdf/review/request/{summit.pk}/extend-claim/",
+        f"/admin/mdf/review/fund/{fund.pk}/batch-review/",
+        f"/admin/mdf/claim/{claim.pk}/change/",
+        f"/admin/mdf/review/claim/{claim.pk}/approve/",
+        f"/admin/mdf/review/claim/{claim.pk}/request-info/",
+        f"/admin/mdf/review/claim/{claim.pk}/reject/",
+        "/admin/mdf/paymentbatch/",
+    ]:
+        visit(page, demo("acme.localhost", path))
+    page.context.clear_cookies()  # signed out: the partner's admin signs in
+    sign_in(page, demo("acme.localhost", "/accounts/login/"), "admin@northwind.test")
+    for path in [
+        "/funds/",
+        f"/funds/request/{fund.pk}/",
+        f"/funds/requests/{summit.pk}/",
+        f"/funds/claims/{claim.pk}/",
+    ]:
+        visit(page, demo("acme.localhost", path))
+    assert problems == []

@@ -80,6 +80,23 @@ def test_an_action_nobody_registered_still_reads_as_words_not_a_code(ours):
     assert shown["Paid on"] == "Dec 1, 2026"
 
 
+def test_an_mdf_claims_spend_and_a_requests_pipeline_read_as_money(ours):
+    leader = ours.members[Role.PROGRAM_LEADER].user
+    with scope(tenant=ours.tenant):
+        event = audit_record(
+            tenant=ours.tenant,
+            actor=leader,
+            action="mdf.claim.changed",
+            obj=ours.partner,
+            before={"actual_spend": "9800.00", "currency": "USD"},
+            after={"actual_spend": "10400.00", "expected_pipeline": "250000", "currency": "USD"},
+        )
+        said = describe(event)
+    changes = {c.label: (c.before, c.after) for c in said.changes}
+    assert changes["Actual spend"] == ("$9,800.00", "$10,400.00")
+    assert changes["Expected pipeline"][1] == "$250,000.00"
+
+
 def test_the_admins_generic_actions_name_the_model(ours):
     leader = ours.members[Role.PROGRAM_LEADER].user
     with scope(tenant=ours.tenant):
