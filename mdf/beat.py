@@ -249,12 +249,6 @@ def allocation_warn_if_low(
     return True
 
 
-def allocation_check_after_commit(allocation: Allocation) -> None:
-    """For services that spend an allocation (an approval): check it is running low once their
-    transaction commits (the warning then reads the committed balances)."""
-    transaction.on_commit(lambda: allocation_warn_if_low(allocation))
-
-
 def allocations_warn_low(*, tenant: Tenant, now: datetime | None = None) -> int:
     """Warn the partners of every allocation running low that was not warned yet (of funds whose
     request window has not closed: past it, nothing more can be asked for). Returns how many."""

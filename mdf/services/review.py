@@ -24,9 +24,9 @@ from prm.tenancy.models import Membership
 
 from .. import events, ledger
 from ..access import requests_visible_to
-from ..beat import allocation_check_after_commit
 from ..events import tenant_day
 from ..models import Claim, MdfRequest
+from ..tasks import allocation_check_after_commit
 from ..workflow import REQUESTS
 
 S = MdfRequest.Status

@@ -13,7 +13,7 @@ from mdf.events import tenant_today
 from mdf.models import Allocation, Claim, Fund, MdfRequest
 from mdf.services import review
 from mdf.services.allocations import allocation_set
-from mdf.tasks import mdf_sweep_task
+from mdf.tasks import allocation_check_after_commit, mdf_sweep_task
 from mdf.tests.factories import allocation_row, claim_row, fund_row, request_row
 from prm import celery_app
 from prm.audit.models import AuditEvent
@@ -263,7 +263,7 @@ def test_an_approval_can_warn_right_after_it_commits(in_ours, django_capture_on_
         ledger.commit(
             request=request, amount=allocation.available - Decimal("10"), actor=None, reason="x"
         )
-        beat.allocation_check_after_commit(allocation)
+        allocation_check_after_commit(allocation)
     assert len(told(world.other_partner_admin, "mdf.allocation.low")) == 1
     assert told(world.members[Role.PARTNER_ADMIN], "mdf.allocation.low") == []
 

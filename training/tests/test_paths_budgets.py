@@ -39,8 +39,8 @@ PAGES = [
     ("/admin/training/certification/", Role.CAM, 9),
     (f"/admin/training/certification/{CERT}/holders/", Role.PARTNER_OPS, 7),
     (f"/admin/training/certification/{CERT}/holders/", Role.CAM, 8),
-    # the partner page with its "Training" section (4 queries of its own)
-    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 36),
+    # the partner page with its "Training" section (4 queries of its own) and its "MDF" one (7)
+    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 43),
 ]
 
 
