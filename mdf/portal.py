@@ -322,12 +322,13 @@ def campaign_deals(request: MdfRequest) -> list[Deal]:
 
 def deals_to_link(membership: Membership, request: MdfRequest) -> QuerySet[Deal]:
     """The registrations a claim may name as coming from the campaign: the member's own (a
-    partner admin: the company's), of the request's company, anything but drafts and
-    withdrawn ones."""
+    partner admin: the company's), of the request's company, anything but drafts, withdrawn
+    ones and those the vendor rejected (they are no pipeline the campaign brought; a lost deal
+    was, and counts)."""
     return (
         deals_for(membership=membership)
         .filter(partner_id=request.partner_id)
-        .exclude(status__in=[Deal.Status.DRAFT, Deal.Status.WITHDRAWN])
+        .exclude(status__in=[Deal.Status.DRAFT, Deal.Status.WITHDRAWN, Deal.Status.REJECTED])
         .order_by("-created_at", "-id")
     )
 

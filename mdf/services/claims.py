@@ -31,7 +31,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from deals.events import tenant_day, tenant_moment
 from deals.models import Deal
-from deals.selectors import deals_for
 from deals.services.attachments import clean_file_name
 from prm.audit.services import audit_record
 from prm.money import quantize
@@ -46,6 +45,7 @@ from .. import events
 from ..access import claims_visible_to, may_request, requests_visible_to
 from ..models import CampaignDeal, Claim, MdfRequest, ProofFile
 from ..numbers import next_number
+from ..portal import deals_to_link
 from ..setup import mdf_settings
 from ..workflow import CLAIMS
 from .requests import tenant_today
@@ -114,14 +114,14 @@ def _apply(claim: Claim, data: ClaimInput) -> None:
 
 def _link_deals(actor: Membership, request: MdfRequest, deals: Iterable[Deal]) -> None:
     """The campaign's registrations become exactly `deals` (checked: same tenant, same company,
-    visible to the member)."""
+    among those the member may link: `mdf.portal.deals_to_link`)."""
     wanted = {deal.pk: deal for deal in deals}
     for deal in wanted.values():
         if deal.tenant_id != request.tenant_id or deal.partner_id != request.partner_id:
             raise ValidationError({"deals": _("Choose among your company's registrations.")})
     if wanted:
         visible = set(
-            deals_for(membership=actor).filter(pk__in=wanted).values_list("pk", flat=True)
+            deals_to_link(actor, request).filter(pk__in=wanted).values_list("pk", flat=True)
         )
         if visible != set(wanted):
             raise ValidationError({"deals": _("Choose among your company's registrations.")})

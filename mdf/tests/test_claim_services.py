@@ -138,6 +138,20 @@ def test_the_linked_deals_are_the_partners_own(in_ours, rep):
     }
 
 
+def test_a_registration_the_vendor_rejected_is_no_campaign_deal(in_ours, rep):
+    request = ran(in_ours.allocation, rep)
+    rejected = DealFactory(partner=in_ours.partner, owner=rep, status="rejected")
+    lost = DealFactory(partner=in_ours.partner, owner=rep, status="lost")
+    with pytest.raises(ValidationError) as exc:
+        claim_save(actor=rep, request=request, data=SPEND, deals=[rejected])
+    assert "deals" in exc.value.message_dict
+    assert not Claim.objects.filter(request=request).exists()
+    claim_save(actor=rep, request=request, data=SPEND, deals=[lost])  # lost pipeline counts
+    assert list(CampaignDeal.objects.filter(request=request).values_list("deal", flat=True)) == [
+        lost.pk
+    ]
+
+
 def test_a_deal_of_another_tenant_is_refused(in_ours, theirs, rep):
     request = ran(in_ours.allocation, rep)
     with pytest.raises(ValidationError):
