@@ -45,7 +45,7 @@ from ..models import CampaignDeal, Claim
 from ..services import claim_review
 from ..workflow import CLAIMS
 from .forms import ClaimApproveForm, QuestionForm, ReasonForm
-from .requests import FundFilter, reference_number
+from .requests import FundFilter, RequestStatusFilter, reference_number
 
 C = Claim.Status
 ALL = "all"
@@ -60,34 +60,11 @@ STATUS_KIND: dict[str, str] = {
 }
 
 
-class ClaimStatusFilter(admin.SimpleListFilter):
+class ClaimStatusFilter(RequestStatusFilter):
     """The claim queue opens on the claims waiting for a decision; "approved" are the claims
     due for payment."""
 
-    title = gettext_lazy("status")
-    parameter_name = "status"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        labels = {WAITING: _("Waiting for a decision")}
-        shown = [s for s in C if s != C.DRAFT]
-        return [(s.value, labels.get(s, s.label)) for s in shown] + [(ALL, _("All"))]
-
-    def value(self) -> str:
-        found = super().value()
-        return found if found in {s.value for s in C} | {ALL} else WAITING
-
-    def choices(self, changelist: Any) -> Any:
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == ALL:
-            return queryset
-        return queryset.filter(status=self.value())
+    statuses = C
 
 
 class ClaimFundFilter(FundFilter):

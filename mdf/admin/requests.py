@@ -71,19 +71,23 @@ STATUS_KIND: dict[str, str] = {
 
 
 class RequestStatusFilter(admin.SimpleListFilter):
-    """The list opens on the requests waiting for a decision."""
+    """The list opens on the rows waiting for a decision (submitted); drafts stay the
+    partner's. The claim queue uses it with the claims' statuses (`statuses`)."""
 
     title = gettext_lazy("status")
     parameter_name = "status"
+    statuses: Any = S
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        labels = {WAITING: _("Waiting for a decision")}
-        shown = [s for s in S if s != S.DRAFT]
+        waiting = self.statuses.SUBMITTED
+        shown = [s for s in self.statuses if s != self.statuses.DRAFT]
+        labels = {waiting: _("Waiting for a decision")}
         return [(s.value, labels.get(s, s.label)) for s in shown] + [(ALL, _("All"))]
 
     def value(self) -> str:
         found = super().value()
-        return found if found in {s.value for s in S} | {ALL} else WAITING
+        known = {s.value for s in self.statuses} | {ALL}
+        return found if found in known else self.statuses.SUBMITTED
 
     def choices(self, changelist: Any) -> Any:
         for lookup, title in self.lookup_choices:
