@@ -94,7 +94,21 @@ DEAL_WON = declare(
     placeholders=(*_DEAL, "final_amount", "closed_on"),
 )
 DEAL_LOST = declare(
-    "deals.deal.lost", "A deal was marked lost, with the reason.", placeholders=(*_DEAL, "reason")
+    "deals.deal.lost",
+    "A deal was marked lost, with the reason (`was_won`: it had been won: commissions reverse).",
+    placeholders=(*_DEAL, "reason"),
+)
+DEAL_AMOUNT_CHANGED = declare(
+    "deals.deal.amount_changed",
+    "A won deal's final amount was corrected, with the reason: commissions reverse and accrue "
+    "again.",
+    placeholders=(*_DEAL, "final_amount", "previous_amount", "reason"),
+)
+DEAL_REOPENED = declare(
+    "deals.deal.reopened",
+    "A won or lost deal was reopened, with the reason; it is approved and open again "
+    "(commissions of a won deal reverse).",
+    placeholders=(*_DEAL, "reason"),
 )
 LEAD_ASSIGNED = declare(
     "deals.lead.assigned",

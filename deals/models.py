@@ -298,6 +298,10 @@ class Deal(TenantOwned):
         _("final amount"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     closed_on = models.DateField(_("close date"), null=True, blank=True)
+    #: how many times the deal's outcome was recorded or corrected (won, amount changed,
+    #: reopened, lost after being won): each `deals.deal.won` carries it, so a handler can tell
+    #: a repeated event (same revision) from a new outcome
+    close_revision = models.PositiveIntegerField(default=0, editable=False)
     lost_reason = models.TextField(_("why it was lost"), blank=True)
 
     objects: ClassVar[models.Manager["Deal"]] = ScopedManager(tenant="tenant")

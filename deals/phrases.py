@@ -30,6 +30,11 @@ register_phrases(
             _("Deal won"), _("{actor} marked {object} won on {closed_on} ({final_amount})")
         ),
         "deals.deal.lost": Phrase(_("Deal lost"), _("{actor} marked {object} lost")),
+        "deals.deal.amount_changed": Phrase(
+            _("Final amount corrected"),
+            _("{actor} corrected the final amount of {object} to {final_amount}"),
+        ),
+        "deals.deal.reopened": Phrase(_("Deal reopened"), _("{actor} reopened {object}")),
         "deals.deal.expired": Phrase(
             _("Protection ended"),
             _("{actor} ended the protection of {object}"),

@@ -29,7 +29,10 @@ DEALS = Workflow(
         Action("reject", gettext_lazy("rejected"), _OPEN, S.REJECTED),
         Action("request_info", gettext_lazy("sent back"), {S.SUBMITTED}, S.INFO_REQUESTED),
         Action("win", gettext_lazy("marked won"), {S.APPROVED}, S.WON),
-        Action("lose", gettext_lazy("marked lost"), {S.APPROVED}, S.LOST),
+        Action("lose", gettext_lazy("marked lost"), {S.APPROVED, S.WON}, S.LOST),
+        # a won deal's final amount corrected, and a closed deal reopened (commissions reverse)
+        Action("change_amount", gettext_lazy("corrected"), {S.WON}, None),
+        Action("reopen", gettext_lazy("reopened"), {S.WON, S.LOST}, S.APPROVED),
         Action("expire", gettext_lazy("expired"), {S.APPROVED}, S.EXPIRED),
         Action("request_extension", gettext_lazy("extended"), {S.APPROVED}, None),
     ],

@@ -53,6 +53,8 @@ PRM_ORDER = [
     # the client's address, security headers, safe redirects, masked secret links
     "security",
     "metrics",
+    # money sources: what each app owes partners, read by the portal's money view
+    "earnings",
     "audit",
     # the vendor's admin UI: its site, the model admin base, page helpers, settings, audit log
     "workspace",

@@ -14,15 +14,33 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import PROTECT
 from django.test import Client
 from django.utils import timezone
 from django_scopes import scope
 from guardian.shortcuts import assign_perm
 
+from commissions.accrual import deal_accrue
+from commissions.models import (
+    CommissionSettings,
+    Dispute,
+    Line,
+    PayoutBatch,
+    Plan,
+    PlanVersion,
+    Reward,
+    SpifAward,
+    SpifCampaign,
+    Statement,
+    TierBonusRule,
+)
+from commissions.setup import commission_settings
+from commissions.tests import factories as commission_rows
 from deals.models import (
     Deal,
     DealAttachment,
@@ -82,6 +100,7 @@ from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.models import AuditEvent
 from prm.audit.services import audit_record
+from prm.metrics.periods import month_of
 from prm.notifications.models import EmailOutbox, Notification, RuleSetting
 from prm.notifications.services import rule_settings_ensure
 from prm.tenancy.demo import logo_png
@@ -217,6 +236,31 @@ class TenantWorld:
     other_proof: ProofFile | None = None
     due_claim: Claim | None = None
     payment_batch: PaymentBatch | None = None
+    #: Commissions: the plan (its version 1 published: Reseller 10% (partner A's type), others
+    #: 5%, Silver +5 points, the world's product 15%) and a draft version 2; partner A's won
+    #: deal with its pending accrual line (`won_deal`, `line`) and partner B's (`other_…`);
+    #: last month's approved statements of A (in the payout batch) and B, each holding an
+    #: approved adjustment; an open dispute of each company's admin about its line; a SPIF with
+    #: an award of A's waiting for sign-off (and one of B's); a tier bonus; a reward to A and B
+    commission_settings: CommissionSettings | None = None
+    commission_plan: Plan | None = None
+    plan_version: PlanVersion | None = None
+    draft_version: PlanVersion | None = None
+    won_deal: Deal | None = None
+    other_won_deal: Deal | None = None
+    line: Line | None = None
+    other_line: Line | None = None
+    statement: Statement | None = None
+    other_statement: Statement | None = None
+    payout_batch: PayoutBatch | None = None
+    dispute: Dispute | None = None
+    other_dispute: Dispute | None = None
+    spif: SpifCampaign | None = None
+    spif_award: SpifAward | None = None
+    other_spif_award: SpifAward | None = None
+    tier_bonus: TierBonusRule | None = None
+    reward: Reward | None = None
+    other_reward: Reward | None = None
 
     @property
     def host(self) -> str:
@@ -330,7 +374,71 @@ def build_world(slug: str) -> TenantWorld:
         build_quiz(world, slug)
         build_library(world, slug)
         build_mdf(world, slug)
+        build_commissions(world, slug)
     return world
+
+
+def build_commissions(world: TenantWorld, slug: str) -> None:
+    """The plan, won deals and their lines, statements, disputes and incentives (see
+    `TenantWorld`)."""
+    tenant = world.tenant
+    rep, other_rep = world.members[Role.PARTNER_REP], world.other_partner_rep
+    admin, other_admin = world.members[Role.PARTNER_ADMIN], world.other_partner_admin
+    assert other_rep is not None
+    assert other_admin is not None
+    world.commission_settings = commission_settings(tenant)
+    # Partner A is a reseller (its rate); it is in no tier (the world's tier proposal moves it).
+    world.partner.partner_type = world.partner_type
+    world.partner.save(update_fields=["partner_type"])
+    world.commission_plan, world.plan_version = commission_rows.plan_rows(
+        tenant,
+        partner_type=world.partner_type,
+        tier=world.tier,
+        product=world.product,
+        default_rate=Decimal("5"),
+    )
+    world.draft_version = PlanVersion.objects.create(
+        tenant=tenant,
+        plan=world.commission_plan,
+        number=2,
+        effective_from=timezone.localdate() + timedelta(days=30),
+        currency=tenant.default_currency,
+        default_rate=8,
+    )
+    world.won_deal = commission_rows.won_deal_row(world.partner, rep)
+    world.other_won_deal = commission_rows.won_deal_row(world.other_partner, other_rep)
+    world.line = deal_accrue(deal=world.won_deal, revision=1, actor=None)
+    world.other_line = deal_accrue(deal=world.other_won_deal, revision=1, actor=None)
+    last_month = month_of(timezone.localdate().replace(day=1) - timedelta(days=1))
+    earlier = last_month.end - timedelta(days=3)
+    world.statement = commission_rows.statement_row(
+        world.partner,
+        last_month,
+        [commission_rows.line_row(world.partner, "1200", earned_on=earlier)],
+        status=Statement.Status.APPROVED,
+    )
+    world.other_statement = commission_rows.statement_row(
+        world.other_partner,
+        last_month,
+        [commission_rows.line_row(world.other_partner, "800", earned_on=earlier)],
+        status=Statement.Status.APPROVED,
+    )
+    world.payout_batch = commission_rows.payout_batch_row(
+        tenant, tenant.default_currency, [world.statement]
+    )
+    world.statement.refresh_from_db()
+    assert world.line is not None
+    assert world.other_line is not None
+    world.dispute = commission_rows.dispute_row(world.line, admin)
+    world.other_dispute = commission_rows.dispute_row(world.other_line, other_admin)
+    world.spif = commission_rows.spif_row(tenant, f"{slug} SPIF")
+    world.spif_award = commission_rows.spif_award_row(world.spif, world.partner, world.won_deal)
+    world.other_spif_award = commission_rows.spif_award_row(
+        world.spif, world.other_partner, world.other_won_deal
+    )
+    world.tier_bonus = commission_rows.tier_bonus_row(tenant, f"{slug} top sellers")
+    world.reward = commission_rows.reward_row(world.partner)
+    world.other_reward = commission_rows.reward_row(world.other_partner)
 
 
 def build_mdf(world: TenantWorld, slug: str) -> None:
@@ -716,6 +824,28 @@ def attachment_row(deal: Deal, by: Membership, name: str) -> DealAttachment:
     attachment.file.save(name, ContentFile(SMALL_PDF), save=False)
     attachment.save()
     return attachment
+
+
+def delete_with_dependents(rows: Any) -> None:
+    """Delete a queryset's rows, first deleting the rows that protect them (`PROTECT`), then
+    theirs, and so on: a fixture clearing the world's deals clears the ledger lines of higher
+    apps that name them without naming those apps."""
+    model = rows.model
+    relations = [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+    ]
+    for relation in relations:
+        if relation.on_delete is PROTECT and relation.related_model is not model:
+            delete_with_dependents(
+                relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": rows})
+            )
+        elif relation.on_delete is PROTECT:  # a self-reference (a reversal names its line)
+            model._base_manager.filter(**{f"{relation.field.name}__in": rows}).update(
+                **{relation.field.name: None}
+            )
+    rows.delete()
 
 
 class WorldStore:

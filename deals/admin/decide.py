@@ -28,10 +28,12 @@ from ..services.decisions import approval_blocker
 from ..workflow import DEALS
 from .common import object_pk
 from .forms import (
+    AmountForm,
     ApproveForm,
     ExtensionDecisionForm,
     LostForm,
     RejectForm,
+    ReopenForm,
     RequestInfoForm,
     WonForm,
 )
@@ -177,6 +179,37 @@ def lost(request: HttpRequest, object_id: str) -> HttpResponse:
         ),
         title=_("Mark %(deal)s lost"),
         done=_("%(deal)s is lost."),
+    )
+
+
+@requires("deals.approve")
+def change_amount(request: HttpRequest, object_id: str) -> HttpResponse:
+    return _decision_page(
+        request,
+        object_id,
+        action="change_amount",
+        form_class=AmountForm,
+        decide=lambda actor, deal, data: services.deal_change_amount(
+            actor=actor, deal=deal, amount=data["amount"], reason=data["reason"]
+        ),
+        title=_("Correct the final amount of %(deal)s"),
+        done=_("The final amount of %(deal)s is corrected."),
+        form_kwargs=lambda deal: {"initial": {"amount": deal.won_amount}},
+    )
+
+
+@requires("deals.approve")
+def reopen(request: HttpRequest, object_id: str) -> HttpResponse:
+    return _decision_page(
+        request,
+        object_id,
+        action="reopen",
+        form_class=ReopenForm,
+        decide=lambda actor, deal, data: services.deal_reopen(
+            actor=actor, deal=deal, reason=data["reason"]
+        ),
+        title=_("Reopen %(deal)s"),
+        done=_("%(deal)s is open again."),
     )
 
 

@@ -101,3 +101,31 @@ class LostForm(Form):
     reason = forms.CharField(
         label=_("Why it was lost"), max_length=4000, widget=forms.Textarea(attrs=TEXTAREA)
     )
+
+
+class AmountForm(Form):
+    amount = forms.DecimalField(
+        label=_("Corrected final amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        help_text=_(
+            "In the registration's currency. The commission on the old amount is reversed and "
+            "accrued again on this one."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Why it changed"),
+        max_length=500,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_("The partner sees it beside the correction."),
+    )
+
+
+class ReopenForm(Form):
+    reason = forms.CharField(
+        label=_("Why it is reopened"),
+        max_length=500,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_("The partner sees it. A won deal's commission is reversed."),
+    )

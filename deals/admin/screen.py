@@ -154,6 +154,8 @@ def decision_context(request: HttpRequest, deal: Deal) -> dict[str, Any]:
         "may_request_info": may_decide and workflow.allowed(deal, "request_info"),
         "may_win": may_decide and workflow.allowed(deal, "win"),
         "may_lose": may_decide and workflow.allowed(deal, "lose"),
+        "may_change_amount": may_decide and workflow.allowed(deal, "change_amount"),
+        "may_reopen": may_decide and workflow.allowed(deal, "reopen"),
         "extensions": extensions,
         "may_decide_extensions": may_decide and deal.status == Deal.Status.APPROVED,
         "cam_decides": rule == DealSettings.Engagement.CAM_DECIDES,

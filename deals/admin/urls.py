@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("deal/<path:object_id>/won/", decide.won, name="deals_deal_won"),
     path("deal/<path:object_id>/lost/", decide.lost, name="deals_deal_lost"),
+    path("deal/<path:object_id>/amount/", decide.change_amount, name="deals_deal_amount"),
+    path("deal/<path:object_id>/reopen/", decide.reopen, name="deals_deal_reopen"),
     path(
         "deal/<path:object_id>/extensions/<int:extension_id>/",
         decide.extension,

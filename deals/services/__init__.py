@@ -27,7 +27,7 @@ and one conflict.
 
 from .attachments import attachment_add, attachment_delete
 from .beat import deals_escalate, deals_expire, deals_warn_expiring
-from .closing import deal_mark_lost, deal_mark_won
+from .closing import deal_change_amount, deal_mark_lost, deal_mark_won, deal_reopen
 from .comments import comment_post
 from .decisions import deal_approve, deal_reject, deal_request_info
 from .leads import (
@@ -51,9 +51,11 @@ __all__ = [
     "attachment_delete",
     "comment_post",
     "deal_approve",
+    "deal_change_amount",
     "deal_mark_lost",
     "deal_mark_won",
     "deal_reject",
+    "deal_reopen",
     "deal_request_info",
     "deal_save",
     "deal_submit",

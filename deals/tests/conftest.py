@@ -4,6 +4,7 @@ import pytest
 from django_scopes import scope
 
 from deals.models import Deal, Lead, ProtectedAccount
+from tests.worlds import delete_with_dependents
 
 
 @pytest.fixture
@@ -13,7 +14,7 @@ def ours(ours):
     made."""
     with scope(tenant=ours.tenant):
         Lead.objects.filter(tenant=ours.tenant).delete()
-        Deal.objects.filter(tenant=ours.tenant).delete()
+        delete_with_dependents(Deal.objects.filter(tenant=ours.tenant))
         ProtectedAccount.objects.filter(tenant=ours.tenant).delete()
     return ours
 

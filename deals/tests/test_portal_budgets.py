@@ -125,8 +125,9 @@ PAGES = [
     # "Continue learning" card (four: the company's segments, the counts, the courses in
     # progress) and "Certification expiring" (one)
     # + the Funds card (mdf: two queries, and the MDF settings for a rep)
-    ("/", Role.PARTNER_REP, 20),
-    ("/", Role.PARTNER_ADMIN, 21),
+    # + one since partner A has a partner type (the type the commission plan pays by)
+    ("/", Role.PARTNER_REP, 21),
+    ("/", Role.PARTNER_ADMIN, 22),
 ]
 
 

@@ -53,7 +53,12 @@ def detail_page(
         "extensions": extensions,
         "pending_extension": any(e.status == DealExtension.Status.PENDING for e in extensions),
         "timeline": timeline(deal),
-        "can": {action: workflow.allowed(deal, action) for action in ACTIONS},
+        # a partner marks lost only a deal still open (a won one is lost by its CAM)
+        "can": {
+            action: workflow.allowed(deal, action)
+            and not (action == "lose" and deal.status == Deal.Status.WON)
+            for action in ACTIONS
+        },
         "withdraw_form": WithdrawForm(),
         "now": now,
         "overdue": deal.status == Deal.Status.SUBMITTED

@@ -29,7 +29,7 @@ from prm.tenancy.tests.factories import partner_membership
 
 AGREEMENT = "partners.agreement.accepted"
 INVITED = "accounts.invitation.sent"
-FUNDS = "commissions.statement.paid"  # an app not built yet (commissions)
+FUNDS = "reporting.qbr.finalised"  # an app not built yet (reporting)
 MANUAL = "manual"
 
 pytestmark = pytest.mark.django_db

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "deals",
     "training",
     "mdf",
+    "commissions",
 ]
 
 MIDDLEWARE = [

@@ -515,6 +515,16 @@ DEAL_ADMIN_CASES = [
         )
         for outcome in ("won", "lost")
     ),
+    # GET shows the form of a won deal; the matrix does not change it.
+    *(
+        Case(
+            f"admin:deals_deal_{correction}",
+            ("deals.approve",),
+            kwargs=lambda w: {"object_id": w.won_deal.pk},
+            object_url=True,
+        )
+        for correction in ("amount", "reopen")
+    ),
     Case(
         "admin:deals_deal_extension",
         ("deals.approve",),

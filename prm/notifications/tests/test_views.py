@@ -125,6 +125,7 @@ def test_preferences_are_saved_per_category(ours, host_client):
         "deals": "immediate",
         "training": "digest",
         "mdf": "portal",
+        "commissions": "immediate",
     }
     assert client.post("/notifications/settings/", choice).status_code == 302
     with scope(tenant=ours.tenant):

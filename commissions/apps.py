@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommissionsConfig(AppConfig):
+    name = "commissions"
+    verbose_name = _("Commissions")
+
+    def ready(self) -> None:
+        from prm.notifications.events import subscribe
+        from prm.tenancy.capabilities import register_capabilities
+
+        from . import capabilities, events, phrases  # noqa: F401 - they register
+        from .accrual import on_deal_amount_changed, on_deal_lost, on_deal_reopened, on_deal_won
+        from .setup import commissions_defaults_ensure
+
+        register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        subscribe(
+            "platform.tenant.created",
+            lambda event: commissions_defaults_ensure(tenant=event.tenant),
+        )
+        # The deal's outcome, in the transaction that changed it (accrual.py).
+        subscribe("deals.deal.won", on_deal_won)
+        subscribe("deals.deal.amount_changed", on_deal_amount_changed)
+        subscribe("deals.deal.lost", on_deal_lost)
+        subscribe("deals.deal.reopened", on_deal_reopened)
