@@ -82,6 +82,7 @@ from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.models import AuditEvent
 from prm.audit.services import audit_record
+from prm.exchange.models import ExchangeRate
 from prm.notifications.models import EmailOutbox, Notification, RuleSetting
 from prm.notifications.services import rule_settings_ensure
 from prm.tenancy.demo import logo_png
@@ -217,6 +218,8 @@ class TenantWorld:
     other_proof: ProofFile | None = None
     due_claim: Claim | None = None
     payment_batch: PaymentBatch | None = None
+    #: Exchange rates: the USD rate of the (EUR) tenant, in force since 30 days ago
+    exchange_rate: ExchangeRate | None = None
 
     @property
     def host(self) -> str:
@@ -330,6 +333,12 @@ def build_world(slug: str) -> TenantWorld:
         build_quiz(world, slug)
         build_library(world, slug)
         build_mdf(world, slug)
+        world.exchange_rate = ExchangeRate.objects.create(
+            tenant=tenant,
+            currency="USD" if tenant.default_currency != "USD" else "EUR",
+            rate="0.90000000",
+            valid_from=timezone.localdate() - timedelta(days=30),
+        )
     return world
 
 
