@@ -253,10 +253,11 @@ def _twice(rows: list[Row]) -> list[RowError]:
     ]
 
 
-def rates_import(*, actor: Membership, upload: UploadedFile) -> int:
+def rates_import(*, actor: Membership, upload: UploadedFile, check_only: bool = False) -> int:
     """Import rates from a CSV file (columns `COLUMNS`), all or nothing: each row by the rules
     of `rate_set` (a currency and day already there is updated), audited row by row and once
-    for the file. Returns the number of rows.
+    for the file. Returns the number of rows; with `check_only`, checks them and writes
+    nothing.
 
     Raises `PermissionDenied` without `rates.manage`, `ValidationError` for a problem of the
     file as a whole and `RowErrors` with every row's problems by row and column; then nothing
@@ -272,6 +273,8 @@ def rates_import(*, actor: Membership, upload: UploadedFile) -> int:
     errors = _twice(rows)
     if errors:
         raise RowErrors(errors)
+    if check_only:
+        return len(rows)
     labels = {c.key: str(c.label) for c in COLUMNS}
     with transaction.atomic():
         for row in rows:
