@@ -176,9 +176,11 @@ COLUMNS = [
     ImportColumn(
         "currency",
         gettext_lazy("currency"),
-        gettext_lazy("The ISO code of the currency, such as USD."),
+        gettext_lazy(
+            "The ISO code of the currency, such as GBP; any known currency but the program's own."
+        ),
         required=True,
-        example="USD",
+        example="GBP",
     ),
     ImportColumn(
         "rate",
@@ -188,7 +190,7 @@ COLUMNS = [
             "for decimals (at most 8 places)."
         ),
         required=True,
-        example="0.92150000",
+        example="1.17250000",
     ),
     ImportColumn(
         "valid_from",

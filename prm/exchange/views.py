@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prm.csvio.admin import MAX_ERRORS_SHOWN, CsvUploadForm
 from prm.csvio.importing import MAX_BYTES, MAX_ROWS, RowError, RowErrors
@@ -234,7 +235,12 @@ def rates_import_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("%(count)s exchange rates imported.") % {"count": format_number(count)},
+                    ngettext(
+                        "%(count)s exchange rate imported.",
+                        "%(count)s exchange rates imported.",
+                        count,
+                    )
+                    % {"count": format_number(count)},
                 )
                 return redirect("admin:exchange_rates")
     context = _context(request, _("Import exchange rates from a CSV file"))
