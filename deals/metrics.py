@@ -1,9 +1,13 @@
 """The deals app's metrics, registered in the core registry (prm.metrics).
 
-Money metrics count only deals in the tenant's default currency: amounts in different
-currencies are never added together (there is no exchange rate in the product yet).
+Money metrics are in the tenant's default currency: amounts are summed per partner and currency
+in the database, then each currency's sum is converted at the tenant's exchange rate in force on
+the period's last day (`prm.exchange.rates`: reporting only, no deal's amount changes). A
+currency without a rate on that day is left out, never guessed. One query for the sums and one
+for the rates, however many partners and currencies.
 """
 
+from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -11,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from prm.exchange.rates import convert, rates_on
 from prm.metrics.periods import Period
 from prm.metrics.registry import ByPartner, Metric, register
 from prm.tenancy.models import Tenant
@@ -54,18 +59,28 @@ def _aggregate(
     return by_partner
 
 
-def _in_currency(
+def _in_tenant_currency(
     source: Callable[[Tenant, Period, list[int]], QuerySet[Deal]], field: str
 ) -> ByPartner:
+    """Each partner's sum of `field` in the tenant's currency at the rates of the period's last
+    day (see the module); a partner whose amounts all lack a rate is absent (0)."""
+
     def by_partner(tenant: Tenant, period: Period, ids: list[int]) -> dict[int, Decimal]:
         rows = (
             source(tenant, period, ids)
-            .filter(currency=tenant.default_currency)
             .order_by()
-            .values("partner_id")
+            .values("partner_id", "currency")
             .annotate(total=Sum(field))
         )
-        return _per_partner(rows, "total")
+        amounts: dict[int, dict[str, Decimal]] = defaultdict(dict)
+        for row in rows:
+            amounts[row["partner_id"]][row["currency"]] = Decimal(row["total"] or 0)
+        # Asked even when every sum is in the default currency: the same queries whatever the data.
+        rates = rates_on(tenant, period.end)
+        return {
+            partner: convert(sums, rates, tenant.default_currency).amount
+            for partner, sums in amounts.items()
+        }
 
     return by_partner
 
@@ -103,8 +118,11 @@ for metric in [
         name="deals.pipeline_registered",
         label=_("pipeline registered"),
         unit="money",
-        description=_("Amounts of the registrations submitted in the period (default currency)."),
-        by_partner=_in_currency(_registered, "amount"),
+        description=_(
+            "Amounts of the registrations submitted in the period, in the tenant's currency at "
+            "the rates in force on the period's last day; currencies without a rate are left out."
+        ),
+        by_partner=_in_tenant_currency(_registered, "amount"),
     ),
     Metric(
         name="deals.won",
@@ -118,8 +136,11 @@ for metric in [
         name="deals.revenue_won",
         label=_("revenue won"),
         unit="money",
-        description=_("Final amounts of the deals won in the period (default currency)."),
-        by_partner=_in_currency(_won, "won_amount"),
+        description=_(
+            "Final amounts of the deals won in the period, in the tenant's currency at the rates "
+            "in force on the period's last day; currencies without a rate are left out."
+        ),
+        by_partner=_in_tenant_currency(_won, "won_amount"),
     ),
     Metric(
         name="deals.win_rate",

@@ -38,6 +38,7 @@ from partners.models import (
 from partners.tests.factories import ApplicationFactory, PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import UserFactory
+from prm.exchange.models import ExchangeRate
 from prm.tenancy.models import Tenant
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
@@ -262,6 +263,21 @@ RACES = [
         "slug",
         "Tenant with this Slug already exists.",
         who="operators",
+    ),
+    # Exchange rates: the confirmed send of the same currency and first day by two leaders
+    Race(
+        "exchange rate",
+        lambda p, i: "/admin/exchange-rates/add/",
+        lambda p: {
+            "currency": "GBP",
+            "rate": "1.17",
+            "valid_from": "2026-01-01",
+            "confirmed": "on",
+        },
+        "exchange_exchangerate",
+        lambda p: _count(ExchangeRate, currency="GBP")(p),
+        "valid_from",
+        "There is already a rate for this currency from this day",
     ),
 ]
 

@@ -59,6 +59,8 @@ PRM_ORDER = [
     # the vendor's admin UI: its site, the model admin base, page helpers, settings, audit log
     "workspace",
     "csvio",
+    # dated exchange rates per tenant: reporting totals in the tenant's currency
+    "exchange",
     # events, rules, in-portal notifications, the email outbox and tenant mail
     "notifications",
     "workflow",

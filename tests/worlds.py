@@ -100,6 +100,7 @@ from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.models import AuditEvent
 from prm.audit.services import audit_record
+from prm.exchange.models import ExchangeRate
 from prm.metrics.periods import month_of
 from prm.notifications.models import EmailOutbox, Notification, RuleSetting
 from prm.notifications.services import rule_settings_ensure
@@ -261,6 +262,8 @@ class TenantWorld:
     tier_bonus: TierBonusRule | None = None
     reward: Reward | None = None
     other_reward: Reward | None = None
+    #: Exchange rates: the USD rate of the (EUR) tenant, in force since 30 days ago
+    exchange_rate: ExchangeRate | None = None
 
     @property
     def host(self) -> str:
@@ -375,6 +378,12 @@ def build_world(slug: str) -> TenantWorld:
         build_library(world, slug)
         build_mdf(world, slug)
         build_commissions(world, slug)
+        world.exchange_rate = ExchangeRate.objects.create(
+            tenant=tenant,
+            currency="USD" if tenant.default_currency != "USD" else "EUR",
+            rate="0.90000000",
+            valid_from=timezone.localdate() - timedelta(days=30),
+        )
     return world
 
 

@@ -32,6 +32,7 @@ from prm.accounts.models import Invitation
 from prm.accounts.tokens import invitation_token
 from prm.audit.models import AuditEvent
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin
+from prm.exchange.models import ExchangeRate
 from prm.notifications.models import EmailOutbox, RuleSetting
 from prm.notifications.outbox import unsubscribe_token
 from prm.tenancy.decorators import PUBLIC
@@ -272,6 +273,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     MdfRequest: lambda w: w.mdf_request,
     Claim: lambda w: w.claim,
     PaymentBatch: lambda w: w.payment_batch,
+    # Exchange rates: the menu's entry (the list opens the rates page), a rate's read-only page
+    ExchangeRate: lambda w: w.exchange_rate,
     # MDF: funds
     Fund: lambda w: w.fund,
     MdfSettings: lambda w: w.mdf_settings,
@@ -820,6 +823,25 @@ MDF_FUND_CASES = [
 ]
 
 
+# Exchange rates: the rates page (every vendor role), setting, deleting and importing (program
+# leaders and partner operations); GET shows each form, POST an empty form (refused beside its
+# fields); the matrix deletes nothing.
+EXCHANGE_RATE_CASES = [
+    Case("admin:exchange_rates", ("rates.view",)),
+    Case("admin:exchange_rate_add", ("rates.manage",)),
+    Case("admin:exchange_rate_add", ("rates.manage",), method="post"),
+    Case(
+        "admin:exchange_rate_delete",
+        ("rates.manage",),
+        kwargs=_pk(lambda w: w.exchange_rate),
+        object_url=True,
+    ),
+    Case("admin:exchange_rates_import", ("rates.manage",)),
+    Case("admin:exchange_rates_import", ("rates.manage",), method="post"),
+    Case("admin:exchange_rates_import_template", ("rates.manage",)),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -841,4 +863,5 @@ def all_cases() -> list[Case]:
         *LIBRARY_CASES,
         *MDF_REVIEW_CASES,
         *MDF_FUND_CASES,
+        *EXCHANGE_RATE_CASES,
     ]
