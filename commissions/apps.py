@@ -24,3 +24,12 @@ class CommissionsConfig(AppConfig):
         subscribe("deals.deal.amount_changed", on_deal_amount_changed)
         subscribe("deals.deal.lost", on_deal_lost)
         subscribe("deals.deal.reopened", on_deal_reopened)
+
+        # D: the money view -- the money source, the portal's Earnings pages, their navigation
+        # and home card, disputes (notifications, to-do card), the partner page's section and
+        # the metrics.
+        from prm.earnings import register_money_source
+
+        from .earnings import COMMISSIONS_SOURCE
+
+        register_money_source(COMMISSIONS_SOURCE)

@@ -69,4 +69,10 @@ class MdfConfig(AppConfig):
         )
         # Part A: funds and allocations -- the metrics (mdf.allocated, committed, reimbursed,
         # utilisation, roi) in the core registry.
+        # Money sources (issue 16): MDF reimbursements in the partner's money view.
+        from prm.earnings import register_money_source
+
         from . import metrics  # noqa: F401 - registers them
+        from .earnings import MDF_SOURCE
+
+        register_money_source(MDF_SOURCE)
