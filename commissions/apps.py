@@ -29,7 +29,23 @@ class CommissionsConfig(AppConfig):
         # and home card, disputes (notifications, to-do card), the partner page's section and
         # the metrics.
         from prm.earnings import register_money_source
-
+        from prm.portal import nav
+        from prm.portal.home import register_card
+        from prm.portal.mounts import mount
         from .earnings import COMMISSIONS_SOURCE
+        from .home import earnings_card
+        from .portal import sees_earnings
 
         register_money_source(COMMISSIONS_SOURCE)
+        mount("earnings/", "commissions.urls")
+        register_card(earnings_card, capability="portal.earnings", order=35)
+        nav.register(
+            nav.NavItem(
+                label=_("Earnings"),
+                url_name="commissions:money",
+                capability="portal.earnings",
+                icon="cash-coin",
+                order=55,
+                visible=sees_earnings,
+            )
+        )

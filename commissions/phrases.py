@@ -16,5 +16,12 @@ register_phrases(
         "commissions.adjustment.posted": Phrase(
             _("Adjustment posted"), _("{actor} posted an adjustment of {amount} {currency}")
         ),
+        # D: disputes
+        "commissions.dispute.raised": Phrase(
+            _("Line questioned"), _("{actor} questioned a commission line")
+        ),
+        "commissions.dispute.answered": Phrase(
+            _("Question answered"), _("{actor} answered a question about a commission line")
+        ),
     }
 )

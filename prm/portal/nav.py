@@ -6,6 +6,7 @@ navigation bar; `register_footer` a page every member may want now and then (the
 engagement) to the footer of every page, where it does not crowd the bar on a phone.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -20,6 +21,9 @@ class NavItem:
     capability: str
     icon: str  # a Bootstrap Icons name
     order: int = 100
+    #: a further condition on the member, for entries a tenant setting may hide from a role
+    #: that holds the capability (reps see their earnings only if the tenant allows it)
+    visible: Callable[[Membership], bool] | None = None
 
 
 _ITEMS: dict[str, NavItem] = {}
@@ -38,7 +42,11 @@ def _visible(items: dict[str, NavItem], membership: Membership | None) -> list[N
     if membership is None:
         return []
     return sorted(
-        (i for i in items.values() if membership.can(i.capability)),
+        (
+            i
+            for i in items.values()
+            if membership.can(i.capability) and (i.visible is None or i.visible(membership))
+        ),
         key=lambda i: (i.order, str(i.label)),
     )
 

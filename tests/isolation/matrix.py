@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from commissions.models import Dispute
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
 from mdf.models import Claim, Fund, MdfRequest, MdfSettings, PaymentBatch
 from partners.models import (
@@ -278,6 +279,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     # MDF: funds
     Fund: lambda w: w.fund,
     MdfSettings: lambda w: w.mdf_settings,
+    # Commissions: D (disputes)
+    Dispute: lambda w: w.dispute,
 }
 
 
@@ -842,6 +845,43 @@ EXCHANGE_RATE_CASES = [
 ]
 
 
+# Commissions: D (the money view, disputes). The world's tenant does not show reps their
+# earnings (`reps_see_earnings` is off), so the portal pages need the company's view: a rep gets
+# 403 (commissions/tests/test_money_views.py covers a tenant that shows them); another partner's
+# line answers 404. POST with an empty form shows its errors; the matrix writes nothing.
+def _line_case(name: str, method: str = "get") -> Case:
+    return Case(
+        name,
+        ("portal.earnings.company",),
+        kwargs=_pk(lambda w: w.line),
+        method=method,
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_line),
+    )
+
+
+COMMISSIONS_D_CASES = [
+    Case("commissions:money", ("portal.earnings.company",)),
+    Case("commissions:deals", ("portal.earnings.company",)),
+    _line_case("commissions:line"),
+    _line_case("commissions:dispute_new"),
+    _line_case("commissions:dispute_new", method="post"),
+    Case(
+        "admin:commissions_dispute_answer",
+        ("commissions.approve",),
+        kwargs=_pk(lambda w: w.dispute),
+        object_url=True,
+    ),
+    Case(
+        "admin:commissions_dispute_answer",
+        ("commissions.approve",),
+        kwargs=_pk(lambda w: w.dispute),
+        object_url=True,
+        method="post",
+    ),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -864,4 +904,5 @@ def all_cases() -> list[Case]:
         *MDF_REVIEW_CASES,
         *MDF_FUND_CASES,
         *EXCHANGE_RATE_CASES,
+        *COMMISSIONS_D_CASES,
     ]
