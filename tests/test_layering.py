@@ -57,6 +57,8 @@ PRM_ORDER = [
     # the vendor's admin UI: its site, the model admin base, page helpers, settings, audit log
     "workspace",
     "csvio",
+    # background jobs with progress: the Job row, kinds registry, runner, sweep and pages
+    "jobs",
     # events, rules, in-portal notifications, the email outbox and tenant mail
     "notifications",
     "workflow",

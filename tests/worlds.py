@@ -82,6 +82,7 @@ from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.models import AuditEvent
 from prm.audit.services import audit_record
+from prm.jobs.models import Job
 from prm.notifications.models import EmailOutbox, Notification, RuleSetting
 from prm.notifications.services import rule_settings_ensure
 from prm.tenancy.demo import logo_png
@@ -89,6 +90,7 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
+from tests import jobkinds  # registers the job kind `tests.count`
 from training.library.grants import grant as grant_asset
 from training.library.services import asset_search_refresh
 from training.models import (
@@ -217,6 +219,8 @@ class TenantWorld:
     other_proof: ProofFile | None = None
     due_claim: Claim | None = None
     payment_batch: PaymentBatch | None = None
+    #: background jobs: a finished `tests.count` job with a result file and one failure
+    job: Job | None = None
 
     @property
     def host(self) -> str:
@@ -330,7 +334,31 @@ def build_world(slug: str) -> TenantWorld:
         build_quiz(world, slug)
         build_library(world, slug)
         build_mdf(world, slug)
+        build_jobs(world, slug)
     return world
+
+
+def build_jobs(world: TenantWorld, slug: str) -> None:
+    """A finished job of the tests' kind, started by partner operations (see `TenantWorld`)."""
+    now = timezone.now()
+    world.job = Job(
+        tenant=world.tenant,
+        kind=jobkinds.KIND,
+        label=f"Count three items of {slug}",
+        status=Job.Status.DONE,
+        params={"items": ["a", "b", "c"], "fail": ["c"], "attach": True},
+        total=3,
+        done=2,
+        failed=1,
+        failures=[{"item": "c", "message": "Item c is refused"}],
+        created_by=world.members[Role.PARTNER_OPS].user,
+        started_at=now,
+        finished_at=now,
+        heartbeat_at=now,
+        result_name="counted items.csv",
+    )
+    world.job.result.save(f"jobs/{slug}/counted.csv", ContentFile(b"item\na\nb\nc\n"), save=False)
+    world.job.save()
 
 
 def build_mdf(world: TenantWorld, slug: str) -> None:

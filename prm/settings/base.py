@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "prm.workspace",
     "prm.platform",
     "prm.submissions",
+    "prm.jobs",
     "partners",
     "deals",
     "training",
