@@ -11,6 +11,7 @@ class JobsConfig(AppConfig):
         from prm.celery import register_beat
         from prm.tenancy.capabilities import register_capabilities
         from prm.tenancy.roles import VENDOR_ROLES
+        from prm.workspace.sites import tenant_admin_site
 
         from . import phrases  # noqa: F401 - it registers itself
 
@@ -20,5 +21,6 @@ class JobsConfig(AppConfig):
             {"jobs.view": "See the background jobs of the kinds one may start, and their results."},
             roles={role: ["jobs.view"] for role in VENDOR_ROLES},
         )
+        tenant_admin_site.register_urls("jobs/", "prm.jobs.urls")
         # Requeue the jobs of a killed worker, and queued jobs no worker picked up.
         register_beat("jobs-sweep", task="prm.jobs.tasks.jobs_sweep_all_task", schedule=60.0)

@@ -810,6 +810,23 @@ MDF_FUND_CASES = [
 ]
 
 
+# Jobs: background jobs with progress (prm/jobs) -- the world's job is of the tests' kind
+# `tests.count` (tests/jobkinds.py), which needs `jobs.view` like the pages
+def _job_case(name: str, method: str = "get") -> Case:
+    return Case(name, ("jobs.view",), kwargs=_pk(lambda w: w.job), object_url=True, method=method)
+
+
+JOB_CASES = [
+    Case("admin:jobs", ("jobs.view",)),
+    _job_case("admin:job"),
+    _job_case("admin:job_progress"),
+    # GET shows the confirmation; the world's job has finished, so a POST changes nothing.
+    _job_case("admin:job_cancel"),
+    _job_case("admin:job_cancel", method="post"),
+    _job_case("admin:job_result"),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -831,4 +848,5 @@ def all_cases() -> list[Case]:
         *LIBRARY_CASES,
         *MDF_REVIEW_CASES,
         *MDF_FUND_CASES,
+        *JOB_CASES,
     ]
