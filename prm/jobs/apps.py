@@ -13,7 +13,7 @@ class JobsConfig(AppConfig):
         from prm.tenancy.roles import VENDOR_ROLES
         from prm.workspace.sites import tenant_admin_site
 
-        from . import phrases  # noqa: F401 - it registers itself
+        from . import admin, phrases  # noqa: F401 - they register themselves
 
         # The job pages need this one capability; each job is also narrowed to the kinds whose
         # own capability the member holds (selectors.jobs_visible_to).

@@ -32,6 +32,7 @@ from prm.accounts.models import Invitation
 from prm.accounts.tokens import invitation_token
 from prm.audit.models import AuditEvent
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin
+from prm.jobs.models import Job
 from prm.notifications.models import EmailOutbox, RuleSetting
 from prm.notifications.outbox import unsubscribe_token
 from prm.tenancy.decorators import PUBLIC
@@ -236,6 +237,8 @@ ADMIN_SITE_CASES = [
 
 #: For each model on the tenant admin site: which object of a world its object URLs open.
 ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
+    # Jobs: background jobs (the model admin gives the menu entry; its pages redirect)
+    Job: lambda w: w.job,
     TenantSettings: lambda w: w.tenant,
     Membership: lambda w: w.members[Role.PARTNER_REP],
     Invitation: lambda w: w.partner_invitation,

@@ -157,3 +157,21 @@ def test_partner_users_never_reach_the_job_pages(ours, host_client):
         member = host_client(ours.host, ours.members[role])
         assert member.get(reverse("admin:jobs")).status_code == 403
         assert member.get(reverse("admin:job", args=[ours.job.pk])).status_code == 403
+
+
+def test_the_side_menu_lists_background_jobs_and_its_entry_leads_to_the_list(ours, client):
+    home = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:jobs_job_changelist") in home
+    response = client.get(reverse("admin:jobs_job_changelist"))
+    assert response["Location"] == reverse("admin:jobs")
+    response = client.get(reverse("admin:jobs_job_change", args=[ours.job.pk]))
+    assert response["Location"] == reverse("admin:job", args=[ours.job.pk])
+
+
+def test_the_model_admins_change_url_answers_404_for_a_job_the_member_may_not_see(
+    in_ours, theirs, host_client
+):
+    job = running(in_ours, kind=RESTRICTED_KIND)
+    cam = host_client(in_ours.host, in_ours.members[Role.CAM])
+    assert cam.get(reverse("admin:jobs_job_change", args=[job.pk])).status_code == 404
+    assert cam.get(reverse("admin:jobs_job_change", args=[theirs.job.pk])).status_code == 404
