@@ -47,8 +47,13 @@ def job_start(*, actor: Membership, kind: str, params: dict[str, Any], label: st
                     created_by=actor.user,
                 )
         except IntegrityError:
-            # Another request started the same job between our look and our insert.
-            existing = unfinished.first()
+            # Another request started the same job between our look and our insert (it may
+            # even have finished since): that one is the job.
+            existing = (
+                Job.objects.filter(tenant=tenant, kind=kind, params=params)
+                .order_by("-created_at", "-pk")
+                .first()
+            )
             if existing is None:
                 raise
             return existing
