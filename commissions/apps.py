@@ -32,16 +32,20 @@ class CommissionsConfig(AppConfig):
         from prm.portal import nav
         from prm.portal.home import register_card
         from prm.portal.mounts import mount
+        from prm.workspace.partner_page import register_partner_activity, register_partner_section
         from prm.workspace.todo import register_todo
 
         from . import notifications  # noqa: F401 - its rules register
         from .disputes_todo import disputes_todo
         from .earnings import COMMISSIONS_SOURCE
         from .home import earnings_card
+        from .overview import disputes_of_partner, earnings_section
         from .portal import sees_earnings
 
         register_money_source(COMMISSIONS_SOURCE)
         register_todo(disputes_todo, capability="commissions.approve", order=48)
+        register_partner_section(earnings_section, capability="commissions.view", order=28)
+        register_partner_activity(disputes_of_partner)
         mount("earnings/", "commissions.urls")
         register_card(earnings_card, capability="portal.earnings", order=35)
         nav.register(
