@@ -35,7 +35,7 @@ class CommissionsConfig(AppConfig):
         from prm.workspace.partner_page import register_partner_activity, register_partner_section
         from prm.workspace.todo import register_todo
 
-        from . import notifications  # noqa: F401 - its rules register
+        from . import metrics, notifications  # noqa: F401 - they register
         from .disputes_todo import disputes_todo
         from .earnings import COMMISSIONS_SOURCE
         from .home import earnings_card
