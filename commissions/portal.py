@@ -186,8 +186,9 @@ def kinds_of(earnings: list[Earning]) -> list[KindRow]:
 
 
 def latest_lines(lines: QuerySet[Line], count: int = LATEST) -> list[Line]:
-    """The newest lines, with what their rows show (one query)."""
-    return list(lines.select_related("deal", "reverses").order_by("-created_at", "-id")[:count])
+    """The lines earned last (a reversal is earned the day it is recorded), with what their
+    rows show (one query)."""
+    return list(lines.select_related("deal", "reverses").order_by("-earned_on", "-id")[:count])
 
 
 def money_of(membership: Membership, *, latest: int = LATEST) -> Money:

@@ -120,7 +120,7 @@ PAGES = [
     # (url, role, budget)
     # the home page's cards; "Continue learning" (training) reads 4 of them and
     # "Certification expiring" 1
-    ("/", Role.PARTNER_ADMIN, 21),  # + the Funds card (mdf)
+    ("/", Role.PARTNER_ADMIN, 26),  # + the Funds card (mdf), the Earnings card (commissions)
     ("/notifications/", Role.PARTNER_ADMIN, 10),
     ("/admin/notifications/", Role.PROGRAM_LEADER, 12),
     ("/admin/notifications/rulesetting/", Role.PROGRAM_LEADER, 18),
@@ -132,7 +132,7 @@ PAGES = [
     ("/program/company/", Role.PARTNER_REP, 8),
     ("/program/company/edit/", Role.PARTNER_ADMIN, 8),
     ("/program/rules-of-engagement/", Role.PARTNER_REP, 8),
-    ("/", Role.PARTNER_REP, 20),  # + the Funds card (mdf)
+    ("/", Role.PARTNER_REP, 22),  # + the Funds card (mdf), the Earnings card (commissions)
     ("/portals/", Role.PARTNER_REP, 10),
     ("/admin/tenancy/membership/", Role.PROGRAM_LEADER, 16),
     ("/admin/accounts/invitation/", Role.PROGRAM_LEADER, 16),

@@ -100,12 +100,14 @@ PAGES = [
     # 17 for leaders and ops (5 cards), 15 for a CAM (4), measured December 2026; the MDF
     # review cards (requests 2 queries, claims 1, payments 1) bring it to 22 for leaders, 19
     # for ops and CAMs
-    *[("/admin/", role, 22) for role in STAFF],
+    # + the disputes card (commissions, issue 16) for who answers them
+    *[("/admin/", role, 24) for role in STAFF],
     # 32: ten sections from three apps, measured December 2026; 36 for a CAM once the Training
     # section lists each learner with their courses and certifications (4 queries of its own);
     # 43 with the MDF section (7 of its own: balances, request counts, open requests, unclaimed
     # ones, claims, ROI in two; mdf/tests/test_overview.py grows MDF data)
-    *[("/admin/partners/partner/{partner}/overview/", role, 43) for role in STAFF],
+    # + the Earnings section (commissions, issue 16)
+    *[("/admin/partners/partner/{partner}/overview/", role, 51) for role in STAFF],
 ]
 
 

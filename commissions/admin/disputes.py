@@ -96,6 +96,8 @@ class DisputeAdmin(TenantModelAdmin):
             trace = line_trace(obj.line)
             context.update(
                 {
+                    "title": _("%(partner)s asks about %(what)s")
+                    % {"partner": obj.partner, "what": self.about(obj)},
                     "line": obj.line,
                     "trace": trace,
                     "how": explain(obj.line.basis) if (obj.line.basis or {}).get("base") else "",

@@ -59,7 +59,7 @@ def grow_detail(world, request: MdfRequest, claim: Claim, n: int) -> None:
 
 PAGES = [
     # (url, role, budget)
-    ("/funds/", Role.PARTNER_REP, 10),
+    ("/funds/", Role.PARTNER_REP, 11),  # + whether the tenant shows reps their earnings (nav)
     ("/funds/", Role.PARTNER_ADMIN, 8),
     ("/funds/?page=2", Role.PARTNER_ADMIN, 8),
 ]
@@ -123,7 +123,7 @@ def test_the_funds_page_costs_the_same_queries_at_two_sizes(counts, url, role, b
 def test_the_request_page_costs_the_same_queries_at_two_sizes(counts, role):
     """The request with its fund and claim, its questions and answers, its history and its
     claim's, the campaign's deals and its ROI, whatever their number."""
-    assert_budget(counts[("request", role)], 13)
+    assert_budget(counts[("request", role)], 14)  # + the Earnings entry for a rep (issue 16)
 
 
 @pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_the_claim_page_costs_the_same_queries_at_two_sizes(counts, role):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", DETAIL_ROLES)
 def test_the_claim_form_costs_the_same_queries_at_two_sizes(counts, role):
-    assert_budget(counts[("claim_edit", role)], 11)
+    assert_budget(counts[("claim_edit", role)], 12)  # + the Earnings entry for a rep
 
 
 @pytest.mark.django_db
@@ -144,4 +144,5 @@ def test_the_home_page_with_the_funds_card_costs_the_same_queries_at_two_sizes(c
     """The home page of the deals and training cards (see their budgets) and the Funds card:
     two queries (the open allocations; the first claim due with the counts), and for a rep the
     tenant's MDF settings (whether reps may request)."""
-    assert_budget(counts[("home", role)], 21)
+    # + the Earnings card (commissions, issue 16): two money sources and the next payout
+    assert_budget(counts[("home", role)], 26)

@@ -23,18 +23,18 @@ PAGES = [
     # courses in published paths and their enrolments (2), the member's paths (2 for the
     # segments, the paths, their courses and certifications), the newest courses not started
     # (1, LIMITed), the member's awards
-    ("/learning/", Role.PARTNER_REP, 19),
+    ("/learning/", Role.PARTNER_REP, 20),  # + the Earnings entry for a rep (issue 16)
     ("/learning/", Role.PARTNER_ADMIN, 18),
     # the catalogue: the segments (2), the counts, the page's count and rows, their
     # enrolments, and the paths and their courses as above for the locks (7)
-    ("/learning/catalogue/", Role.PARTNER_REP, 18),
+    ("/learning/catalogue/", Role.PARTNER_REP, 19),
     # no course on the page to start: no lock to read, no path
-    ("/learning/catalogue/?status=in_progress&q=grown", Role.PARTNER_REP, 11),
-    (f"/learning/courses/{LONG}/", Role.PARTNER_REP, 11),
-    (f"/learning/courses/{LONG}/modules/{FIRST}/", Role.PARTNER_REP, 12),
+    ("/learning/catalogue/?status=in_progress&q=grown", Role.PARTNER_REP, 12),
+    (f"/learning/courses/{LONG}/", Role.PARTNER_REP, 12),
+    (f"/learning/courses/{LONG}/modules/{FIRST}/", Role.PARTNER_REP, 13),
     # the home page with the "Continue learning" card (4 queries of its own) and the
     # "Certification expiring" card (1: the member's awards)
-    ("/", Role.PARTNER_REP, 20),  # + the Funds card (mdf)
+    ("/", Role.PARTNER_REP, 22),  # + the Funds card (mdf), the Earnings card (commissions)
     ("/admin/training/course/", Role.PROGRAM_LEADER, 8),
     ("/admin/training/course/", Role.CAM, 8),
     (f"/admin/training/course/{LONG}/change/", Role.PARTNER_OPS, 10),
@@ -44,7 +44,8 @@ PAGES = [
     (f"/admin/training/course/{LONG}/preview/", Role.PARTNER_OPS, 13),
     # the partner page with its "Training" section (4 queries of its own: the counts, the
     # learners, their enrolments, the certifications); 6 more for the MDF section
-    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 43),
+    # + the Earnings section (commissions, issue 16)
+    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 51),
 ]
 
 

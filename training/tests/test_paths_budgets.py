@@ -25,22 +25,23 @@ PAGES = [
     # the courses' segments (2), the counts, the courses in progress and completed, the
     # courses in published paths (2), the paths (5 with their segments, courses and
     # certifications), the newest courses not started, the awards
-    ("/learning/", Role.PARTNER_REP, 19),
+    ("/learning/", Role.PARTNER_REP, 20),  # + the Earnings entry for a rep (issue 16)
     ("/learning/", Role.PARTNER_ADMIN, 18),
     # the catalogue, locks read from the paths (see test_budgets.py)
-    ("/learning/catalogue/", Role.PARTNER_REP, 18),
-    ("/learning/catalogue/?status=not_started", Role.PARTNER_REP, 18),
+    ("/learning/catalogue/", Role.PARTNER_REP, 19),
+    ("/learning/catalogue/?status=not_started", Role.PARTNER_REP, 19),
     # the path (3 with the segments), then the Learning page's reads
-    (f"/learning/paths/{PATH}/", Role.PARTNER_REP, 17),
+    (f"/learning/paths/{PATH}/", Role.PARTNER_REP, 18),
     # the "Certification expiring" card: 1 query of its own
-    ("/", Role.PARTNER_REP, 20),  # + the Funds card (mdf)
+    ("/", Role.PARTNER_REP, 22),  # + the Funds card (mdf), the Earnings card (commissions)
     ("/admin/training/learningpath/", Role.PARTNER_OPS, 8),
     ("/admin/training/certification/", Role.PARTNER_OPS, 8),
     ("/admin/training/certification/", Role.CAM, 9),
     (f"/admin/training/certification/{CERT}/holders/", Role.PARTNER_OPS, 7),
     (f"/admin/training/certification/{CERT}/holders/", Role.CAM, 8),
     # the partner page with its "Training" section (4 queries of its own) and its "MDF" one (7)
-    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 43),
+    # + the Earnings section (commissions, issue 16)
+    ("/admin/partners/partner/{partner}/overview/", Role.CAM, 51),
 ]
 
 
