@@ -167,5 +167,11 @@ def answer(request: HttpRequest, pk: str) -> HttpResponse:
         template="admin/commissions/dispute/answer.html",
         title=_("Answer %(partner)s' question") % {"partner": dispute.partner},
         obj=dispute,
-        context={"line": line, "trace": line_trace(line), "thread": dispute, "cancel_url": page},
+        context={
+            "line": line,
+            "trace": line_trace(line),
+            "how": explain(line.basis) if (line.basis or {}).get("base") else "",
+            "thread": dispute,
+            "cancel_url": page,
+        },
     )
