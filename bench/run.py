@@ -45,6 +45,7 @@ from training.reports.selectors import course_completion
 from training.services import course_start
 
 from . import names, variants
+from .commissions import money_scenarios
 from .generate import BENCH_ADMIN, BENCH_CAM, BENCH_HOST, BENCH_REP, BENCH_SLUG, CustomerPool
 from .mdf import concurrent_approvals
 from .mdf import scenarios as mdf_scenarios
@@ -493,6 +494,7 @@ class Bench:
                 Target(ratio=1.3, vs="queue p1 CAM (selector)"),
             ),
             *mdf_scenarios(self),
+            *money_scenarios(self),
         ]
 
     # --- measuring ------------------------------------------------------------------------------
