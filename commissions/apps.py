@@ -24,3 +24,16 @@ class CommissionsConfig(AppConfig):
         subscribe("deals.deal.amount_changed", on_deal_amount_changed)
         subscribe("deals.deal.lost", on_deal_lost)
         subscribe("deals.deal.reopened", on_deal_reopened)
+
+        # C: incentives -- SPIF awards on the deal's outcome (after the accrual above), the
+        # sign-off to-do card, notifications, the partner page's reward action, the metric.
+        from prm.workspace.todo import register_todo
+
+        from .incentives import handlers as incentive_handlers
+        from .incentives import notifications as incentive_notifications  # noqa: F401
+        from .incentives.todo import spif_awards_todo
+
+        subscribe("deals.deal.won", incentive_handlers.on_deal_won)
+        subscribe("deals.deal.lost", incentive_handlers.on_deal_lost)
+        subscribe("deals.deal.reopened", incentive_handlers.on_deal_reopened)
+        register_todo(spif_awards_todo, capability="commissions.approve", order=17)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from commissions.models import SpifCampaign
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
 from mdf.models import Claim, Fund, MdfRequest, MdfSettings, PaymentBatch
 from partners.models import (
@@ -278,6 +279,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     # MDF: funds
     Fund: lambda w: w.fund,
     MdfSettings: lambda w: w.mdf_settings,
+    # Commissions: incentives
+    SpifCampaign: lambda w: w.spif,
 }
 
 
@@ -842,6 +845,27 @@ EXCHANGE_RATE_CASES = [
 ]
 
 
+# Commissions: incentives -- the SPIF sign-off queue and a waiting award's decisions (GET shows
+# each confirm page; POST of the queue without a selection goes back to it; nothing is decided).
+def _award_case(name: str, method: str = "get") -> Case:
+    return Case(
+        name,
+        ("commissions.approve",),
+        kwargs=_pk(lambda w: w.spif_award),
+        method=method,
+        object_url=True,
+    )
+
+
+COMMISSION_INCENTIVE_CASES = [
+    Case("admin:commissions_spif_queue", ("commissions.approve",)),
+    Case("admin:commissions_spif_queue", ("commissions.approve",), method="post"),
+    _award_case("admin:commissions_spifaward_approve"),
+    _award_case("admin:commissions_spifaward_decline"),
+    _award_case("admin:commissions_spifaward_decline", "post"),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -864,4 +888,5 @@ def all_cases() -> list[Case]:
         *MDF_REVIEW_CASES,
         *MDF_FUND_CASES,
         *EXCHANGE_RATE_CASES,
+        *COMMISSION_INCENTIVE_CASES,
     ]

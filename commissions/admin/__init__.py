@@ -1,0 +1,9 @@
+"""The commissions pages of the vendor admin UI, a module per part; each registers its model
+admins when imported here, and its pages with `tenant_admin_site.register_urls`."""
+
+from prm.workspace.sites import tenant_admin_site
+
+# C: incentives (SPIF campaigns, the sign-off queue, tier bonuses, rewards)
+from . import incentives  # noqa: F401 - registers
+
+tenant_admin_site.register_urls("commissions/incentives/", "commissions.admin.incentives_urls")
