@@ -37,3 +37,8 @@ class CommissionsConfig(AppConfig):
         subscribe("deals.deal.lost", incentive_handlers.on_deal_lost)
         subscribe("deals.deal.reopened", incentive_handlers.on_deal_reopened)
         register_todo(spif_awards_todo, capability="commissions.approve", order=17)
+        # C: incentives -- the portal's earnings pages; part D mounts them too (the lead keeps
+        # one mount).
+        from prm.portal.mounts import mount
+
+        mount("earnings/", "commissions.urls")

@@ -5,7 +5,6 @@ Pages resolve their objects through the selectors of `commissions.incentives` (4
 and call one service each.
 """
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -202,11 +201,11 @@ class SpifCampaignAdmin(TenantModelAdmin):
 
     @admin.display(description=gettext_lazy("earned by"), ordering="rule")
     def earned_by(self, obj: SpifCampaign) -> str:
-        return spif_rule_text(obj)
+        return spifs.rule_text(obj)
 
     @admin.display(description=gettext_lazy("pays"))
     def pays(self, obj: SpifCampaign) -> str:
-        return spif_pays_text(obj)
+        return spifs.pays_text(obj)
 
     @admin.display(description=gettext_lazy("budget used"), ordering="awarded")
     def budget_used(self, obj: SpifCampaign) -> str:
@@ -225,28 +224,6 @@ class SpifCampaignAdmin(TenantModelAdmin):
         if obj.remaining <= 0:
             return badge("warning", _("budget used up"))
         return badge("status-approved", _("running"))
-
-
-def spif_rule_text(campaign: SpifCampaign) -> str:
-    """What earns the campaign, as a sentence ("Each won deal of Atlas Cloud")."""
-    if campaign.rule == SpifCampaign.Rule.PRODUCT:
-        return _("Each won deal of %(product)s") % {"product": campaign.product}
-    if campaign.rule == SpifCampaign.Rule.THRESHOLD:
-        return _("Each won deal above %(amount)s") % {
-            "amount": format_money(campaign.threshold, campaign.currency)
-        }
-    return _("A new partner's first won deal")
-
-
-def spif_pays_text(campaign: SpifCampaign) -> str:
-    """What one award pays ("$500.00 per deal", "2% of the final amount")."""
-    if campaign.reward == SpifCampaign.Reward.PERCENT:
-        rate = (campaign.rate or Decimal(0)).normalize()
-        return _("%(rate)s%% of the deal's final amount (deals in %(currency)s)") % {
-            "rate": f"{rate:f}",
-            "currency": campaign.currency,
-        }
-    return _("%(amount)s per deal") % {"amount": format_money(campaign.amount, campaign.currency)}
 
 
 # The sign-off queue

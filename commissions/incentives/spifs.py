@@ -154,6 +154,28 @@ def award_amount(campaign: SpifCampaign, deal: Deal) -> Decimal:
     return quantize(raw, campaign.currency)
 
 
+def rule_text(campaign: SpifCampaign) -> str:
+    """What earns the campaign, as a sentence ("Each won deal of Atlas Cloud")."""
+    if campaign.rule == SpifCampaign.Rule.PRODUCT:
+        return _("Each won deal of %(product)s") % {"product": campaign.product}
+    if campaign.rule == SpifCampaign.Rule.THRESHOLD:
+        return _("Each won deal above %(amount)s") % {
+            "amount": format_money(campaign.threshold, campaign.currency)
+        }
+    return _("A new partner's first won deal")
+
+
+def pays_text(campaign: SpifCampaign) -> str:
+    """What one award pays ("$500.00 per deal", "2% of the final amount")."""
+    if campaign.reward == SpifCampaign.Reward.PERCENT:
+        rate = (campaign.rate or Decimal(0)).normalize()
+        return _("%(rate)s%% of the deal's final amount (deals in %(currency)s)") % {
+            "rate": f"{rate:f}",
+            "currency": campaign.currency,
+        }
+    return _("%(amount)s per deal") % {"amount": format_money(campaign.amount, campaign.currency)}
+
+
 # Awards on a win
 
 

@@ -858,6 +858,7 @@ def _award_case(name: str, method: str = "get") -> Case:
 
 
 COMMISSION_INCENTIVE_CASES = [
+    Case("commissions:incentives", ("portal.earnings",)),
     Case("admin:commissions_spif_queue", ("commissions.approve",)),
     Case("admin:commissions_spif_queue", ("commissions.approve",), method="post"),
     _award_case("admin:commissions_spifaward_approve"),
