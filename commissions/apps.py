@@ -37,6 +37,20 @@ class CommissionsConfig(AppConfig):
         subscribe("deals.deal.lost", incentive_handlers.on_deal_lost)
         subscribe("deals.deal.reopened", incentive_handlers.on_deal_reopened)
         register_todo(spif_awards_todo, capability="commissions.approve", order=17)
+        from prm.celery import register_beat
+        from prm.workspace.partner_page import register_partner_activity, register_partner_section
+
+        from .incentives.overview import rewards_of_partner, rewards_section
+
+        register_partner_section(rewards_section, capability="commissions.manage", order=60)
+        register_partner_activity(rewards_of_partner)
+        from . import metrics  # noqa: F401 - registers commissions.incentives_paid (and D's)
+
+        register_beat(
+            "commissions-tier-bonuses",
+            task="commissions.tasks.tier_bonuses_all_task",
+            schedule=24 * 60 * 60,
+        )
         # C: incentives -- the portal's earnings pages; part D mounts them too (the lead keeps
         # one mount).
         from prm.portal.mounts import mount

@@ -5,6 +5,7 @@ Pages resolve their objects through the selectors of `commissions.incentives` (4
 and call one service each.
 """
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -24,6 +25,7 @@ from deals.admin.common import object_pk
 from prm.dates import format_day
 from prm.filters import parse_id
 from prm.forms import Form, ModelForm
+from prm.metrics import registry
 from prm.money import format_money
 from prm.pagination import DeferredJoinPaginator
 from prm.tenancy.decorators import requires
@@ -32,8 +34,8 @@ from prm.workflow import lock_row
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import Done, badge, form_page
 
-from ..incentives import spifs
-from ..models import SpifAward, SpifCampaign
+from ..incentives import bonuses, rewards, spifs
+from ..models import Reward, SpifAward, SpifCampaign, TierBonusRule
 
 #: the fields a campaign with awards keeps: its awards were made by them
 FIXED_ONCE_AWARDED = ("rule", "product", "threshold", "reward", "amount", "rate", "currency")
@@ -366,3 +368,227 @@ def campaign_link(campaign: SpifCampaign) -> str:
         reverse("admin:commissions_spifcampaign_change", args=[campaign.pk]),
         campaign.name,
     )
+
+
+# Tier bonuses
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    """The core registry's metrics, by their labels (read when a form is made: apps register
+    their metrics when they are ready)."""
+    return [(m.name, str(m.label)) for m in registry.all_metrics()]
+
+
+class TierBonusRuleForm(ModelForm):
+    """A bonus rule; its metric is chosen among the registry's."""
+
+    metric = forms.ChoiceField(label=gettext_lazy("metric"), choices=metric_choices)
+
+    class Meta:
+        model = TierBonusRule
+        # the tier (a foreign key) is added by the admin for each request, with the tenant's rows
+        fields = ["name", "metric", "threshold", "period", "amount", "currency", "active"]
+        help_texts = {
+            "threshold": gettext_lazy(
+                "The metric's value over the period a partner must reach (money metrics in the "
+                "program's currency)."
+            ),
+        }
+
+
+@admin.register(TierBonusRule, site=tenant_admin_site)
+class TierBonusRuleAdmin(TenantModelAdmin):
+    """Tier bonus rules: partner operations set them up; a period's bonuses are paid from the
+    bonus run (`bonus_run`) or by beat once the period ends."""
+
+    capabilities = {
+        "view": "commissions.manage",
+        "add": "commissions.manage",
+        "change": "commissions.manage",
+    }
+    menu_position = 42
+    form = TierBonusRuleForm
+    list_display = ["name", "tier_text", "metric_text", "threshold", "period", "bonus", "active"]
+    list_filter = ["period", "active"]
+    search_fields = ["name"]
+    fields = ["name", "tier", "metric", "threshold", "period", "amount", "currency", "active"]
+    change_list_template = "admin/commissions/tierbonusrule/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TierBonusRule]:
+        return super().get_queryset(request).select_related("tier")
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {
+            "currency": tenant_of(request).default_currency,
+            **super().get_changeform_initial_data(request),
+        }
+
+    @admin.display(description=gettext_lazy("tier"), ordering="tier__name")
+    def tier_text(self, obj: TierBonusRule) -> str:
+        return obj.tier.name if obj.tier is not None else _("Every tier")
+
+    @admin.display(description=gettext_lazy("metric"), ordering="metric")
+    def metric_text(self, obj: TierBonusRule) -> str:
+        try:
+            return str(registry.get(obj.metric).label)
+        except ValueError:
+            return obj.metric
+
+    @admin.display(description=gettext_lazy("bonus"), ordering="amount")
+    def bonus(self, obj: TierBonusRule) -> str:
+        return format_money(obj.amount, obj.currency)
+
+
+def ended_periods(today: date) -> list[tuple[str, str]]:
+    """The periods a bonus run offers: the last four quarters and the last two years ended."""
+    options = []
+    end = today
+    for _n in range(4):
+        quarter = bonuses.last_ended(TierBonusRule.Period.QUARTER, end)
+        options.append((f"quarter:{quarter.start.isoformat()}", _period_label("quarter", quarter)))
+        end = quarter.start
+    end = today
+    for _n in range(2):
+        year = bonuses.last_ended(TierBonusRule.Period.YEAR, end)
+        options.append((f"year:{year.start.isoformat()}", _period_label("year", year)))
+        end = year.start
+    return options
+
+
+def _period_label(kind: str, period: Any) -> str:
+    if kind == "year":
+        return _("Year %(year)d") % {"year": period.start.year}
+    return _("Q%(q)d %(year)d (%(start)s to %(end)s)") % {
+        "q": (period.start.month - 1) // 3 + 1,
+        "year": period.start.year,
+        "start": format_day(period.start),
+        "end": format_day(period.end),
+    }
+
+
+class BonusRunForm(Form):
+    rule = forms.ChoiceField(label=gettext_lazy("bonus"), required=False)
+    period = forms.ChoiceField(label=gettext_lazy("period (ended)"))
+
+    def __init__(self, *args: Any, rules: list[TierBonusRule], today: date, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        rule_field = self.fields["rule"]
+        period_field = self.fields["period"]
+        assert isinstance(rule_field, forms.ChoiceField)
+        assert isinstance(period_field, forms.ChoiceField)
+        rule_field.choices = [("", _("Every active bonus of that period"))] + [
+            (str(r.pk), f"{r.name} ({r.get_period_display()})") for r in rules
+        ]
+        period_field.choices = ended_periods(today)
+        self.rules = {str(r.pk): r for r in rules}
+
+    def chosen(self) -> tuple[list[TierBonusRule], Any]:
+        """The rules and the period chosen (the rules of the period's kind)."""
+        kind, start = self.cleaned_data["period"].split(":")
+        period = bonuses.period_of(kind, date.fromisoformat(start))
+        picked = self.cleaned_data.get("rule")
+        rules = [self.rules[picked]] if picked else [r for r in self.rules.values() if r.active]
+        return [r for r in rules if r.period == kind], period
+
+
+@requires("commissions.approve")
+def bonus_run(request: HttpRequest) -> HttpResponse:
+    """Choose a bonus (or all) and an ended period, preview who meets it, then pay (confirmed:
+    the second submit posts the lines; a period is paid once, however often it is run)."""
+    membership = membership_of(request)
+    tenant = tenant_of(request)
+    today = timezone.localdate()
+    rules = list(TierBonusRule.objects.filter(tenant=tenant).order_by("name"))
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = BonusRunForm(data, rules=rules, today=today)
+    rows: list[bonuses.BonusRow] = []
+    chosen_rules: list[TierBonusRule] = []
+    period = None
+    if data is not None and form.is_valid():
+        chosen_rules, period = form.chosen()
+        if request.method == "POST" and "pay" in request.POST:
+            try:
+                posted = bonuses.bonus_post(
+                    tenant=tenant, rules=chosen_rules, period=period, actor=membership, today=today
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages_user(
+                    request,
+                    ngettext(
+                        "%(n)d tier bonus paid: it goes on the partner's next statement.",
+                        "%(n)d tier bonuses paid: they go on the partners' next statements.",
+                        len(posted),
+                    )
+                    % {"n": len(posted)},
+                )
+                return redirect("admin:commissions_tierbonusrule_changelist")
+        rows = bonuses.bonus_preview(tenant=tenant, rules=chosen_rules, period=period)
+    return TemplateResponse(
+        request,
+        "admin/commissions/tierbonusrule/run.html",
+        {
+            **tenant_admin_site.each_context(request),
+            "title": _("Pay tier bonuses"),
+            "opts": TierBonusRule._meta,
+            "form": form,
+            "rules": rules,
+            "chosen_rules": chosen_rules,
+            "period": period,
+            "rows": rows,
+            "due": [r for r in rows if not r.paid],
+            "previewed": period is not None,
+        },
+    )
+
+
+# Rewards
+
+
+class RewardForm(ModelForm):
+    submit_once = True
+
+    class Meta:
+        model = Reward
+        # the partner and the campaign (foreign keys) are added by the admin for each request
+        fields = ["kind", "title", "note", "given_on"]
+
+
+@admin.register(Reward, site=tenant_admin_site)
+class RewardAdmin(TenantModelAdmin):
+    """Recognition and event invitations given to partners (recorded, shown in the portal, the
+    partner's admins told). A reward is given, not edited: a mistake is fixed by a new one."""
+
+    capabilities = {"view": "commissions.manage", "add": "commissions.manage"}
+    menu_position = 44
+    form = RewardForm
+    list_display = ["title", "partner", "kind", "given_on", "campaign"]
+    list_filter = ["kind"]
+    search_fields = ["title", "partner__name"]
+    fields = ["partner", "kind", "title", "note", "given_on", "campaign"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reward]:
+        return super().get_queryset(request).select_related("partner", "campaign")
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "given_on": timezone.localdate(),
+            **super().get_changeform_initial_data(request),
+        }
+        partner = parse_id(request.GET.get("partner"))
+        initial["partner"] = partner if partner is not None else initial.get("partner")
+        return initial
+
+    def save_model(self, request: HttpRequest, obj: Reward, form: Any, change: bool) -> None:
+        """Through the one service (audited, the partner told)."""
+        rewards.reward_give(
+            actor=membership_of(request),
+            partner=obj.partner,
+            kind=obj.kind,
+            title=obj.title,
+            note=obj.note,
+            given_on=obj.given_on,
+            campaign=obj.campaign,
+            reward=obj,
+        )

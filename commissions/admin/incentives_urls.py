@@ -18,4 +18,6 @@ urlpatterns = [
         incentives.award_decline,
         name="commissions_spifaward_decline",
     ),
+    # Partner operations pay a period's tier bonuses (preview, then pay)
+    path("tier-bonuses/run/", incentives.bonus_run, name="commissions_bonus_run"),
 ]

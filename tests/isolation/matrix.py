@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from commissions.models import SpifCampaign
+from commissions.models import Reward, SpifCampaign, TierBonusRule
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
 from mdf.models import Claim, Fund, MdfRequest, MdfSettings, PaymentBatch
 from partners.models import (
@@ -281,6 +281,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     MdfSettings: lambda w: w.mdf_settings,
     # Commissions: incentives
     SpifCampaign: lambda w: w.spif,
+    TierBonusRule: lambda w: w.tier_bonus,
+    Reward: lambda w: w.reward,
 }
 
 
@@ -864,6 +866,9 @@ COMMISSION_INCENTIVE_CASES = [
     _award_case("admin:commissions_spifaward_approve"),
     _award_case("admin:commissions_spifaward_decline"),
     _award_case("admin:commissions_spifaward_decline", "post"),
+    # the bonus run's form and, with a period, its preview (GET); POST without "pay" previews
+    Case("admin:commissions_bonus_run", ("commissions.approve",)),
+    Case("admin:commissions_bonus_run", ("commissions.approve",), method="post"),
 ]
 
 
