@@ -99,8 +99,8 @@ PAGES = [
     # (url, role, budget); {partner} is partner A (the CAM's)
     # 17 for leaders and ops (5 cards), 15 for a CAM (4), measured December 2026; the MDF
     # review cards (requests 2 queries, claims 1, payments 1) bring it to 22 for leaders, 19
-    # for ops and CAMs
-    *[("/admin/", role, 22) for role in STAFF],
+    # for ops and CAMs; the SPIF sign-off card (1 query, commissions.approve) 23 for leaders
+    *[("/admin/", role, 23) for role in STAFF],
     # 32: ten sections from three apps, measured December 2026; 36 for a CAM once the Training
     # section lists each learner with their courses and certifications (4 queries of its own);
     # 43 with the MDF section (7 of its own: balances, request counts, open requests, unclaimed
