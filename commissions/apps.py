@@ -25,9 +25,9 @@ class CommissionsConfig(AppConfig):
         subscribe("deals.deal.lost", on_deal_lost)
         subscribe("deals.deal.reopened", on_deal_reopened)
 
-        # D: the money view -- the money source, the portal's Earnings pages, their navigation
-        # and home card, disputes (notifications, to-do card), the partner page's section and
-        # the metrics.
+        # The money view: the money source, the portal's Earnings pages (mounted once here),
+        # their navigation and home card, disputes (to-do card), the partner page's section,
+        # the notification rules of every commissions event and the metrics.
         from prm.earnings import register_money_source
         from prm.portal import nav
         from prm.portal.home import register_card
@@ -57,4 +57,24 @@ class CommissionsConfig(AppConfig):
                 order=55,
                 visible=sees_earnings,
             )
+        )
+
+        # Incentives: SPIF awards on the deal's outcome (after the accrual above), the sign-off
+        # to-do card, the partner page's rewards, beat paying tier bonuses.
+        from prm.celery import register_beat
+
+        from .incentives import handlers as incentive_handlers
+        from .incentives.overview import rewards_of_partner, rewards_section
+        from .incentives.todo import spif_awards_todo
+
+        subscribe("deals.deal.won", incentive_handlers.on_deal_won)
+        subscribe("deals.deal.lost", incentive_handlers.on_deal_lost)
+        subscribe("deals.deal.reopened", incentive_handlers.on_deal_reopened)
+        register_todo(spif_awards_todo, capability="commissions.approve", order=17)
+        register_partner_section(rewards_section, capability="commissions.manage", order=60)
+        register_partner_activity(rewards_of_partner)
+        register_beat(
+            "commissions-tier-bonuses",
+            task="commissions.tasks.tier_bonuses_all_task",
+            schedule=24 * 60 * 60,
         )

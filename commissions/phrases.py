@@ -23,5 +23,35 @@ register_phrases(
         "commissions.dispute.answered": Phrase(
             _("Question answered"), _("{actor} answered a question about a commission line")
         ),
+        # C: incentives (SPIF awards, tier bonuses, rewards)
+        "commissions.spif.earned": Phrase(
+            _("SPIF earned"),
+            _("{actor} applied {object}: {amount} {currency}"),
+            by_system=_("{object} was applied: {amount} {currency}"),
+        ),
+        "commissions.spif.waiting": Phrase(
+            _("SPIF award waiting for sign-off"),
+            _("{object} waits for sign-off: {amount} {currency}"),
+        ),
+        "commissions.spif.declined": Phrase(
+            _("SPIF award declined"), _("{actor} declined {object}")
+        ),
+        "commissions.spif.withdrawn": Phrase(
+            _("SPIF award withdrawn"),
+            _("{actor} withdrew {object}"),
+            by_system=_("{object} was withdrawn"),
+        ),
+        "commissions.spif.over_budget": Phrase(
+            _("SPIF budget used up"),
+            _("{deal} met {object} but its budget could not pay {amount}"),
+        ),
+        "commissions.tier_bonus.earned": Phrase(
+            _("Tier bonus earned"),
+            _("{actor} paid {object} to {partner}: {amount} {currency}"),
+            by_system=_("{object} was paid to {partner}: {amount} {currency}"),
+        ),
+        "commissions.reward.given": Phrase(
+            _("Reward given"), _("{actor} gave {object} to {partner}")
+        ),
     }
 )

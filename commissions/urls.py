@@ -1,11 +1,9 @@
-"""The partner portal's earnings pages, mounted at /earnings/ (namespace `commissions`).
-
-Each part of the commissions app adds its pages in a block of its own.
-"""
+"""The partner portal's earnings pages, mounted once at /earnings/ (namespace `commissions`):
+the money view, the per-deal breakdown, a line and its questions, statements, incentives."""
 
 from django.urls import path
 
-from .views import disputes, money
+from .views import disputes, incentives, money
 
 app_name = "commissions"
 
@@ -15,4 +13,6 @@ urlpatterns = [
     path("deals/", money.deals, name="deals"),
     path("lines/<int:pk>/", money.line, name="line"),
     path("lines/<int:pk>/question/", disputes.dispute_new, name="dispute_new"),
+    # C: incentives
+    path("incentives/", incentives.incentives, name="incentives"),
 ]

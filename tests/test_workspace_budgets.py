@@ -101,7 +101,8 @@ PAGES = [
     # review cards (requests 2 queries, claims 1, payments 1) bring it to 22 for leaders, 19
     # for ops and CAMs
     # + the disputes card (commissions, issue 16) for who answers them
-    *[("/admin/", role, 24) for role in STAFF],
+    # + the SPIF sign-off card (1 query, commissions.approve)
+    *[("/admin/", role, 25) for role in STAFF],
     # 32: ten sections from three apps, measured December 2026; 36 for a CAM once the Training
     # section lists each learner with their courses and certifications (4 queries of its own);
     # 43 with the MDF section (7 of its own: balances, request counts, open requests, unclaimed

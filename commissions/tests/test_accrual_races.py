@@ -59,4 +59,4 @@ def test_two_simultaneous_wins_of_one_deal_accrue_one_line(ours):
         thread.join(timeout=60)
     assert sorted(outcomes) == ["refused", "won"]
     with scope(tenant=ours.tenant):
-        assert Line.objects.filter(deal=deal).count() == 1
+        assert Line.objects.filter(deal=deal, source=Line.Source.DEAL).count() == 1

@@ -1,0 +1,1 @@
+"""The partner portal's commissions pages (mounted at /earnings/, namespace `commissions`)."""

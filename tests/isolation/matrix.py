@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from commissions.models import Dispute
+from commissions.models import Dispute, Reward, SpifCampaign, TierBonusRule
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
 from mdf.models import Claim, Fund, MdfRequest, MdfSettings, PaymentBatch
 from partners.models import (
@@ -284,6 +284,10 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     MdfSettings: lambda w: w.mdf_settings,
     # Commissions: D (disputes)
     Dispute: lambda w: w.dispute,
+    # Commissions: incentives
+    SpifCampaign: lambda w: w.spif,
+    TierBonusRule: lambda w: w.tier_bonus,
+    Reward: lambda w: w.reward,
 }
 
 
@@ -885,6 +889,31 @@ COMMISSIONS_D_CASES = [
 ]
 
 
+# Commissions: incentives -- the SPIF sign-off queue and a waiting award's decisions (GET shows
+# each confirm page; POST of the queue without a selection goes back to it; nothing is decided).
+def _award_case(name: str, method: str = "get") -> Case:
+    return Case(
+        name,
+        ("commissions.approve",),
+        kwargs=_pk(lambda w: w.spif_award),
+        method=method,
+        object_url=True,
+    )
+
+
+COMMISSION_INCENTIVE_CASES = [
+    Case("commissions:incentives", ("portal.earnings",)),
+    Case("admin:commissions_spif_queue", ("commissions.approve",)),
+    Case("admin:commissions_spif_queue", ("commissions.approve",), method="post"),
+    _award_case("admin:commissions_spifaward_approve"),
+    _award_case("admin:commissions_spifaward_decline"),
+    _award_case("admin:commissions_spifaward_decline", "post"),
+    # the bonus run's form and, with a period, its preview (GET); POST without "pay" previews
+    Case("admin:commissions_bonus_run", ("commissions.approve",)),
+    Case("admin:commissions_bonus_run", ("commissions.approve",), method="post"),
+]
+
+
 # Jobs: background jobs with progress (prm/jobs) -- the world's job is of the tests' kind
 # `tests.count` (tests/jobkinds.py), which needs `jobs.view` like the pages
 def _job_case(name: str, method: str = "get") -> Case:
@@ -925,5 +954,6 @@ def all_cases() -> list[Case]:
         *MDF_FUND_CASES,
         *EXCHANGE_RATE_CASES,
         *COMMISSIONS_D_CASES,
+        *COMMISSION_INCENTIVE_CASES,
         *JOB_CASES,
     ]
