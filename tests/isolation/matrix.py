@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from commissions.models import CommissionSettings, Line, Plan
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
 from mdf.models import Claim, Fund, MdfRequest, MdfSettings, PaymentBatch
 from partners.models import (
@@ -278,6 +279,10 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     # MDF: funds
     Fund: lambda w: w.fund,
     MdfSettings: lambda w: w.mdf_settings,
+    # Commissions: A (plans, ledger, settings)
+    Plan: lambda w: w.commission_plan,
+    Line: lambda w: w.line,
+    CommissionSettings: lambda w: w.commission_settings,
 }
 
 
@@ -842,6 +847,41 @@ EXCHANGE_RATE_CASES = [
 ]
 
 
+# Commissions: A -- the plan and its versions, the preview, recalculation, the ledger's
+# actions, adjustments, settings (commissions/admin/plans_urls.py, ledger_urls.py). GET shows
+# each confirm page; the matrix publishes, deletes and posts nothing. A CAM's lines narrow to
+# their partners (commissions/tests/test_ledger_admin.py).
+def _version_case(name: str, capability: str, obj: str) -> Case:
+    return Case(
+        f"admin:{name}",
+        (capability,),
+        kwargs=_pk(lambda w: getattr(w, obj)),
+        object_url=True,
+    )
+
+
+COMMISSION_PLAN_CASES = [
+    Case("admin:commissions_plan", ("commissions.view",)),
+    _version_case("commissions_version", "commissions.view", "plan_version"),
+    _version_case("commissions_version", "commissions.view", "draft_version"),
+    Case("admin:commissions_version_new", ("commissions.manage",)),
+    _version_case("commissions_version_edit", "commissions.manage", "draft_version"),
+    _version_case("commissions_version_publish", "commissions.manage", "draft_version"),
+    _version_case("commissions_version_delete", "commissions.manage", "draft_version"),
+    Case("admin:commissions_preview", ("commissions.view",)),
+    Case(
+        "admin:commissions_preview",
+        ("commissions.view",),
+        data={"deal": "DR-000001"},
+    ),
+    Case("admin:commissions_recalc", ("commissions.manage",)),
+    Case("admin:commissions_settings", ("commissions.manage",)),
+    Case("admin:commissions_lines_approve", ("commissions.approve",)),
+    _version_case("commissions_line_reverse", "commissions.approve", "line"),
+    Case("admin:commissions_adjustment_add", ("commissions.approve",)),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -864,4 +904,5 @@ def all_cases() -> list[Case]:
         *MDF_REVIEW_CASES,
         *MDF_FUND_CASES,
         *EXCHANGE_RATE_CASES,
+        *COMMISSION_PLAN_CASES,
     ]

@@ -1,0 +1,10 @@
+"""The commissions pages of the vendor admin UI, a module per part; each registers its model
+admins when imported here, and its pages through `register_urls`."""
+
+from prm.workspace.sites import tenant_admin_site
+
+# A: plans and versions, the preview, the ledger, adjustments, recalculation, settings
+from . import ledger, plans, settings  # noqa: F401 - they register
+
+tenant_admin_site.register_urls("commissions/plan/", "commissions.admin.plans_urls")
+tenant_admin_site.register_urls("commissions/ledger/", "commissions.admin.ledger_urls")
