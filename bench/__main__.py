@@ -13,6 +13,8 @@ def main(argv: list[str] | None = None) -> int:
         ("generate", "load the scale's data into the (migrated, empty) database"),
         ("generate-training", "add the training data to a database holding the deals bench"),
         ("generate-mdf", "add the MDF data to a database holding the deals bench"),
+        ("generate-commissions", "add the commissions data (200k won deals) to the deals bench"),
+        ("commissions", "time the commission recalculation of 200k won deals (seconds)"),
         ("run", "time the scenarios; print a table and write bench/results/<scale>.json"),
         ("quality", "recall and false flags of the conflict check"),
         ("explain", "EXPLAIN ANALYZE of the conflict-check queries"),
@@ -40,6 +42,14 @@ def main(argv: list[str] | None = None) -> int:
         from .mdf import generate_mdf
 
         generate_mdf(args.scale, seed=args.seed)
+    elif args.command == "generate-commissions":
+        from .commissions import generate_commissions
+
+        generate_commissions(args.scale, seed=args.seed)
+    elif args.command == "commissions":
+        from .commissions import recalc_run
+
+        recalc_run(args.scale)
     elif args.command == "run":
         from .run import run
 

@@ -75,11 +75,14 @@ class TypeRateForm(_RuleForm):
     partner_type = forms.ModelChoiceField(
         label=_("Partner type"), queryset=PartnerType.objects.none()
     )
-    method = forms.ChoiceField(label=_("Pays"), choices=TypeRate.Method.choices)
+    # initial: a blank extra row (which still posts its select's value) is left out
+    method = forms.ChoiceField(
+        label=_("Pays"), choices=TypeRate.Method.choices, initial=TypeRate.Method.PERCENT
+    )
     rate = forms.DecimalField(
         label=_("Rate (%)"),
-        max_digits=6,
-        decimal_places=3,
+        max_digits=7,
+        decimal_places=4,
         min_value=0,
         max_value=100,
         required=False,
@@ -100,8 +103,8 @@ class TypeRateForm(_RuleForm):
     )
     accelerated_rate = forms.DecimalField(
         label=_("Accelerated rate (%)"),
-        max_digits=6,
-        decimal_places=3,
+        max_digits=7,
+        decimal_places=4,
         min_value=0,
         max_value=100,
         required=False,
@@ -115,7 +118,11 @@ class TypeRateForm(_RuleForm):
         data = super().clean() or {}
         if data.get("method") == TypeRate.Method.FIXED and data.get("fixed_amount") is None:
             self.add_error("fixed_amount", _("A fixed rate needs its amount."))
-        if data.get("method") == TypeRate.Method.PERCENT and data.get("rate") is None:
+        if (
+            data.get("method") == TypeRate.Method.PERCENT
+            and data.get("rate") is None
+            and "rate" not in self.errors
+        ):
             self.add_error("rate", _("Enter the percent this type earns."))
         quota, fast = data.get("quota"), data.get("accelerated_rate")
         if quota is not None and fast is None:
@@ -129,7 +136,7 @@ class TierUpliftForm(_RuleForm):
     key = "tier"
     tier = forms.ModelChoiceField(label=_("Tier"), queryset=Tier.objects.none())
     points = forms.DecimalField(
-        label=_("Points added"), max_digits=6, decimal_places=3, min_value=-100, max_value=100
+        label=_("Points added"), max_digits=7, decimal_places=4, min_value=-100, max_value=100
     )
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
@@ -141,7 +148,7 @@ class OverrideForm(_RuleForm):
     key = "product"
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
     rate = forms.DecimalField(
-        label=_("Rate (%)"), max_digits=6, decimal_places=3, min_value=0, max_value=100
+        label=_("Rate (%)"), max_digits=7, decimal_places=4, min_value=0, max_value=100
     )
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:

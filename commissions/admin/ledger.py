@@ -13,6 +13,7 @@ from typing import Any
 
 from babel.dates import format_skeleton
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -131,6 +132,19 @@ class LineAdmin(TenantModelAdmin):
     change_list_template = "admin/commissions/line/change_list.html"
     change_form_template = "admin/commissions/line/change_form.html"
 
+    actions = ["approve_selected"]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        if not membership_of(request).can("commissions.approve"):
+            return {}
+        return super().get_actions(request)
+
+    @admin.action(description=gettext_lazy("Approve the selected lines whose hold has ended"))
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Line]) -> HttpResponse:
+        # The confirm page shows their count and totals before anything is approved.
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:500])
+        return redirect(reverse("admin:commissions_lines_approve") + f"?ids={ids}")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Line]:
         return adjustments.lines_visible_to(membership_of(request)).select_related(
             "partner", "deal", "statement"
@@ -226,6 +240,7 @@ def line_trace(request: HttpRequest, line: Line) -> dict[str, Any]:
         and line.reverses_id is None
         and reversed_by is None,
         "title": _("%(source)s #%(pk)s") % {"source": line.get_source_display(), "pk": line.pk},
+        "subtitle": None,
     }
 
 
@@ -249,23 +264,21 @@ def lines_approve(request: HttpRequest) -> HttpResponse:
     (`?ids=1,2`): a confirm page with their count and totals per currency."""
     membership = membership_of(request)
     ids_text = request.GET.get("ids", "")
+    query = request.GET.copy()
     if ids_text:
         ids = [i for i in (parse_id(p) for p in ids_text.split(",")[:500]) if i is not None]
         chosen = adjustments.lines_visible_to(membership).filter(pk__in=ids)
-        query = request.GET.copy()
     else:
-        query = request.GET.copy()
-        clean = request.GET.copy()
-        clean.pop("ids", None)
-        request.GET = clean  # type: ignore[assignment]
         try:
             chosen = _filtered(request)
-        except Exception:  # a refused filter value: nothing is chosen
+        except IncorrectLookupParameters:  # a refused filter value: nothing is chosen
             chosen = Line.objects.none()
     due = adjustments.due_lines(chosen)
     totals = ledger.totals_by_currency(due)
     count = due.count()
-    back = reverse("admin:commissions_line_changelist") + ("?" + query.urlencode() if query else "")
+    back = reverse("admin:commissions_line_changelist") + (
+        "?" + query.urlencode() if query and not ids_text else ""
+    )
 
     def on_valid(form: ConfirmForm) -> Done:
         n = adjustments.lines_approve(actor=membership, lines=due)

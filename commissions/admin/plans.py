@@ -371,6 +371,7 @@ def version_publish(request: HttpRequest, pk: str) -> HttpResponse:
             "version": version,
             "effect": effect,
             "earliest": earliest,
+            "earliest_text": plan_services.earliest_text(version.tenant, earliest),
             "partners_told": (
                 ngettext(
                     "%(n)d partner's rate changes: it is told.",

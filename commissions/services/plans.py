@@ -87,6 +87,26 @@ def earliest_start(tenant: Tenant, today: date | None = None) -> date:
     return statement_period(settings, today or timezone.localdate()).start
 
 
+def earliest_text(tenant: Tenant, earliest: date) -> str:
+    """Why a version may not start before `earliest`, as the publish page says it."""
+    values = {
+        "day": tenant_day(tenant, earliest - timedelta(days=1)),
+        "start": tenant_day(tenant, earliest),
+    }
+    if Statement.objects.filter(tenant=tenant).exists():
+        return (
+            _("Statements were drafted up to %(day)s: a version starts on %(start)s or later.")
+            % values
+        )
+    return (
+        _(
+            "The current statement period starts on %(start)s: a version starts then or later "
+            "(earlier deals are corrected by recalculating their period)."
+        )
+        % values
+    )
+
+
 def version_new(*, actor: Membership, plan: Plan) -> PlanVersion:
     """A new draft: a copy of the version in force today (or else the latest version), its
     rules included; a plan without versions starts from an empty draft in the tenant's
@@ -331,17 +351,7 @@ def version_publish(
     tenant = actor.tenant
     earliest = earliest_start(tenant)
     if effective_from < earliest:
-        raise ValidationError(
-            {
-                "effective_from": _(
-                    "Statements were drafted up to %(day)s: a version starts on %(start)s or later."
-                )
-                % {
-                    "day": tenant_day(tenant, earliest - timedelta(days=1)),
-                    "start": tenant_day(tenant, earliest),
-                }
-            }
-        )
+        raise ValidationError({"effective_from": earliest_text(tenant, earliest)})
     with transaction.atomic(), refusing_duplicates():
         locked = _draft_locked(version)
         taken = PlanVersion.objects.filter(

@@ -99,7 +99,8 @@ class Difference:
         return _("version %(now)s gives %(should)s, the ledger holds %(held)s") % {
             "now": now,
             "should": format_money(self.should or Decimal(0), self.should_currency),
-            "held": ", ".join(format_money(v, c) for c, v in sorted(self.standing.items())) or "0",
+            "held": ", ".join(format_money(v, c) for c, v in sorted(self.standing.items()))
+            or _("nothing"),
         }
 
 

@@ -108,3 +108,12 @@ def test_the_adjustment_page_posts_an_adjustment(ours, host_client):
 def test_a_cam_cannot_post_an_adjustment_for_another_partner(ours, host_client):
     client = host_client(ours.host, ours.members[Role.CAM])
     assert client.get("/admin/commissions/ledger/adjustment/").status_code == 403
+
+
+def test_the_selected_lines_go_to_the_approve_page(ours, host_client):
+    client = host_client(ours.host, ours.members[Role.PARTNER_OPS])
+    response = client.post(LIST, {"action": "approve_selected", "_selected_action": [ours.line.pk]})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/admin/commissions/ledger/approve/?ids={ours.line.pk}")
+    response = client.get("/admin/commissions/ledger/approve/", {"ids": f"{ours.line.pk},x"})
+    assert response.context["count"] == 1

@@ -251,3 +251,29 @@ def test_a_new_version_and_its_deletion_are_confirmed(ours, host_client):
     assert client.post(_url(f"versions/{draft.pk}/delete/"), {}).status_code == 302
     with scope(tenant=ours.tenant):
         assert not PlanVersion.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_copied_draft_saves_as_the_page_shows_it(ours, host_client):
+    """The rates as the page renders them (four decimals) and the blank extra rows (whose
+    select still posts its first choice) go back unchanged."""
+    client = host_client(ours.host, ours.members[Role.PARTNER_OPS])
+    client.post(_url("versions/new/"), {"form_token": new_token()})
+    with scope(tenant=ours.tenant):
+        draft = PlanVersion.objects.filter(tenant=ours.tenant).order_by("-number").first()
+    url = _url(f"versions/{draft.pk}/edit/")
+    response = client.get(url)
+    data = {}
+    for form in [response.context["form"], *(t[2] for t in response.context["tables"])]:
+        forms = [form] if not hasattr(form, "forms") else [form.management_form, *form.forms]
+        for f in forms:
+            for field in f:
+                value = field.value()
+                if value is None or value is False:
+                    continue
+                data[field.html_name] = getattr(value, "pk", value)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and [
+        t[2].errors for t in response.context["tables"]
+    ]
+    with scope(tenant=ours.tenant):
+        assert draft.type_rates.get().rate == Decimal("10.0000")
