@@ -8,10 +8,11 @@ posted (worked out by the engine, the accelerator included), COPY-loaded.
 
 `python -m bench commissions --scale S|M` then times, in seconds (`recalc_*` below):
 - the recalculation preview of this month when nothing differs (every deal read, none listed);
-- publishing version 2 from the first of the month (the first type's rate 12%: every deal of
-  that type changes), with `commissions.plan.changed` to each affected partner;
-- the preview again (the deals of that type listed) and posting the corrections (a reversal and
-  a new line per deal, written in chunks);
+- publishing version 2 from the first of the month (every deal type's multiplier 1.1, the
+  first type's rate 12%: every deal changes), with `commissions.plan.changed` to each affected
+  partner;
+- the preview again (every deal listed) and posting the corrections (a reversal and a new line
+  per deal, written in chunks);
 - the preview once more (nothing differs) as a check.
 It prints the figures and writes them to `results/commissions-<scale>.json`.
 """
@@ -42,6 +43,7 @@ from .bulk import copy_rows, reserve_ids
 from .generate import BENCH_SLUG, log
 from .mdf import _owners
 
+CHUNK = 5_000
 WON_DEALS = {"S": 20_000, "M": 200_000, "L": 200_000}
 RESULTS = Path(__file__).parent / "results"
 
@@ -59,8 +61,7 @@ def generate_commissions(scale: str, seed: int = 20240601) -> None:
             log("commissions: the bench tenant has its plan already; nothing loaded")
             return
         started = time.monotonic()
-        with transaction.atomic():
-            count = recalc_load(tenant, WON_DEALS[scale], seed)
+        count = recalc_load(tenant, WON_DEALS[scale], seed)
         loaded = time.monotonic() - started
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -153,8 +154,16 @@ def recalc_load(tenant: Tenant, n: int, seed: int) -> int:
                     "created_at": now,
                 }
             )  # fmt: skip
-    copy_rows(Deal, iter(deals))
+    # In transactions of CHUNK deals: the numbering trigger updates the tenant's counter row
+    # once per deal, and 200k versions of that row in one transaction make a chain every
+    # insert walks (quadratic); committed between chunks, the old versions are pruned.
+    for start in range(0, len(deals), CHUNK):
+        with transaction.atomic():
+            copy_rows(Deal, iter(deals[start : start + CHUNK]))
     copy_rows(Deal.products.through, iter(deal_products), with_id=False)
+    first_line = reserve_ids(Line, len(lines))
+    for i, line in enumerate(lines):
+        line["id"] = first_line + i
     copy_rows(Line, iter(lines))
     return n
 
@@ -192,7 +201,13 @@ def recalc_run(scale: str) -> dict[str, Any]:
         plan = Plan.objects.get(tenant=tenant)
         with transaction.atomic():
             draft = plans.version_new(actor=ops, plan=plan)
+            # every deal changes: 10% more on every deal type, and the first type's rate 12%
             TypeRate.objects.filter(version=draft, rate=Decimal(10)).update(rate=Decimal(12))
+            PlanVersion.objects.filter(pk=draft.pk).update(
+                multiplier_new=Decimal("1.1"),
+                multiplier_upsell=Decimal("1.1"),
+                multiplier_renewal=Decimal("1.1"),
+            )
         _timed(
             "publish version 2 (plan.changed to each affected partner)",
             figures,

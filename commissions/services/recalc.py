@@ -122,41 +122,47 @@ class Recalculation:
 
 def _standing(tenant: Tenant, start: date, end: date) -> dict[int, dict[str, Any]]:
     """Per deal won in the period, its standing accrual lines: sums per currency, the type and
-    tier they recorded, their versions, their ids (one query)."""
+    tier they recorded, their versions' ids, their ids (one query).
+
+    A deal's lines are found by the day they were earned (its close date when accrued or
+    recalculated), on the ledger's own index, without joining the deals: a deal reopened and
+    won on another day had its earlier lines reversed, so they no longer stand.
+    """
     rows = (
         Line.objects.filter(
             tenant=tenant,
             source=Line.Source.DEAL,
+            earned_on__range=(start, end),
             reverses__isnull=True,
             reversed_by__isnull=True,
-            deal__closed_on__range=(start, end),
-            deal__status=Deal.Status.WON,
         )
         .order_by()
-        .values("deal_id", "currency")
+        .values_list("deal_id", "currency")
         .annotate(
             total=Sum("amount"),
             held_type=Max("partner_type_id"),
             held_tier=Max("tier_id"),
-            versions=ArrayAgg("plan_version__number", distinct=True),
+            versions=ArrayAgg("plan_version_id", distinct=True),
             ids=ArrayAgg("pk"),
             hold=Max("hold_until"),
         )
     )
     found: dict[int, dict[str, Any]] = {}
-    for row in rows.iterator(chunk_size=5000):
+    for deal_id, currency, total, held_type, held_tier, versions, ids, hold in rows.iterator(
+        chunk_size=5000
+    ):
         entry = found.setdefault(
-            row["deal_id"],
+            deal_id,
             {"sums": {}, "type_id": None, "tier_id": None, "versions": [], "ids": [], "hold": None},
         )
-        if row["total"]:
-            entry["sums"][row["currency"]] = row["total"]
-        entry["type_id"] = entry["type_id"] or row["held_type"]
-        entry["tier_id"] = entry["tier_id"] or row["held_tier"]
-        entry["versions"] += [v for v in row["versions"] if v is not None]
-        entry["ids"] += row["ids"]
-        if row["hold"] and (entry["hold"] is None or row["hold"] > entry["hold"]):
-            entry["hold"] = row["hold"]
+        if total:
+            entry["sums"][currency] = total
+        entry["type_id"] = entry["type_id"] or held_type
+        entry["tier_id"] = entry["tier_id"] or held_tier
+        entry["versions"] += [v for v in versions if v is not None]
+        entry["ids"] += ids
+        if hold and (entry["hold"] is None or hold > entry["hold"]):
+            entry["hold"] = hold
     return found
 
 
@@ -192,6 +198,9 @@ def recalculate(tenant: Tenant, period: Period) -> Recalculation:
     deals that differ are kept (see the module)."""
     settings = commission_settings(tenant)
     versions = published_versions(tenant)
+    numbers = dict(
+        PlanVersion.objects.filter(tenant=tenant).values_list("pk", "number")
+    )  # a line's version id -> the number people read
     rules: dict[int, Rules] = {}
     # The accelerator counts what the partner won earlier in the statement period, which may
     # start before the recalculated month (quarterly statements).
@@ -250,7 +259,7 @@ def recalculate(tenant: Tenant, period: Period) -> Recalculation:
                 tier_id=tier_id,
                 owner_id=row["owner_id"],
                 standing=sums,
-                standing_versions=held["versions"] if held else [],
+                standing_versions=[numbers.get(v, 0) for v in held["versions"]] if held else [],
                 line_ids=held["ids"] if held else [],
                 hold_until=held["hold"] if held else None,
             )
