@@ -14,6 +14,8 @@ def main(argv: list[str] | None = None) -> int:
         ("generate-training", "add the training data to a database holding the deals bench"),
         ("generate-mdf", "add the MDF data to a database holding the deals bench"),
         ("generate-commissions", "add the commissions data to a database holding the deals bench"),
+        ("generate-recalc", "add 200k won deals and their lines to the deals bench (recalc)"),
+        ("recalc", "time the commission recalculation of 200k won deals (seconds)"),
         ("run", "time the scenarios; print a table and write bench/results/<scale>.json"),
         ("quality", "recall and false flags of the conflict check"),
         ("explain", "EXPLAIN ANALYZE of the conflict-check queries"),
@@ -45,6 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         from .commissions import generate_commissions
 
         generate_commissions(args.scale, seed=args.seed)
+    elif args.command == "generate-recalc":
+        from .commissions_recalc import generate_commissions as generate_recalc
+
+        generate_recalc(args.scale, seed=args.seed)
+    elif args.command == "recalc":
+        from .commissions_recalc import recalc_run
+
+        recalc_run(args.scale)
     elif args.command == "run":
         from .run import run
 

@@ -194,3 +194,81 @@ def lock_partner_accruals(partner_id: int) -> None:
     once are accrued one after the other, so the second sees the first in the quota."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x434F4D4D, partner_id])
+
+
+# A: bulk writes for a period's recalculation (`commissions.services.recalc`): the same rules
+# as `post` and `reverse` (quantized once, never zero, a key once, a line reversed once), in
+# chunks of INSERTs rather than a query per line.
+BULK_CHUNK = 2000
+
+
+def post_many(lines: Iterable[Line]) -> int:
+    """Insert new lines (unsaved `Line`s) in chunks; how many were written.
+
+    Each amount is quantized here, once; a line of zero is left out; a keyed line whose key
+    exists already is left out (ON CONFLICT DO NOTHING on the key's unique constraint), so a
+    run posted twice writes once.
+    """
+    written = 0
+    chunk: list[Line] = []
+
+    def flush() -> int:
+        if not chunk:
+            return 0
+        keys = [line.key for line in chunk if line.key]
+        tenant_id = chunk[0].tenant_id
+        taken = set(
+            Line.objects.filter(tenant_id=tenant_id, key__in=keys).values_list("key", flat=True)
+        )
+        fresh = [line for line in chunk if not line.key or line.key not in taken]
+        Line.objects.bulk_create(fresh, ignore_conflicts=True)
+        chunk.clear()
+        return len(fresh)
+
+    for line in lines:
+        line.amount = quantize(line.amount, line.currency)
+        if not line.amount:
+            continue
+        chunk.append(line)
+        if len(chunk) >= BULK_CHUNK:
+            written += flush()
+    written += flush()
+    return written
+
+
+def reversals_of(
+    lines: Iterable[Line], *, actor: "User | None", reason_of: dict[int, str], today: date
+) -> list[Line]:
+    """The unsaved lines reversing `lines` (each locked and checked by the caller: not a
+    reversal, not reversed), as `reverse` makes them: a clawback for a line that reached a
+    statement, else a line in its own state and hold. `reason_of` maps a line's deal id to
+    the reason."""
+    now = timezone.now()
+    made = []
+    for line in lines:
+        reached_statement = line.state in (L.STATEMENT, L.PAID)
+        state = L.APPROVED if reached_statement else line.state
+        made.append(
+            Line(
+                tenant_id=line.tenant_id,
+                partner_id=line.partner_id,
+                source=SOURCE.CLAWBACK if reached_statement else line.source,
+                amount=-line.amount,
+                currency=line.currency,
+                state=state,
+                earned_on=today,
+                hold_until=None if reached_statement else line.hold_until,
+                deal_id=line.deal_id,
+                owner_id=line.owner_id,
+                plan_version_id=line.plan_version_id,
+                partner_type_id=line.partner_type_id,
+                tier_id=line.tier_id,
+                basis=line.basis,
+                reverses_id=line.pk,
+                reason=reason_of.get(line.deal_id or 0, "")[:500],
+                actor=actor,
+                approved_at=now if state == L.APPROVED else None,
+                approved_by=actor if state == L.APPROVED else None,
+            )
+        )
+    return made

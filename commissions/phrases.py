@@ -7,6 +7,37 @@ from prm.audit.sentences import Phrase, register_phrases
 
 register_phrases(
     {
+        # A: plans, the ledger's staff actions, adjustments, recalculation, settings
+        "commissions.plan.created": Phrase(
+            _("Commission plan created"), _("{actor} created the commission plan {object}")
+        ),
+        "commissions.plan.changed": Phrase(
+            _("Commission plan changed"),
+            _("{actor} published plan version {version}: the rate of {object} changes"),
+        ),
+        "commissions.version.drafted": Phrase(
+            _("Plan version drafted"), _("{actor} drafted {object}")
+        ),
+        "commissions.version.changed": Phrase(
+            _("Plan version changed"), _("{actor} changed the draft {object}")
+        ),
+        "commissions.version.published": Phrase(
+            _("Plan version published"),
+            _("{actor} published {object}, in force from {effective_from}"),
+        ),
+        "commissions.version.deleted": Phrase(
+            _("Draft version deleted"), _("{actor} deleted the draft version {version} of {object}")
+        ),
+        "commissions.lines.approved": Phrase(
+            _("Commission lines approved"), _("{actor} approved {count} commission lines")
+        ),
+        "commissions.recalc.posted": Phrase(
+            _("Period recalculated"),
+            _("{actor} recalculated {period}: {count} deals corrected"),
+        ),
+        "commissions.commissionsettings.changed": Phrase(
+            _("Commission settings changed"), _("{actor} changed the commission settings")
+        ),
         "commissions.line.accrued": Phrase(
             _("Commission accrued"), _("{deal} accrued {amount} {currency}")
         ),

@@ -3,8 +3,14 @@ admins when imported here, and its pages through `register_urls`."""
 
 from prm.workspace.sites import tenant_admin_site
 
+# Plans and versions, the preview, the ledger, adjustments, recalculation, settings
+from . import ledger, plans, settings  # noqa: F401 - they register
+
+tenant_admin_site.register_urls("commissions/plan/", "commissions.admin.plans_urls")
+tenant_admin_site.register_urls("commissions/ledger/", "commissions.admin.ledger_urls")
+
 # Disputes
-from . import disputes  # noqa: F401 - registers
+from . import disputes  # noqa: E402, F401 - registers
 
 tenant_admin_site.register_urls("commissions/disputes/", "commissions.admin.disputes_urls")
 

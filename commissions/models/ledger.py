@@ -14,6 +14,7 @@ from django_scopes import ScopedManager
 
 from deals.models import Deal
 from partners.models import Partner, PartnerType, Tier
+from prm.money import format_money
 from prm.tenancy.models import CURRENCIES, Membership, TenantOwned
 
 from .common import money
@@ -123,7 +124,7 @@ class Line(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} {self.amount} {self.currency}"
+        return f"{self.get_source_display()} {format_money(self.amount, self.currency)}"
 
     @property
     def is_reversal(self) -> bool:

@@ -24,9 +24,10 @@ from prm.tenancy.partner_access import visible_partners
 from prm.uniques import refusing_duplicates
 from prm.workflow import Action, Workflow, lock_row
 
-from .. import events, ledger
+from .. import events
 from ..earnings import tenant_today
 from ..models import Dispute, DisputeMessage, Line
+from .adjustments import adjustment_post
 
 D = Dispute.Status
 
@@ -173,31 +174,24 @@ def _adjustment_amount(amount: Any, currency: str) -> Decimal:
 def dispute_adjustment_post(
     *, actor: Membership, dispute: Dispute, amount: Decimal, currency: str, reason: str
 ) -> Line:
-    """Post the adjustment an answer comes with: an approved line of the dispute's partner,
-    with the reason, audited and announced as `commissions.adjustment.posted`."""
-    line = ledger.post(
-        partner=dispute.partner,
-        source=Line.Source.ADJUSTMENT,
-        amount=amount,
-        currency=currency,
-        earned_on=tenant_today(dispute.tenant),
-        actor=actor.user,
-        reason=reason,
-        state=Line.State.APPROVED,
-    )
-    if line is None:  # pragma: no cover - refused above (zero)
-        raise ValidationError({"adjustment_amount": _("Enter an amount.")})
-    Line.objects.filter(pk=line.pk).update(approved_at=timezone.now(), approved_by=actor.user)
-    log_action(
-        event=events.ADJUSTMENT_POSTED,
-        tenant=dispute.tenant,
-        actor=actor.user,
-        obj=line,
-        after={"amount": str(line.amount), "currency": line.currency},
-        reason=reason,
-        data=events.line_event_data(line, reason=reason, line_id=line.pk),
-    )
-    return line
+    """Post the adjustment an answer comes with, through the one adjustment service
+    (`adjustments.adjustment_post`: an approved line of the dispute's partner with the reason,
+    audited and announced); its refusals are named after the answer form's fields."""
+    try:
+        return adjustment_post(
+            actor=actor,
+            partner=dispute.partner,
+            amount=amount,
+            currency=currency,
+            reason=reason,
+            earned_on=tenant_today(dispute.tenant),
+            dispute=dispute,
+        )
+    except ValidationError as refused:
+        fields = {"amount": "adjustment_amount", "currency": "adjustment_currency"}
+        raise ValidationError(
+            {fields.get(name, name): errors for name, errors in refused.message_dict.items()}
+        ) from None
 
 
 def dispute_answer(

@@ -9,7 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from commissions.models import Dispute, Reward, SpifCampaign, TierBonusRule
+from commissions.models import (
+    CommissionSettings,
+    Dispute,
+    Line,
+    Plan,
+    Reward,
+    SpifCampaign,
+    TierBonusRule,
+)
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
 from mdf.models import Claim, Fund, MdfRequest, MdfSettings, PaymentBatch
 from partners.models import (
@@ -288,6 +296,10 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     SpifCampaign: lambda w: w.spif,
     TierBonusRule: lambda w: w.tier_bonus,
     Reward: lambda w: w.reward,
+    # Commissions: A (plans, ledger, settings)
+    Plan: lambda w: w.commission_plan,
+    Line: lambda w: w.line,
+    CommissionSettings: lambda w: w.commission_settings,
 }
 
 
@@ -891,7 +903,7 @@ COMMISSIONS_D_CASES = [
 
 # Commissions: incentives -- the SPIF sign-off queue and a waiting award's decisions (GET shows
 # each confirm page; POST of the queue without a selection goes back to it; nothing is decided).
-def _award_case(name: str, method: str = "get") -> Case:
+def _spif_award_case(name: str, method: str = "get") -> Case:
     return Case(
         name,
         ("commissions.approve",),
@@ -901,16 +913,51 @@ def _award_case(name: str, method: str = "get") -> Case:
     )
 
 
+# Commissions: A -- the plan and its versions, the preview, recalculation, the ledger's
+# actions, adjustments, settings (commissions/admin/plans_urls.py, ledger_urls.py). GET shows
+# each confirm page; the matrix publishes, deletes and posts nothing. A CAM's lines narrow to
+# their partners (commissions/tests/test_ledger_admin.py).
+def _version_case(name: str, capability: str, obj: str) -> Case:
+    return Case(
+        f"admin:{name}",
+        (capability,),
+        kwargs=_pk(lambda w: getattr(w, obj)),
+        object_url=True,
+    )
+
+
 COMMISSION_INCENTIVE_CASES = [
     Case("commissions:incentives", ("portal.earnings",)),
     Case("admin:commissions_spif_queue", ("commissions.approve",)),
     Case("admin:commissions_spif_queue", ("commissions.approve",), method="post"),
-    _award_case("admin:commissions_spifaward_approve"),
-    _award_case("admin:commissions_spifaward_decline"),
-    _award_case("admin:commissions_spifaward_decline", "post"),
+    _spif_award_case("admin:commissions_spifaward_approve"),
+    _spif_award_case("admin:commissions_spifaward_decline"),
+    _spif_award_case("admin:commissions_spifaward_decline", "post"),
     # the bonus run's form and, with a period, its preview (GET); POST without "pay" previews
     Case("admin:commissions_bonus_run", ("commissions.approve",)),
     Case("admin:commissions_bonus_run", ("commissions.approve",), method="post"),
+]
+
+
+COMMISSION_PLAN_CASES = [
+    Case("admin:commissions_plan", ("commissions.view",)),
+    _version_case("commissions_version", "commissions.view", "plan_version"),
+    _version_case("commissions_version", "commissions.view", "draft_version"),
+    Case("admin:commissions_version_new", ("commissions.manage",)),
+    _version_case("commissions_version_edit", "commissions.manage", "draft_version"),
+    _version_case("commissions_version_publish", "commissions.manage", "draft_version"),
+    _version_case("commissions_version_delete", "commissions.manage", "draft_version"),
+    Case("admin:commissions_preview", ("commissions.view",)),
+    Case(
+        "admin:commissions_preview",
+        ("commissions.view",),
+        data={"deal": "DR-000001"},
+    ),
+    Case("admin:commissions_recalc", ("commissions.manage",)),
+    Case("admin:commissions_settings", ("commissions.manage",)),
+    Case("admin:commissions_lines_approve", ("commissions.approve",)),
+    _version_case("commissions_line_reverse", "commissions.approve", "line"),
+    Case("admin:commissions_adjustment_add", ("commissions.approve",)),
 ]
 
 
@@ -956,4 +1003,5 @@ def all_cases() -> list[Case]:
         *COMMISSIONS_D_CASES,
         *COMMISSION_INCENTIVE_CASES,
         *JOB_CASES,
+        *COMMISSION_PLAN_CASES,
     ]
