@@ -24,3 +24,20 @@ class CommissionsConfig(AppConfig):
         subscribe("deals.deal.amount_changed", on_deal_amount_changed)
         subscribe("deals.deal.lost", on_deal_lost)
         subscribe("deals.deal.reopened", on_deal_reopened)
+
+        # B: statements -- the portal's earnings pages (part D mounts the same: the lead keeps
+        # one), the staff home's to-do cards, and beat drafting each period's statements.
+        from prm.celery import register_beat
+        from prm.portal.mounts import mount
+        from prm.workspace.todo import register_todo
+
+        from .todo import payouts_todo, statements_todo
+
+        mount("earnings/", "commissions.urls")
+        register_todo(statements_todo, capability="commissions.approve", order=46)
+        register_todo(payouts_todo, capability="commissions.pay", order=47)
+        register_beat(
+            "commissions-statements",
+            task="commissions.tasks.statements_draft_all_task",
+            schedule=60 * 60,
+        )

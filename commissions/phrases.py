@@ -16,5 +16,31 @@ register_phrases(
         "commissions.adjustment.posted": Phrase(
             _("Adjustment posted"), _("{actor} posted an adjustment of {amount} {currency}")
         ),
+        # B: statements and payouts
+        "commissions.statement.drafted": Phrase(
+            _("Statement drafted"), _("{actor} drafted {object} for the period ending {period_end}")
+        ),
+        "commissions.statement.refreshed": Phrase(
+            _("Statement refreshed"),
+            _("{actor} added the lines approved since to {object} (period ending {period_end})"),
+        ),
+        "commissions.statement.ready": Phrase(
+            _("Statement approved"), _("{actor} approved {object}")
+        ),
+        "commissions.statement.batched": Phrase(
+            _("Added to a payout batch"), _("{actor} added {object} to the payout batch {batch}")
+        ),
+        "commissions.statement.paid": Phrase(
+            _("Statement paid"),
+            _("{actor} marked {object} paid on {paid_on}, reference {reference}"),
+        ),
+        "commissions.batch.created": Phrase(
+            _("Payout batch created"),
+            _("{actor} gathered {statements} approved statements in the payout batch {object}"),
+        ),
+        "commissions.batch.paid": Phrase(
+            _("Payout batch paid"),
+            _("{actor} marked {statements} statements of {object} paid from the paid file"),
+        ),
     }
 )

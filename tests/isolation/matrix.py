@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from commissions.models import PayoutBatch, Statement
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
 from mdf.models import Claim, Fund, MdfRequest, MdfSettings, PaymentBatch
 from partners.models import (
@@ -278,6 +279,9 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     # MDF: funds
     Fund: lambda w: w.fund,
     MdfSettings: lambda w: w.mdf_settings,
+    # Commissions: statements (part B)
+    Statement: lambda w: w.statement,
+    PayoutBatch: lambda w: w.payout_batch,
 }
 
 
@@ -842,6 +846,45 @@ EXCHANGE_RATE_CASES = [
 ]
 
 
+# Commissions: statements (part B) -- the admin pages (GET shows each form or confirm page, or
+# sends back to the statement's page where its status refuses the action; the matrix closes,
+# approves and pays nothing) and the portal's statements of the partner admin's company
+# (partner B's answer 404 to A's admins; commissions/tests/test_portal_statements.py).
+def _statement_admin(name: str, capability: str, obj: str = "statement") -> Case:
+    return Case(
+        f"admin:{name}",
+        (capability,),
+        kwargs=lambda w: {"object_id": getattr(w, obj).pk},
+        object_url=True,
+    )
+
+
+def _statement_portal(name: str) -> Case:
+    return Case(
+        name,
+        ("portal.earnings.company",),
+        kwargs=_pk(lambda w: w.statement),
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_statement),
+    )
+
+
+COMMISSION_STATEMENT_CASES = [
+    Case("admin:commissions_close", ("commissions.approve",)),
+    _statement_admin("commissions_statement_approve", "commissions.approve"),
+    _statement_admin("commissions_statement_pay", "commissions.pay"),
+    _statement_admin("commissions_statement_pdf", "commissions.view"),
+    _statement_admin("commissions_statement_csv", "commissions.view"),
+    Case("admin:commissions_payoutbatch_create", ("commissions.pay",)),
+    _statement_admin("commissions_payoutbatch_csv", "commissions.pay", "payout_batch"),
+    _statement_admin("commissions_payoutbatch_import", "commissions.pay", "payout_batch"),
+    Case("commissions:statements", ("portal.earnings.company",)),
+    _statement_portal("commissions:statement"),
+    _statement_portal("commissions:statement_pdf"),
+    _statement_portal("commissions:statement_csv"),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -864,4 +907,5 @@ def all_cases() -> list[Case]:
         *MDF_REVIEW_CASES,
         *MDF_FUND_CASES,
         *EXCHANGE_RATE_CASES,
+        *COMMISSION_STATEMENT_CASES,
     ]

@@ -1,0 +1,1 @@
+"""The commissions app's services (statements, payouts, ...), a module per sub-domain."""

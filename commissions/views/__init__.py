@@ -1,0 +1,1 @@
+"""The partner portal's earnings pages (mounted at /earnings/, namespace `commissions`)."""
