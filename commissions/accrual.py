@@ -162,9 +162,8 @@ def on_deal_won(event: Event) -> None:
 def on_deal_amount_changed(event: Event) -> None:
     deal = event.subject
     assert isinstance(deal, Deal)
-    assert deal.closed_on is not None
     revision = _revision(event, deal)
-    version = version_in_force(deal.tenant, deal.closed_on)
+    version = version_in_force(deal.tenant, deal.closed_on) if deal.closed_on else None
     if (
         version is not None
         and Line.objects.filter(

@@ -19,11 +19,14 @@ from django_scopes import scope
 
 from prm import celery_app
 from prm.accounts import services
+from prm.jobs.models import Job
+from prm.jobs.services import job_start
 from prm.notifications.models import EmailOutbox
 from prm.notifications.tasks import outbox_send_task, outbox_sweep_task
 from prm.pdf import store_pdf_task
 from prm.tenancy.roles import Role
 
+from . import jobkinds
 from .smtp_server import SMTPServer
 
 # One Redis for the whole run, and one test stops it: under pytest-xdist these tests share a
@@ -53,8 +56,9 @@ def smtp() -> Iterator[SMTPServer]:
 
 
 @pytest.fixture
-def start_worker(tmp_path, smtp) -> Iterator[Callable[[], subprocess.Popen]]:
-    """Start a solo-pool worker on the test database that mails through `smtp`."""
+def start_worker(tmp_path, smtp) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Start a solo-pool worker on the test database that mails through `smtp`; `start(*args)`
+    adds arguments to the worker's command line."""
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -68,10 +72,11 @@ def start_worker(tmp_path, smtp) -> Iterator[Callable[[], subprocess.Popen]]:
     started: list[subprocess.Popen] = []
     log_path = tmp_path / "worker.log"
 
-    def start() -> subprocess.Popen:
+    def start(*args: str) -> subprocess.Popen:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "prm", "worker", "--pool=solo",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=info"],
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=info",
+             *args],
             env=env, stdout=log_path.open("a"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         started.append(process)
@@ -141,6 +146,28 @@ def test_a_worker_renders_a_pdf_and_stores_it_in_the_private_storage(ours, start
         ["pdftotext", str(stored), "-"], capture_output=True, check=True, text=True
     ).stdout
     assert ours.tenant.portal_title in text
+
+
+def test_a_worker_runs_a_background_job_to_the_end_with_its_result(ours, start_worker, tmp_path):
+    # The job kind of the tests lives in a tests module: the worker imports it too.
+    start_worker("--include=tests.jobkinds")
+    with scope(tenant=ours.tenant):
+        job = job_start(
+            actor=ours.members[Role.PARTNER_OPS],
+            kind=jobkinds.KIND,
+            params={"items": ["a", "b", "c"], "fail": ["b"], "attach": True},
+            label="Count three items on a real worker",
+        )
+
+    def finished() -> bool:
+        with scope(tenant=ours.tenant):
+            job.refresh_from_db()
+        return job.is_finished
+
+    assert wait_for(finished), worker_log(tmp_path)
+    assert job.status == Job.Status.DONE, job.error
+    assert (job.total, job.done, job.failed) == (3, 2, 1)
+    assert (tmp_path / "private" / job.result.name).read_bytes() == b"item\na\nb\nc\n"
 
 
 def test_a_transient_smtp_failure_is_retried_and_then_succeeds(ours, smtp, start_worker, tmp_path):

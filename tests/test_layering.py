@@ -61,6 +61,8 @@ PRM_ORDER = [
     "csvio",
     # dated exchange rates per tenant: reporting totals in the tenant's currency
     "exchange",
+    # background jobs with progress: the Job row, kinds registry, runner, sweep and pages
+    "jobs",
     # events, rules, in-portal notifications, the email outbox and tenant mail
     "notifications",
     "workflow",

@@ -101,6 +101,7 @@ from prm.accounts.tests.factories import InvitationFactory
 from prm.audit.models import AuditEvent
 from prm.audit.services import audit_record
 from prm.exchange.models import ExchangeRate
+from prm.jobs.models import Job
 from prm.metrics.periods import month_of
 from prm.notifications.models import EmailOutbox, Notification, RuleSetting
 from prm.notifications.services import rule_settings_ensure
@@ -109,6 +110,7 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
+from tests import jobkinds  # registers the job kind `tests.count`
 from training.library.grants import grant as grant_asset
 from training.library.services import asset_search_refresh
 from training.models import (
@@ -264,6 +266,8 @@ class TenantWorld:
     other_reward: Reward | None = None
     #: Exchange rates: the USD rate of the (EUR) tenant, in force since 30 days ago
     exchange_rate: ExchangeRate | None = None
+    #: background jobs: a finished `tests.count` job with a result file and one failure
+    job: Job | None = None
 
     @property
     def host(self) -> str:
@@ -381,9 +385,10 @@ def build_world(slug: str) -> TenantWorld:
         world.exchange_rate = ExchangeRate.objects.create(
             tenant=tenant,
             currency="USD" if tenant.default_currency != "USD" else "EUR",
-            rate="0.90000000",
+            rate=Decimal("0.90000000"),
             valid_from=timezone.localdate() - timedelta(days=30),
         )
+        build_jobs(world, slug)
     return world
 
 
@@ -448,6 +453,29 @@ def build_commissions(world: TenantWorld, slug: str) -> None:
     world.tier_bonus = commission_rows.tier_bonus_row(tenant, f"{slug} top sellers")
     world.reward = commission_rows.reward_row(world.partner)
     world.other_reward = commission_rows.reward_row(world.other_partner)
+
+
+def build_jobs(world: TenantWorld, slug: str) -> None:
+    """A finished job of the tests' kind, started by partner operations (see `TenantWorld`)."""
+    now = timezone.now()
+    world.job = Job(
+        tenant=world.tenant,
+        kind=jobkinds.KIND,
+        label=f"Count three items of {slug}",
+        status=Job.Status.DONE,
+        params={"items": ["a", "b", "c"], "fail": ["c"], "attach": True},
+        total=3,
+        done=2,
+        failed=1,
+        failures=[{"item": "c", "message": "Item c is refused"}],
+        created_by=world.members[Role.PARTNER_OPS].user,
+        started_at=now,
+        finished_at=now,
+        heartbeat_at=now,
+        result_name="counted items.csv",
+    )
+    world.job.result.save(f"jobs/{slug}/counted.csv", ContentFile(b"item\na\nb\nc\n"), save=False)
+    world.job.save()
 
 
 def build_mdf(world: TenantWorld, slug: str) -> None:

@@ -51,7 +51,14 @@ def run(world, action: str, deal: Deal):  # type: ignore[no-untyped-def]
         "win": lambda: services.deal_mark_won(
             actor=rep, deal=deal, amount=Decimal("30000"), closed_on=timezone.localdate()
         ),
-        "lose": lambda: services.deal_mark_lost(actor=rep, deal=deal, reason="Lost on price"),
+        # a partner marks an open deal lost; a won one is lost by its CAM
+        "lose": lambda: services.deal_mark_lost(
+            actor=cam if deal.status == Deal.Status.WON else rep, deal=deal, reason="Lost on price"
+        ),
+        "change_amount": lambda: services.deal_change_amount(
+            actor=cam, deal=deal, amount=Decimal("31000"), reason="Extra seats"
+        ),
+        "reopen": lambda: services.deal_reopen(actor=cam, deal=deal, reason="Back on"),
         "request_extension": lambda: services.extension_request(
             actor=rep, deal=deal, days=14, reason="Legal review takes longer"
         ),

@@ -17,6 +17,7 @@ from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import partner_membership
 from tests.html_forms import form_values
+from tests.worlds import delete_with_dependents
 
 TODAY = date(2026, 11, 23)
 
@@ -26,7 +27,7 @@ def ladder(ours):
     """Registered (open), Gold: 4 active users and 12 months in the program."""
     with scope(tenant=ours.tenant):
         TierProposal.objects.all().delete()
-        Tier.objects.filter(tenant=ours.tenant).delete()
+        delete_with_dependents(Tier.objects.filter(tenant=ours.tenant))
         registered = Tier.objects.create(tenant=ours.tenant, name="Registered", rank=1)
         gold = Tier.objects.create(tenant=ours.tenant, name="Gold", rank=3)
         TierRequirement.objects.create(

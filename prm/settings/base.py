@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "prm.platform",
     "prm.submissions",
     "prm.exchange",
+    "prm.jobs",
     "partners",
     "deals",
     "training",

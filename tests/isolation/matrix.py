@@ -34,6 +34,7 @@ from prm.accounts.tokens import invitation_token
 from prm.audit.models import AuditEvent
 from prm.csvio.admin import CsvExportMixin, CsvImportMixin
 from prm.exchange.models import ExchangeRate
+from prm.jobs.models import Job
 from prm.notifications.models import EmailOutbox, RuleSetting
 from prm.notifications.outbox import unsubscribe_token
 from prm.tenancy.decorators import PUBLIC
@@ -238,6 +239,8 @@ ADMIN_SITE_CASES = [
 
 #: For each model on the tenant admin site: which object of a world its object URLs open.
 ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
+    # Jobs: background jobs (the model admin gives the menu entry; its pages redirect)
+    Job: lambda w: w.job,
     TenantSettings: lambda w: w.tenant,
     Membership: lambda w: w.members[Role.PARTNER_REP],
     Invitation: lambda w: w.partner_invitation,
@@ -885,6 +888,23 @@ COMMISSION_STATEMENT_CASES = [
 ]
 
 
+# Jobs: background jobs with progress (prm/jobs) -- the world's job is of the tests' kind
+# `tests.count` (tests/jobkinds.py), which needs `jobs.view` like the pages
+def _job_case(name: str, method: str = "get") -> Case:
+    return Case(name, ("jobs.view",), kwargs=_pk(lambda w: w.job), object_url=True, method=method)
+
+
+JOB_CASES = [
+    Case("admin:jobs", ("jobs.view",)),
+    _job_case("admin:job"),
+    _job_case("admin:job_progress"),
+    # GET shows the confirmation; the world's job has finished, so a POST changes nothing.
+    _job_case("admin:job_cancel"),
+    _job_case("admin:job_cancel", method="post"),
+    _job_case("admin:job_result"),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -908,4 +928,5 @@ def all_cases() -> list[Case]:
         *MDF_FUND_CASES,
         *EXCHANGE_RATE_CASES,
         *COMMISSION_STATEMENT_CASES,
+        *JOB_CASES,
     ]

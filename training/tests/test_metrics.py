@@ -15,7 +15,7 @@ from prm.metrics.periods import Period, last_12_months
 from prm.tenancy.models import Membership
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import partner_membership
-from tests.worlds import published_course_rows
+from tests.worlds import delete_with_dependents, published_course_rows
 from training.models import Enrolment
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def gold(ours):
     """Gold needs 3 courses passed in the last 12 months."""
     with scope(tenant=ours.tenant):
         TierProposal.objects.all().delete()
-        Tier.objects.filter(tenant=ours.tenant).delete()
+        delete_with_dependents(Tier.objects.filter(tenant=ours.tenant))
         registered = Tier.objects.create(tenant=ours.tenant, name="Registered", rank=1)
         gold = Tier.objects.create(tenant=ours.tenant, name="Gold", rank=3)
         TierRequirement.objects.create(

@@ -22,7 +22,7 @@ from prm.notifications.models import Notification, ReminderLog
 from prm.notifications.reminders import run_reminders
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import partner_membership
-from tests.worlds import published_course_rows
+from tests.worlds import delete_with_dependents, published_course_rows
 from training.models import (
     Certification,
     CertificationAward,
@@ -360,7 +360,7 @@ def test_certified_users_counts_distinct_valid_holders(in_ours, rep):
 
 def test_a_tier_needing_certified_reps_shows_the_path_and_drops_an_expired_one(in_ours, rep):
     CertificationAward.objects.all().delete()
-    Tier.objects.filter(tenant=in_ours.tenant).delete()
+    delete_with_dependents(Tier.objects.filter(tenant=in_ours.tenant))
     registered = Tier.objects.create(tenant=in_ours.tenant, name="Registered", rank=1)
     Partner.objects.filter(pk=in_ours.partner.pk).update(tier=registered)
     gold = Tier.objects.create(tenant=in_ours.tenant, name="Gold", rank=3)
