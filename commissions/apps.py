@@ -28,12 +28,15 @@ class CommissionsConfig(AppConfig):
         # B: statements -- the portal's earnings pages (part D mounts the same: the lead keeps
         # one), the staff home's to-do cards, and beat drafting each period's statements.
         from prm.celery import register_beat
+        from prm.jobs.registry import register_job
         from prm.portal.mounts import mount
         from prm.workspace.todo import register_todo
 
+        from .jobs import CLOSE_PERIOD
         from .todo import payouts_todo, statements_todo
 
         mount("earnings/", "commissions.urls")
+        register_job(CLOSE_PERIOD)  # closing a period runs in the background, with progress
         register_todo(statements_todo, capability="commissions.approve", order=46)
         register_todo(payouts_todo, capability="commissions.pay", order=47)
         register_beat(

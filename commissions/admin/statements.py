@@ -26,6 +26,7 @@ from deals.admin.common import object_pk
 from prm.dates import format_day
 from prm.exchange.services import tenant_today
 from prm.forms import Form
+from prm.jobs.services import job_start
 from prm.metrics.periods import Period
 from prm.money import format_money
 from prm.tenancy.decorators import requires
@@ -35,6 +36,7 @@ from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import Done, badge, decision_page, form_page
 
 from ..downloads import csv_of, pdf_response
+from ..jobs import CLOSE_PERIOD, period_params
 from ..models import Line, Statement
 from ..services import payouts
 from ..services import statements as service
@@ -387,20 +389,22 @@ def close(request: HttpRequest) -> HttpResponse:
 
     def on_valid(form: CloseForm) -> Done:
         chosen = by_key[form.cleaned_data["period"]]
-        result = service.period_close(actor=membership, period=chosen)
-        url = reverse("admin:commissions_statement_changelist")
+        service.check_ended(tenant, chosen)  # refused beside the field, before any job
+        job = job_start(
+            actor=membership,
+            kind=CLOSE_PERIOD.name,
+            params=period_params(chosen),
+            label=_("Close the period %(period)s")
+            % {"period": service.period_label(tenant, chosen)},
+        )
         return Done(
             _(
-                "The period %(period)s is closed: %(drafted)d statements drafted, %(refreshed)d "
-                "refreshed, %(lines)d lines put on them. Review and approve the drafts."
+                "Closing the period %(period)s: the statements are drafted in the background. "
+                "Follow the progress here; then review and approve the drafts."
             )
-            % {
-                "period": service.period_label(tenant, chosen),
-                "drafted": result.drafted,
-                "refreshed": result.refreshed,
-                "lines": result.lines,
-            },
-            f"{url}?period={chosen.start.isoformat()}&status={S.DRAFT}",
+            % {"period": service.period_label(tenant, chosen)},
+            "admin:job",
+            [job.pk],
         )
 
     return form_page(

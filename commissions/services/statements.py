@@ -168,7 +168,7 @@ def period_label(tenant: Tenant, period: Period) -> str:
     }
 
 
-def _check_ended(tenant: Tenant, period: Period) -> None:
+def check_ended(tenant: Tenant, period: Period) -> None:
     if period.end >= tenant_today(tenant):
         raise ValidationError(
             {
@@ -304,6 +304,7 @@ def period_close(
     partner_ids: Sequence[int] | None = None,
     chunk: int = CHUNK,
     progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> CloseResult:
     """Draft or refresh every partner's statement for `period` (ended: `ValidationError`
     otherwise). `actor` is the member closing it (`commissions.approve`), or None for beat,
@@ -319,14 +320,15 @@ def period_close(
     Each new statement announces `commissions.statement.drafted`; a refreshed draft is audited.
     Resumable and idempotent: a partner whose lines are all on its statement already is not
     taken again, so a run killed half-way and started again finishes the rest, and closing a
-    closed period changes nothing. `progress(done, total)` is called after each chunk.
+    closed period changes nothing. `progress(done, total)` is called after each chunk; the
+    run stops between chunks once `cancelled()` is true (what is done stays done).
     """
     if actor is not None:
         require_approver(actor)
         tenant = actor.tenant
     if tenant is None:
         raise ValueError("period_close() needs the tenant when no member acts.")
-    _check_ended(tenant, period)
+    check_ended(tenant, period)
     user = actor.user if actor is not None else None
     settings = commission_settings(tenant)
     result = CloseResult(period=period)
@@ -341,6 +343,8 @@ def period_close(
     if progress is not None:
         progress(0, len(partners))
     for ids in _chunks(partners, chunk):
+        if cancelled is not None and cancelled():
+            break
         with transaction.atomic():
             _close_chunk(tenant, period, ids, user, result)
         done += len(ids)

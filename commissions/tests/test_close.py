@@ -263,3 +263,46 @@ def test_beat_skips_a_tenant_without_a_plan_quietly(in_ours, monkeypatch):
     line_row(world.partner, "100", earned_on=months_ago(world.tenant, 1).end)
 
     assert beat.statements_draft_due(tenant=world.tenant) == 0
+
+
+def test_the_close_job_resumes_after_a_killed_worker_and_skips_what_was_done(in_ours, ops, period):
+    from commissions.jobs import KIND, period_params
+    from prm.jobs.models import Job
+    from prm.jobs.runner import run_job
+
+    world = in_ours
+    line_row(world.partner, "100", earned_on=period.end)
+    line_row(world.other_partner, "200", earned_on=period.end)
+    job = Job.objects.create(
+        tenant=world.tenant, kind=KIND, params=period_params(period), label="t", created_by=ops.user
+    )
+    # the first attempt drafted one partner's statement, then its worker was killed
+    period_close(
+        actor=ops,
+        period=period,
+        chunk=1,
+        cancelled=lambda: Statement.objects.filter(period_start=period.start).exists(),
+    )
+    assert Statement.objects.filter(period_start=period.start).count() == 1
+
+    assert run_job(job.pk) == Job.Status.DONE
+
+    job.refresh_from_db()
+    assert (job.done, job.total, job.failed) == (2, 2, 0)
+    assert Statement.objects.filter(period_start=period.start).count() == 2
+    drafted = AuditEvent.objects.filter(action="commissions.statement.drafted")
+    assert drafted.count() == 2  # each statement announced once
+
+
+def test_a_close_job_of_someone_who_left_fails_with_a_sentence(in_ours, ops, period):
+    from commissions.jobs import KIND, period_params
+    from prm.jobs.models import Job
+    from prm.jobs.runner import run_job
+
+    job = Job.objects.create(
+        tenant=in_ours.tenant, kind=KIND, params=period_params(period), label="t", created_by=None
+    )
+    run_job(job.pk)
+    job.refresh_from_db()
+    assert job.failed == 1
+    assert "no longer a member" in job.failures[0]["message"]

@@ -22,6 +22,7 @@ from commissions.tests.factories import line_row
 from commissions.todo import payouts_todo, statements_todo
 from commissions.workflow import STATEMENTS
 from prm.exchange.services import tenant_today
+from prm.jobs.models import Job
 from prm.metrics.periods import month_of
 from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
@@ -204,7 +205,9 @@ def test_the_statement_csv_lists_lines_then_totals_per_currency(ours, host_clien
     assert [r[4] for r in rows[-3:]] == ["Opening balance", "Lines", "Closing balance"]
 
 
-def test_the_close_page_previews_then_closes(ours, host_client):
+def test_the_close_page_previews_then_closes_in_a_background_job(
+    ours, host_client, django_capture_on_commit_callbacks
+):
     period = two_months_ago(ours.tenant)
     with scope(tenant=ours.tenant):
         line_row(ours.partner, "100", earned_on=period.end)
@@ -213,10 +216,23 @@ def test_the_close_page_previews_then_closes(ours, host_client):
     assert page.status_code == 200
     assert b'id="preview-lines"' in page.content
     assert ops.get("/admin/commissions/statements/close/?period=garbage").status_code == 200
-    done = ops.post("/admin/commissions/statements/close/", {"period": period.start.isoformat()})
+    current = month_of(tenant_today(ours.tenant)).start.isoformat()
+    refused = ops.post("/admin/commissions/statements/close/", {"period": current})
+    assert refused.status_code == 200  # not a choice: only ended periods are offered
+    with django_capture_on_commit_callbacks(execute=True):
+        done = ops.post(
+            "/admin/commissions/statements/close/", {"period": period.start.isoformat()}
+        )
     assert done.status_code == 302
     with scope(tenant=ours.tenant):
+        job = Job.objects.get(
+            kind="commissions.close_period", params__start=period.start.isoformat()
+        )
+        assert done["Location"].endswith(f"/admin/jobs/{job.pk}/")
+        assert (job.status, job.done, job.total) == (Job.Status.DONE, 1, 1)
         assert Statement.objects.filter(partner=ours.partner, period_start=period.start).exists()
+    page = ops.get(f"/admin/jobs/{job.pk}/").content.decode()
+    assert f"?period={period.start.isoformat()}" in page  # the way back to the drafts
     cam = host_client(ours.host, ours.members[Role.CAM])
     assert cam.get("/admin/commissions/statements/close/").status_code == 403
 
