@@ -13,6 +13,7 @@ def main(argv: list[str] | None = None) -> int:
         ("generate", "load the scale's data into the (migrated, empty) database"),
         ("generate-training", "add the training data to a database holding the deals bench"),
         ("generate-mdf", "add the MDF data to a database holding the deals bench"),
+        ("generate-commissions", "add the commission statements to a database holding the bench"),
         ("run", "time the scenarios; print a table and write bench/results/<scale>.json"),
         ("quality", "recall and false flags of the conflict check"),
         ("explain", "EXPLAIN ANALYZE of the conflict-check queries"),
@@ -40,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         from .mdf import generate_mdf
 
         generate_mdf(args.scale, seed=args.seed)
+    elif args.command == "generate-commissions":
+        from .commissions import generate_commissions
+
+        generate_commissions(args.scale)
     elif args.command == "run":
         from .run import run
 

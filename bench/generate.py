@@ -484,6 +484,12 @@ def generate(scale: str, seed: int = 20240601) -> None:
         checked = check_ledger(Tenant.objects.get(slug=BENCH_SLUG))
         log(f"mdf: {got} in {time.monotonic() - t0:.1f} s; the ledger adds up on {checked} "
             "allocations")  # fmt: skip
+        from .commissions import load_commissions  # it reads this module's names
+
+        t0 = time.monotonic()
+        with transaction.atomic():
+            got = load_commissions(Tenant.objects.get(slug=BENCH_SLUG), scale)
+        log(f"commissions: {got} in {time.monotonic() - t0:.1f} s")
         Tenant.objects.filter(slug=BENCH_SLUG).update(portal_title=f"Bench partners ({scale})")
         loaded = time.monotonic() - started
         t0 = time.monotonic()

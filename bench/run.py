@@ -45,6 +45,8 @@ from training.reports.selectors import course_completion
 from training.services import course_start
 
 from . import names, variants
+from .commissions import close_period
+from .commissions import scenarios as commission_scenarios
 from .generate import BENCH_ADMIN, BENCH_CAM, BENCH_HOST, BENCH_REP, BENCH_SLUG, CustomerPool
 from .mdf import concurrent_approvals
 from .mdf import scenarios as mdf_scenarios
@@ -493,6 +495,7 @@ class Bench:
                 Target(ratio=1.3, vs="queue p1 CAM (selector)"),
             ),
             *mdf_scenarios(self),
+            *commission_scenarios(self),
         ]
 
     # --- measuring ------------------------------------------------------------------------------
@@ -587,6 +590,10 @@ def run(scale: str, iterations: int | None = None, only: str = "") -> list[Resul
     if not only or "concurrent" in only:
         # One run of many at once, not N timed iterations: measured apart.
         results.append(concurrent_approvals(bench))
+        print(f"run: {results[-1].name}: {results[-1].note}", flush=True)
+    if not only or "close" in only:
+        # Closing a period for every partner: one run, rolled back, measured apart.
+        results.append(close_period(bench))
         print(f"run: {results[-1].name}: {results[-1].note}", flush=True)
     print_table(scale, results)
     # Counting the bench's rows across the whole database.

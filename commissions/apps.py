@@ -32,6 +32,7 @@ class CommissionsConfig(AppConfig):
         from prm.portal.mounts import mount
         from prm.workspace.todo import register_todo
 
+        from . import statement_notifications  # noqa: F401 - its rules register
         from .jobs import CLOSE_PERIOD
         from .todo import payouts_todo, statements_todo
 

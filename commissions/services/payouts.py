@@ -117,7 +117,11 @@ def _pay(actor: Membership, statement: Statement, paid_on: date, reference: str)
         reason=reference,
         after={"paid_on": paid_on.isoformat(), "reference": reference},
         event=events.STATEMENT_PAID,
-        data={"paid_on": tenant_day(actor.tenant, paid_on), "reference": reference},
+        data={
+            "paid_on": tenant_day(actor.tenant, paid_on),
+            "reference": reference,
+            "statement_id": statement.pk,
+        },
     )
     if paid.batch_id is not None:
         _settle_if_done(paid.batch_id, paid.tenant_id)

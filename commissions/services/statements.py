@@ -459,7 +459,7 @@ def _announce_drafted(tenant: Tenant, pks: list[int], user: "User | None") -> No
             actor=user,
             obj=statement,
             after={"status": statement.status, "period_end": statement.period_end.isoformat()},
-            data=events.statement_event_data(statement),
+            data=events.statement_event_data(statement, statement_id=statement.pk),
         )
 
 
@@ -491,7 +491,7 @@ def statement_approve(*, actor: Membership, statement: Statement, note: str = ""
             changes={"approved_at": timezone.now(), "approved_by": actor.user},
             reason=note,
             event=events.STATEMENT_READY,
-            data={"payout_on": tenant_day(actor.tenant, payout_on)},
+            data={"payout_on": tenant_day(actor.tenant, payout_on), "statement_id": statement.pk},
         )
         from ..tasks import statement_pdf_store_task
 

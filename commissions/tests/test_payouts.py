@@ -19,6 +19,7 @@ from commissions.tests.factories import line_row
 from prm.csvio.importing import RowErrors
 from prm.exchange.services import tenant_today
 from prm.metrics.periods import month_of
+from prm.notifications.models import Notification
 from prm.tenancy.roles import Role
 from prm.workflow import TransitionError
 
@@ -57,6 +58,10 @@ def test_ops_mark_a_statement_paid_and_its_lines_are_paid(in_ours, ops):
     )
     assert (paid.status, paid.paid_on, paid.payment_reference) == (S.PAID, today, "TRF-1")
     assert set(paid.lines.values_list("state", flat=True)) == {Line.State.PAID}
+    told = Notification.objects.get(
+        recipient=in_ours.members[Role.PARTNER_ADMIN].user, event="commissions.statement.paid"
+    )
+    assert "TRF-1" in told.body
     with pytest.raises(TransitionError):
         payouts.statement_mark_paid(actor=ops, statement=paid, paid_on=today, reference="TRF-2")
 

@@ -55,9 +55,9 @@ def test_approving_a_draft_tells_the_partner_admins_with_the_payout_day(
     assert approved.status == S.APPROVED
     assert approved.approved_by == ops.user
     assert callbacks  # the PDF is stored once the approval commits
-    told = Notification.objects.filter(recipient=admin.user, event="commissions.statement.ready")
-    if told.exists():  # a tenant may switch the rule off; the default tells the admins
-        assert draft.reference in told.get().title + told.get().body
+    told = Notification.objects.get(recipient=admin.user, event="commissions.statement.ready")
+    assert draft.reference in told.title
+    assert told.link.endswith(f"/earnings/statements/{draft.pk}/")
     with pytest.raises(TransitionError):
         statement_approve(actor=ops, statement=approved)
 
