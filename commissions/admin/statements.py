@@ -365,7 +365,7 @@ def csv(request: HttpRequest, object_id: str) -> HttpResponseBase:
 class CloseForm(Form):
     """Which ended period to close (the last one by default)."""
 
-    period = forms.ChoiceField(label=gettext_lazy("Period"))
+    period = forms.ChoiceField(label=gettext_lazy("Period"), widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, periods: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -235,8 +235,7 @@ def period_preview(*, tenant: Tenant, period: Period) -> ClosePreview:
             .count()
         )
     due = _due_lines(tenant, period, None)
-    partners = set(due.order_by().values_list("partner_id", flat=True).distinct())
-    partners |= set(_carried(tenant, period, None))
+    partners = _partners_to_close(tenant, period, None)
     existing = dict(
         Statement.objects.filter(tenant_id=tenant.pk, period_start=period.start).values_list(
             "partner_id", "status"
