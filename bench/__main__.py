@@ -13,7 +13,10 @@ def main(argv: list[str] | None = None) -> int:
         ("generate", "load the scale's data into the (migrated, empty) database"),
         ("generate-training", "add the training data to a database holding the deals bench"),
         ("generate-mdf", "add the MDF data to a database holding the deals bench"),
-        ("generate-commissions", "add the commissions data to a database holding the deals bench"),
+        (
+            "generate-commissions",
+            "add the commissions data (ledger, statements) to the deals bench",
+        ),
         ("generate-recalc", "add 200k won deals and their lines to the deals bench (recalc)"),
         ("recalc", "time the commission recalculation of 200k won deals (seconds)"),
         ("run", "time the scenarios; print a table and write bench/results/<scale>.json"),
@@ -47,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         from .commissions import generate_commissions
 
         generate_commissions(args.scale, seed=args.seed)
+        from .commissions_statements import generate_commissions as generate_statements
+
+        generate_statements(args.scale)
     elif args.command == "generate-recalc":
         from .commissions_recalc import generate_commissions as generate_recalc
 

@@ -490,6 +490,12 @@ def generate(scale: str, seed: int = 20240601) -> None:
         with transaction.atomic():
             got = load_money(Tenant.objects.get(slug=BENCH_SLUG), scale, seed)
         log(f"commissions (money): {got} in {time.monotonic() - t0:.1f} s")
+        from .commissions_statements import load_commissions  # it reads this module's names
+
+        t0 = time.monotonic()
+        with transaction.atomic():
+            got = load_commissions(Tenant.objects.get(slug=BENCH_SLUG), scale)
+        log(f"commissions: {got} in {time.monotonic() - t0:.1f} s")
         Tenant.objects.filter(slug=BENCH_SLUG).update(portal_title=f"Bench partners ({scale})")
         loaded = time.monotonic() - started
         t0 = time.monotonic()

@@ -46,6 +46,8 @@ from training.services import course_start
 
 from . import names, variants
 from .commissions import money_scenarios
+from .commissions_statements import close_period
+from .commissions_statements import scenarios as commission_scenarios
 from .generate import BENCH_ADMIN, BENCH_CAM, BENCH_HOST, BENCH_REP, BENCH_SLUG, CustomerPool
 from .mdf import concurrent_approvals
 from .mdf import scenarios as mdf_scenarios
@@ -495,6 +497,7 @@ class Bench:
             ),
             *mdf_scenarios(self),
             *money_scenarios(self),
+            *commission_scenarios(self),
         ]
 
     # --- measuring ------------------------------------------------------------------------------
@@ -589,6 +592,10 @@ def run(scale: str, iterations: int | None = None, only: str = "") -> list[Resul
     if not only or "concurrent" in only:
         # One run of many at once, not N timed iterations: measured apart.
         results.append(concurrent_approvals(bench))
+        print(f"run: {results[-1].name}: {results[-1].note}", flush=True)
+    if not only or "close" in only:
+        # Closing a period for every partner: one run, rolled back, measured apart.
+        results.append(close_period(bench))
         print(f"run: {results[-1].name}: {results[-1].note}", flush=True)
     print_table(scale, results)
     # Counting the bench's rows across the whole database.

@@ -15,6 +15,14 @@ class CommissionsConfig(AppConfig):
         from .setup import commissions_defaults_ensure
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        # The demo: the plans before the deals demo (its wins accrue as they happen), the
+        # statements, the SPIF, a dispute and rewards after the MDF demo.
+        from prm.tenancy import demo
+
+        from .demo import seed_commission_plans, seed_commissions
+
+        demo.register_seeder(seed_commission_plans, order=65)
+        demo.register_seeder(seed_commissions, order=96)
         subscribe(
             "platform.tenant.created",
             lambda event: commissions_defaults_ensure(tenant=event.tenant),
@@ -77,4 +85,20 @@ class CommissionsConfig(AppConfig):
             "commissions-tier-bonuses",
             task="commissions.tasks.tier_bonuses_all_task",
             schedule=24 * 60 * 60,
+        )
+
+        # Statements: the staff home's to-do cards, beat drafting each period's statements, and
+        # closing a period as a background job.
+        from prm.jobs.registry import register_job
+
+        from .jobs import CLOSE_PERIOD
+        from .todo import payouts_todo, statements_todo
+
+        register_job(CLOSE_PERIOD)  # closing a period runs in the background, with progress
+        register_todo(statements_todo, capability="commissions.approve", order=46)
+        register_todo(payouts_todo, capability="commissions.pay", order=47)
+        register_beat(
+            "commissions-statements",
+            task="commissions.tasks.statements_draft_all_task",
+            schedule=60 * 60,
         )

@@ -21,3 +21,17 @@ def next_number(tenant: Tenant, counter: Counter) -> int:
         commissions_defaults_ensure(tenant=tenant)
         settings.update(**step)
     return int(settings.values_list(counter, flat=True).get())
+
+
+def reserve_numbers(tenant: Tenant, counter: Counter, count: int) -> range:
+    """`count` consecutive numbers of `counter` at once (closing a period numbers thousands of
+    statements in one UPDATE), inside the caller's transaction like `next_number`."""
+    if count <= 0:
+        return range(0)
+    settings = CommissionSettings.objects.filter(tenant_id=tenant.pk)
+    step: dict[str, Any] = {str(counter): F(counter) + count}
+    if not settings.update(**step):
+        commissions_defaults_ensure(tenant=tenant)
+        settings.update(**step)
+    last = int(settings.values_list(counter, flat=True).get())
+    return range(last - count + 1, last + 1)

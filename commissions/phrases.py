@@ -84,5 +84,31 @@ register_phrases(
         "commissions.reward.given": Phrase(
             _("Reward given"), _("{actor} gave {object} to {partner}")
         ),
+        # B: statements and payouts
+        "commissions.statement.drafted": Phrase(
+            _("Statement drafted"), _("{actor} drafted {object} for the period ending {period_end}")
+        ),
+        "commissions.statement.refreshed": Phrase(
+            _("Statement refreshed"),
+            _("{actor} added the lines approved since to {object} (period ending {period_end})"),
+        ),
+        "commissions.statement.ready": Phrase(
+            _("Statement approved"), _("{actor} approved {object}")
+        ),
+        "commissions.statement.batched": Phrase(
+            _("Added to a payout batch"), _("{actor} added {object} to the payout batch {batch}")
+        ),
+        "commissions.statement.paid": Phrase(
+            _("Statement paid"),
+            _("{actor} marked {object} paid on {paid_on}, reference {reference}"),
+        ),
+        "commissions.batch.created": Phrase(
+            _("Payout batch created"),
+            _("{actor} gathered {statements} approved statements in the payout batch {object}"),
+        ),
+        "commissions.batch.paid": Phrase(
+            _("Payout batch paid"),
+            _("{actor} marked {statements} statements of {object} paid from the paid file"),
+        ),
     }
 )

@@ -102,7 +102,8 @@ PAGES = [
     # for ops and CAMs
     # + the disputes card (commissions, issue 16) for who answers them
     # + the SPIF sign-off card (1 query, commissions.approve)
-    *[("/admin/", role, 25) for role in STAFF],
+    # + the statements to approve and to pay (1 query each): 27 for leaders
+    *[("/admin/", role, 27) for role in STAFF],
     # 32: ten sections from three apps, measured December 2026; 36 for a CAM once the Training
     # section lists each learner with their courses and certifications (4 queries of its own);
     # 43 with the MDF section (7 of its own: balances, request counts, open requests, unclaimed

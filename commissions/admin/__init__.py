@@ -18,3 +18,8 @@ tenant_admin_site.register_urls("commissions/disputes/", "commissions.admin.disp
 from . import incentives  # noqa: E402, F401 - registers
 
 tenant_admin_site.register_urls("commissions/incentives/", "commissions.admin.incentives_urls")
+
+# Statements, payout batches, closing a period
+from . import payouts, statements  # noqa: E402, F401 - they register
+
+tenant_admin_site.register_urls("commissions/statements/", "commissions.admin.statements_urls")

@@ -1,4 +1,4 @@
 """The commissions app's services, a module per sub-domain (plans, adjustments, recalculation,
-statements, incentives, disputes). Each takes the acting `Membership`, writes in one
-transaction, audits and announces through `prm.notifications.log.log_action`; ledger lines are
-written only through `commissions.ledger`."""
+statements, payouts, disputes; incentives live in `commissions.incentives`). Each takes the
+acting `Membership`, writes in one transaction, audits and announces through
+`prm.notifications.log.log_action`; ledger lines are written only through `commissions.ledger`."""

@@ -1,1 +1,1 @@
-"""The partner portal's commissions pages (mounted at /earnings/, namespace `commissions`)."""
+"""The partner portal's earnings pages (mounted at /earnings/, namespace `commissions`)."""

@@ -13,9 +13,11 @@ from commissions.models import (
     CommissionSettings,
     Dispute,
     Line,
+    PayoutBatch,
     Plan,
     Reward,
     SpifCampaign,
+    Statement,
     TierBonusRule,
 )
 from deals.models import Deal, DealSettings, Lead, Product, ProtectedAccount, RejectReason
@@ -300,6 +302,9 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     Plan: lambda w: w.commission_plan,
     Line: lambda w: w.line,
     CommissionSettings: lambda w: w.commission_settings,
+    # Commissions: statements (part B)
+    Statement: lambda w: w.statement,
+    PayoutBatch: lambda w: w.payout_batch,
 }
 
 
@@ -926,6 +931,19 @@ def _version_case(name: str, capability: str, obj: str) -> Case:
     )
 
 
+# Commissions: statements (part B) -- the admin pages (GET shows each form or confirm page, or
+# sends back to the statement's page where its status refuses the action; the matrix closes,
+# approves and pays nothing) and the portal's statements of the partner admin's company
+# (partner B's answer 404 to A's admins; commissions/tests/test_portal_statements.py).
+def _statement_admin(name: str, capability: str, obj: str = "statement") -> Case:
+    return Case(
+        f"admin:{name}",
+        (capability,),
+        kwargs=lambda w: {"object_id": getattr(w, obj).pk},
+        object_url=True,
+    )
+
+
 COMMISSION_INCENTIVE_CASES = [
     Case("commissions:incentives", ("portal.earnings",)),
     Case("admin:commissions_spif_queue", ("commissions.approve",)),
@@ -958,6 +976,32 @@ COMMISSION_PLAN_CASES = [
     Case("admin:commissions_lines_approve", ("commissions.approve",)),
     _version_case("commissions_line_reverse", "commissions.approve", "line"),
     Case("admin:commissions_adjustment_add", ("commissions.approve",)),
+]
+
+
+def _statement_portal(name: str) -> Case:
+    return Case(
+        name,
+        ("portal.earnings.company",),
+        kwargs=_pk(lambda w: w.statement),
+        object_url=True,
+        other_partner_kwargs=_pk(lambda w: w.other_statement),
+    )
+
+
+COMMISSION_STATEMENT_CASES = [
+    Case("admin:commissions_close", ("commissions.approve",)),
+    _statement_admin("commissions_statement_approve", "commissions.approve"),
+    _statement_admin("commissions_statement_pay", "commissions.pay"),
+    _statement_admin("commissions_statement_pdf", "commissions.view"),
+    _statement_admin("commissions_statement_csv", "commissions.view"),
+    Case("admin:commissions_payoutbatch_create", ("commissions.pay",)),
+    _statement_admin("commissions_payoutbatch_csv", "commissions.pay", "payout_batch"),
+    _statement_admin("commissions_payoutbatch_import", "commissions.pay", "payout_batch"),
+    Case("commissions:statements", ("portal.earnings.company",)),
+    _statement_portal("commissions:statement"),
+    _statement_portal("commissions:statement_pdf"),
+    _statement_portal("commissions:statement_csv"),
 ]
 
 
@@ -1002,6 +1046,7 @@ def all_cases() -> list[Case]:
         *EXCHANGE_RATE_CASES,
         *COMMISSIONS_D_CASES,
         *COMMISSION_INCENTIVE_CASES,
+        *COMMISSION_STATEMENT_CASES,
         *JOB_CASES,
         *COMMISSION_PLAN_CASES,
     ]
