@@ -1,8 +1,8 @@
 """Issue 16's journey in Chromium, on the demo.
 
-cam@acme.test marks Northwind's approved registration for Fourth Coffee won, closed last month;
-admin@northwind.test opens Earnings from the portal's navigation and sees the commission
-pending; ops@acme.test closes last month (a background job with its progress page), which
+cam@acme.test marks Northwind's approved registration for Fourth Coffee (Acme Analytics) won,
+closed last month; admin@northwind.test opens Earnings from the portal's navigation and sees the
+commission pending, and the SPIF of the quarter the deal earned; ops@acme.test closes last month (a background job with its progress page), which
 refreshes Northwind's draft statement with the new line, approves the statement and marks it
 paid with a reference; the partner admin finds the statement paid in the portal and downloads
 its PDF. The database agrees at the end: the statement and every line on it are paid, and its
@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scope
 from playwright.sync_api import Browser, expect
 
@@ -49,10 +50,7 @@ def test_cam_wins_partner_sees_pending_ops_closes_approves_and_pays_partner_down
     acme = Tenant.objects.get(slug="acme")
     with scope(tenant=acme):
         deal = Deal.objects.get(tenant=acme, customer_name="Fourth Coffee")
-        today = acme.local_today() if hasattr(acme, "local_today") else None
-    from deals.services.closing import timezone
-
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     last_month = month_of(today.replace(day=1) - timedelta(days=1))
     closed_on = last_month.end - timedelta(days=2)
     commission = Decimal(deal.amount) * Decimal("0.20")  # a reseller's 20 % (Acme's plan)
@@ -76,8 +74,12 @@ def test_cam_wins_partner_sees_pending_ops_closes_approves_and_pays_partner_down
     expect(partner.get_by_role("heading", level=1)).to_have_text("Your company's earnings")
     latest = partner.locator("#latest-lines")
     expect(latest).to_contain_text(deal.reference)
-    row = latest.locator("tr", has_text=deal.reference)
+    row = latest.locator("tr", has_text="Deal commission").filter(has_text=deal.reference)
     expect(row).to_contain_text(usd(str(commission)))
+    # the deal is of Acme Analytics: this quarter's SPIF pays it too
+    expect(latest.locator("tr", has_text="SPIF").filter(has_text=deal.reference)).to_contain_text(
+        usd("500")
+    )
     expect(row).to_contain_text("Pending")
     shoot(partner, "commissions-02-partner-money-view")
 
