@@ -166,6 +166,7 @@ def load_money(tenant: Tenant, scale: str, seed: int) -> dict[str, int]:
 
 def generate_commissions(scale: str, seed: int = 20240601) -> None:
     """Add the commissions data to a database that holds the deals bench."""
+    # the bench's own tenant, looked up before any request scope exists
     with scopes_disabled():
         tenant = Tenant.objects.get(slug=BENCH_SLUG)
         if Line.objects.filter(tenant=tenant).exists():

@@ -125,6 +125,7 @@ def load_commissions(tenant: Tenant, scale: str) -> dict[str, int]:
 
 def generate_commissions(scale: str) -> None:
     """`python -m bench generate-commissions`: add the data to a database holding the bench."""
+    # the bench's own tenant, looked up before any request scope exists
     with scopes_disabled():
         tenant = Tenant.objects.get(slug=BENCH_SLUG)
     t0 = time.monotonic()

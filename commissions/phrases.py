@@ -38,14 +38,12 @@ register_phrases(
         "commissions.commissionsettings.changed": Phrase(
             _("Commission settings changed"), _("{actor} changed the commission settings")
         ),
-        "commissions.line.accrued": Phrase(
-            _("Commission accrued"), _("{deal} accrued {amount} {currency}")
-        ),
+        "commissions.line.accrued": Phrase(_("Commission accrued"), _("{deal} accrued {amount}")),
         "commissions.line.reversed": Phrase(
-            _("Commission reversed"), _("{actor} reversed {object}: {amount} {currency}")
+            _("Commission reversed"), _("{actor} reversed {object}: {amount}")
         ),
         "commissions.adjustment.posted": Phrase(
-            _("Adjustment posted"), _("{actor} posted an adjustment of {amount} {currency}")
+            _("Adjustment posted"), _("{actor} posted an adjustment of {amount}")
         ),
         # D: disputes
         "commissions.dispute.raised": Phrase(
@@ -55,14 +53,17 @@ register_phrases(
             _("Question answered"), _("{actor} answered a question about a commission line")
         ),
         # C: incentives (SPIF awards, tier bonuses, rewards)
+        "commissions.spif.created": Phrase(
+            _("SPIF campaign created"), _("{actor} created the SPIF campaign {object}")
+        ),
         "commissions.spif.earned": Phrase(
             _("SPIF earned"),
-            _("{actor} applied {object}: {amount} {currency}"),
-            by_system=_("{object} was applied: {amount} {currency}"),
+            _("{actor} applied {object}: {amount}"),
+            by_system=_("{object} was applied: {amount}"),
         ),
         "commissions.spif.waiting": Phrase(
             _("SPIF award waiting for sign-off"),
-            _("{object} waits for sign-off: {amount} {currency}"),
+            _("{object} waits for sign-off: {amount}"),
         ),
         "commissions.spif.declined": Phrase(
             _("SPIF award declined"), _("{actor} declined {object}")
@@ -78,8 +79,8 @@ register_phrases(
         ),
         "commissions.tier_bonus.earned": Phrase(
             _("Tier bonus earned"),
-            _("{actor} paid {object} to {partner}: {amount} {currency}"),
-            by_system=_("{object} was paid to {partner}: {amount} {currency}"),
+            _("{actor} paid {object} to {partner}: {amount}"),
+            by_system=_("{object} was paid to {partner}: {amount}"),
         ),
         "commissions.reward.given": Phrase(
             _("Reward given"), _("{actor} gave {object} to {partner}")

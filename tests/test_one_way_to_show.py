@@ -17,14 +17,18 @@ from django_scopes import scope
 
 from prm.notifications.models import EmailOutbox, Notification
 from prm.tenancy.demo import DEMO_TENANTS
-from prm.tenancy.models import Tenant
+from prm.tenancy.models import CURRENCIES, Tenant
 
 from .demo_world import demo_world, page_cases
 from .worlds import host_client_for
 
+#: the currency codes a raw amount would be followed by (not any capitals: "$500.00 MDF
+#: reimbursements" is an amount beside the name of the next row)
+_CODES = "|".join(code for code, _label in CURRENCIES)
+
 #: what the one formatter never writes, by what it would mean
 NEVER = {
-    "a raw Decimal with its currency code": re.compile(r"\b\d+\.\d{2} [A-Z]{3}\b"),
+    "a raw Decimal with its currency code": re.compile(rf"\b\d+\.\d{{2}} (?:{_CODES})\b"),
     "a date in digits alone": re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{4}\b"),
     "Django's own day format": re.compile(r"\b(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\. \d{1,2}, \d{4}"),
     "a time's period doubled": re.compile(r"\b[ap]\.m\.\."),

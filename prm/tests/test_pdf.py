@@ -340,9 +340,11 @@ def test_store_pdf_saves_into_the_private_storage_in_the_tenants_folder(ours):
 def test_the_store_task_renders_in_the_tenants_scope_and_returns_the_name(ours):
     # Eager here (CELERY_TASK_ALWAYS_EAGER): the task body and its TenantTask base run as on a
     # worker; tests/test_celery_worker.py has a real worker run it over Redis.
+    # (An embedded worker of tests/test_celery_worker.py, run earlier in the same process, can
+    # leave Celery believing it is inside a task; an eager result has nothing to wait for.)
     name = store_pdf_task.delay(
         tenant_id=ours.tenant.pk, template=SAMPLE, context=sample(), name="qbr.pdf"
-    ).get()
+    ).get(disable_sync_subtasks=False)
     try:
         with private_storage().open(name) as file:
             assert file.read().startswith(b"%PDF-")

@@ -1,11 +1,11 @@
 """Issue 16's journey in Chromium, on the demo.
 
 cam@acme.test marks Northwind's approved registration for Fourth Coffee (Acme Analytics) won,
-closed last month; admin@northwind.test opens Earnings from the portal's navigation and sees the
-commission pending, and the SPIF of the quarter the deal earned; ops@acme.test closes last month (a background job with its progress page), which
-refreshes Northwind's draft statement with the new line, approves the statement and marks it
-paid with a reference; the partner admin finds the statement paid in the portal and downloads
-its PDF. The database agrees at the end: the statement and every line on it are paid, and its
+closed last month; admin@northwind.test opens Earnings from the portal's navigation and sees
+the commission pending, and the SPIF of the quarter the deal earned; ops@acme.test closes last
+month (a background job with its progress page), which refreshes Northwind's draft statement
+with the new line, approves the statement and marks it paid with a reference; the partner
+admin finds the statement paid in the portal and downloads its PDF. The database agrees at the end: the statement and every line on it are paid, and its
 totals are the sum of its lines. Every page of the way runs under its Content-Security-Policy
 without a violation or a script error.
 

@@ -22,14 +22,15 @@ ASSET = "{asset}"
 PAGES = [
     # (url, role, budget)
     # the session and membership (5), the partner's segments (2), partner types, tiers and
-    # products named (the filters' choices, 3), the count and the page
-    ("/resources/", Role.PARTNER_REP, 12),
+    # products named (the filters' choices, 3), the count and the page; a rep's pages read too
+    # whether the tenant shows reps their earnings (the Earnings entry of the navigation)
+    ("/resources/", Role.PARTNER_REP, 13),
     ("/resources/", Role.PARTNER_ADMIN, 12),
-    ("/resources/?q=playbooks", Role.PARTNER_REP, 12),
-    ("/resources/?q=grown&industry=industry:healthcare&type=playbook", Role.PARTNER_REP, 12),
-    ("/resources/?page=2", Role.PARTNER_REP, 12),
+    ("/resources/?q=playbooks", Role.PARTNER_REP, 13),
+    ("/resources/?q=grown&industry=industry:healthcare&type=playbook", Role.PARTNER_REP, 13),
+    ("/resources/?page=2", Role.PARTNER_REP, 13),
     # the asset, the tags' labels (3), the view recorded (one INSERT)
-    (f"/resources/{ASSET}/", Role.PARTNER_REP, 12),
+    (f"/resources/{ASSET}/", Role.PARTNER_REP, 13),
     # the session and membership, the segments, the asset, the download recorded (one INSERT)
     (f"/resources/{ASSET}/download/", Role.PARTNER_REP, 8),
     ("/admin/training/asset/", Role.PARTNER_OPS, 8),

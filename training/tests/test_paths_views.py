@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django_scopes import scope
 
-from partners.models import Partner, Segment
+from partners.models import Partner, PartnerType, Segment
 from prm.audit.models import AuditEvent
 from prm.tenancy.roles import Role
 from tests.worlds import published_course_rows
@@ -150,7 +150,9 @@ def test_a_partners_users_see_exactly_the_paths_that_target_them(
         if regions is not None:
             segment = Segment.objects.create(tenant=ours.tenant, name="Matrix", regions=regions)
             if typed:
-                segment.partner_types.add(ours.partner_type)  # partner A has no type
+                segment.partner_types.add(  # a type partner A (a reseller) is not
+                    PartnerType.objects.create(tenant=ours.tenant, name="Distributor")
+                )
             path.segments.add(segment)
         cert = Certification.objects.create(tenant=ours.tenant, name="Matrix cert", path=path)
         award = CertificationAward.objects.create(

@@ -17,17 +17,18 @@ SMALL, LARGE = 3, 20
 pytestmark = pytest.mark.xdist_group("budgets-training-quiz")
 
 BUDGETS = {
+    # (a rep's portal pages read whether the tenant shows reps their earnings: +1 on each page)
     # the course and enrolment (4), the module, the attempts, the paper (2), the page's shell
-    "quiz": 18,
+    "quiz": 19,
     # the same, the settings and the version's modules (what to review)
-    "result": 16,
+    "result": 17,
     # the paper (2), grading (1), the update, the event's names (4), the audit event, and the
     # "failed" notification with its email (the outbox reads the tenant's domains: 4)
     "submit": 33,
     # the course builder's quiz editor (staff): the course, the module, the questions (2)
     "editor": 11,
     # the course player on the quiz module: its card counts questions and reads the attempts
-    "player": 14,
+    "player": 15,
 }
 
 

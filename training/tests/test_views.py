@@ -3,7 +3,7 @@
 import pytest
 from django_scopes import scope
 
-from partners.models import Partner, Segment
+from partners.models import Partner, PartnerType, Segment
 from prm.tenancy.roles import Role
 from training.models import Enrolment, ModuleCompletion
 
@@ -61,7 +61,9 @@ def test_targeting_follows_the_segment_rule(ours, rep_client, regions, types, se
         course.segments.clear()
         segment = Segment.objects.create(tenant=ours.tenant, name="Matrix", regions=regions)
         if types:
-            segment.partner_types.add(ours.partner_type)  # partner A has no type
+            segment.partner_types.add(  # a type partner A (a reseller) is not
+                PartnerType.objects.create(tenant=ours.tenant, name="Distributor")
+            )
         course.segments.add(segment)
     page = rep_client.get("/learning/").content.decode()
     assert (course.title in page) is sees

@@ -23,6 +23,8 @@ SCOPES_DISABLED_ALLOWED = {
     "bench/generate.py",
     "bench/training.py",
     "bench/mdf.py",
+    "bench/commissions.py",
+    "bench/commissions_statements.py",
     "bench/run.py",
     "bench/quality.py",
     "bench/explain.py",
