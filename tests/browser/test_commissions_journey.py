@@ -5,9 +5,10 @@ closed last month; admin@northwind.test opens Earnings from the portal's navigat
 the commission pending, and the SPIF of the quarter the deal earned; ops@acme.test closes last
 month (a background job with its progress page), which refreshes Northwind's draft statement
 with the new line, approves the statement and marks it paid with a reference; the partner
-admin finds the statement paid in the portal and downloads its PDF. The database agrees at the end: the statement and every line on it are paid, and its
-totals are the sum of its lines. Every page of the way runs under its Content-Security-Policy
-without a violation or a script error.
+admin finds the statement paid in the portal and downloads its PDF. The database agrees at the
+end: the statement and every line on it are paid, and its totals are the sum of its lines.
+Every page of the way runs under its Content-Security-Policy without a violation or a script
+error.
 
 Screenshots at 1366 and 390 pixels wide go to $JOURNEY_SHOTS when it is set."""
 
