@@ -31,8 +31,9 @@ PAGES = [
     ("/resources/?page=2", Role.PARTNER_REP, 13),
     # the asset, the tags' labels (3), the view recorded (one INSERT)
     (f"/resources/{ASSET}/", Role.PARTNER_REP, 13),
-    # the session and membership, the segments, the asset, the download recorded (one INSERT)
-    (f"/resources/{ASSET}/download/", Role.PARTNER_REP, 8),
+    # the session and membership, the segments, the asset, the download recorded (one INSERT),
+    # and whether the tenant shows reps their earnings
+    (f"/resources/{ASSET}/download/", Role.PARTNER_REP, 9),
     ("/admin/training/asset/", Role.PARTNER_OPS, 8),
     ("/admin/training/asset/", Role.CAM, 8),
     ("/admin/training/asset/?review=due&q=grown", Role.PARTNER_OPS, 8),
