@@ -50,7 +50,7 @@ e2e: install ## Run only the browser (Playwright + Chromium) tests
 lint: install ## Ruff (lint and format), mypy, and a check for missing migrations
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy prm partners deals training mdf commissions
+	$(UV) run mypy prm partners deals training mdf commissions reporting
 	scripts/with-services.sh $(UV) run python manage.py makemigrations --check --dry-run
 
 bench: install ## Benchmark deals on throwaway services (SCALE=S|M|L, default M); see bench/

@@ -1,109 +1,124 @@
 """The deals app's metrics, registered in the core registry (prm.metrics).
 
-Money metrics are in the tenant's default currency: amounts are summed per partner and currency
-in the database, then each currency's sum is converted at the tenant's exchange rate in force on
-the period's last day (`prm.exchange.rates`: reporting only, no deal's amount changes). A
-currency without a rate on that day is left out, never guessed. One query for the sums and one
-for the rates, however many partners and currencies.
+Money metrics are in the tenant's default currency: amounts are summed per currency in the
+database, then converted at the tenant's exchange rate in force on the period's last day
+(`prm.exchange.rates`: reporting only, no deal's amount changes). A currency without a rate on
+that day is left out, never guessed.
+
+Rows: registrations count in the period they were submitted in, closed deals in the period of
+their close date, decisions in the period they were made in (a day of the tenant's calendar).
+
+- `deals.registered`, `deals.pipeline_registered`: registrations submitted and their amounts.
+- `deals.approved`: registrations approved in the period (the funnel's middle step).
+- `deals.won`, `deals.revenue_won`: deals won and their final amounts.
+- `deals.win_rate`: won ÷ closed (won or lost), a ratio of sums.
+- `deals.average_deal_size`: revenue won ÷ deals won.
+- `deals.days_to_close`: the median number of days from submission to the close of deals won.
+- `deals.decision_hours`: the median business hours from submission to the CAM's decision.
+- `deals.sla_attainment`: decisions made by their due time ÷ decisions made.
+- `deals.time_to_first_deal`: the median days from joining the program to the first
+  registration, over the partners whose first registration was in the period (the program's
+  90-day benchmark).
+- `deals.active_partners`: partners with a registration submitted or a user signed in during the
+  period, a distinct count (per partner: 1 or 0, what "no deal or login for 60 days" reads).
 """
 
-from collections import defaultdict
-from collections.abc import Callable
-from decimal import Decimal
-from typing import Any
-
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from prm.exchange.rates import convert, rates_on
+from partners.models import Partner
+from prm.accounts.models import SignInDay
 from prm.metrics.periods import Period
-from prm.metrics.registry import ByPartner, Metric, register
+from prm.metrics.registry import (
+    DaysBetween,
+    Distinct,
+    Median,
+    Metric,
+    Part,
+    Ratio,
+    Rows,
+    Total,
+    register,
+)
 from prm.tenancy.models import Tenant
 
 from .models import Deal
 
 S = Deal.Status
-_DECIDED = [S.APPROVED, S.WON, S.LOST, S.EXPIRED]
 
 
-def _registered(tenant: Tenant, period: Period, ids: list[int]) -> QuerySet[Deal]:
-    return Deal.objects.filter(
-        tenant=tenant,
-        partner_id__in=ids,
+def _in_days(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+SUBMITTED = Rows(
+    queryset=lambda tenant: Deal.objects.filter(tenant=tenant, submitted_at__isnull=False),
+    in_period=lambda period: _in_days("submitted_at__date", period),
+    currency="currency",
+    name="registrations submitted",
+)
+CLOSED = Rows(
+    queryset=lambda tenant: Deal.objects.filter(tenant=tenant, status__in=[S.WON, S.LOST]),
+    in_period=lambda period: _in_days("closed_on", period),
+    currency="currency",
+    name="deals closed",
+)
+DECIDED = Rows(
+    queryset=lambda tenant: Deal.objects.filter(tenant=tenant, decided_at__isnull=False),
+    in_period=lambda period: _in_days("decided_at__date", period),
+    name="registrations decided",
+)
+APPROVED = Rows(
+    queryset=lambda tenant: Deal.objects.filter(tenant=tenant, approved_at__isnull=False),
+    in_period=lambda period: _in_days("approved_at__date", period),
+    name="registrations approved",
+)
+
+
+def _with_first_deal(tenant: Tenant) -> QuerySet[Partner]:
+    first = (
+        Deal.objects.filter(partner=OuterRef("pk"), submitted_at__isnull=False)
+        .order_by()
+        .values("partner")
+        .annotate(first=Min("submitted_at"))
+        .values("first")
+    )
+    return (
+        Partner.objects.filter(tenant=tenant, joined_on__isnull=False)
+        .annotate(first_deal_on=TruncDate(Subquery(first)))
+        .filter(first_deal_on__isnull=False)
+    )
+
+
+FIRST_DEALS = Rows(
+    queryset=_with_first_deal,
+    in_period=lambda period: _in_days("first_deal_on", period),
+    partner="",
+    name="partners' first registrations",
+)
+
+
+def _active(period: Period) -> Q:
+    deals = Deal.objects.filter(
+        partner=OuterRef("pk"),
         submitted_at__date__gte=period.start,
         submitted_at__date__lte=period.end,
     )
-
-
-def _won(tenant: Tenant, period: Period, ids: list[int]) -> QuerySet[Deal]:
-    return Deal.objects.filter(
-        tenant=tenant,
-        partner_id__in=ids,
-        status=S.WON,
-        closed_on__gte=period.start,
-        closed_on__lte=period.end,
+    sign_ins = SignInDay.objects.filter(
+        membership__partner=OuterRef("pk"), day__gte=period.start, day__lte=period.end
     )
+    return Q(Exists(deals)) | Q(Exists(sign_ins))
 
 
-def _per_partner(rows: QuerySet[Any, dict[str, Any]], value: str) -> dict[int, Decimal]:
-    return {row["partner_id"]: Decimal(row[value] or 0) for row in rows}
+PARTNERS = Rows(
+    queryset=lambda tenant: Partner.objects.filter(tenant=tenant),
+    in_period=lambda period: Q(),
+    partner="",
+    name="partners",
+)
 
-
-def _aggregate(
-    source: Callable[[Tenant, Period, list[int]], QuerySet[Deal]], **annotation: object
-) -> ByPartner:
-    def by_partner(tenant: Tenant, period: Period, ids: list[int]) -> dict[int, Decimal]:
-        rows = source(tenant, period, ids).order_by().values("partner_id").annotate(**annotation)
-        return _per_partner(rows, next(iter(annotation)))
-
-    return by_partner
-
-
-def _in_tenant_currency(
-    source: Callable[[Tenant, Period, list[int]], QuerySet[Deal]], field: str
-) -> ByPartner:
-    """Each partner's sum of `field` in the tenant's currency at the rates of the period's last
-    day (see the module); a partner whose amounts all lack a rate is absent (0)."""
-
-    def by_partner(tenant: Tenant, period: Period, ids: list[int]) -> dict[int, Decimal]:
-        rows = (
-            source(tenant, period, ids)
-            .order_by()
-            .values("partner_id", "currency")
-            .annotate(total=Sum(field))
-        )
-        amounts: dict[int, dict[str, Decimal]] = defaultdict(dict)
-        for row in rows:
-            amounts[row["partner_id"]][row["currency"]] = Decimal(row["total"] or 0)
-        # Asked even when every sum is in the default currency: the same queries whatever the data.
-        rates = rates_on(tenant, period.end)
-        return {
-            partner: convert(sums, rates, tenant.default_currency).amount
-            for partner, sums in amounts.items()
-        }
-
-    return by_partner
-
-
-def _win_rate(tenant: Tenant, period: Period, ids: list[int]) -> dict[int, Decimal]:
-    closed = Deal.objects.filter(
-        tenant=tenant,
-        partner_id__in=ids,
-        status__in=[S.WON, S.LOST],
-        closed_on__gte=period.start,
-        closed_on__lte=period.end,
-    )
-    rows = (
-        closed.order_by()
-        .values("partner_id")
-        .annotate(won=Count("id", filter=Q(status=S.WON)), all=Count("id"))
-    )
-    return {
-        row["partner_id"]: (Decimal(100) * row["won"] / row["all"]).quantize(Decimal("0.1"))
-        for row in rows
-        if row["all"]
-    }
-
+WON = Q(status=S.WON)
 
 for metric in [
     Metric(
@@ -112,7 +127,8 @@ for metric in [
         label_one=_("deal registered"),
         unit="count",
         description=_("Registrations submitted in the period."),
-        by_partner=_aggregate(_registered, n=Count("id")),
+        rows=SUBMITTED,
+        value=Total(Part(1)),
     ),
     Metric(
         name="deals.pipeline_registered",
@@ -122,7 +138,17 @@ for metric in [
             "Amounts of the registrations submitted in the period, in the tenant's currency at "
             "the rates in force on the period's last day; currencies without a rate are left out."
         ),
-        by_partner=_in_tenant_currency(_registered, "amount"),
+        rows=SUBMITTED,
+        value=Total(Part("amount", money=True)),
+    ),
+    Metric(
+        name="deals.approved",
+        label=_("registrations approved"),
+        label_one=_("registration approved"),
+        unit="count",
+        description=_("Registrations a CAM approved in the period."),
+        rows=APPROVED,
+        value=Total(Part(1)),
     ),
     Metric(
         name="deals.won",
@@ -130,7 +156,8 @@ for metric in [
         label_one=_("deal won"),
         unit="count",
         description=_("Deals closed as won in the period."),
-        by_partner=_aggregate(_won, n=Count("id")),
+        rows=CLOSED,
+        value=Total(Part(1, where=WON)),
     ),
     Metric(
         name="deals.revenue_won",
@@ -140,14 +167,87 @@ for metric in [
             "Final amounts of the deals won in the period, in the tenant's currency at the rates "
             "in force on the period's last day; currencies without a rate are left out."
         ),
-        by_partner=_in_tenant_currency(_won, "won_amount"),
+        rows=CLOSED,
+        value=Total(Part("won_amount", where=WON, money=True)),
     ),
     Metric(
         name="deals.win_rate",
         label=_("win rate"),
         unit="percent",
         description=_("Deals won among the deals closed (won or lost) in the period."),
-        by_partner=_win_rate,
+        rows=CLOSED,
+        value=Ratio(Part(1, where=WON), Part(1)),
+    ),
+    Metric(
+        name="deals.average_deal_size",
+        label=_("average deal size"),
+        unit="money",
+        description=_("Revenue won in the period divided by the number of deals won."),
+        rows=CLOSED,
+        value=Ratio(
+            Part("won_amount", where=WON, money=True), Part(1, where=WON), scale=1, places="0.01"
+        ),
+    ),
+    Metric(
+        name="deals.days_to_close",
+        label=_("days to close"),
+        unit="days",
+        description=_("Median days from submitting a registration to winning the deal."),
+        rows=CLOSED,
+        value=Median(
+            DaysBetween("closed_on", TruncDate("submitted_at")),
+            where=WON & Q(submitted_at__isnull=False),
+            places="1",
+        ),
+        higher_is_better=False,
+    ),
+    Metric(
+        name="deals.decision_hours",
+        label=_("decision time (business hours)"),
+        unit="hours",
+        description=_(
+            "Median business hours from a registration's submission to the CAM's decision."
+        ),
+        rows=DECIDED,
+        value=Median("decision_hours", where=Q(decision_hours__isnull=False)),
+        higher_is_better=False,
+    ),
+    Metric(
+        name="deals.sla_attainment",
+        label=_("decisions within the SLA"),
+        unit="percent",
+        description=_("Decisions made by their due time among the decisions made in the period."),
+        rows=DECIDED,
+        value=Ratio(
+            Part(1, where=Q(sla_due_at__isnull=False, decided_at__lte=F("sla_due_at"))),
+            Part(1, where=Q(sla_due_at__isnull=False)),
+        ),
+    ),
+    Metric(
+        name="deals.time_to_first_deal",
+        label=_("days to first deal"),
+        unit="days",
+        description=_(
+            "Median days from joining the program to the first registration, over the partners "
+            "whose first registration was in the period."
+        ),
+        rows=FIRST_DEALS,
+        value=Median(
+            DaysBetween("first_deal_on", "joined_on"),
+            places="1",
+        ),
+        higher_is_better=False,
+    ),
+    Metric(
+        name="deals.active_partners",
+        label=_("active partners"),
+        label_one=_("active partner"),
+        unit="count",
+        description=_(
+            "Partners that registered a deal or whose users signed in to the portal in the period."
+        ),
+        rows=PARTNERS,
+        value=Distinct("id", where=_active),
     ),
 ]:
     register(metric)

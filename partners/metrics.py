@@ -1,55 +1,104 @@
-"""The partners app's metrics, registered in the core registry (prm.metrics)."""
+"""The partners app's metrics, registered in the core registry (prm.metrics).
 
-from decimal import Decimal
+- `partners.active_users`: partner users who can sign in now (a state, whatever the period).
+- `partners.months_in_program`: whole months from joining to the period's last day; rolls up as
+  the median partner.
+- `partners.monthly_active_rate`: of the partner users who were members during the period, the
+  percentage who signed in at least once in it (`prm.accounts.SignInDay`); a ratio of sums, so a
+  tier's rate is its signed-in users over its users, not an average of companies' rates.
+"""
 
-from django.db.models import Count, Q
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Value as V
+from django.db.models.functions import ExtractMonth, ExtractYear, Greatest
 from django.utils.translation import gettext_lazy as _
 
+from prm.accounts.models import SignInDay
 from prm.metrics.periods import Period
-from prm.metrics.registry import Metric, register
-from prm.tenancy.models import Tenant
+from prm.metrics.registry import Median, Metric, Part, Ratio, Rows, Total, register
+from prm.tenancy.models import Membership, Tenant
+from prm.tenancy.roles import PARTNER_ROLES
 
 from .models import Partner
 
 
-def _active_users(tenant: Tenant, period: Period, ids: list[int]) -> dict[int, Decimal]:
-    rows = (
-        Partner.objects.filter(tenant=tenant, pk__in=ids)
-        .annotate(n=Count("memberships", filter=Q(memberships__is_active=True)))
-        .values_list("pk", "n")
+def _partner_users(tenant: Tenant) -> QuerySet[Membership]:
+    return Membership.objects.filter(tenant=tenant, role__in=sorted(PARTNER_ROLES))
+
+
+CURRENT_USERS = Rows(
+    queryset=lambda tenant: _partner_users(tenant).filter(is_active=True),
+    in_period=lambda period: Q(),
+    name="partner users now",
+)
+
+
+def _member_during(period: Period) -> Q:
+    return Q(created_at__date__lte=period.end) & (
+        Q(is_active=True) | Q(deactivated_at__date__gte=period.start)
     )
-    return {pk: Decimal(n) for pk, n in rows}
 
 
-def _months_in_program(tenant: Tenant, period: Period, ids: list[int]) -> dict[int, Decimal]:
-    rows = Partner.objects.filter(tenant=tenant, pk__in=ids, joined_on__isnull=False).values_list(
-        "pk", "joined_on"
+USERS_DURING = Rows(
+    queryset=_partner_users,
+    in_period=_member_during,
+    name="partner users during the period",
+)
+
+
+def _signed_in(period: Period) -> Q:
+    days = SignInDay.objects.filter(
+        membership=OuterRef("pk"), day__gte=period.start, day__lte=period.end
     )
-    end = period.end  # as of the period's last day: the evaluation's "today"
-    return {
-        pk: Decimal(max(0, (end.year - joined.year) * 12 + end.month - joined.month))
-        for pk, joined in rows
-        if joined is not None  # never, by the filter: it tells the type checker so
-    }
+    return Q(Exists(days))
 
 
-register(
+PARTNERS = Rows(
+    queryset=lambda tenant: Partner.objects.filter(tenant=tenant, joined_on__isnull=False),
+    in_period=lambda period: Q(joined_on__lte=period.end),
+    partner="",
+    name="partners that joined",
+)
+
+
+def _months_to(period: Period) -> Greatest:
+    end = period.end
+    return Greatest(
+        V(0),
+        (V(end.year) - ExtractYear("joined_on")) * V(12) + V(end.month) - ExtractMonth("joined_on"),
+        output_field=IntegerField(),
+    )
+
+
+for metric in [
     Metric(
         name="partners.active_users",
         label=_("active users"),
         label_one=_("active user"),
         unit="count",
         description=_("Partner users who can sign in to the portal."),
-        by_partner=_active_users,
-    )
-)
-register(
+        rows=CURRENT_USERS,
+        value=Total(Part(1)),
+    ),
     Metric(
         name="partners.months_in_program",
         label=_("months in the program"),
         label_one=_("month in the program"),
         unit="months",
         description=_("Whole months since the partner joined the program."),
-        by_partner=_months_in_program,
-    )
-)
+        rows=PARTNERS,
+        value=Median(_months_to, places="1"),
+    ),
+    Metric(
+        name="partners.monthly_active_rate",
+        label=_("active user rate"),
+        unit="percent",
+        description=_(
+            "Of the partner users who were members during the period, the percentage who signed "
+            "in to the portal at least once in it."
+        ),
+        rows=USERS_DURING,
+        value=Ratio(Part(1, where=_signed_in), Part(1)),
+    ),
+]:
+    register(metric)

@@ -52,7 +52,6 @@ PRM_ORDER = [
     "pdf",
     # the client's address, security headers, safe redirects, masked secret links
     "security",
-    "metrics",
     # money sources: what each app owes partners, read by the portal's money view
     "earnings",
     "audit",
@@ -61,6 +60,8 @@ PRM_ORDER = [
     "csvio",
     # dated exchange rates per tenant: reporting totals in the tenant's currency
     "exchange",
+    # named KPIs and their evaluation engine; money in the tenant's currency through exchange
+    "metrics",
     # background jobs with progress: the Job row, kinds registry, runner, sweep and pages
     "jobs",
     # events, rules, in-portal notifications, the email outbox and tenant mail

@@ -11,50 +11,31 @@ as they would to another company. Days are the tenant's (the period is in its ca
   and reads 0, as every metric does for a partner without data.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from prm.metrics.periods import Period
-from prm.metrics.registry import Metric, register
-from prm.tenancy.models import Tenant
+from prm.metrics.registry import Metric, Part, Ratio, Rows, Total, register
 
 from .models import Enrolment
 
 
-def _of_active_users(tenant: Tenant, ids: list[int]) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(
-        tenant=tenant, membership__partner_id__in=ids, membership__is_active=True
-    )
+def _in_days(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
 
 
-def _courses_passed(tenant: Tenant, period: Period, ids: list[int]) -> dict[int, Decimal]:
-    rows = (
-        _of_active_users(tenant, ids)
-        .filter(completed_at__date__gte=period.start, completed_at__date__lte=period.end)
-        .order_by()
-        .values("membership__partner_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["membership__partner_id"]: Decimal(row["n"]) for row in rows}
-
-
-def _completion_rate(tenant: Tenant, period: Period, ids: list[int]) -> dict[int, Decimal]:
-    rows = (
-        _of_active_users(tenant, ids)
-        .filter(started_at__date__gte=period.start, started_at__date__lte=period.end)
-        .order_by()
-        .values("membership__partner_id")
-        .annotate(started=Count("id"), passed=Count("id", filter=Q(completed_at__isnull=False)))
-    )
-    return {
-        row["membership__partner_id"]: (
-            Decimal(100 * row["passed"]) / Decimal(row["started"])
-        ).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        for row in rows
-    }
-
+COMPLETED = Rows(
+    queryset=lambda tenant: Enrolment.objects.filter(tenant=tenant, membership__is_active=True),
+    in_period=lambda period: _in_days("completed_at__date", period),
+    partner="membership__partner",
+    name="courses completed",
+)
+STARTED = Rows(
+    queryset=lambda tenant: Enrolment.objects.filter(tenant=tenant, membership__is_active=True),
+    in_period=lambda period: _in_days("started_at__date", period),
+    partner="membership__partner",
+    name="courses started",
+)
 
 register(
     Metric(
@@ -63,7 +44,8 @@ register(
         label_one=_("course passed"),
         unit="count",
         description=_("Courses the partner's active users passed in the period."),
-        by_partner=_courses_passed,
+        rows=COMPLETED,
+        value=Total(Part(1)),
     )
 )
 register(
@@ -75,6 +57,7 @@ register(
             "Of the courses the partner's active users started in the period, the percentage "
             "they passed."
         ),
-        by_partner=_completion_rate,
+        rows=STARTED,
+        value=Ratio(Part(1, where=Q(completed_at__isnull=False)), Part(1)),
     )
 )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from deals.models import Deal
 from mdf.models import CampaignDeal
 from mdf.tests.factories import allocation_row, fund_row
+from prm.exchange.models import ExchangeRate
 from prm.metrics.periods import Period, quarter_of, year_of
 from prm.metrics.registry import format_value, get
 
@@ -39,11 +40,18 @@ def test_a_year_counts_its_quarters_funds_and_another_year_none(in_ours):
     assert _values(in_ours, "mdf.utilisation", earlier) == (0, 0)
 
 
-def test_a_fund_in_another_currency_is_not_added(in_ours):
+def test_a_fund_in_another_currency_counts_at_the_rate_of_the_periods_last_day(in_ours):
     fund = fund_row(in_ours.tenant, "Dollar fund", currency="USD")
     allocation_row(fund, in_ours.partner, "5000")
     quarter = quarter_of(timezone.localdate())
+    ExchangeRate.objects.filter(tenant=in_ours.tenant, currency="USD").delete()
+    # no rate: left out, never added unconverted
     assert _values(in_ours, "mdf.allocated", quarter)[0] == Decimal("20000")
+    assert in_ours.tenant.default_currency != "USD"
+    ExchangeRate.objects.create(
+        tenant=in_ours.tenant, currency="USD", rate=Decimal("0.9"), valid_from=quarter.start
+    )
+    assert _values(in_ours, "mdf.allocated", quarter)[0] == Decimal("24500.00")
 
 
 def test_roi_is_revenue_of_linked_won_deals_over_spend(in_ours):
@@ -60,9 +68,7 @@ def test_roi_is_revenue_of_linked_won_deals_over_spend(in_ours):
 
 def test_each_metric_reads_all_partners_at_once(in_ours, django_assert_num_queries):
     quarter = quarter_of(timezone.localdate())
-    for name in ("mdf.allocated", "mdf.committed", "mdf.utilisation"):
-        with django_assert_num_queries(1):
+    # the sums per partner and currency, and the exchange rates of the period's last day
+    for name in ("mdf.allocated", "mdf.committed", "mdf.utilisation", "mdf.roi"):
+        with django_assert_num_queries(2):
             _values(in_ours, name, quarter)
-    # ROI: the spent claims and the linked deals, one grouped query each (`mdf.roi.roi_by`)
-    with django_assert_num_queries(2):
-        _values(in_ours, "mdf.roi", quarter)

@@ -14,6 +14,7 @@ from prm.security.redirects import is_own_host_url
 from prm.tenancy.branding import branding_for, email_from, email_reply_to
 
 from . import login_limits
+from .services import sign_in_record
 
 
 def _current_tenant() -> Any:
@@ -25,6 +26,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Nobody signs up on their own: people join a tenant through an invitation.
         return False
+
+    def login(self, request: HttpRequest, user: Any) -> Any:
+        response = super().login(request, user)
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None:
+            # Engagement counts days a member signed in to this tenant (tenancy is by host).
+            sign_in_record(tenant=tenant, user=user)
+        return response
 
     def is_safe_url(self, url: str | None) -> bool:
         # allauth accepts every host of ALLOWED_HOSTS: other tenants' too, and 127.0.0.1.

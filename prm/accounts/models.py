@@ -148,3 +148,24 @@ class Invitation(TenantOwned):
 
     def get_status_display(self) -> str:
         return str(self.Status(self.status).label)
+
+
+class SignInDay(TenantOwned):
+    """A day on which a member signed in to the tenant: what portal engagement ("monthly active
+    users") is counted from. One row per member and day, however often they sign in."""
+
+    membership = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.CASCADE, related_name="sign_in_days"
+    )
+    day = models.DateField()
+
+    objects: ClassVar[models.Manager["SignInDay"]] = ScopedManager(tenant="tenant")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "day"], name="sign_in_day_once")
+        ]
+        indexes = [models.Index(fields=["tenant", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.day}"

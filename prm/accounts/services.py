@@ -22,7 +22,7 @@ from prm.uniques import refusing_duplicates
 
 from . import events
 from .company_access import partner_access_ended
-from .models import Invitation, User
+from .models import Invitation, SignInDay, User
 from .tokens import invitation_token
 
 
@@ -417,3 +417,17 @@ def _membership_data(membership: Membership, reason: str) -> dict[str, object]:
         "reason": reason.strip(),
         "membership_id": membership.pk,
     }
+
+
+def sign_in_record(*, tenant: Tenant, user: User) -> None:
+    """Note that `user` signed in to `tenant` today (the tenant's day, whose time zone the
+    request has activated), for the engagement metrics. Idempotent: a second sign-in the same
+    day, or one racing it on another connection, adds nothing. A user without an active
+    membership of the tenant (a platform operator) is not counted."""
+    membership = Membership.objects.filter(tenant=tenant, user=user, is_active=True).first()
+    if membership is None:
+        return
+    SignInDay.objects.bulk_create(
+        [SignInDay(tenant=tenant, membership=membership, day=timezone.localdate())],
+        ignore_conflicts=True,
+    )

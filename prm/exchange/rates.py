@@ -8,7 +8,7 @@ day (`rates_on`) and converts the amounts it summed per currency (`to_tenant_cur
 left out and named in `Converted.missing`; it is never guessed.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -50,6 +50,32 @@ def rates_on(tenant: Tenant, day: date) -> dict[str, Decimal]:
     )
     found = dict(rows)
     found[tenant.default_currency] = ONE
+    return found
+
+
+def rates_on_days(tenant: Tenant, days: Iterable[date]) -> dict[date, dict[str, Decimal]]:
+    """`rates_on` for several days in one query (a chart's months, a dashboard's periods): the
+    tenant's rates up to the latest day are read once and each day takes, per currency, the row
+    with the latest `valid_from` not after it."""
+    wanted = sorted(set(days))
+    if not wanted:
+        return {}
+    rows = (
+        ExchangeRate.objects.filter(tenant=tenant, valid_from__lte=wanted[-1])
+        .exclude(currency=tenant.default_currency)
+        .order_by("valid_from")
+        .values_list("currency", "valid_from", "rate")
+    )
+    history = list(rows)
+    found: dict[date, dict[str, Decimal]] = {}
+    for day in wanted:
+        in_force: dict[str, Decimal] = {}
+        for currency, valid_from, rate in history:  # oldest first: a later row overwrites
+            if valid_from > day:
+                break
+            in_force[currency] = rate
+        in_force[tenant.default_currency] = ONE
+        found[day] = in_force
     return found
 
 

@@ -1,14 +1,25 @@
 """The registry of named metrics (KPIs). Each is defined once, by the app owning its data.
 
-A metric is a database aggregate over partners of one tenant and a period. Tier rules,
-dashboards, scorecards, alerts and QBRs all read metrics from here, so a number is the same
-wherever it is shown, and a lower app never imports a higher one to use a metric.
+A metric says which rows it reads (`Rows`: a queryset of the tenant, the path from a row to its
+partner, which rows belong to a period, and the currency of money rows) and how those rows make
+one figure (`Total`, `Ratio`, `Median` or `Distinct`). That declaration is also how the figure
+rolls up from partners to a tier, a segment, a CAM's portfolio or the whole program: a total is a
+sum, a ratio is the ratio of the sums (never an average of the partners' ratios), a median is the
+median of the underlying rows, a distinct count counts each thing once. `prm.metrics.engine`
+turns declarations into SQL: every asked metric and period of one `Rows` in one query, for every
+subject of a scope at once.
+
+Tier rules, dashboards, scorecards, alerts and QBRs all read metrics from here, so a number is the
+same wherever it is shown, and a lower app never imports a higher one to use a metric.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import Func, IntegerField, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils.functional import Promise
 
 from prm.figures import format_number, format_percent
@@ -17,27 +28,136 @@ from prm.tenancy.models import Tenant
 
 from .periods import Period
 
-#: (tenant, period, partner ids) -> {partner id: value}; partners without data may be absent
-ByPartner = Callable[[Tenant, Period, list[int]], dict[int, Decimal]]
+#: a period-independent value, or one worked out from the period (a membership's months "as of
+#: the period's last day")
+ByPeriod = Callable[[Period], Any]
+Expr = int | str | Combinable | ByPeriod
+Where = Q | Callable[[Period], Q]
+
+
+class DaysBetween(Func):
+    """Whole days from one date expression to a later one (PostgreSQL's `date - date`; Django
+    would make an interval of it, which a median cannot be taken of)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def __init__(self, later: Any, earlier: Any) -> None:
+        super().__init__(later, earlier)
+
+
+@dataclass(frozen=True, eq=False)
+class Rows:
+    """The rows a metric reads. Metrics sharing one `Rows` object are evaluated in one query.
+
+    `queryset(tenant)` is every row of the tenant that may count; `in_period(period)` narrows it
+    to the rows of one period (a day field inside it, a fund overlapping it, a certification valid
+    at its end). `partner` is the path from a row to its partner company ("partner",
+    "membership__partner", or "" when the rows are the partners). Money rows name their currency
+    field in `currency`: sums are kept per currency and converted to the tenant's currency at the
+    rates in force on the period's last day (`prm.exchange.rates`); a currency without a rate is
+    left out, never guessed.
+    """
+
+    queryset: Callable[[Tenant], QuerySet[Any]]
+    in_period: Callable[[Period], Q]
+    partner: str = "partner"
+    currency: str = ""
+    name: str = ""  # for reading a plan or an error ("deals submitted")
+
+    def partner_path(self, suffix: str) -> str:
+        """The lookup from a row to a field of its partner ("partner__tier_id")."""
+        return f"{self.partner}__{suffix}" if self.partner else suffix
+
+
+@dataclass(frozen=True)
+class Part:
+    """A sum over the rows of the period that also meet `where`: `Part(1)` counts them."""
+
+    expr: Expr = 1
+    where: Where = field(default_factory=Q)
+    money: bool = False
+
+
+@dataclass(frozen=True)
+class Total:
+    """A sum (a count with `Part(1)`). Rolls up as the sum."""
+
+    part: Part
+    rollup = "sum"
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """numerator ÷ denominator × scale (100 for a percentage). Rolls up as the ratio of the
+    sums; no value where the denominator is 0."""
+
+    numerator: Part
+    denominator: Part
+    scale: int = 100
+    places: str = "0.1"
+    rollup = "ratio of sums"
+
+
+@dataclass(frozen=True)
+class Median:
+    """The median of `expr` over the rows of the period that meet `where`. Rolls up as the
+    median of all the underlying rows; no value without rows."""
+
+    expr: Expr
+    where: Where = field(default_factory=Q)
+    places: str = "0.1"
+    rollup = "median"
+
+
+@dataclass(frozen=True)
+class Distinct:
+    """How many different `expr` (a user, a partner) the rows of the period that meet `where`
+    have. Rolls up as a distinct count."""
+
+    expr: str
+    where: Where = field(default_factory=Q)
+    rollup = "distinct count"
+
+
+Value = Total | Ratio | Median | Distinct
 
 
 @dataclass(frozen=True)
 class Metric:
     name: str  # "<app>.<what>", e.g. "partners.active_users"
     label: str | Promise
-    unit: str  # "count", "months", "money", "percent", "days", "ratio" (4.5×)
+    unit: str  # "count", "months", "money", "percent", "days", "hours", "ratio" (4.5×)
     description: str | Promise
-    by_partner: ByPartner
+    rows: Rows
+    value: Value
     #: the label after "1" ("1 more active user"); the plural label when empty
     label_one: str | Promise = ""
+    #: whether more is better (a falling win rate is bad news; a falling decision time good)
+    higher_is_better: bool = True
+    #: the list behind the figure (an admin list filtered to the period's rows), for drilling
+    #: down from a dashboard tile: (period, partner id or None for all) -> URL, or None
+    list_url: Callable[[Period, int | None], str | None] | None = None
+
+    @property
+    def rollup(self) -> str:
+        """How the figure rolls up from partners to groups: "sum", "ratio of sums",
+        "median" or "distinct count"."""
+        return self.value.rollup
 
     def for_partners(
         self, tenant: Tenant, period: Period, partner_ids: Iterable[int]
     ) -> dict[int, Decimal]:
-        """Every asked partner's value (0 where the metric found no data): one query."""
+        """Every asked partner's value (0 where the metric found nothing to count, and where a
+        ratio or a median has no value): one query for any number of partners."""
+        from .engine import BY_PARTNER, evaluate
+
         ids = list(partner_ids)
-        found = self.by_partner(tenant, period, ids) if ids else {}
-        return {pk: Decimal(found.get(pk, 0)) for pk in ids}
+        if not ids:
+            return {}
+        table = evaluate(tenant, [self], [period], partners=ids, by=BY_PARTNER)
+        return {pk: table.get(self, period, pk) or Decimal(0) for pk in ids}
 
     def format(self, value: Decimal | None, *, currency: str) -> str:
         """A value of this metric as people read it (see `format_value`)."""

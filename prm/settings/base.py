@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "training",
     "mdf",
     "commissions",
+    "reporting",
 ]
 
 MIDDLEWARE = [

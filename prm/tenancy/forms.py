@@ -22,6 +22,7 @@ SETTINGS_FIELDS = [
     "default_currency",
     "language",
     "time_zone",
+    "fiscal_year_start",
     "require_mfa_for_staff",
     "invitation_reminder_days",
     "digest_hour",

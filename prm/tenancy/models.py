@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -78,6 +79,12 @@ class Tenant(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONES, default="UTC")
+    fiscal_year_start = models.PositiveSmallIntegerField(
+        _("fiscal year starts in"),
+        choices=sorted(MONTHS.items()),
+        default=1,
+        help_text=_("The month the program's fiscal year begins: quarters and years follow it."),
+    )
     invitation_reminder_days = models.PositiveSmallIntegerField(
         _("remind invitees after (days)"),
         default=3,

@@ -35,7 +35,15 @@ class TenantSettingsAdmin(TenantModelAdmin):
         (_("Branding"), {"fields": ["portal_title", "logo", "primary_colour", "accent_colour"]}),
         (
             _("Contact and locale"),
-            {"fields": ["support_email", "default_currency", "language", "time_zone"]},
+            {
+                "fields": [
+                    "support_email",
+                    "default_currency",
+                    "language",
+                    "time_zone",
+                    "fiscal_year_start",
+                ]
+            },
         ),
         (_("Emails"), {"fields": ["email_sender_name", "email_sender"]}),
         (_("Security"), {"fields": ["require_mfa_for_staff"]}),

@@ -2,15 +2,13 @@
 "2 certified reps", scorecards and dashboards read it by name."""
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.metrics.periods import Period
-from prm.metrics.registry import Metric, register
-from prm.tenancy.models import Tenant
+from prm.metrics.registry import Distinct, Metric, Rows, register
 
 from ..models import CertificationAward
 
@@ -20,23 +18,19 @@ def period_end(period: Period) -> datetime:
     return timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min))
 
 
-def _certified_users(tenant: Tenant, period: Period, ids: list[int]) -> dict[int, Decimal]:
-    """Active users of each partner holding a valid certification when the period ends (an
-    expired or revoked one does not count)."""
-    rows = (
-        CertificationAward.objects.filter(
-            tenant=tenant,
-            membership__partner_id__in=ids,
-            membership__is_active=True,
-            earned_at__lt=period_end(period),
-        )
-        .filter(CertificationAward.valid_q(period_end(period)))
-        .values("membership__partner_id")
-        .annotate(n=Count("membership_id", distinct=True))
-        .values_list("membership__partner_id", "n")
-    )
-    return {pk: Decimal(n) for pk, n in rows}
+def _valid_at_end(period: Period) -> Q:
+    end = period_end(period)
+    return Q(earned_at__lt=end) & CertificationAward.valid_q(end)
 
+
+CERTIFICATIONS = Rows(
+    queryset=lambda tenant: CertificationAward.objects.filter(
+        tenant=tenant, membership__is_active=True
+    ),
+    in_period=_valid_at_end,
+    partner="membership__partner",
+    name="certifications held",
+)
 
 register(
     Metric(
@@ -47,6 +41,7 @@ register(
         description=_(
             "The partner's users holding a valid certification (not expired, not revoked)."
         ),
-        by_partner=_certified_users,
+        rows=CERTIFICATIONS,
+        value=Distinct("membership_id"),
     )
 )

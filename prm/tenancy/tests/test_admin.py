@@ -123,6 +123,7 @@ def settings_form(tenant: Tenant, **overrides) -> dict:
         "default_currency": tenant.default_currency,
         "language": tenant.language,
         "time_zone": tenant.time_zone,
+        "fiscal_year_start": tenant.fiscal_year_start,
         "invitation_reminder_days": tenant.invitation_reminder_days,
         "digest_hour": tenant.digest_hour,
     }

@@ -75,6 +75,7 @@ def test_a_logo_over_the_limit_is_not_stored_and_refused_beside_the_field(
             "default_currency": ours.tenant.default_currency,
             "language": ours.tenant.language,
             "time_zone": ours.tenant.time_zone,
+            "fiscal_year_start": ours.tenant.fiscal_year_start,
             "invitation_reminder_days": ours.tenant.invitation_reminder_days,
             "digest_hour": ours.tenant.digest_hour,
             "logo": big_file("logo.png", 3 * MB),

@@ -1,0 +1,3 @@
+"""The reporting pages of the vendor admin UI: the dashboards, the list behind each figure, the
+alert rules and alerts. Pages are listed in `reporting.admin.urls`; model admins register on
+import here."""
