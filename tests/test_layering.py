@@ -53,6 +53,9 @@ PRM_ORDER = [
     # the client's address, security headers, safe redirects, masked secret links
     "security",
     "metrics",
+    # server-rendered SVG charts: figures through metrics' formatter, colours from tenancy's
+    # branding; every page and PDF above draws with it
+    "charts",
     # money sources: what each app owes partners, read by the portal's money view
     "earnings",
     "audit",
