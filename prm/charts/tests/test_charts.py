@@ -58,6 +58,8 @@ def parse(chart):
         assert "style" not in element.attrib  # the CSP forbids inline styles
         assert not element.tag.endswith("script")
         assert not any(name.startswith("on") for name in element.attrib)
+        # nothing to fetch: a PDF renderer or a browser loads nothing for a chart
+        assert not {"href", "src", "{http://www.w3.org/1999/xlink}href"} & set(element.attrib)
         for paint in ("fill", "stroke"):
             value = element.get(paint)
             assert value is None or value in ("currentColor", "none") or HEX.match(value), value

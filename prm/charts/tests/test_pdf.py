@@ -1,5 +1,5 @@
 """The same chart markup renders in a WeasyPrint PDF (prm.pdf.render_pdf): every chart type
-drawn (its axis text is in the PDF's text), the data tables hidden, nothing fetched."""
+drawn (its axis text is in the PDF's text), the data tables hidden, the tenant's colours painted."""
 
 import os
 import subprocess
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from PIL import Image
 
 from prm.charts import (
     Bar,
@@ -133,3 +134,34 @@ def test_every_chart_type_renders_into_a_pdf(ours, tmp_path):
         assert drawn in text, drawn
     # the data tables are for screen readers: hidden on paper (their caption is not printed)
     assert "Period" not in text
+
+
+def test_the_pdf_is_painted_in_the_tenants_colours(ours, tmp_path):
+    """The colours are SVG attributes, not CSS variables: WeasyPrint paints them as they are."""
+    ours.tenant.primary_colour = "#c2185b"
+    palette = palette_for(ours.tenant)
+    assert palette[0] == "#c2185b"
+    pdf = render_pdf(
+        "charts_tests/all_charts.html",
+        {"title": "Charts", "charts": every_chart(palette)[:2]},
+        tenant=ours.tenant,
+    )
+    (tmp_path / "c.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(tmp_path / "c.pdf"),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    pixels = {colour for _count, colour in image.getcolors(maxcolors=1 << 20)}
+    assert (0xC2, 0x18, 0x5B) in pixels
