@@ -12,6 +12,7 @@ from .format import Figures, Format, figures_for
 from .line import Series, Value, colours
 from .markup import (
     CHAR_WIDTH,
+    EMPTY_HEIGHT,
     FONT_SIZE,
     Chart,
     Table,
@@ -97,7 +98,7 @@ def bar_chart(
             title=title,
             description=description or _("No data for this period."),
             width=width,
-            height=min(height, 160),
+            height=min(height, EMPTY_HEIGHT),
             body="",
             table=table_data,
             mode=table,
@@ -389,7 +390,7 @@ def stacked_bar_chart(
             title=title,
             description=description or _("No data for this period."),
             width=width,
-            height=min(height, 160),
+            height=min(height, EMPTY_HEIGHT),
             body="",
             table=table_data,
             mode=table,

@@ -8,7 +8,20 @@ from django.utils.translation import gettext as _
 
 from .axes import frame, grid, shown_labels, ticks_for
 from .format import Figures, Format, figures_for
-from .markup import FONT_SIZE, Chart, Table, TableMode, el, figure, join, label, n, titled, truncate
+from .markup import (
+    EMPTY_HEIGHT,
+    FONT_SIZE,
+    Chart,
+    Table,
+    TableMode,
+    el,
+    figure,
+    join,
+    label,
+    n,
+    titled,
+    truncate,
+)
 from .palette import DEFAULT_PALETTE, Palette, checked
 from .scale import Scale, domain
 
@@ -128,7 +141,7 @@ def line_chart(
             title=title,
             description=description or _("No data for this period."),
             width=width,
-            height=height,
+            height=min(height, EMPTY_HEIGHT),
             body="",
             table=table_data,
             mode=table,

@@ -22,6 +22,8 @@ FONT_STACK = (
     "sans-serif"
 )
 FONT_SIZE = 12
+#: an empty chart's height: its sentence, not a tall blank box
+EMPTY_HEIGHT = 120
 #: an estimate of a character's width, as a share of the font size (sans-serif digits and
 #: lower-case letters; DejaVu is among the widest)
 CHAR_WIDTH = 0.6

@@ -138,6 +138,7 @@ def test_an_empty_line_chart_says_so():
         assert "No data for this period" in texts(svg)
         assert drawn(svg, "path") == []
         assert table_of(figure)[0] == "Pipeline"
+        assert svg.get("viewBox") == "0 0 480 120"  # a sentence, not a tall blank box
 
 
 def test_a_single_point_is_drawn_as_a_dot():
