@@ -72,6 +72,11 @@ def load(batch: PaymentBatch, text: str, pay: Payer) -> int:
     )
 
 
+def paid_file(*lines: tuple[str, str, str]) -> str:
+    """A paid file of (row, payment reference, paid on) lines, below the columns read."""
+    return "row,payment_reference,paid_on\n" + "".join(f"{','.join(line)}\n" for line in lines)
+
+
 def refused(batch: PaymentBatch, text: str) -> list[tuple[int | None, str, str]]:
     """The errors of a file that must pay nothing: (row, column, message)."""
     pay = Payer()
@@ -104,7 +109,7 @@ def test_every_row_of_the_file_is_paid_with_its_reference_and_day(ours, batch):
 
 def test_a_file_may_pay_part_of_the_batch(ours, batch):
     pay = Payer()
-    load(batch, f"row,payment_reference,paid_on\nN-{ours.claim.number},TRF-1,2026-06-30\n", pay)
+    load(batch, paid_file((f"N-{ours.claim.number}", "TRF-1", "2026-06-30")), pay)
     assert [n for n, _day, _ref in pay.paid] == [ours.claim.number]
     assert Claim.objects.get(pk=ours.due_claim.pk).status != PAID
 
@@ -113,10 +118,11 @@ def test_each_rows_values_are_checked_by_column(ours, batch):
     due = ours.due_claim.number
     errors = refused(
         batch,
-        "row,payment_reference,paid_on\n"
-        f"N-{due},,2026-06-30\n"
-        f"N-{ours.claim.number},TRF-2,30/06/2026\n"
-        f"N-{due + 1000},TRF-3,2026-07-01\n",
+        paid_file(
+            (f"N-{due}", "", "2026-06-30"),
+            (f"N-{ours.claim.number}", "TRF-2", "30/06/2026"),
+            (f"N-{due + 1000}", "TRF-3", "2026-07-01"),
+        ),
     )
     by_cell = {(row, column): message for row, column, message in errors}
     assert set(by_cell) == {(2, "payment reference"), (3, "paid on"), (4, "row"), (4, "paid on")}
@@ -128,11 +134,12 @@ def test_each_rows_values_are_checked_by_column(ours, batch):
 def test_a_row_not_in_the_batch_is_refused_as_the_file_names_it(ours, batch):
     errors = refused(
         batch,
-        "row,payment_reference,paid_on\n"
-        f"N-{ours.due_claim.number},TRF-1,2026-06-30\n"
-        f"N-{ours.other_claim.number},TRF-2,2026-06-30\n"  # partner B's, in no batch
-        "=cmd(),TRF-3,2026-06-30\n"
-        "N-999999,TRF-4,2026-06-30\n",
+        paid_file(
+            (f"N-{ours.due_claim.number}", "TRF-1", "2026-06-30"),
+            (f"N-{ours.other_claim.number}", "TRF-2", "2026-06-30"),  # partner B's, in no batch
+            ("=cmd()", "TRF-3", "2026-06-30"),
+            ("N-999999", "TRF-4", "2026-06-30"),
+        ),
     )
     assert errors == [
         (3, "row", f"N-{ours.other_claim.number} is not in {batch.reference}"),
@@ -145,10 +152,11 @@ def test_a_row_named_twice_is_refused_below_its_first_line(ours, batch):
     due = ours.due_claim.number
     errors = refused(
         batch,
-        "row,payment_reference,paid_on\n"
-        f"N-{due},TRF-1,2026-06-30\n"
-        f"N-{ours.claim.number},TRF-2,2026-06-30\n"
-        f" n-{due} ,TRF-3,2026-06-29\n",
+        paid_file(
+            (f"N-{due}", "TRF-1", "2026-06-30"),
+            (f"N-{ours.claim.number}", "TRF-2", "2026-06-30"),
+            (f" n-{due} ", "TRF-3", "2026-06-29"),
+        ),
     )
     assert errors == [(4, "row", f"N-{due} twice")]
 
@@ -158,10 +166,11 @@ def test_a_row_paid_already_is_refused_on_every_line_naming_it(ours, batch):
     Payer()(Claim.objects.get(pk=ours.due_claim.pk), TODAY, "TRF-0")
     errors = refused(
         batch,
-        "row,payment_reference,paid_on\n"
-        f"N-{due},TRF-1,2026-06-30\n"
-        f"N-{ours.claim.number},TRF-2,2026-06-30\n"
-        f"N-{due},TRF-3,2026-06-30\n",
+        paid_file(
+            (f"N-{due}", "TRF-1", "2026-06-30"),
+            (f"N-{ours.claim.number}", "TRF-2", "2026-06-30"),
+            (f"N-{due}", "TRF-3", "2026-06-30"),
+        ),
     )
     assert errors == [(2, "row", f"N-{due} paid already"), (4, "row", f"N-{due} paid already")]
     assert Claim.objects.get(pk=ours.due_claim.pk).payment_reference == "TRF-0"
@@ -172,9 +181,10 @@ def test_a_pay_function_that_fails_undoes_the_rows_paid_before_it(ours, batch):
     with pytest.raises(RuntimeError):
         load(
             batch,
-            "row,payment_reference,paid_on\n"
-            f"N-{ours.due_claim.number},TRF-1,2026-06-30\n"
-            f"N-{ours.claim.number},TRF-2,2026-06-30\n",
+            paid_file(
+                (f"N-{ours.due_claim.number}", "TRF-1", "2026-06-30"),
+                (f"N-{ours.claim.number}", "TRF-2", "2026-06-30"),
+            ),
             pay,
         )
     assert [n for n, _day, _ref in pay.paid] == [ours.due_claim.number]  # it ran, then undone
@@ -184,7 +194,7 @@ def test_a_pay_function_that_fails_undoes_the_rows_paid_before_it(ours, batch):
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("row,payment_reference,paid_on\n", "no rows below its header"),
+        (paid_file(), "no rows below its header"),
         ("row,payment_reference\nN-1,TRF-1\n", "“paid on” is missing"),
         ("row,payment_reference,paid_on,notes\nN-1,TRF-1,2026-06-30,x\n", "Unknown column"),
     ],
