@@ -26,9 +26,8 @@ from django.utils.translation import gettext_lazy
 from deals.events import tenant_day
 from prm.audit.services import audit_record
 from prm.csvio.importing import ImportColumn
-from prm.csvio.payments import PaidFile, check_payment
+from prm.csvio.payments import PaidFile, check_payment, reference_number
 from prm.exchange.services import tenant_today
-from prm.filters import parse_id
 from prm.money import format_money
 from prm.tenancy.enqueue import enqueue_on_commit
 from prm.tenancy.models import Membership
@@ -262,11 +261,7 @@ def batch_lines(batch: PayoutBatch) -> Iterator[Sequence[Any]]:
 
 def statement_number(text: str) -> int | None:
     """The number of a statement reference ("CS-000042" → 42), None for anything else."""
-    term = (text or "").strip().upper()
-    # at most nine digits: a number the database's integer column can be compared with
-    if not term.startswith("CS-") or len(term) > 12:
-        return None
-    return parse_id(term[3:])  # ASCII digits only: "²".isdigit() holds, int("²") raises
+    return reference_number(text, "CS-")
 
 
 def _not_payable(statement: Statement) -> str | None:

@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from prm.audit.services import audit_record
 from prm.csvio.importing import ImportColumn
-from prm.csvio.payments import PaidFile, check_payment
-from prm.filters import parse_id
+from prm.csvio.payments import PaidFile, check_payment, reference_number
 from prm.money import format_money
 from prm.tenancy.models import Membership
 
@@ -202,10 +201,7 @@ def batch_lines(batch: PaymentBatch) -> Iterator[Sequence[Any]]:
 
 def claim_number(text: str) -> int | None:
     """The number of a claim reference ("CL-000042" → 42), None for anything else."""
-    term = (text or "").strip().upper()
-    if not term.startswith("CL-"):
-        return None
-    return parse_id(term[3:])  # ASCII digits only: "²".isdigit() holds, int("²") raises
+    return reference_number(text, "CL-")
 
 
 def _not_payable(claim: Claim) -> str | None:

@@ -33,7 +33,8 @@ file, written in the app's transaction around `load`:
                                pay=lambda claim, paid_on, reference: _pay(actor, claim, ...))
         audit_record(..., action="mdf.batch.paid", ...)
 
-`check_payment` is the same rule for one row paid by hand (its date and reference).
+`check_payment` is the same rule for one row paid by hand (its date and reference), and
+`reference_number` reads a reference ("CL-000042") the way a file and a search write it.
 """
 
 from collections.abc import Callable, Hashable, Sequence
@@ -49,6 +50,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prm.filters import parse_id
 from prm.forms import Form
 from prm.tenancy.models import TenantOwned
 
@@ -105,6 +107,17 @@ def check_payment(*, paid_on: date | None, reference: str, today: date) -> str:
     if errors:
         raise ValidationError(errors)
     return reference[:REFERENCE_LENGTH]
+
+
+def reference_number(text: str, prefix: str) -> int | None:
+    """The number in a reference as people write it: "cl-000042 " → 42 for the prefix "CL-";
+    None for anything else. ASCII digits only ("²".isdigit() holds, but int("²") raises), at
+    most nine: a number an integer column can be compared with."""
+    term = (text or "").strip().upper()
+    digits = term.removeprefix(prefix)
+    if digits == term or len(digits) > 9:
+        return None
+    return parse_id(digits)
 
 
 class PaidRowForm(Form):

@@ -13,7 +13,7 @@ from django_scopes import scope
 
 from mdf.models import Claim, PaymentBatch
 from prm.csvio.importing import ImportColumn, RowErrors
-from prm.csvio.payments import PaidFile, check_payment
+from prm.csvio.payments import PaidFile, check_payment, reference_number
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +221,23 @@ def test_a_payment_by_hand_needs_a_day_not_in_the_future_and_a_reference():
         check_payment(paid_on=None, reference="TRF-1", today=today)
     assert set(missing.value.message_dict) == {"paid_on"}
     assert check_payment(paid_on=today, reference=f" {'T' * 120} ", today=today) == "T" * 100
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("CL-000042", 42),
+        (" cl-42 ", 42),
+        ("CL-999999999", 999999999),
+        ("CL-1234567890", None),  # past what an integer column compares with
+        ("CL-²", None),  # "²".isdigit() holds, int("²") raises
+        ("CL-٣", None),
+        ("CL-000000", None),
+        ("CL-", None),
+        ("CS-000042", None),
+        ("000042", None),
+        ("=1+1", None),
+    ],
+)
+def test_a_reference_is_read_as_its_number_in_ascii_digits(text, number):
+    assert reference_number(text, "CL-") == number
