@@ -1,42 +1,15 @@
 """The same paid file loaded twice at once, on real concurrent connections: its rows are paid
 once; the load that waited finds them paid and pays nothing."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 from django_scopes import scope
 
 from mdf.models import Claim
-from prm.csvio.importing import RowErrors
+from prm.jobs.tests.test_concurrency import _race  # the calls at once, a connection each
 
 from .test_payments import TODAY, Payer, load, paid_file
 
 ROUNDS = 3
-
-
-def _race(world, calls: list[Callable[[], int]]) -> list[str]:
-    """Run every call at once, each in its own thread and database connection."""
-    start = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call: Callable[[], int]) -> None:
-        try:
-            with scope(tenant=world.tenant):
-                start.wait(timeout=10)
-                outcomes.append(f"paid {call()}")
-        except RowErrors as exc:
-            outcomes.append(" / ".join(e.message for e in exc.errors))
-        finally:
-            connection.close()  # each thread opened its own connection
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,7 +33,7 @@ def test_a_paid_file_loaded_twice_at_once_pays_each_row_once(ours):
 
         outcomes = _race(ours, [load_it, load_it])
         assert outcomes == [
-            f"N-{due.number} paid already / N-{other.number} paid already",
-            "paid 2",
+            f"RowErrors: N-{due.number} paid already; N-{other.number} paid already",
+            "ok 2",
         ]
         assert sorted(n for n, _day, _ref in pay.paid) == sorted([due.number, other.number])
