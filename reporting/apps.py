@@ -29,3 +29,10 @@ class ReportingConfig(AppConfig):
         mount("scorecard/", "reporting.urls")
 
         # C: KPI threshold alerts
+
+        # D: demo history (a year of registrations, sign-ins and training, after every seeder)
+        from prm.tenancy import demo
+
+        from .demo import seed_history
+
+        demo.register_seeder(seed_history, order=110)
