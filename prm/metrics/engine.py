@@ -121,7 +121,9 @@ def evaluate(
 
     `partners` is the scope: a queryset of partners, ids, or None for every partner of the
     tenant. `member` (a `Membership` or its id) narrows every row source to that partner user's
-    rows (`Rows.member`); metrics whose rows have no member path answer nothing then. Queries: one per `Rows` (two when it mixes money sums with medians or distinct
+    rows (`Rows.member`); metrics whose rows have no member path answer nothing then.
+
+    Queries: one per `Rows` (two when it mixes money sums with medians or distinct
     counts), plus one for the exchange rates when a money figure is asked, whatever the number
     of partners, periods or groups.
     """
