@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from babel.dates import format_skeleton
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
@@ -36,7 +37,8 @@ from deals.selectors import deals_for, home_summary, status_counts
 from mdf.portal import home_summary as mdf_summary
 from partners.models import Partner
 from partners.tiers.selectors import Standing, standing_of
-from prm.dates import format_day
+from prm.charts import Chart, Series, line_chart, palette_for, sparkline
+from prm.dates import babel_locale, format_day
 from prm.earnings import APPROVED, earnings_of, next_payout_of, totals_by_state
 from prm.exchange.services import tenant_today
 from prm.filters import QueryForm
@@ -136,8 +138,10 @@ class Kpi:
     benchmark: Benchmark | None = None
     #: why there is no benchmark, when the card compares against the tier
     note: str = ""
-    #: the last twelve months' values, oldest first (the card's sparkline)
+    #: the last twelve months' values, oldest first
     spark: list[Decimal | None] = field(default_factory=list)
+    #: those values drawn (`prm.charts.sparkline`, with its data table)
+    sparkline: Chart | None = None
 
     @property
     def name(self) -> str:
@@ -149,8 +153,6 @@ class TrendRow:
     month: Period
     revenue: Decimal | None
     pipeline: Decimal | None
-    revenue_text: str
-    pipeline_text: str
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,8 @@ class Scorecard:
     peers: int = 0
     #: why the cards show no benchmark at all ("" when they compare)
     tier_note: str = ""
+    #: the trend drawn (`prm.charts.line_chart`, its data table in a disclosure)
+    trend_chart: Chart | None = None
 
     @property
     def trend_has_values(self) -> bool:
@@ -251,22 +255,49 @@ def benchmark(metric: Metric, own: Decimal | None, values: list[Decimal], curren
     )
 
 
-def _trend(table: Table, months: list[Period], currency: str, key: Any) -> list[TrendRow]:
+def month_label(month: Period) -> str:
+    """ "Dec 2026" (en), "Dez. 2026" (de): a chart's month, its name as a word."""
+    return format_skeleton("yMMM", month.start, locale=babel_locale())
+
+
+def _trend(table: Table, months: list[Period], key: Any) -> list[TrendRow]:
     revenue, pipeline = get(TREND_METRICS[0]), get(TREND_METRICS[1])
-    rows = []
-    for month in months:
-        won = table.get(revenue, month, key)
-        registered = table.get(pipeline, month, key)
-        rows.append(
-            TrendRow(
-                month=month,
-                revenue=won,
-                pipeline=registered,
-                revenue_text=revenue.format(won, currency=currency),
-                pipeline_text=pipeline.format(registered, currency=currency),
-            )
+    return [
+        TrendRow(
+            month=month,
+            revenue=table.get(revenue, month, key),
+            pipeline=table.get(pipeline, month, key),
         )
-    return rows
+        for month in months
+    ]
+
+
+def draw(card: "Scorecard", membership: Membership, months: list[Period]) -> None:
+    """The card's charts, in the tenant's colours: each KPI's sparkline and the trend."""
+    palette = palette_for(membership.tenant)
+    labels = [month_label(m) for m in months]
+    for kpi in card.kpis:
+        kpi.sparkline = sparkline(
+            kpi.spark,
+            title=_("%(label)s, last 12 months") % {"label": str(kpi.metric.label).capitalize()},
+            x_labels=labels,
+            unit=kpi.metric.unit,
+            currency=card.currency,
+            palette=palette,
+        )
+    card.trend_chart = line_chart(
+        Series(_("Revenue won"), [r.revenue for r in card.trend]),
+        Series(_("Pipeline registered"), [r.pipeline for r in card.trend]),
+        x_labels=labels,
+        title=_("Revenue won and pipeline registered by month"),
+        unit="money",
+        currency=card.currency,
+        palette=palette,
+        x_title=_("Month"),
+        width=640,
+        height=240,
+        table="details",
+    )
 
 
 def scorecard_of(membership: Membership, *, span: str = "") -> Scorecard:
@@ -290,6 +321,7 @@ def scorecard_of(membership: Membership, *, span: str = "") -> Scorecard:
     card.span = span
     card.period_label = period_label(span, period, fiscal_start)
     card.highlights = highlights_of(membership)
+    draw(card, membership, months)
     return card
 
 
@@ -340,7 +372,7 @@ def _company(
         period_label="",
         currency=currency,
         kpis=kpis,
-        trend=_trend(trend, months, currency, partner.pk),
+        trend=_trend(trend, months, partner.pk),
         highlights=[],
         standing=standing_of(partner, tenant_today(tenant)),
         tier_name=partner.tier.name if partner.tier_id and partner.tier else "",
@@ -377,7 +409,7 @@ def _rep(
         period_label="",
         currency=currency,
         kpis=kpis,
-        trend=_trend(table, months, currency, ALL),
+        trend=_trend(table, months, ALL),
         highlights=[],
     )
 

@@ -4,6 +4,7 @@ highlights; a rep's own figures only; who may open it."""
 
 from datetime import timedelta
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,7 @@ from deals.tests.factories import DealFactory
 from partners.models import Partner
 from partners.tests.factories import PartnerFactory
 from prm.metrics.registry import get
+from prm.money import format_money
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import partner_membership
 from reporting.scorecard import (
@@ -247,3 +249,25 @@ def test_another_tenant_s_host_answers_404(ours, theirs, host_client):
 def test_the_nav_leads_to_the_scorecard(ours, host_client):
     body = host_client(ours.host, ours.members[Role.PARTNER_REP]).get("/").content.decode()
     assert 'href="/scorecard/"' in body
+
+
+# -- charts -------------------------------------------------------------------------------------
+
+
+def test_the_trend_and_every_card_are_drawn_with_their_text_alternative(world, host_client):
+    _won(world.partner, world.members[Role.PARTNER_REP], "1234.00")
+    card = scorecard_of(world.members[Role.PARTNER_ADMIN])
+    assert card.trend_chart is not None
+    assert not card.trend_chart.is_empty
+    assert all(k.sparkline is not None for k in card.kpis)
+
+    body = host_client(world.host, world.members[Role.PARTNER_ADMIN]).get(URL).content.decode()
+    trend = body[body.index('id="scorecard-trend"') :]
+    svg = trend[trend.index("<svg") : trend.index("</svg>") + len("</svg>")]
+    root = ElementTree.fromstring(svg)
+    titles = [e.text for e in root.iter() if e.tag.endswith("title")]
+    assert "Revenue won and pipeline registered by month" in titles
+    # the data table behind it, with the month's figure as the page writes it
+    assert "The figures as a table" in trend
+    assert format_money(Decimal("1234.00"), world.tenant.default_currency) in trend
+    assert body.count('class="scorecard-spark') == len(card.kpis)
