@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,22 +25,12 @@ from django.utils.translation import gettext_lazy
 
 from deals.events import tenant_day
 from prm.audit.services import audit_record
-from prm.csvio.importing import (
-    MAX_BYTES,
-    MAX_ROWS,
-    ImportColumn,
-    Row,
-    RowError,
-    RowErrors,
-    read_table,
-    validate_rows,
-)
+from prm.csvio.importing import ImportColumn
+from prm.csvio.payments import PaidFile, check_payment, reference_number
 from prm.exchange.services import tenant_today
-from prm.forms import Form
 from prm.money import format_money
 from prm.tenancy.enqueue import enqueue_on_commit
 from prm.tenancy.models import Membership
-from prm.workflow import lock_row
 
 from .. import events
 from ..models import Line, PayoutBatch, Statement, StatementTotal
@@ -74,20 +63,6 @@ def payable_text(statement: Statement) -> str:
     if not totals:
         return _("nothing to pay")
     return ", ".join(format_money(t.payable, t.currency) for t in totals)
-
-
-def _check_paid(tenant_today_: date, paid_on: date | None, reference: str) -> str:
-    reference = (reference or "").strip()
-    errors = {}
-    if paid_on is None:
-        errors["paid_on"] = _("Enter the day it was paid.")
-    elif paid_on > tenant_today_:
-        errors["paid_on"] = _("A payment cannot be dated in the future.")
-    if not reference:
-        errors["reference"] = _("Enter the payment reference the partner will see.")
-    if errors:
-        raise ValidationError(errors)
-    return reference[:100]
 
 
 def _pay(actor: Membership, statement: Statement, paid_on: date, reference: str) -> Statement:
@@ -148,7 +123,9 @@ def statement_mark_paid(
     partner); its lines become paid. A statement with nothing to pay (closing ≤ 0) is marked
     paid the same way, with the reference saying so."""
     require_payer(actor)
-    reference = _check_paid(tenant_today(actor.tenant), paid_on, reference)
+    reference = check_payment(
+        paid_on=paid_on, reference=reference, today=tenant_today(actor.tenant)
+    )
     if not statements_visible_to(actor).filter(pk=statement.pk).exists():
         raise PermissionDenied
     with transaction.atomic():
@@ -282,140 +259,67 @@ def batch_lines(batch: PayoutBatch) -> Iterator[Sequence[Any]]:
         ]
 
 
-IMPORT_COLUMNS = [
-    ImportColumn(
+def statement_number(text: str) -> int | None:
+    """The number of a statement reference ("CS-000042" → 42), None for anything else."""
+    return reference_number(text, "CS-")
+
+
+def _not_payable(statement: Statement) -> str | None:
+    if statement.status == S.PAID:
+        return _("%(statement)s was paid already (on %(day)s, reference %(ref)s).") % {
+            "statement": statement.reference,
+            "day": statement.paid_on.isoformat() if statement.paid_on else "",
+            "ref": statement.payment_reference,
+        }
+    return None
+
+
+#: the batch's paid file (`prm.csvio.payments`): the statement column, and this app's sentences
+PAID_FILE: PaidFile[Statement, PayoutBatch] = PaidFile(
+    key=ImportColumn(
         "statement",
         gettext_lazy("statement"),
         gettext_lazy("The statement's reference, CS-000042."),
         True,
         "CS-000042",
     ),
-    ImportColumn(
-        "payment_reference",
-        gettext_lazy("payment reference"),
-        gettext_lazy("The transfer's reference, as the partner sees it."),
-        True,
-        "TRF-2026-0042",
+    parse=statement_number,
+    export_header=EXPORT_HEADER,
+    not_in_batch=lambda text, batch: (
+        _("%(statement)s is not a statement of %(batch)s.")
+        % {"statement": text, "batch": batch.reference}
     ),
-    ImportColumn(
-        "paid_on",
-        gettext_lazy("paid on"),
-        gettext_lazy("The day it was paid: YYYY-MM-DD."),
-        True,
-        "2026-03-31",
+    refusal=_not_payable,
+    twice=lambda statement: (
+        _("%(statement)s is in the file twice.") % {"statement": statement.reference}
     ),
-]
-
-
-class PayoutRowForm(Form):
-    statement = forms.CharField(max_length=20)
-    payment_reference = forms.CharField(max_length=100)
-    paid_on = forms.DateField(input_formats=["%Y-%m-%d"])
-
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def clean_paid_on(self) -> date:
-        paid_on: date = self.cleaned_data["paid_on"]
-        if paid_on > self.today:
-            raise ValidationError(_("A payment cannot be dated in the future."))
-        return paid_on
-
-
-def statement_number(text: str) -> int | None:
-    """The number of a statement reference ("CS-000042" → 42), None for anything else."""
-    term = (text or "").strip().upper()
-    if not term.startswith("CS-") or not term[3:].isdigit() or len(term) > 12:
-        return None
-    return int(term[3:])
+)
+IMPORT_COLUMNS = PAID_FILE.columns
 
 
 def batch_import(*, actor: Membership, batch: PayoutBatch, upload: UploadedFile) -> int:
     """Mark the batch's statements paid from its CSV with payment references and dates, all or
-    nothing. Raises `ValidationError` (the file as a whole) or `RowErrors` (each row's problem:
-    not a statement of the batch, paid already, twice in the file, a missing value); returns
-    how many were marked paid."""
+    nothing (`prm.csvio.payments`). Raises `ValidationError` (the file as a whole) or
+    `RowErrors` (each row's problem: not a statement of the batch, paid already, twice in the
+    file, a missing value); returns how many were marked paid. One audit line for the file,
+    beside each statement's own."""
     require_payer(actor)
-    today = tenant_today(actor.tenant)
-    table = read_table(
-        upload,
-        columns=IMPORT_COLUMNS,
-        ignored=[h for h in EXPORT_HEADER if h not in {c.key for c in IMPORT_COLUMNS}],
-        max_bytes=MAX_BYTES,
-        max_rows=MAX_ROWS,
-    )
-    if not table:
-        raise ValidationError(_("The file has no rows below its header."))
-    rows, errors = validate_rows(
-        table, lambda values: PayoutRowForm(values, today=today), IMPORT_COLUMNS
-    )
     with transaction.atomic():
-        lock_row(batch)
-        in_batch = {
-            s.number: s
-            for s in Statement.objects.filter(
-                tenant_id=batch.tenant_id, batch=batch
-            ).select_for_update()
-        }
-        errors += _row_errors(table, in_batch, batch)
-        if errors:
-            raise RowErrors(sorted(errors, key=lambda e: (e.row or 0, e.column)))
-        for row in rows:
-            statement = in_batch[statement_number(row.values["statement"]) or 0]
-            _pay(actor, statement, row.values["paid_on"], row.values["payment_reference"].strip())
+        count = PAID_FILE.load(
+            upload,
+            batch=batch,
+            rows=Statement.objects.filter(tenant_id=batch.tenant_id, batch=batch),
+            today=tenant_today(actor.tenant),
+            pay=lambda statement, paid_on, reference: _pay(actor, statement, paid_on, reference),
+        )
         audit_record(
             tenant=batch.tenant,
             actor=actor.user,
             action="commissions.batch.paid",
             obj=batch,
-            after={"statements": len(rows), "batch": batch.reference},
+            after={"statements": count, "batch": batch.reference},
         )
-    return len(rows)
-
-
-def _row_errors(
-    rows: Iterable[Row], in_batch: dict[int, Statement], batch: PayoutBatch
-) -> list[RowError]:
-    errors: list[RowError] = []
-    seen: set[int] = set()
-    column = str(IMPORT_COLUMNS[0].label)
-    for row in rows:
-        number = statement_number(row.values["statement"])
-        statement = in_batch.get(number) if number is not None else None
-        if statement is None:
-            errors.append(
-                RowError(
-                    row.number,
-                    column,
-                    _("%(statement)s is not a statement of %(batch)s.")
-                    % {"statement": row.values["statement"], "batch": batch.reference},
-                )
-            )
-        elif statement.status == S.PAID:
-            errors.append(
-                RowError(
-                    row.number,
-                    column,
-                    _("%(statement)s was paid already (on %(day)s, reference %(ref)s).")
-                    % {
-                        "statement": statement.reference,
-                        "day": statement.paid_on.isoformat() if statement.paid_on else "",
-                        "ref": statement.payment_reference,
-                    },
-                )
-            )
-        elif number in seen:
-            errors.append(
-                RowError(
-                    row.number,
-                    column,
-                    _("%(statement)s is in the file twice.") % {"statement": statement.reference},
-                )
-            )
-        if number is not None:
-            seen.add(number)
-    return errors
+    return count
 
 
 ZERO = Decimal("0.00")

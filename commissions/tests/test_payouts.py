@@ -212,3 +212,9 @@ def test_the_payout_pages(ours, host_client):
         assert Statement.objects.get(pk=ours.statement.pk).payment_reference == "TRF-77"
     cam = host_client(ours.host, ours.members[Role.CAM])
     assert cam.get("/admin/commissions/payoutbatch/").status_code == 403
+
+
+def test_a_statement_reference_is_read_in_ascii_digits_only():
+    assert payouts.statement_number(" cs-000042 ") == 42
+    for text in ("CS-²", "CS-٣", "CS-1234567890", "CS-", "CL-000042", "=1+1"):
+        assert payouts.statement_number(text) is None

@@ -8,11 +8,10 @@ CSV is all or nothing: every row is checked first (a claim not in the batch, one
 a missing reference or date), and only a file without errors marks anything.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -22,20 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from prm.audit.services import audit_record
-from prm.csvio.importing import (
-    MAX_BYTES,
-    MAX_ROWS,
-    ImportColumn,
-    Row,
-    RowError,
-    RowErrors,
-    read_table,
-    validate_rows,
-)
-from prm.forms import Form
+from prm.csvio.importing import ImportColumn
+from prm.csvio.payments import PaidFile, check_payment, reference_number
 from prm.money import format_money
 from prm.tenancy.models import Membership
-from prm.workflow import lock_row
 
 from .. import events, ledger
 from ..access import claims_visible_to
@@ -61,20 +50,6 @@ def due_claims(actor: Membership) -> QuerySet[Claim]:
         .order_by("decided_at", "id")
         .select_related("partner", "request")
     )
-
-
-def _check_paid(paid_on: date | None, reference: str) -> str:
-    reference = (reference or "").strip()
-    errors = {}
-    if paid_on is None:
-        errors["paid_on"] = _("Enter the day it was paid.")
-    elif paid_on > timezone.localdate():
-        errors["paid_on"] = _("A payment cannot be dated in the future.")
-    if not reference:
-        errors["reference"] = _("Enter the payment reference the partner will see.")
-    if errors:
-        raise ValidationError(errors)
-    return reference[:100]
 
 
 def _pay(actor: Membership, claim: Claim, paid_on: date, reference: str) -> Claim:
@@ -131,7 +106,7 @@ def claim_mark_paid(*, actor: Membership, claim: Claim, paid_on: date, reference
     """Mark one approved claim paid on `paid_on` with the payment `reference` (shown to the
     partner); its amount moves from claimed to reimbursed."""
     require_payer(actor)
-    reference = _check_paid(paid_on, reference)
+    reference = check_payment(paid_on=paid_on, reference=reference, today=timezone.localdate())
     if not claims_visible_to(actor).filter(pk=claim.pk).exists():
         raise PermissionDenied
     with transaction.atomic():
@@ -224,136 +199,63 @@ def batch_lines(batch: PaymentBatch) -> Iterator[Sequence[Any]]:
         ]
 
 
-IMPORT_COLUMNS = [
-    ImportColumn(
+def claim_number(text: str) -> int | None:
+    """The number of a claim reference ("CL-000042" → 42), None for anything else."""
+    return reference_number(text, "CL-")
+
+
+def _not_payable(claim: Claim) -> str | None:
+    if claim.status == C.PAID:
+        return _("%(claim)s was paid already (on %(day)s, reference %(ref)s).") % {
+            "claim": claim.reference,
+            "day": claim.paid_on.isoformat() if claim.paid_on else "",
+            "ref": claim.payment_reference,
+        }
+    if claim.status != C.APPROVED:
+        return _("%(claim)s is not due.") % {"claim": claim.reference}
+    return None
+
+
+#: the batch's paid file (`prm.csvio.payments`): the claim column, and this app's sentences
+PAID_FILE: PaidFile[Claim, PaymentBatch] = PaidFile(
+    key=ImportColumn(
         "claim",
         gettext_lazy("claim"),
         gettext_lazy("The claim's reference, CL-000042."),
         True,
         "CL-000042",
     ),
-    ImportColumn(
-        "payment_reference",
-        gettext_lazy("payment reference"),
-        gettext_lazy("The transfer's reference, as the partner sees it."),
-        True,
-        "TRF-2026-0042",
+    parse=claim_number,
+    export_header=EXPORT_HEADER,
+    not_in_batch=lambda text, batch: (
+        _("%(claim)s is not a claim of %(batch)s.") % {"claim": text, "batch": batch.reference}
     ),
-    ImportColumn(
-        "paid_on",
-        gettext_lazy("paid on"),
-        gettext_lazy("The day it was paid: YYYY-MM-DD."),
-        True,
-        "2026-03-31",
-    ),
-]
-
-
-class PaymentRowForm(Form):
-    claim = forms.CharField(max_length=20)
-    payment_reference = forms.CharField(max_length=100)
-    paid_on = forms.DateField(input_formats=["%Y-%m-%d"])
-
-    def clean_paid_on(self) -> date:
-        paid_on: date = self.cleaned_data["paid_on"]
-        if paid_on > timezone.localdate():
-            raise ValidationError(_("A payment cannot be dated in the future."))
-        return paid_on
-
-
-def _claim_number(text: str) -> int | None:
-    term = text.strip().upper()
-    if not term.startswith("CL-") or not term[3:].isdigit():
-        return None
-    return int(term[3:])
+    refusal=_not_payable,
+    twice=lambda claim: _("%(claim)s is in the file twice.") % {"claim": claim.reference},
+)
+IMPORT_COLUMNS = PAID_FILE.columns
 
 
 def batch_import(*, actor: Membership, batch: PaymentBatch, upload: UploadedFile) -> int:
     """Mark the batch's claims paid from its CSV with payment references and dates, all or
-    nothing. Raises `ValidationError` (the file as a whole) or `RowErrors` (each row's
-    problem: not a claim of the batch, paid already, a missing value); returns how many were
-    marked paid."""
+    nothing (`prm.csvio.payments`). Raises `ValidationError` (the file as a whole) or
+    `RowErrors` (each row's problem: not a claim of the batch, paid already, not due, twice in
+    the file, a missing value); returns how many were marked paid. One audit line for the
+    file, beside each claim's own."""
     require_payer(actor)
-    table = read_table(
-        upload,
-        columns=IMPORT_COLUMNS,
-        ignored=[h for h in EXPORT_HEADER if h not in {c.key for c in IMPORT_COLUMNS}],
-        max_bytes=MAX_BYTES,
-        max_rows=MAX_ROWS,
-    )
-    if not table:
-        raise ValidationError(_("The file has no rows below its header."))
-    rows, errors = validate_rows(table, lambda values: PaymentRowForm(values), IMPORT_COLUMNS)
     with transaction.atomic():
-        lock_row(batch)
-        in_batch = {
-            c.number: c
-            for c in Claim.objects.filter(
-                tenant_id=batch.tenant_id, batch=batch
-            ).select_for_update()
-        }
-        # every row's problems at once: the form's (values) and the batch's (which claim)
-        errors += _row_errors(table, in_batch, batch)
-        if errors:
-            raise RowErrors(sorted(errors, key=lambda e: (e.row or 0, e.column)))
-        for row in rows:
-            claim = in_batch[_claim_number(row.values["claim"]) or 0]
-            _pay(actor, claim, row.values["paid_on"], row.values["payment_reference"].strip())
+        count = PAID_FILE.load(
+            upload,
+            batch=batch,
+            rows=Claim.objects.filter(tenant_id=batch.tenant_id, batch=batch),
+            today=timezone.localdate(),
+            pay=lambda claim, paid_on, reference: _pay(actor, claim, paid_on, reference),
+        )
         audit_record(
             tenant=batch.tenant,
             actor=actor.user,
             action="mdf.batch.paid",
             obj=batch,
-            after={"claims": len(rows), "batch": batch.reference},
+            after={"claims": count, "batch": batch.reference},
         )
-    return len(rows)
-
-
-def _row_errors(
-    rows: Iterable[Row], in_batch: dict[int, Claim], batch: PaymentBatch
-) -> list[RowError]:
-    errors: list[RowError] = []
-    seen: set[int] = set()
-    column = str(IMPORT_COLUMNS[0].label)
-    for row in rows:
-        number = _claim_number(row.values["claim"])
-        claim = in_batch.get(number) if number is not None else None
-        if claim is None:
-            errors.append(
-                RowError(
-                    row.number,
-                    column,
-                    _("%(claim)s is not a claim of %(batch)s.")
-                    % {"claim": row.values["claim"], "batch": batch.reference},
-                )
-            )
-        elif claim.status == C.PAID:
-            errors.append(
-                RowError(
-                    row.number,
-                    column,
-                    _("%(claim)s was paid already (on %(day)s, reference %(ref)s).")
-                    % {
-                        "claim": claim.reference,
-                        "day": claim.paid_on.isoformat() if claim.paid_on else "",
-                        "ref": claim.payment_reference,
-                    },
-                )
-            )
-        elif claim.status != C.APPROVED:
-            errors.append(
-                RowError(
-                    row.number, column, _("%(claim)s is not due.") % {"claim": claim.reference}
-                )
-            )
-        elif claim.number in seen:
-            errors.append(
-                RowError(
-                    row.number,
-                    column,
-                    _("%(claim)s is in the file twice.") % {"claim": claim.reference},
-                )
-            )
-        if number is not None:
-            seen.add(number)
-    return errors
+    return count

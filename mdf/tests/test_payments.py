@@ -142,3 +142,9 @@ def test_the_payment_pages(ours, host_client):
         assert Claim.objects.get(pk=ours.due_claim.pk).payment_reference == "TRF-77"
     cam = host_client(ours.host, ours.members[Role.CAM])
     assert cam.get("/admin/mdf/paymentbatch/").status_code == 403
+
+
+def test_a_claim_reference_is_read_in_ascii_digits_only():
+    assert payments.claim_number(" cl-000042 ") == 42
+    for text in ("CL-²", "CL-٣", "CL-", "CS-000042", "=1+1"):
+        assert payments.claim_number(text) is None
