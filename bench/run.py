@@ -51,6 +51,7 @@ from .commissions_statements import scenarios as commission_scenarios
 from .generate import BENCH_ADMIN, BENCH_CAM, BENCH_HOST, BENCH_REP, BENCH_SLUG, CustomerPool
 from .mdf import concurrent_approvals
 from .mdf import scenarios as mdf_scenarios
+from .reporting_scorecard import scorecard_scenarios
 from .training import QUIZ_COURSE
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -498,6 +499,7 @@ class Bench:
             *mdf_scenarios(self),
             *money_scenarios(self),
             *commission_scenarios(self),
+            *scorecard_scenarios(self),
         ]
 
     # --- measuring ------------------------------------------------------------------------------

@@ -57,22 +57,26 @@ SUBMITTED = Rows(
     in_period=lambda period: _in_days("submitted_at__date", period),
     currency="currency",
     name="registrations submitted",
+    member="owner",
 )
 CLOSED = Rows(
     queryset=lambda tenant: Deal.objects.filter(tenant=tenant, status__in=[S.WON, S.LOST]),
     in_period=lambda period: _in_days("closed_on", period),
     currency="currency",
     name="deals closed",
+    member="owner",
 )
 DECIDED = Rows(
     queryset=lambda tenant: Deal.objects.filter(tenant=tenant, decided_at__isnull=False),
     in_period=lambda period: _in_days("decided_at__date", period),
     name="registrations decided",
+    member="owner",
 )
 APPROVED = Rows(
     queryset=lambda tenant: Deal.objects.filter(tenant=tenant, approved_at__isnull=False),
     in_period=lambda period: _in_days("approved_at__date", period),
     name="registrations approved",
+    member="owner",
 )
 
 

@@ -28,6 +28,24 @@ class ReportingConfig(AppConfig):
 
         mount("scorecard/", "reporting.urls")
 
+        from django.utils.translation import gettext_lazy as _lazy
+
+        from prm.portal import nav
+        from prm.portal.home import register_card
+
+        from .home import scorecard_card
+
+        nav.register(
+            nav.NavItem(
+                label=_lazy("Scorecard"),
+                url_name="reporting:scorecard",
+                capability="portal.scorecard",
+                icon="speedometer2",
+                order=25,
+            )
+        )
+        register_card(scorecard_card, capability="portal.scorecard", order=30)
+
         # C: KPI threshold alerts
 
         # D: demo history (a year of registrations, sign-ins and training, after every seeder)

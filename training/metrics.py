@@ -29,12 +29,14 @@ COMPLETED = Rows(
     in_period=lambda period: _in_days("completed_at__date", period),
     partner="membership__partner",
     name="courses completed",
+    member="membership",
 )
 STARTED = Rows(
     queryset=lambda tenant: Enrolment.objects.filter(tenant=tenant, membership__is_active=True),
     in_period=lambda period: _in_days("started_at__date", period),
     partner="membership__partner",
     name="courses started",
+    member="membership",
 )
 
 register(

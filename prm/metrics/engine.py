@@ -115,11 +115,15 @@ def evaluate(
     *,
     partners: QuerySet[Any] | Iterable[int] | None = None,
     by: Grouping = PROGRAM,
+    member: Any = None,
 ) -> Table:
     """Every metric for every period and group of the scope.
 
     `partners` is the scope: a queryset of partners, ids, or None for every partner of the
-    tenant. Queries: one per `Rows` (two when it mixes money sums with medians or distinct
+    tenant. `member` (a `Membership` or its id) narrows every row source to that partner user's
+    rows (`Rows.member`); metrics whose rows have no member path answer nothing then.
+
+    Queries: one per `Rows` (two when it mixes money sums with medians or distinct
     counts), plus one for the exchange rates when a money figure is asked, whatever the number
     of partners, periods or groups.
     """
@@ -133,11 +137,13 @@ def evaluate(
     found: dict[tuple[str, Period, Hashable], _Parts] = defaultdict(_Parts)
     by_rows: dict[Rows, list[Metric]] = defaultdict(list)
     for metric in metrics:
+        if member is not None and not metric.rows.member:
+            continue  # no member's share of these rows: nothing to answer for one member
         by_rows[metric.rows].append(metric)
     for rows, of_rows in by_rows.items():
         for batch in _batches(rows, of_rows):
-            _run(tenant, rows, batch, periods, partners, by, found)
-    needs_rates = any(_is_money(m) for m in metrics)
+            _run(tenant, rows, batch, periods, partners, by, found, member)
+    needs_rates = any(_is_money(m) for of_rows in by_rows.values() for m in of_rows)
     rates = rates_on_days(tenant, [p.end for p in periods]) if needs_rates else {}
     for metric in metrics:
         keys = {k for (m, _p, k) in found if m == metric.name}
@@ -192,8 +198,11 @@ def _run(
     partners: QuerySet[Any] | list[int] | None,
     by: Grouping,
     found: dict[tuple[str, Period, Hashable], _Parts],
+    member: Any = None,
 ) -> None:
     queryset = rows.queryset(tenant)
+    if member is not None:
+        queryset = queryset.filter(**{rows.member: member})
     if partners is not None:
         queryset = queryset.filter(**{f"{rows.partner_path('pk')}__in": partners})
     elif rows.partner:

@@ -58,6 +58,11 @@ class Rows:
     field in `currency`: sums are kept per currency and converted to the tenant's currency at the
     rates in force on the period's last day (`prm.exchange.rates`); a currency without a rate is
     left out, never guessed.
+
+    `member` is the path from a row to the partner user (a `Membership`) it belongs to ("owner"
+    for a registration, "membership" for an enrolment): `evaluate(..., member=...)` narrows the
+    rows to that one member's (a rep's own figures, by the same declarations). Rows without a
+    member path answer nothing when a member is asked.
     """
 
     queryset: Callable[[Tenant], QuerySet[Any]]
@@ -65,6 +70,8 @@ class Rows:
     partner: str = "partner"
     currency: str = ""
     name: str = ""  # for reading a plan or an error ("deals submitted")
+    #: the path from a row to its partner user (a Membership), for one member's figures
+    member: str = ""
 
     def partner_path(self, suffix: str) -> str:
         """The lookup from a row to a field of its partner ("partner__tier_id")."""

@@ -1022,6 +1022,13 @@ JOB_CASES = [
 ]
 
 
+# Reporting: B (the partner scorecard) -- partner admins see the company's figures, reps their
+# own (reporting/tests/test_scorecard.py); vendor staff have no portal scorecard.
+REPORTING_SCORECARD_CASES = [
+    Case("reporting:scorecard", ("portal.scorecard",)),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -1049,4 +1056,5 @@ def all_cases() -> list[Case]:
         *COMMISSION_STATEMENT_CASES,
         *JOB_CASES,
         *COMMISSION_PLAN_CASES,
+        *REPORTING_SCORECARD_CASES,
     ]

@@ -30,6 +30,7 @@ CERTIFICATIONS = Rows(
     in_period=_valid_at_end,
     partner="membership__partner",
     name="certifications held",
+    member="membership",
 )
 
 register(
