@@ -29,3 +29,28 @@ class ReportingConfig(AppConfig):
         mount("scorecard/", "reporting.urls")
 
         # C: KPI threshold alerts
+        # (C) the audit phrases and notification rules, seeded rules on a new tenant and in the
+        # demo (after every other app's seeders: the alerts come from their data), the hourly
+        # sweep (a task per tenant), the alert pages (reporting/admin/alerts.py, registered by
+        # `admin` above) and the "open alerts for you" to-do card.
+        from prm.celery import register_beat
+        from prm.notifications.events import subscribe
+        from prm.tenancy import demo
+        from prm.workspace.todo import register_todo
+
+        from . import notifications, phrases  # noqa: F401 - they register
+        from .alerts.seed import alert_rules_seed
+        from .beat import SWEEP_EVERY
+        from .demo_alerts import seed_demo_alerts
+        from .todo import open_alerts_todo
+
+        subscribe(
+            "platform.tenant.created",
+            lambda event: None if alert_rules_seed(tenant=event.tenant) is None else None,
+        )
+        demo.register_seeder(seed_demo_alerts, order=200)
+        register_beat(
+            "reporting-alerts-sweep", task="reporting.tasks.alerts_sweep_all_task",
+            schedule=SWEEP_EVERY,
+        )  # fmt: skip
+        register_todo(open_alerts_todo, capability="reporting.alerts.view", order=20)
