@@ -39,15 +39,12 @@ class ReportingConfig(AppConfig):
         from prm.workspace.todo import register_todo
 
         from . import notifications, phrases  # noqa: F401 - they register
-        from .alerts.seed import alert_rules_seed
+        from .alerts.seed import on_tenant_created
         from .beat import SWEEP_EVERY
         from .demo_alerts import seed_demo_alerts
         from .todo import open_alerts_todo
 
-        subscribe(
-            "platform.tenant.created",
-            lambda event: None if alert_rules_seed(tenant=event.tenant) is None else None,
-        )
+        subscribe("platform.tenant.created", on_tenant_created)
         demo.register_seeder(seed_demo_alerts, order=200)
         register_beat(
             "reporting-alerts-sweep", task="reporting.tasks.alerts_sweep_all_task",

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from prm.notifications.events import Event
 from prm.tenancy.models import Tenant
 
 from ..models import AlertRule
@@ -84,3 +85,8 @@ def alert_rules_seed(*, tenant: Tenant) -> int:
     ]
     AlertRule.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+def on_tenant_created(event: Event) -> None:
+    """A new tenant starts with the seeded rules."""
+    alert_rules_seed(tenant=event.tenant)

@@ -178,8 +178,8 @@ def findings(rule: AlertRule, context: Context, today: date) -> list[Finding] | 
         cams_of = context.cams_of()
         partners = scope_partners(rule)
         grouping = by_map("cam", cams_of)
-        for cam_id, name in context.cams().items():
-            subjects.append((f"cam:{cam_id}", name, None, cam_id, cam_id, None))
+        for cam, name in context.cams().items():
+            subjects.append((f"cam:{cam}", name, None, cam, cam, None))
     else:
         partners = scope_partners(rule)
         grouping = BY_PARTNER
