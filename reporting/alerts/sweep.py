@@ -228,9 +228,9 @@ def owners_of(
     return context.leaders()  # "the partner's CAMs" of the program: the form refuses it
 
 
-#: called between reading the unresolved alerts and inserting new ones (tests make two sweeps
-#: meet there)
-before_insert: Callable[[], None] | None = None
+#: called when the sweep starts writing, before its locked read of the unresolved alerts (tests
+#: make two sweeps meet there)
+before_write: Callable[[], None] | None = None
 
 
 def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
@@ -260,6 +260,8 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
         return result
 
     with transaction.atomic():
+        if before_write is not None:
+            before_write()
         unresolved = {
             (a.rule_id, a.subject_key): a
             for a in Alert.objects.select_for_update()
@@ -304,8 +306,6 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
                 ["value", "threshold", "last_evaluated_at", "swept_at", "clear_streak",
                  "state", "resolved_at", "notified_on"],
             )  # fmt: skip
-        if before_insert is not None:
-            before_insert()
         opened: list[Alert] = []
         if new:
             Alert.objects.bulk_create(new, ignore_conflicts=True)
