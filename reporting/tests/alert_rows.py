@@ -19,7 +19,10 @@ R = AlertRule
 
 
 def watched_partner(world: Any, name: str = "Watched partner", *, cam: bool = True) -> Partner:
-    """A partner alone in its tier, assigned to the world's CAM (unless `cam` is False)."""
+    """A partner alone in its tier, assigned to the world's CAM (unless `cam` is False). The
+    world's own alert rule (it watches every partner) is paused, so only the test's rules fire."""
+    if world.alert_rule is not None:
+        AlertRule.objects.filter(pk=world.alert_rule.pk).update(is_active=False)
     rank = 50 + Tier.objects.filter(tenant=world.tenant).count()
     tier = Tier.objects.create(tenant=world.tenant, name=f"Tier of {name}", rank=rank)
     partner = PartnerFactory(tenant=world.tenant, name=name, tier=tier)
