@@ -1,8 +1,8 @@
 """The demo's KPI alerts (C): the seeded rules, then the sweep run over the demo's own data.
 
 Runs after every other app's seeders (and the year of history), so the alerts come from real
-figures. The sweep is run as on earlier days (every two weeks over the last quarter, then
-today), as beat would have run it: alerts open when a rule started holding on one of those days
+figures. The sweep is run as on earlier days (weekly over the last half year, then today),
+as beat would have run it: alerts open when a rule started holding on one of those days
 and resolve when it stopped, so the demo shows open and resolved alerts that the rules really
 produce. Nothing is inserted by hand.
 """
@@ -15,8 +15,9 @@ from prm.tenancy.models import Tenant
 from .alerts.seed import alert_rules_seed
 from .alerts.sweep import sweep_tenant
 
-#: the days the demo sweeps on, in days before today (oldest first)
-SWEEP_DAYS_AGO = (120, 105, 90, 75, 60, 45, 30, 14, 0)
+#: the days the demo sweeps on, in days before today (oldest first): weekly, so that the
+#: decision-time rule (resolving after 3 evaluations) can resolve between two crossings
+SWEEP_DAYS_AGO = tuple(range(182, -1, -7))
 
 
 def seed_demo_alerts(tenant: Tenant) -> None:

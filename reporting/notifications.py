@@ -191,7 +191,7 @@ def _announce(event: object, alert: Alert) -> None:
         actor=None,
         obj=alert,
         data=alert_event_data(alert),
-        after={"state": alert.state, "value": str(alert.value)},
+        after={"state": alert.state, "value": shown_value(alert, alert.value)},
     )
 
 

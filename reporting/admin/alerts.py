@@ -347,8 +347,12 @@ class AlertAdmin(TenantModelAdmin):
             context.update(
                 {
                     "title": str(obj),
+                    "subtitle": None,
                     **summary_context(membership, obj),
-                    "history": obj.history.select_related("by__user"),
+                    "history": [
+                        (line, shown_value(obj, line.value))
+                        for line in obj.history.select_related("by__user")
+                    ],
                     "episodes": Alert.objects.filter(
                         tenant_id=obj.tenant_id, rule_id=obj.rule_id, subject_key=obj.subject_key
                     )
