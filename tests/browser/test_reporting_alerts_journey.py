@@ -40,6 +40,12 @@ def test_an_alert_fires_for_the_cam_who_sees_it_in_the_bell_and_email_and_acknow
     acme = Tenant.objects.get(slug="acme")
     with scope(tenant=acme):
         cam = Membership.objects.get(tenant=acme, user__email="cam@acme.test", role=Role.CAM)
+        # the demo's sweeps left the CAM and the leader open and resolved alerts
+        for email in ("cam@acme.test", "leader@acme.test"):
+            member = Membership.objects.get(tenant=acme, user__email=email)
+            theirs = Alert.objects.filter(tenant=acme, owner_ids__contains=[member.pk])
+            assert theirs.filter(state=Alert.State.RESOLVED).exists(), email
+            assert theirs.exclude(state=Alert.State.RESOLVED).exists(), email
         quiet = Partner.objects.create(
             tenant=acme, name="Quiet Harbour", status=Partner.Status.ACTIVE
         )
