@@ -289,7 +289,9 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
                 if finding.verdict.holds:
                     alert.clear_streak = 0
                     result.still_open += 1
-                    if _due_reminder(alert, today):
+                    # a sweep "as of" a past day (the demo filling its history) reminds nobody:
+                    # a reminder is for an alert that is open now
+                    if today >= real_today and _due_reminder(alert, today):
                         alert.notified_on = today
                         reminded.append(alert)
                 else:

@@ -298,6 +298,9 @@ def test_weekly_reminder_unless_snoozed_or_acknowledged(ours):
     alert = Alert.objects.get(pk=pk)
     alert_snooze(actor=cam, alert=alert, until=timezone.localdate() + timedelta(days=30))
     assert sweep_tenant(world.tenant, today=today + timedelta(days=20)).reminded == []
+    # a sweep as of a past day (the demo filling its history) reminds nobody
+    Alert.objects.filter(pk=pk).update(snoozed_until=None, notified_on=today - timedelta(days=30))
+    assert sweep_tenant(world.tenant, today=today - timedelta(days=1)).reminded == []
 
 
 def test_seeded_rules_on_a_new_tenant():
