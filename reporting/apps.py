@@ -47,10 +47,31 @@ class ReportingConfig(AppConfig):
         register_card(scorecard_card, capability="portal.scorecard", order=30)
 
         # C: KPI threshold alerts
-
-        # D: demo history (a year of registrations, sign-ins and training, after every seeder)
+        # (C) the audit phrases and notification rules, seeded rules on a new tenant and in the
+        # demo (after every other app's seeders: the alerts come from their data), the hourly
+        # sweep (a task per tenant), the alert pages (reporting/admin/alerts.py, registered by
+        # `admin` above) and the "open alerts for you" to-do card.
+        from prm.celery import register_beat
+        from prm.notifications.events import subscribe
         from prm.tenancy import demo
+        from prm.workspace.todo import register_todo
 
+        from . import notifications, phrases  # noqa: F401 - they register
+        from .alerts.seed import on_tenant_created
+        from .beat import SWEEP_EVERY
+        from .demo_alerts import seed_demo_alerts
+        from .todo import open_alerts_todo
+
+        subscribe("platform.tenant.created", on_tenant_created)
+        demo.register_seeder(seed_demo_alerts, order=200)
+        register_beat(
+            "reporting-alerts-sweep", task="reporting.tasks.alerts_sweep_all_task",
+            schedule=SWEEP_EVERY,
+        )  # fmt: skip
+        register_todo(open_alerts_todo, capability="reporting.alerts.view", order=20)
+
+        # D: demo history (a year of registrations, sign-ins and training, after every app's
+        # seeders and before the alerts' sweep over it)
         from .demo import seed_history
 
         demo.register_seeder(seed_history, order=110)

@@ -10,6 +10,7 @@ root conftest and the next test that asks for a world gets a rebuilt one.
 """
 
 import copy
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -110,6 +111,7 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
+from reporting.models import Alert, AlertEvent, AlertRule
 from tests import jobkinds  # registers the job kind `tests.count`
 from training.library.grants import grant as grant_asset
 from training.library.services import asset_search_refresh
@@ -268,6 +270,11 @@ class TenantWorld:
     exchange_rate: ExchangeRate | None = None
     #: background jobs: a finished `tests.count` job with a result file and one failure
     job: Job | None = None
+    #: Reporting (C: alerts): a rule on each partner told to its CAMs, its open alert about
+    #: partner A (owned by the CAM, who manages A) and about partner B (no CAM: no owner)
+    alert_rule: AlertRule | None = None
+    alert: Alert | None = None
+    other_alert: Alert | None = None
 
     @property
     def host(self) -> str:
@@ -389,7 +396,37 @@ def build_world(slug: str) -> TenantWorld:
             valid_from=timezone.localdate() - timedelta(days=30),
         )
         build_jobs(world, slug)
+        build_alerts(world)
     return world
+
+
+def build_alerts(world: TenantWorld) -> None:
+    """Reporting (C): an alert rule and two open alerts, as rows (the sweep's own tests run
+    it; the world's members get no notification from these)."""
+    now = timezone.now()
+    today = timezone.localdate()
+    world.alert_rule = AlertRule.objects.create(
+        tenant=world.tenant, name="Fewer than 1,000 registrations this year",
+        metric="deals.registered", scope=AlertRule.Scope.PARTNER,
+        comparison=AlertRule.Comparison.BELOW, threshold=Decimal(1000),
+        window=AlertRule.Window.YEAR, owner=AlertRule.Owner.CAMS,
+    )  # fmt: skip
+    cam = world.members[Role.CAM]
+    for attr, partner, owners in (
+        ("alert", world.partner, [cam.pk]),
+        ("other_alert", world.other_partner, []),
+    ):
+        alert = Alert.objects.create(
+            tenant=world.tenant, rule=world.alert_rule, subject_key=f"partner:{partner.pk}",
+            partner=partner, subject_label=partner.name, value=Decimal(1),
+            threshold=Decimal(1000), period_start=today.replace(month=1, day=1),
+            period_end=today, opened_at=now, last_evaluated_at=now, swept_at=now,
+            owner_ids=owners, notified_on=today, sweep=uuid.uuid4(),
+        )  # fmt: skip
+        AlertEvent.objects.create(
+            tenant=world.tenant, alert=alert, kind=AlertEvent.Kind.FIRED, at=now, value=1
+        )
+        setattr(world, attr, alert)
 
 
 def build_commissions(world: TenantWorld, slug: str) -> None:

@@ -51,6 +51,7 @@ from prm.tenancy.decorators import PUBLIC
 from prm.tenancy.models import Membership, TenantSettings
 from prm.tenancy.roles import Role
 from prm.workspace.sites import tenant_admin_site
+from reporting.models import Alert, AlertRule
 from training.models import Asset, Certification, Course, LearningPath, TrainingSettings
 
 Kwargs = Callable[[Any], dict[str, Any]]
@@ -305,6 +306,9 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     # Commissions: statements (part B)
     Statement: lambda w: w.statement,
     PayoutBatch: lambda w: w.payout_batch,
+    # Reporting: C (alerts)
+    AlertRule: lambda w: w.alert_rule,
+    Alert: lambda w: w.alert,
 }
 
 
@@ -931,6 +935,28 @@ def _version_case(name: str, capability: str, obj: str) -> Case:
     )
 
 
+# Reporting: C (alerts) -- an alert's acknowledge and snooze confirm pages (GET shows each;
+# POST with an empty form acknowledges, or shows the snooze form's error). Partner users hold no
+# alert capability (403); a CAM gets 404 for an alert about a partner of someone else's
+# (reporting/tests/test_alerts_admin.py).
+def _alert_case(name: str, method: str = "get") -> Case:
+    return Case(
+        name,
+        ("reporting.alerts.view",),
+        kwargs=_pk(lambda w: w.alert),
+        method=method,
+        object_url=True,
+    )
+
+
+REPORTING_ALERT_CASES = [
+    _alert_case("admin:reporting_alert_acknowledge"),
+    _alert_case("admin:reporting_alert_acknowledge", "post"),
+    _alert_case("admin:reporting_alert_snooze"),
+    _alert_case("admin:reporting_alert_snooze", "post"),
+]
+
+
 # Commissions: statements (part B) -- the admin pages (GET shows each form or confirm page, or
 # sends back to the statement's page where its status refuses the action; the matrix closes,
 # approves and pays nothing) and the portal's statements of the partner admin's company
@@ -1056,5 +1082,6 @@ def all_cases() -> list[Case]:
         *COMMISSION_STATEMENT_CASES,
         *JOB_CASES,
         *COMMISSION_PLAN_CASES,
+        *REPORTING_ALERT_CASES,
         *REPORTING_SCORECARD_CASES,
     ]

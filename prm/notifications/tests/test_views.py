@@ -129,6 +129,7 @@ def test_preferences_are_saved_per_category(ours, host_client):
         "training": "digest",
         "mdf": "portal",
         "commissions": "immediate",
+        "reporting_alerts": "digest",  # KPI alerts (reporting, C)
     }
     assert client.post("/notifications/settings/", choice).status_code == 302
     with scope(tenant=ours.tenant):
