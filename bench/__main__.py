@@ -17,6 +17,11 @@ def main(argv: list[str] | None = None) -> int:
             "generate-commissions",
             "add the commissions data (ledger, statements) to the deals bench",
         ),
+        (
+            "generate-reporting",
+            "add the reporting data (tiers, sign-in days over a year) to the deals bench",
+        ),
+        ("reporting-rows", "time each row source of the program quarter's KPIs (EXPLAIN slow)"),
         ("generate-recalc", "add 200k won deals and their lines to the deals bench (recalc)"),
         ("recalc", "time the commission recalculation of 200k won deals (seconds)"),
         ("run", "time the scenarios; print a table and write bench/results/<scale>.json"),
@@ -53,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         from .commissions_statements import generate_commissions as generate_statements
 
         generate_statements(args.scale)
+    elif args.command == "generate-reporting":
+        from .reporting import generate_reporting
+
+        generate_reporting(args.scale, seed=args.seed)
+    elif args.command == "reporting-rows":
+        from .reporting import rows_report
+
+        rows_report(args.scale)
     elif args.command == "generate-recalc":
         from .commissions_recalc import generate_commissions as generate_recalc
 
