@@ -320,3 +320,23 @@ def test_a_change_is_coloured_by_whether_more_is_better():
     assert flat is not None
     assert flat.direction == "flat"
     assert flat.good is None
+
+
+@pytest.mark.django_db
+def test_the_records_behind_a_partners_figure_are_the_metrics_rows(world, host_client):
+    counted = won(world.partner, "1000", days_ago=0, name="Counted Customer")
+    won(world.partner, "500", days_ago=80, name="Earlier Customer")
+    won(world.other_partner, "700", days_ago=0, name="Other Partner Customer")
+    period = this_month(world)
+    url = get("deals.revenue_won").list_url(period, world.partner.pk)
+    html = body(host_client(world.host, world.members[Role.PROGRAM_LEADER]).get(url))
+    assert "?e=1" not in html
+    assert reverse("admin:deals_deal_change", args=[counted.pk]) in html
+    assert "Earlier Customer" not in html
+    assert "Other Partner Customer" not in html
+    listed = body(
+        host_client(world.host, world.members[Role.PROGRAM_LEADER]).get(
+            METRIC.format("deals.revenue_won")
+        )
+    )
+    assert url.replace("&", "&amp;") in listed
