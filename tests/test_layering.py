@@ -62,6 +62,9 @@ PRM_ORDER = [
     "exchange",
     # named KPIs and their evaluation engine; money in the tenant's currency through exchange
     "metrics",
+    # server-rendered SVG charts: figures through metrics' formatter, colours from tenancy's
+    # branding; every page and PDF above draws with it
+    "charts",
     # background jobs with progress: the Job row, kinds registry, runner, sweep and pages
     "jobs",
     # events, rules, in-portal notifications, the email outbox and tenant mail

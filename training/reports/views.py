@@ -3,6 +3,7 @@ partner, each with its CSV. `training.view`; a CAM's figures count only the part
 to them (`selectors.partner_scope`), in the pages and the files alike."""
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -14,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prm.charts import Bar, bar_chart, palette_for
 from prm.csvio.writing import csv_response, export_filename
 from prm.tenancy.decorators import requires
+from prm.tenancy.models import Tenant
 from prm.tenancy.requests import membership_of, tenant_of
 from prm.workspace.sites import tenant_admin_site
 
 from ..models import Course
-from .chart import Bar, bar_chart
 from .forms import ReportQuery
 from .selectors import (
     Completion,
@@ -94,12 +96,14 @@ def _headings(request: HttpRequest, columns: list[Any], sort: str) -> list[dict[
     return headings
 
 
-def _tier_chart(rows: list[TierCompletion], *, by_reach: bool) -> str:
+def _tier_chart(rows: list[TierCompletion], *, by_reach: bool, tenant: Tenant) -> str:
+    """The pass rate (or reach) per tier as horizontal bars on a 0-100% scale, each with its
+    "n of m", in the tenant's colours (prm.charts)."""
     bars = [
         Bar(
             label=row.tier.name if row.tier else _("No tier"),
-            percent=row.reach if by_reach else row.pass_rate,
-            detail=_("%(n)s of %(m)s")
+            value=row.reach if by_reach else row.pass_rate,
+            note=_("%(n)s of %(m)s")
             % {
                 "n": row.reached if by_reach else row.passed,
                 "m": row.targeted if by_reach else row.started,
@@ -108,7 +112,17 @@ def _tier_chart(rows: list[TierCompletion], *, by_reach: bool) -> str:
         for row in rows
     ]
     title = _("Reach per tier") if by_reach else _("Pass rate per tier")
-    return bar_chart(bars, title=title) if bars else ""
+    if not bars:
+        return ""
+    return bar_chart(
+        bars,
+        title=title,
+        horizontal=True,
+        unit="percent",
+        scale_to=(Decimal(0), Decimal(100)),
+        category_title=_("Tier"),
+        palette=palette_for(tenant),
+    )
 
 
 def _page(request: HttpRequest, rows: QuerySet[Any]) -> Any:
@@ -146,7 +160,7 @@ def completion_report(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "headings": _headings(request, COURSE_COLUMNS, sort),
         "tiers": tiers,
-        "chart": _tier_chart(tiers, by_reach=False),
+        "chart": _tier_chart(tiers, by_reach=False, tenant=tenant_of(request)),
         "any_course": page.paginator.count
         or Course.objects.filter(
             tenant_id=membership.tenant_id, current_version__isnull=False
@@ -212,7 +226,7 @@ def course_report(request: HttpRequest, pk: int) -> HttpResponse:
         "segments": list(course.segments.all()),
         "total": total,
         "tiers": tiers,
-        "chart": _tier_chart(tiers, by_reach=True),
+        "chart": _tier_chart(tiers, by_reach=True, tenant=tenant_of(request)),
         "page": page,
         "partners": [(p, partner_completion(p)) for p in page.object_list],
         "headings": _headings(request, PARTNER_COLUMNS, sort),

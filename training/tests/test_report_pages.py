@@ -38,6 +38,10 @@ def test_the_report_lists_courses_with_their_figures(ours, report, host_client):
     assert "50%" in page
     assert "Pass rate per tier" in page
     assert "<svg" in page
+    # drawn by prm.charts: named and described, its figures in a table for screen readers
+    chart = page.split('class="prm-chart-figure', 1)[1].split("</figure>", 1)[0]
+    assert 'role="img"' in chart
+    assert "<caption>Pass rate per tier</caption>" in chart
     assert "What the figures mean" in page
 
 
