@@ -27,7 +27,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,6 +37,7 @@ from deals.models import Deal
 from mdf.models import Claim, MdfRequest
 from partners.models import Partner, PartnerType, Segment, Tier
 from partners.segments.selectors import segment_q
+from prm.charts import Bar, Series, bar_chart, gauge, line_chart, palette_for, sparkline
 from prm.dates import format_day
 from prm.exchange.services import tenant_today
 from prm.figures import format_number, format_percent
@@ -740,3 +743,62 @@ def member_label(membership: Membership) -> str:
     user = membership.user
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return full or user.email
+
+
+# -- Charts --------------------------------------------------------------------------------------
+
+
+def draw(dashboard: Dashboard, tenant: Tenant) -> None:
+    """The dashboard's charts (`prm.charts`: server-rendered SVG, each with its data table for
+    screen readers): a sparkline per tile, pipeline and revenue by month against a year
+    earlier, revenue won per type, tier and region, the funnel, and the SLA gauge."""
+    palette = palette_for(tenant)
+    currency = dashboard.currency
+    labels = [date_format(m.start, "M Y") for m in dashboard.months]
+    for tile in dashboard.tiles:
+        tile.spark = sparkline(
+            [v for _m, v in tile.months],
+            title=_("%(figure)s, last 12 months") % {"figure": capfirst(str(tile.metric.label))},
+            x_labels=labels,
+            unit=tile.metric.unit,
+            currency=currency,
+            palette=palette,
+        )
+    trend = dashboard.trend
+    dashboard.trend_chart = line_chart(
+        Series(_("Pipeline registered"), [m["pipeline"] for m in trend]),
+        Series(_("Revenue won"), [m["revenue"] for m in trend]),
+        Series(_("Pipeline a year earlier"), [m["pipeline_before"] for m in trend], dashed=True),
+        Series(_("Revenue a year earlier"), [m["revenue_before"] for m in trend], dashed=True),
+        x_labels=labels,
+        title=_("Pipeline and revenue by month"),
+        unit="money",
+        currency=currency,
+        palette=palette,
+        width=720,
+        height=260,
+    )
+    for kind in dashboard.kinds:
+        groups = dashboard.breakdowns[kind.key]
+        if groups:
+            kind.chart = bar_chart(
+                [Bar(g.label, g.values.get("deals.revenue_won")) for g in groups],
+                title=_("Revenue won %(by)s") % {"by": str(kind.label).lower()},
+                horizontal=True,
+                unit="money",
+                currency=currency,
+                palette=palette,
+                height=max(80, 36 * len(groups) + 40),
+            )
+    dashboard.funnel_chart = bar_chart(
+        [Bar(capfirst(str(s.metric.label)), s.value) for s in dashboard.funnel],
+        title=_("Funnel: registered, approved, won"),
+        palette=palette,
+        height=180,
+    )
+    dashboard.sla_chart = gauge(
+        dashboard.sla.value,
+        title=_("Decisions within the SLA"),
+        target=dashboard.sla_target,
+        palette=palette,
+    )

@@ -93,6 +93,7 @@ def program(request: HttpRequest) -> HttpResponse:
     months, breakdowns by type, tier and region, top partners, the funnel and the SLA."""
     membership, partners, options, filters, cam, cams = _scope(request, cam_page=False)
     dashboard = D.build(tenant_of(request), partners, filters, options)
+    D.draw(dashboard, tenant_of(request))
     query = _cam_query(filters, cam, keep_cam=True)
     return TemplateResponse(
         request,
@@ -120,6 +121,7 @@ def cam(request: HttpRequest) -> HttpResponse:
     dashboard = None
     if picked is not None:
         dashboard = D.build(tenant_of(request), partners, filters, options, attention=True)
+        D.draw(dashboard, tenant_of(request))
     query = _cam_query(filters, picked, keep_cam=membership.role != Role.CAM)
     return TemplateResponse(
         request,
