@@ -61,7 +61,7 @@ def _records(day_field: str, status: str = "all") -> Callable[[Period, int | Non
     "all" for every status), the period's days of `day_field`, and the partner when given."""
 
     def url(period: Period, partner_id: int | None) -> str:
-        query: dict[str, object] = {
+        query: dict[str, str | int] = {
             "status": status,
             f"{day_field}__gte": period.start.isoformat(),
             f"{day_field}__lte": period.end.isoformat(),

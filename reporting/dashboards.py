@@ -188,12 +188,7 @@ def options_for(tenant: Tenant) -> Options:
             PartnerType.objects.filter(tenant=tenant).order_by("name").values_list("pk", "name")
         ),
         tiers=dict(Tier.objects.filter(tenant=tenant).order_by("rank").values_list("pk", "name")),
-        segments={
-            s.pk: s
-            for s in Segment.objects.filter(tenant=tenant)
-            .prefetch_related("partner_types")
-            .order_by("name")
-        },
+        segments={s.pk: s for s in Segment.objects.filter(tenant=tenant).order_by("name")},
     )
 
 
@@ -232,9 +227,8 @@ class Filters:
             partners = partners.filter(region=self.region)
         if self.segment is not None:
             segment = options.segments[self.segment]
-            partners = partners.filter(
-                segment_q(segment, {t.pk for t in segment.partner_types.all()})
-            )
+            # The segment's types are read only when it is picked (one query then).
+            partners = partners.filter(segment_q(segment))
         return partners
 
 
@@ -690,9 +684,11 @@ def partner_figures(
     parts = [part_metric(metric, 0), part_metric(metric, 1)] if ratio else []
     names = dict(partners.values_list("pk", "name"))
     periods = [filters.period, filters.comparison]
-    table = evaluate(tenant, [metric, *parts], periods, partners=partners, by=BY_PARTNER)
-    whole = evaluate(tenant, [metric], [filters.period], partners=partners)
-    total = whole.get(metric, filters.period)
+    # Each partner and the whole scope in one call: every partner also counts in the group ALL,
+    # which the engine merges exactly (the figure of the tile, not a sum of partners' ratios).
+    groups = by_map("partner and scope", {pk: [pk, ALL] for pk in names})
+    table = evaluate(tenant, [metric, *parts], periods, partners=partners, by=groups)
+    total = table.get(metric, filters.period)
     figures = []
     for pk, name in names.items():
         value = table.get(metric, filters.period, pk)

@@ -128,9 +128,7 @@ def cam(request: HttpRequest) -> HttpResponse:
         "admin/reporting/cam.html",
         _context(
             request,
-            title=_("CAM dashboard")
-            if picked is None
-            else _("Dashboard of %(cam)s") % {"cam": D.member_label(picked)},
+            title=_cam_title(membership, picked),
             dashboard=dashboard,
             filters=filters,
             options=options,
@@ -143,6 +141,14 @@ def cam(request: HttpRequest) -> HttpResponse:
             attention_rows=D.ATTENTION_ROWS,
         ),
     )
+
+
+def _cam_title(membership: Membership, picked: Membership | None) -> str:
+    if picked is None:
+        return _("CAM dashboard")
+    if picked.pk == membership.pk:
+        return _("Your partners' dashboard")
+    return _("Dashboard of %(cam)s") % {"cam": D.member_label(picked)}
 
 
 # -- CSV -----------------------------------------------------------------------------------------
