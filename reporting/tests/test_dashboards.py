@@ -340,3 +340,44 @@ def test_the_records_behind_a_partners_figure_are_the_metrics_rows(world, host_c
         )
     )
     assert url.replace("&", "&amp;") in listed
+
+
+@pytest.mark.django_db
+def test_breakdowns_are_the_engines_groups(world):
+    """The breakdowns, merged from each partner's rows, read what the engine's SQL grouping by
+    region and tier reads (ratios of sums, not averages of partners' ratios)."""
+    from prm.metrics.engine import BY_REGION, BY_TIER
+
+    with scope(tenant=world.tenant):
+        Partner = type(world.partner)
+        Partner.objects.filter(pk=world.partner.pk).update(region="emea", tier=world.tier)
+        Partner.objects.filter(pk=world.other_partner.pk).update(region="emea", tier=None)
+        third = PartnerFactory(tenant=world.tenant, name="Third partner", region="apac")
+        won(world.partner, "1000", days_ago=0)
+        won(world.partner, "3000", days_ago=0)
+        won(world.other_partner, "2500", days_ago=0)
+        lost = DealFactory(partner=world.other_partner)
+        Deal.objects.filter(pk=lost.pk).update(
+            status=Deal.Status.LOST, closed_on=tenant_today(world.tenant)
+        )
+        won(third, "400", days_ago=0)
+        options = D.options_for(world.tenant)
+        from django.http import QueryDict
+
+        filters = D.read_filters(QueryDict(""), world.tenant, options)
+        partners = Partner.objects.filter(tenant=world.tenant)
+        dashboard = D.build(world.tenant, partners, filters, options)
+        period = filters.period
+        for kind, grouping in (("region", BY_REGION), ("tier", BY_TIER)):
+            table = evaluate(world.tenant, [get(n) for n in D.BREAKDOWN], [period], by=grouping)
+            keys = {k for n in D.BREAKDOWN for k in table.groups(n, period)}
+            # a partner without a region is grouped under "" in SQL, under None on the page
+            expected = {
+                key or None: {n: table.get(n, period, key) for n in D.BREAKDOWN} for key in keys
+            }
+            shown = {
+                g.key: {n: g.values[n] for n in D.BREAKDOWN} for g in dashboard.breakdowns[kind]
+            }
+            assert shown == expected, kind
+        emea = next(g for g in dashboard.breakdowns["region"] if g.key == "emea")
+        assert emea.values["deals.win_rate"] == Decimal("75.0")  # 3 won of 4 closed
