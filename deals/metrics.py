@@ -23,8 +23,12 @@ their close date, decisions in the period they were made in (a day of the tenant
   period, a distinct count (per partner: 1 or 0, what "no deal or login for 60 days" reads).
 """
 
+from collections.abc import Callable
+
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
@@ -50,6 +54,30 @@ S = Deal.Status
 
 def _in_days(field: str, period: Period) -> Q:
     return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
+def _records(day_field: str, status: str = "all") -> Callable[[Period, int | None], str]:
+    """The registrations list filtered to a metric's rows: `status` (the list's own filter,
+    "all" for every status), the period's days of `day_field`, and the partner when given."""
+
+    def url(period: Period, partner_id: int | None) -> str:
+        query: dict[str, str | int] = {
+            "status": status,
+            f"{day_field}__gte": period.start.isoformat(),
+            f"{day_field}__lte": period.end.isoformat(),
+        }
+        if partner_id is not None:
+            query["partner"] = partner_id
+        return reverse("admin:deals_deal_changelist") + "?" + urlencode(query)
+
+    return url
+
+
+SUBMITTED_LIST = _records("submitted_at__date")
+CLOSED_LIST = _records("closed_on")
+WON_LIST = _records("closed_on", S.WON)
+DECIDED_LIST = _records("decided_at__date")
+APPROVED_LIST = _records("approved_at__date")
 
 
 SUBMITTED = Rows(
@@ -129,6 +157,7 @@ for metric in [
         description=_("Registrations submitted in the period."),
         rows=SUBMITTED,
         value=Total(Part(1)),
+        list_url=SUBMITTED_LIST,
     ),
     Metric(
         name="deals.pipeline_registered",
@@ -140,6 +169,7 @@ for metric in [
         ),
         rows=SUBMITTED,
         value=Total(Part("amount", money=True)),
+        list_url=SUBMITTED_LIST,
     ),
     Metric(
         name="deals.approved",
@@ -149,6 +179,7 @@ for metric in [
         description=_("Registrations a CAM approved in the period."),
         rows=APPROVED,
         value=Total(Part(1)),
+        list_url=APPROVED_LIST,
     ),
     Metric(
         name="deals.won",
@@ -158,6 +189,7 @@ for metric in [
         description=_("Deals closed as won in the period."),
         rows=CLOSED,
         value=Total(Part(1, where=WON)),
+        list_url=WON_LIST,
     ),
     Metric(
         name="deals.revenue_won",
@@ -169,6 +201,7 @@ for metric in [
         ),
         rows=CLOSED,
         value=Total(Part("won_amount", where=WON, money=True)),
+        list_url=WON_LIST,
     ),
     Metric(
         name="deals.win_rate",
@@ -177,6 +210,7 @@ for metric in [
         description=_("Deals won among the deals closed (won or lost) in the period."),
         rows=CLOSED,
         value=Ratio(Part(1, where=WON), Part(1)),
+        list_url=CLOSED_LIST,
     ),
     Metric(
         name="deals.average_deal_size",
@@ -187,6 +221,7 @@ for metric in [
         value=Ratio(
             Part("won_amount", where=WON, money=True), Part(1, where=WON), scale=1, places="0.01"
         ),
+        list_url=WON_LIST,
     ),
     Metric(
         name="deals.days_to_close",
@@ -200,6 +235,7 @@ for metric in [
             places="1",
         ),
         higher_is_better=False,
+        list_url=WON_LIST,
     ),
     Metric(
         name="deals.decision_hours",
@@ -211,6 +247,7 @@ for metric in [
         rows=DECIDED,
         value=Median("decision_hours", where=Q(decision_hours__isnull=False)),
         higher_is_better=False,
+        list_url=DECIDED_LIST,
     ),
     Metric(
         name="deals.sla_attainment",
@@ -222,6 +259,7 @@ for metric in [
             Part(1, where=Q(sla_due_at__isnull=False, decided_at__lte=F("sla_due_at"))),
             Part(1, where=Q(sla_due_at__isnull=False)),
         ),
+        list_url=DECIDED_LIST,
     ),
     Metric(
         name="deals.time_to_first_deal",

@@ -22,6 +22,12 @@ class ReportingConfig(AppConfig):
         from . import admin  # noqa: F401 - registers its pages
 
         tenant_admin_site.register_urls("reporting/", "reporting.admin.urls")
+        tenant_admin_site.register_menu_page(
+            "reporting", _("Program dashboard"), "reporting_program", "reporting.program.view", 1
+        )
+        tenant_admin_site.register_menu_page(
+            "reporting", _("CAM dashboard"), "reporting_cam", "reporting.cam.view", 2
+        )
 
         # B: the partner scorecard in the portal
         from prm.portal.mounts import mount

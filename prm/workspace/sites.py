@@ -8,6 +8,7 @@ history to the audit log (never to Django's global LogEntry table, which knows n
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import update_wrapper
 from importlib import import_module
 from typing import Any, ClassVar, TypeVar, cast
@@ -63,6 +64,7 @@ class TenantAdminSite(admin.AdminSite):
         super().__init__(*args, **kwargs)
         self._extra_views: list[tuple[str, Callable[..., HttpResponse], str]] = []
         self._app_urls: list[tuple[str, str]] = []
+        self._menu_pages: list[MenuPage] = []
 
     def register_view(self, route: str, view: Callable[..., HttpResponse], name: str) -> None:
         """Add a page of an app to the admin UI (behind `admin_view`: staff of this tenant)."""
@@ -76,6 +78,15 @@ class TenantAdminSite(admin.AdminSite):
         page and not the model admin's "<id>/" redirect; their names join the `admin` namespace.
         """
         self._app_urls.append((route, urlconf))
+
+    def register_menu_page(
+        self, app_label: str, label: str | Promise, url_name: str, capability: str, position: int
+    ) -> None:
+        """List an app's page that is not a model admin (a dashboard) in the side menu and on
+        "All pages", under the app, for members holding `capability`; `url_name` is in the
+        `admin` namespace, `position` orders it among the app's model admins (`menu_position`).
+        """
+        self._menu_pages.append(MenuPage(app_label, label, url_name, capability, position))
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         urls: list[URLPattern | URLResolver] = [
@@ -150,11 +161,48 @@ class TenantAdminSite(admin.AdminSite):
         """Each app's pages in the order its model admins give (`menu_position`, then by name),
         so an app lists its main page first rather than alphabetically."""
         found = super().get_app_list(request, app_label)
+        self._add_menu_pages(request, found, app_label)
         for app in found:
             app["models"].sort(
-                key=lambda m: (getattr(self._registry.get(m["model"]), "menu_position", 100),)
+                key=lambda m: (
+                    m.get("menu_position")
+                    or getattr(self._registry.get(m["model"]), "menu_position", 100),
+                )
             )
         return found
+
+    def _add_menu_pages(self, request: HttpRequest, found: list[Any], only: str | None) -> None:
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return
+        for page in self._menu_pages:
+            if (only and page.app_label != only) or not membership.can(page.capability):
+                continue
+            app = next((a for a in found if a["app_label"] == page.app_label), None)
+            url = reverse(f"admin:{page.url_name}", current_app=self.name)
+            if app is None:
+                config = apps.get_app_config(page.app_label)
+                app = {
+                    "name": capfirst(str(config.verbose_name)),
+                    "app_label": page.app_label,
+                    "app_url": url,
+                    "has_module_perms": True,
+                    "models": [],
+                }
+                found.append(app)
+                found.sort(key=lambda a: a["name"].lower())
+            app["models"].append(
+                {
+                    "model": None,
+                    "name": capfirst(str(page.label)),
+                    "object_name": page.url_name,
+                    "perms": {"view": True},
+                    "admin_url": url,
+                    "add_url": None,
+                    "view_only": True,
+                    "menu_position": page.position,
+                }
+            )
 
     def app_index(
         self, request: HttpRequest, app_label: str, extra_context: Any = None
@@ -181,6 +229,17 @@ class TenantAdminSite(admin.AdminSite):
                 site_title=branding.title,
             )
         return context
+
+
+@dataclass(frozen=True)
+class MenuPage:
+    """A page listed in the admin UI's menu without a model admin behind it."""
+
+    app_label: str
+    label: str | Promise
+    url_name: str
+    capability: str
+    position: int
 
 
 def _declare_admin_access(pattern: URLPattern | URLResolver) -> None:

@@ -1055,6 +1055,22 @@ REPORTING_SCORECARD_CASES = [
 ]
 
 
+# Reporting: A (the program and CAM dashboards, the list behind each figure, their CSV files).
+# A CAM's pages cover their own partners (a `?cam=` of theirs is ignored); no object in the URL.
+REPORTING_DASHBOARD_CASES = [
+    Case("admin:reporting_program", ("reporting.program.view",)),
+    Case("admin:reporting_program_csv", ("reporting.program.view",)),
+    Case("admin:reporting_cam", ("reporting.cam.view",)),
+    Case("admin:reporting_cam_csv", ("reporting.cam.view",)),
+    Case("admin:reporting_metric", ("reporting.cam.view",), kwargs=lambda w: {"name": "deals.won"}),
+    Case(
+        "admin:reporting_metric_csv",
+        ("reporting.cam.view",),
+        kwargs=lambda w: {"name": "deals.revenue_won"},
+    ),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -1084,4 +1100,5 @@ def all_cases() -> list[Case]:
         *COMMISSION_PLAN_CASES,
         *REPORTING_ALERT_CASES,
         *REPORTING_SCORECARD_CASES,
+        *REPORTING_DASHBOARD_CASES,
     ]
