@@ -28,6 +28,7 @@ import random
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -144,15 +145,64 @@ def load_reporting(tenant: Tenant, seed: int) -> dict[str, int]:
     return {"partners_tiered": tiered, "sign_in_days": n}
 
 
+#: the bench's 16 rules beside the 4 seeded ones: (metric, scope, comparison, threshold, window)
+_RULES = [
+    ("deals.win_rate", "partner", "below", "20", "quarter"),
+    ("deals.revenue_won", "partner", "drop", "30", "quarter"),
+    ("deals.registered", "partner", "below", "1", "month"),
+    ("deals.pipeline_registered", "cam", "drop", "25", "quarter"),
+    ("deals.average_deal_size", "program", "drop", "10", "quarter"),
+    ("deals.days_to_close", "program", "above", "60", "quarter"),
+    ("deals.sla_attainment", "program", "below", "90", "month"),
+    ("deals.sla_attainment", "cam", "below", "85", "quarter"),
+    ("deals.time_to_first_deal", "program", "above", "90", "year"),
+    ("partners.monthly_active_rate", "partner", "below", "25", "month"),
+    ("partners.monthly_active_rate", "program", "below", "40", "month"),
+    ("training.completion_rate", "partner", "below", "30", "quarter"),
+    ("training.courses_passed", "cam", "below", "5", "quarter"),
+    ("mdf.roi", "partner", "below", "2", "year"),
+    ("commissions.earned", "partner", "drop", "50", "quarter"),
+    ("commissions.paid", "program", "rise", "50", "quarter"),
+]
+
+
+def load_alert_rules(tenant: Tenant) -> int:
+    """The 4 seeded alert rules and 16 more over other metrics, scopes and windows: the sweep
+    scenario's 20 rules (added once)."""
+    from reporting.alerts.seed import alert_rules_seed
+    from reporting.models import AlertRule
+
+    added = alert_rules_seed(tenant=tenant)
+    for index, (metric, reach, comparison, threshold, window) in enumerate(_RULES):
+        _rule, made = AlertRule.objects.get_or_create(
+            tenant=tenant,
+            name=f"Bench rule {index + 1}: {metric}",
+            defaults={
+                "metric": metric,
+                "scope": reach,
+                "comparison": comparison,
+                "threshold": Decimal(threshold),
+                "window": window,
+                "owner": AlertRule.Owner.LEADERS if reach == "program" else AlertRule.Owner.CAMS,
+                "channel": AlertRule.Channel.IN_APP,
+            },
+        )
+        added += made
+    return added
+
+
 def generate_reporting(scale: str, seed: int = 20240601) -> None:
     """Add the reporting data to a database that holds the deals bench."""
     with scopes_disabled():
         tenant = Tenant.objects.get(slug=BENCH_SLUG)
-        if SignInDay.objects.filter(tenant=tenant).exists():
-            raise SystemExit("generate-reporting: the bench tenant has sign-in days already")
         t0 = time.monotonic()
         with transaction.atomic():
+            rules = load_alert_rules(tenant)
+            if SignInDay.objects.filter(tenant=tenant).exists():
+                log(f"reporting ({scale}): sign-in days there already; {rules} alert rules added")
+                return
             got = load_reporting(tenant, seed)
+            got["alert_rules"] = rules
         log(f"reporting ({scale}): {got} in {time.monotonic() - t0:.1f} s")
         with connection.cursor() as cursor:
             for table in ("accounts_signinday", "tenancy_membership", "partners_partner"):

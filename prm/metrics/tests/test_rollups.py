@@ -187,11 +187,15 @@ def _build(partner_specs, deal_specs, rate_specs):
                 rate=Decimal("1.1"),
             )
         )
-    rates.append(
-        ExchangeRate(
-            tenant=tenant, currency="GBP", valid_from=BASE + timedelta(days=40), rate=Decimal("1.3")
+    if ("GBP", 40) not in seen:  # a drawn rate on that day is the day's rate
+        rates.append(
+            ExchangeRate(
+                tenant=tenant,
+                currency="GBP",
+                valid_from=BASE + timedelta(days=40),
+                rate=Decimal("1.3"),
+            )
         )
-    )
     ExchangeRate.objects.bulk_create(
         [r for r in rates if not (r.currency == "GBP" and r.valid_from < BASE + timedelta(days=40))]
     )
