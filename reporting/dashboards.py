@@ -128,7 +128,7 @@ class DashboardFilters(QueryForm):
     """
 
     span = forms.ChoiceField(
-        label=gettext_lazy("Period"), choices=list(SPAN_LABELS.items()), initial=P.MONTH
+        label=gettext_lazy("Period"), choices=list(SPAN_LABELS.items()), initial=P.QUARTER
     )
     start = forms.DateField(
         label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
@@ -245,11 +245,12 @@ def read_filters(query: Any, tenant: Tenant, options: Options) -> Filters:
     values = form.values()
     today = tenant_today(tenant)
     fiscal = tenant.fiscal_year_start or 1
-    span = values["span"] or P.MONTH
+    # A quarter by default: a month only days old compared with a whole month reads as a fall.
+    span = values["span"] or P.QUARTER
     if span == P.CUSTOM and values["start"] and values["end"] and not form.errors:
         period = Period(values["start"], values["end"])
     else:
-        span = P.MONTH if span == P.CUSTOM else span
+        span = P.QUARTER if span == P.CUSTOM else span
         period = P.period_for(span, today, fiscal_start=fiscal)
     compare = values["compare"] or PREVIOUS
     if compare == YEAR_EARLIER:

@@ -62,7 +62,7 @@ def world(ours):
 
 def this_month(world) -> P.Period:
     today = tenant_today(world.tenant)
-    return P.period_for(P.MONTH, today, fiscal_start=world.tenant.fiscal_year_start or 1)
+    return P.period_for(P.QUARTER, today, fiscal_start=world.tenant.fiscal_year_start or 1)
 
 
 @pytest.mark.django_db
