@@ -5,17 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deals', '0009_deal_close_revision'),
-        ('partners', '0014_partner_logo_private'),
-        ('tenancy', '0008_reporting_foundation'),
+        ("deals", "0009_deal_close_revision"),
+        ("partners", "0014_partner_logo_private"),
+        ("tenancy", "0008_reporting_foundation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['tenant', 'partner', 'submitted_at'], name='deal_partner_submitted_idx'),
+            model_name="deal",
+            index=models.Index(
+                fields=["tenant", "partner", "submitted_at"], name="deal_partner_submitted_idx"
+            ),
         ),
     ]
