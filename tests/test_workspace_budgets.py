@@ -103,7 +103,8 @@ PAGES = [
     # + the disputes card (commissions, issue 16) for who answers them
     # + the SPIF sign-off card (1 query, commissions.approve)
     # + the statements to approve and to pay (1 query each): 27 for leaders
-    *[("/admin/", role, 27) for role in STAFF],
+    # + the open KPI alerts addressed to the member (1 query, reporting.alerts.view): 28
+    *[("/admin/", role, 28) for role in STAFF],
     # 32: ten sections from three apps, measured December 2026; 36 for a CAM once the Training
     # section lists each learner with their courses and certifications (4 queries of its own);
     # 43 with the MDF section (7 of its own: balances, request counts, open requests, unclaimed
