@@ -193,6 +193,7 @@ def load_alert_rules(tenant: Tenant) -> int:
 
 def generate_reporting(scale: str, seed: int = 20240601) -> None:
     """Add the reporting data to a database that holds the deals bench."""
+    # the bench's own tenant, looked up before any request scope exists
     with scopes_disabled():
         tenant = Tenant.objects.get(slug=BENCH_SLUG)
         t0 = time.monotonic()
@@ -292,6 +293,7 @@ def reporting_scenarios(bench: Any) -> list[Any]:
 def rows_report(scale: str, slow_ms: float = 20.0, repeat: int = 3) -> None:
     """Each row source of the program quarter's evaluation (with its comparison) on its own:
     its query's time (best of `repeat`) and, when slower than `slow_ms`, its EXPLAIN ANALYZE."""
+    # the bench's own tenant, looked up before any request scope exists
     with scopes_disabled():
         tenant = Tenant.objects.get(slug=BENCH_SLUG)
     tiles = _tiles()

@@ -56,8 +56,10 @@ class PlatformTenantAdmin(GuardedFormsAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             if not change:
-                # Apps above set up a new tenant's defaults (partner types, ...) on this event.
-                emit(TENANT_CREATED.name, tenant=obj, actor=user_of(request), subject=obj)
+                # Apps above set up a new tenant's defaults (partner types, alert rules ...) on
+                # this event, in a scope of exactly that tenant: their handlers may read its rows.
+                with scope(tenant=obj):
+                    emit(TENANT_CREATED.name, tenant=obj, actor=user_of(request), subject=obj)
 
     @admin.display(description=_("primary host"))
     def primary_host(self, obj: Tenant) -> str:

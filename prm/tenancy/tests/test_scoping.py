@@ -25,6 +25,7 @@ SCOPES_DISABLED_ALLOWED = {
     "bench/mdf.py",
     "bench/commissions.py",
     "bench/commissions_statements.py",
+    "bench/reporting.py",
     "bench/run.py",
     "bench/quality.py",
     "bench/explain.py",
