@@ -10,12 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,12 +21,12 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from deals.admin.common import object_pk
 from prm.csvio.admin import CsvUploadForm
-from prm.csvio.importing import MAX_BYTES, MAX_ROWS, RowError, RowErrors
+from prm.csvio.paid_file_page import paid_file_page
 from prm.csvio.writing import csv_response, export_filename
 from prm.dates import format_day
 from prm.money import format_money
 from prm.tenancy.decorators import requires
-from prm.tenancy.requests import membership_of, posted
+from prm.tenancy.requests import membership_of
 from prm.uploads.handler import accepts_uploads
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import Done, form_page
@@ -197,40 +195,28 @@ def batch_csv(request: HttpRequest, object_id: str) -> HttpResponseBase:
 def batch_import(request: HttpRequest, object_id: str) -> HttpResponse:
     """Load the batch's CSV back with payment references and dates: all rows or none."""
     batch = _batch(request, object_id)
-    form = CsvUploadForm(posted(request), request.FILES if request.method == "POST" else None)
-    errors: list[RowError] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = payments.batch_import(
-                actor=membership_of(request), batch=batch, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        except RowErrors as exc:
-            errors = exc.errors
-        else:
-            tenant_admin_site.get_model_admin(PaymentBatch).message_user(
-                request,
-                ngettext(
-                    "%(n)d claim of %(batch)s is marked paid.",
-                    "%(n)d claims of %(batch)s are marked paid.",
-                    count,
-                )
-                % {"n": count, "batch": batch.reference},
-            )
-            return redirect("admin:mdf_paymentbatch_change", batch.pk)
-    return TemplateResponse(
+    return paid_file_page(
         request,
-        "admin/mdf/paymentbatch/import.html",
-        {
-            **tenant_admin_site.each_context(request),
-            "title": _("Load the paid file of %(batch)s") % {"batch": batch.reference},
-            "opts": PaymentBatch._meta,
-            "object": batch,
-            "form": form,
-            "errors": errors,
-            "columns": payments.IMPORT_COLUMNS,
-            "max_megabytes": MAX_BYTES // (1024 * 1024),
-            "max_rows": MAX_ROWS,
-        },
+        batch=batch,
+        load=lambda upload: payments.batch_import(
+            actor=membership_of(request), batch=batch, upload=upload
+        ),
+        url_prefix="admin:mdf_paymentbatch",
+        columns=payments.IMPORT_COLUMNS,
+        intro=_(
+            "Load the CSV of %(batch)s with the payment reference and the day paid filled in for "
+            "each claim. Every row is checked first: if one is wrong (a claim not in the batch, "
+            "one paid already, a missing value), nothing is marked paid and each problem is "
+            "listed with its row."
+        )
+        % {"batch": batch.reference},
+        submit_label=_("Mark the claims paid"),
+        done=lambda count: (
+            ngettext(
+                "%(n)d claim of %(batch)s is marked paid.",
+                "%(n)d claims of %(batch)s are marked paid.",
+                count,
+            )
+            % {"n": count, "batch": batch.reference}
+        ),
     )
