@@ -18,7 +18,6 @@ A currency without a rate on that day is left out, never guessed.
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from prm.metrics.periods import Period
 from prm.metrics.registry import Metric, Part, Rows, Total, register
 
 from .models import Line, Statement
@@ -26,15 +25,11 @@ from .models import Line, Statement
 S = Line.Source
 
 
-def _in_days(field: str, period: Period) -> Q:
-    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
-
-
 EARNED = Rows(
     queryset=lambda tenant: Line.objects.filter(
         Q(source=S.DEAL) | Q(source=S.CLAWBACK, reverses__source=S.DEAL), tenant=tenant
     ),
-    in_period=lambda period: _in_days("earned_on", period),
+    day="earned_on",
     currency="currency",
     name="commission earned",
 )
@@ -42,7 +37,7 @@ PAID = Rows(
     queryset=lambda tenant: Line.objects.filter(
         tenant=tenant, state=Line.State.PAID, statement__status=Statement.Status.PAID
     ),
-    in_period=lambda period: _in_days("statement__paid_on", period),
+    day="statement__paid_on",
     currency="currency",
     name="lines paid",
 )

@@ -34,9 +34,8 @@ CURRENT_USERS = Rows(
 
 
 def _member_during(period: Period) -> Q:
-    return Q(created_at__date__lte=period.end) & (
-        Q(is_active=True) | Q(deactivated_at__date__gte=period.start)
-    )
+    first, after = period.moments()
+    return Q(created_at__lt=after) & (Q(is_active=True) | Q(deactivated_at__gte=first))
 
 
 USERS_DURING = Rows(

@@ -17,7 +17,7 @@ narrowed by the filters), passed to the engine as a subquery, so the number of q
 grow with the number of partners.
 """
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -507,11 +507,16 @@ def build(
             split, breakdown_metrics, filters, "region", currency, dict(Partner.Region.choices)
         ),
     }
-    top = [
-        g
-        for g in _groups(split, breakdown_metrics, filters, "partner", currency, names)
-        if g.values["deals.revenue_won"] or g.values["deals.pipeline_registered"]
-    ][:TOP_ROWS]
+    top = _groups(
+        split,
+        breakdown_metrics,
+        filters,
+        "partner",
+        currency,
+        names,
+        keep=lambda g: bool(g.values["deals.revenue_won"] or g.values["deals.pipeline_registered"]),
+        limit=TOP_ROWS,
+    )
     dashboard = Dashboard(
         filters=filters,
         currency=currency,
@@ -539,8 +544,13 @@ def _groups(
     kind: str,
     currency: str,
     labels: dict[Any, Any] | None,
+    *,
+    keep: Callable[[Group], bool] | None = None,
+    limit: int | None = None,
 ) -> list[Group]:
-    """The groups of one kind, by revenue won (then pipeline, then name)."""
+    """The groups of one kind, by revenue won (then pipeline, then name): those `keep` accepts,
+    at most `limit` of them. Only the groups returned are formatted (the top partners of
+    thousands format ten)."""
     found: dict[Hashable, Group] = {}
     for metric in metrics:
         for key, value in table.groups(metric, filters.period).items():
@@ -552,21 +562,22 @@ def _groups(
                 label = _none_label(kind) if raw is None else str((labels or {}).get(raw, raw))
                 group = found[key] = Group(key[1], label, {}, {})
             group.values[metric.name] = value
-            group.texts[metric.name] = metric.format(value, currency=currency)
     for group in found.values():
         for metric in metrics:
             if metric.name not in group.values:
-                value = table.get(metric, filters.period, (kind, group.key))
-                group.values[metric.name] = value
-                group.texts[metric.name] = metric.format(value, currency=currency)
-    return sorted(
-        found.values(),
+                group.values[metric.name] = table.get(metric, filters.period, (kind, group.key))
+    ordered = sorted(
+        (g for g in found.values() if keep is None or keep(g)),
         key=lambda g: (
             -(g.values.get("deals.revenue_won") or 0),
             -(g.values.get("deals.pipeline_registered") or 0),
             g.label.lower(),
         ),
-    )
+    )[:limit]
+    for group in ordered:
+        for metric in metrics:
+            group.texts[metric.name] = metric.format(group.values[metric.name], currency=currency)
+    return ordered
 
 
 def _none_label(kind: str) -> str:

@@ -189,11 +189,13 @@ class Scorecard:
 
 
 def last_months(today: date, count: int = TREND_MONTHS) -> list[Period]:
-    """The last `count` calendar months, this one (to today) last."""
-    first = month_of(today).start
+    """The last `count` calendar months, this one last. Whole months (nothing has happened after
+    today yet), so that the engine reads them all from one query grouped by month."""
+    this_month = month_of(today)
+    first = this_month.start
     for _i in range(count - 1):
         first = month_of(first - timedelta(days=1)).start
-    return months_in(Period(first, today))
+    return months_in(Period(first, this_month.end))
 
 
 def period_label(span: str, period: Period, fiscal_start: int) -> str:

@@ -14,26 +14,20 @@ as they would to another company. Days are the tenant's (the period is in its ca
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from prm.metrics.periods import Period
 from prm.metrics.registry import Metric, Part, Ratio, Rows, Total, register
 
 from .models import Enrolment
 
-
-def _in_days(field: str, period: Period) -> Q:
-    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
-
-
 COMPLETED = Rows(
     queryset=lambda tenant: Enrolment.objects.filter(tenant=tenant, membership__is_active=True),
-    in_period=lambda period: _in_days("completed_at__date", period),
+    day="completed_at__date",
     partner="membership__partner",
     name="courses completed",
     member="membership",
 )
 STARTED = Rows(
     queryset=lambda tenant: Enrolment.objects.filter(tenant=tenant, membership__is_active=True),
-    in_period=lambda period: _in_days("started_at__date", period),
+    day="started_at__date",
     partner="membership__partner",
     name="courses started",
     member="membership",

@@ -1,7 +1,9 @@
 """Reporting periods: the one place months, quarters and rolling windows are worked out."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -13,6 +15,13 @@ class Period:
 
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+    def moments(self) -> tuple[datetime, datetime]:
+        """The period's first moment and the first moment after it, in the current time zone
+        (a datetime is in the period when `first <= it < after`)."""
+        zone = timezone.get_current_timezone()
+        first = datetime.combine(self.start, time.min, tzinfo=zone)
+        return first, datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
 
 
 def last_days(days: int, today: date) -> Period:

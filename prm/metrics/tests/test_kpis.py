@@ -235,3 +235,10 @@ def test_the_engine_costs_one_query_per_rows_whatever_the_periods_and_groups(our
     # one metric of one source, without money: one query
     win_rate = registry.get("deals.win_rate")
     assert _queries_of(ours, [win_rate], months_in(year), BY_TIER) == 1
+    # a dashboard's quarter with its months: the quarter's medians (not a sum of months) take one
+    # more query per source with a median; its sums still come from the monthly buckets
+    with_median = {m.rows for m in deals if m.rollup == "median"}
+    quarter = Period(date(2024, 1, 1), date(2024, 3, 31))
+    both = [quarter, *months_in(year)]
+    assert _queries_of(ours, deals, both, PROGRAM) == expected + len(with_median)
+    assert _queries_of(ours, [win_rate], both, PROGRAM) == 1

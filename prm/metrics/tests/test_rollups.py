@@ -54,6 +54,7 @@ PERIODS = [
     Period(BASE, BASE + timedelta(days=30)),  # January
     Period(BASE + timedelta(days=31), BASE + timedelta(days=58)),  # February
     Period(BASE, BASE + timedelta(days=89)),  # the first quarter
+    Period(BASE + timedelta(days=10), BASE + timedelta(days=49)),  # days, not whole months
 ]
 REGIONS = ["", Partner.Region.EMEA, Partner.Region.NORTH_AMERICA]
 
