@@ -225,7 +225,7 @@ def test_rules_sharing_a_scope_and_window_are_evaluated_as_one(ours, monkeypatch
     assert sorted(fired.values_list("rule__name", "partner_id")) == sorted(
         (name, p.pk) for name in "ABCD" for p in partners
     )
-    for rule in AlertRule.objects.filter(name__in="ABCD"):
+    for rule in AlertRule.objects.filter(name__in=["A", "B", "C", "D"]):
         alone = sweep.findings(rule, sweep.Context(ours.tenant), timezone.localdate())
         assert {(f.key, f.value, f.verdict.holds) for f in alone or []} == {
             (a.subject_key, a.value, True) for a in Alert.objects.filter(rule=rule)
