@@ -175,7 +175,8 @@ class Alert(TenantOwned):
     resolved_at = models.DateTimeField(null=True, blank=True)
     #: evaluations in a row in which the condition did not hold (hysteresis)
     clear_streak = models.PositiveSmallIntegerField(default=0)
-    #: who is told: membership ids, fixed when the alert opened
+    #: who is told and who sees it: membership ids, set when the alert opened and refreshed by
+    #: every sweep while it is unresolved (the partner's CAMs of the day)
     owner_ids = ArrayField(models.BigIntegerField(), default=list)
     acknowledged_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -1,16 +1,18 @@
 """The alert sweep: every active rule of a tenant, evaluated set-based, its alerts moved.
 
-`sweep_tenant(tenant, today=...)` evaluates each rule with ONE `prm.metrics.engine.evaluate`
-over every subject of its scope (each partner: `BY_PARTNER` over the scope's partners; each
-CAM's portfolio: `by_map`; the program: `PROGRAM`), compares in Python, then writes the changes
-in bulk inside one transaction. The queries do not grow with partners: a few shared look-ups
-(CAM assignments, leaders, tier requirements), one scope query and one evaluation per rule, one
-locked read of the unresolved alerts, bulk writes. Telling owners costs a few queries per alert
-that fires, resolves or is reminded (the notification rules), never per subject evaluated.
+`sweep_tenant(tenant, today=...)` evaluates the rules with `prm.metrics.engine.evaluate` over
+every subject of their scope (each partner: `BY_PARTNER` over the scope's partners; each CAM's
+portfolio: `by_map`; the program: `PROGRAM`): the rules that share a scope and a window's
+periods in ONE evaluation of all their metrics (`findings_of`). It compares in Python, then
+writes the changes in bulk inside one transaction. The queries do not grow with partners: a few
+shared look-ups (CAM assignments, leaders, tier requirements), one query per scope and one
+evaluation per (scope, periods), one locked read of the unresolved alerts, bulk writes. Owners
+are told once per rule and kind (fired, resolved, reminded) however many alerts they own
+(`notifications.alerts_announce`): a few queries per (rule, owner), none per alert.
 
 The state machine, per (rule, subject):
 - the condition starts holding, no unresolved alert → a new alert opens (history "fired"), its
-  owners are told once;
+  owners are told (with the rule's other alerts of the sweep);
 - it holds and the alert is open or acknowledged → the latest value is recorded, nobody is told
   (a weekly reminder for an open, unacknowledged, unsnoozed alert);
 - it stops holding → the alert resolves when the value is better by the rule's margin, or after
@@ -42,13 +44,23 @@ from guardian.models import UserObjectPermission
 from partners.models import Partner, TierRequirement
 from partners.segments.selectors import segment_q
 from prm.exchange.services import tenant_today
+from prm.metrics import periods as P
 from prm.metrics import registry
-from prm.metrics.engine import ALL, BY_PARTNER, PROGRAM, Grouping, by_map, evaluate
+from prm.metrics.engine import ALL, BY_PARTNER, PROGRAM, Grouping, Table, by_map, evaluate
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import Role
 
 from ..models import Alert, AlertEvent, AlertRule
-from .rules import REMIND_AFTER, Verdict, change_percent, evaluated_on, judge, resolves, window_of
+from .rules import (
+    REMIND_AFTER,
+    Verdict,
+    Window,
+    change_percent,
+    evaluated_on,
+    judge,
+    resolves,
+    window_of,
+)
 
 R = AlertRule
 S = Alert.State
@@ -153,42 +165,93 @@ def scope_partners(rule: AlertRule) -> QuerySet[Partner]:
     """The partners a partner-scoped (or CAM-scoped) rule looks at."""
     partners = Partner.objects.filter(tenant_id=rule.tenant_id, status__in=PARTNER_STATUSES)
     if rule.scope == R.Scope.TIER:
-        partners = partners.filter(tier=rule.tier)
+        partners = partners.filter(tier=rule.tier_id)  # the id: no query for the tier
     elif rule.scope == R.Scope.SEGMENT and rule.segment is not None:
         partners = partners.filter(segment_q(rule.segment))
     return partners
 
 
+def scope_key(rule: AlertRule) -> Hashable:
+    """Which subjects the rule's scope has, as a key: rules with one key look at the same
+    subjects, grouped the same way (the program; each partner of the same set; each CAM's
+    portfolio)."""
+    if rule.scope == R.Scope.TIER:
+        return (R.Scope.TIER, rule.tier_id)
+    if rule.scope == R.Scope.SEGMENT and rule.segment_id is not None:
+        return (R.Scope.SEGMENT, rule.segment_id)
+    if rule.scope in (R.Scope.PROGRAM, R.Scope.CAM):
+        return (rule.scope,)
+    return (R.Scope.PARTNER,)  # each partner, or a segment rule whose segment was deleted
+
+
+#: a subject of a scope: (key, label, partner id, CAM membership id, group in the table, tier)
+Subject = tuple[str, str, int | None, int | None, Hashable, int | None]
+
+
+def _subjects(
+    rule: AlertRule, context: Context
+) -> tuple[list[Subject], Grouping, QuerySet[Partner] | None]:
+    """The subjects of the rule's scope, the grouping that answers each, and the partners
+    `evaluate` reads (None: every partner of the tenant). One query for a partner scope."""
+    tenant = context.tenant
+    if rule.scope == R.Scope.PROGRAM:
+        return [("program", str(tenant.name), None, None, ALL, None)], PROGRAM, None
+    partners = scope_partners(rule)
+    if rule.scope == R.Scope.CAM:
+        subjects: list[Subject] = [
+            (f"cam:{cam}", name, None, cam, cam, None) for cam, name in context.cams().items()
+        ]
+        return subjects, by_map("cam", context.cams_of()), partners
+    subjects = [
+        (f"partner:{pk}", name, pk, None, pk, partner_tier)
+        for pk, name, partner_tier in partners.values_list("pk", "name", "tier_id")
+    ]
+    return subjects, BY_PARTNER, partners
+
+
 def findings(rule: AlertRule, context: Context, today: date) -> list[Finding] | None:
     """Every subject's value and verdict for the rule on `today` (None: the rule is not
     evaluated today). One `evaluate` for all subjects of the scope."""
+    return findings_of([rule], context, today)[rule.pk]
+
+
+def findings_of(
+    rules: list[AlertRule], context: Context, today: date
+) -> dict[int, list[Finding] | None]:
+    """`findings` of each rule (by id), the rules that share a scope (`scope_key`) and a
+    window's periods evaluated together: ONE `evaluate` with all their metrics (it reads each
+    row source once for all of them), and the scope's subjects read once per scope."""
     tenant = context.tenant
-    window = window_of(rule, today, tenant.fiscal_year_start)
-    if not evaluated_on(rule, window, today):
-        return None
+    found: dict[int, list[Finding] | None] = {}
+    shared: dict[tuple[Hashable, tuple[P.Period, ...]], list[tuple[AlertRule, Window]]] = {}
+    for rule in rules:
+        window = window_of(rule, today, tenant.fiscal_year_start)
+        if not evaluated_on(rule, window, today):
+            found[rule.pk] = None
+            continue
+        periods = (window.current,) + ((window.previous,) if window.previous else ())
+        shared.setdefault((scope_key(rule), periods), []).append((rule, window))
+
+    scopes: dict[Hashable, tuple[list[Subject], Grouping, QuerySet[Partner] | None]] = {}
+    for (key, periods), of_key in shared.items():
+        if key not in scopes:
+            scopes[key] = _subjects(of_key[0][0], context)
+        subjects, grouping, partners = scopes[key]
+        if not subjects:
+            found.update((rule.pk, []) for rule, _window in of_key)
+            continue
+        metrics = [registry.get(rule.metric) for rule, _window in of_key]
+        table = evaluate(tenant, metrics, list(periods), partners=partners, by=grouping)
+        for rule, window in of_key:
+            found[rule.pk] = _judged(rule, window, table, subjects, context)
+    return found
+
+
+def _judged(
+    rule: AlertRule, window: Window, table: Table, subjects: list[Subject], context: Context
+) -> list[Finding]:
+    """Each subject's value for the rule read from the table, and its verdict."""
     metric = registry.get(rule.metric)
-    periods = [window.current] + ([window.previous] if window.previous else [])
-
-    subjects: list[tuple[str, str, int | None, int | None, Hashable, int | None]] = []
-    grouping: Grouping = PROGRAM
-    partners: QuerySet[Partner] | None = None
-    if rule.scope == R.Scope.PROGRAM:
-        subjects.append(("program", str(tenant.name), None, None, ALL, None))
-    elif rule.scope == R.Scope.CAM:
-        cams_of = context.cams_of()
-        partners = scope_partners(rule)
-        grouping = by_map("cam", cams_of)
-        for cam, name in context.cams().items():
-            subjects.append((f"cam:{cam}", name, None, cam, cam, None))
-    else:
-        partners = scope_partners(rule)
-        grouping = BY_PARTNER
-        for pk, name, partner_tier in partners.values_list("pk", "name", "tier_id"):
-            subjects.append((f"partner:{pk}", name, pk, None, pk, partner_tier))
-    if not subjects:
-        return []
-    table = evaluate(tenant, [metric], periods, partners=partners, by=grouping)
-
     found = []
     for key, label, partner_id, cam_id, group, tier_id in subjects:
         value: Decimal | None = table.get(metric, window.current, group)
@@ -248,8 +311,9 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
         AlertRule.objects.filter(tenant_id=tenant.pk, is_active=True).select_related("segment")
     )
     evaluated: dict[int, tuple[AlertRule, list[Finding]]] = {}
+    all_found = findings_of(rules, context, today)
     for rule in rules:
-        found = findings(rule, context, today)
+        found = all_found[rule.pk]
         if found is None:
             result.waiting += 1
             continue
@@ -284,7 +348,12 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
                     continue
                 if alert.swept_at >= started:
                     continue  # another sweep evaluated it while this one ran: its word stands
+                # told below with the rule's other alerts, without a query per alert
+                alert.rule, alert.tenant = rule, tenant
                 alert.value, alert.threshold = finding.value, finding.threshold
+                # the owners follow the subject: the partner's CAMs of today, not of the day
+                # the alert opened (a newly assigned CAM sees it, the one before is not told)
+                alert.owner_ids = list(finding.owners)
                 alert.last_evaluated_at, alert.swept_at = now, written
                 if finding.verdict.holds:
                     alert.clear_streak = 0
@@ -306,25 +375,22 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
             Alert.objects.bulk_update(
                 changed,
                 ["value", "threshold", "last_evaluated_at", "swept_at", "clear_streak",
-                 "state", "resolved_at", "notified_on"],
+                 "state", "resolved_at", "notified_on", "owner_ids"],
             )  # fmt: skip
         opened: list[Alert] = []
         if new:
             Alert.objects.bulk_create(new, ignore_conflicts=True)
-            opened = list(
-                Alert.objects.filter(tenant_id=tenant.pk, sweep=token).select_related("rule")
-            )
+            opened = list(Alert.objects.filter(tenant_id=tenant.pk, sweep=token))
+            for alert in opened:
+                alert.rule, alert.tenant = evaluated[alert.rule_id][0], tenant
         AlertEvent.objects.bulk_create(
             [_history(a, AlertEvent.Kind.FIRED, now) for a in opened]
             + [_history(a, AlertEvent.Kind.RESOLVED, now) for a in resolved]
             + [_history(a, AlertEvent.Kind.REMINDED, now) for a in reminded]
         )
-        for alert in opened:
-            notifications.alert_fired(alert)
-        for alert in resolved:
-            notifications.alert_resolved(alert)
-        for alert in reminded:
-            notifications.alert_reminded(alert)
+        notifications.alerts_announce(
+            tenant=tenant, fired=opened, resolved=resolved, reminded=reminded
+        )
     result.fired = [a.pk for a in opened]
     result.resolved = [a.pk for a in resolved]
     result.reminded = [a.pk for a in reminded]
