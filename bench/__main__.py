@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
             "add the reporting data (tiers, sign-in days over a year) to the deals bench",
         ),
         ("reporting-rows", "time each row source of the program quarter's KPIs (EXPLAIN slow)"),
+        ("reporting-sweeps", "time a first alert sweep and the steady sweeps after it"),
         ("generate-recalc", "add 200k won deals and their lines to the deals bench (recalc)"),
         ("recalc", "time the commission recalculation of 200k won deals (seconds)"),
         ("run", "time the scenarios; print a table and write bench/results/<scale>.json"),
@@ -62,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         from .reporting import generate_reporting
 
         generate_reporting(args.scale, seed=args.seed)
+    elif args.command == "reporting-sweeps":
+        from .reporting import sweeps_report
+
+        sweeps_report(args.scale)
     elif args.command == "reporting-rows":
         from .reporting import rows_report
 

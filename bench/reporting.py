@@ -21,7 +21,8 @@ partner's tier has a benchmark.
   time). A scenario whose URL or function does not exist yet is skipped with a message.
 
 `python -m bench reporting-rows --scale M` times each row source of the program quarter's
-evaluation on its own and prints EXPLAIN ANALYZE of the slow ones.
+evaluation on its own and prints EXPLAIN ANALYZE of the slow ones; `python -m bench
+reporting-sweeps --scale M` times a first alert sweep and the steady sweeps after it (rolled back).
 """
 
 import random
@@ -327,3 +328,31 @@ def rows_report(scale: str, slow_ms: float = 20.0, repeat: int = 3) -> None:
                         plan = "\n".join(f"      {r[0]}" for r in cursor.fetchall())
                     print(plan)
         print()
+
+
+def sweeps_report(scale: str, steady: int = 5) -> None:
+    """The alert sweep over the bench tenant's rules twice over, in one transaction rolled back
+    at the end: the first sweep (every crossing opens an alert and its owners are told), then
+    `steady` sweeps of the same day (nothing new: the open alerts' values are recorded). The
+    `run` scenario rolls each sweep back, so it measures only first sweeps."""
+    from reporting.alerts.sweep import sweep_tenant
+
+    with scopes_disabled():  # the bench's own tenant, looked up before any request scope exists
+        tenant = Tenant.objects.get(slug=BENCH_SLUG)
+    print(f"\nreporting sweeps, scale {scale}\n")
+    with scope(tenant=tenant), transaction.atomic():
+        for index in range(steady + 1):
+            with CaptureQueriesContext(connection) as seen:
+                t0 = time.perf_counter()
+                result = sweep_tenant(tenant)
+                took = (time.perf_counter() - t0) * 1000
+            kind = "first " if index == 0 else "steady"
+            print(
+                f"{kind} {took:9.1f} ms  {len(seen.captured_queries):4} queries  rules "
+                f"{result.rules}, subjects {result.subjects}, fired {len(result.fired)}, "
+                f"resolved {len(result.resolved)}, still open {result.still_open}, reminded "
+                f"{len(result.reminded)}",
+                flush=True,
+            )
+        transaction.set_rollback(True)
+    print()

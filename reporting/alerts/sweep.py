@@ -335,6 +335,7 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
         written = timezone.now()
         now = _moment(tenant, today) if today != real_today else written
         changed: list[Alert] = []
+        touched: list[int] = []  # evaluated, nothing else changed
         resolved: list[Alert] = []
         reminded: list[Alert] = []
         new: list[Alert] = []
@@ -350,6 +351,7 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
                     continue  # another sweep evaluated it while this one ran: its word stands
                 # told below with the rule's other alerts, without a query per alert
                 alert.rule, alert.tenant = rule, tenant
+                before = _kept(alert)
                 alert.value, alert.threshold = finding.value, finding.threshold
                 # the owners follow the subject: the partner's CAMs of today, not of the day
                 # the alert opened (a newly assigned CAM sees it, the one before is not told)
@@ -370,12 +372,21 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
                         resolved.append(alert)
                     else:
                         result.still_open += 1
-                changed.append(alert)
+                if _kept(alert) != before:
+                    changed.append(alert)
+                else:
+                    touched.append(alert.pk)
+        # Most open alerts only record that they were evaluated: one UPDATE for all of them
+        # (a `bulk_update` of 11k rows, one CASE per row, took 27 s at scale M); the few whose
+        # value, streak, owners or state moved are written row by row in batches.
+        if touched:
+            Alert.objects.filter(pk__in=touched).update(last_evaluated_at=now, swept_at=written)
         if changed:
             Alert.objects.bulk_update(
                 changed,
                 ["value", "threshold", "last_evaluated_at", "swept_at", "clear_streak",
                  "state", "resolved_at", "notified_on", "owner_ids"],
+                batch_size=500,
             )  # fmt: skip
         opened: list[Alert] = []
         if new:
@@ -395,6 +406,19 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
     result.resolved = [a.pk for a in resolved]
     result.reminded = [a.pk for a in reminded]
     return result
+
+
+def _kept(alert: Alert) -> tuple[Any, ...]:
+    """What a sweep may change on an alert besides when it was evaluated."""
+    return (
+        alert.value,
+        alert.threshold,
+        alert.clear_streak,
+        alert.state,
+        alert.resolved_at,
+        alert.notified_on,
+        sorted(alert.owner_ids or []),
+    )
 
 
 def _moment(tenant: Tenant, day: date) -> datetime:
