@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.metrics.registry import Metric, Part, Rows, Total, register
 
+from .metric_lists import EARNED_LIST, INCENTIVES_PAID_LIST, PAID_LIST
 from .models import Line, Statement
 
 S = Line.Source
@@ -54,6 +55,7 @@ for metric in [
         ),
         rows=EARNED,
         value=Total(Part("amount", money=True)),
+        list_url=EARNED_LIST,
     ),
     Metric(
         name="commissions.paid",
@@ -66,6 +68,7 @@ for metric in [
         ),
         rows=PAID,
         value=Total(Part("amount", money=True)),
+        list_url=PAID_LIST,
     ),
     Metric(
         name="commissions.incentives_paid",
@@ -77,6 +80,7 @@ for metric in [
         ),
         rows=PAID,
         value=Total(Part("amount", where=Q(source__in=[S.SPIF, S.TIER_BONUS]), money=True)),
+        list_url=INCENTIVES_PAID_LIST,
     ),
 ]:
     register(metric)

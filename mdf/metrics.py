@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from prm.metrics.periods import Period
 from prm.metrics.registry import Metric, Part, Ratio, Rows, Total, register
 
+from .metric_lists import funded_list
 from .models import Allocation, MdfRequest
 from .roi import SPENT, with_roi
 
@@ -97,6 +98,7 @@ for metric in [
         value=Ratio(
             Part("roi_revenue", money=True), Part("roi_spend", money=True), scale=1, places="0.01"
         ),
+        list_url=funded_list,
     ),
 ]:
     register(metric)

@@ -19,6 +19,7 @@ from prm.metrics.registry import Median, Metric, Part, Ratio, Rows, Total, regis
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import PARTNER_ROLES
 
+from .metric_lists import active_users_list
 from .models import Partner
 
 
@@ -78,6 +79,7 @@ for metric in [
         description=_("Partner users who can sign in to the portal."),
         rows=CURRENT_USERS,
         value=Total(Part(1)),
+        list_url=active_users_list,
     ),
     Metric(
         name="partners.months_in_program",

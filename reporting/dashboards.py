@@ -76,8 +76,6 @@ SECONDARY = (
 FUNNEL = ("deals.registered", "deals.approved", "deals.won")
 #: what the breakdowns and the top partners show
 BREAKDOWN = ("deals.revenue_won", "deals.pipeline_registered", "deals.win_rate")
-#: the SLA attainment's target when the tenant sets none
-SLA_TARGET = Decimal(90)
 #: a partner with no registration and no sign-in for this many days needs attention
 QUIET_DAYS = 60
 EXPIRING_DAYS = 7
@@ -395,6 +393,7 @@ class Dashboard:
     top: list[Group]
     funnel: list[FunnelStep]
     sla: Tile
+    #: the SLA gauge's target: the tenant's (`Tenant.sla_target_percent`)
     sla_target: Decimal
     partner_count: int
     attention: dict[str, list[Any]] = field(default_factory=dict)
@@ -528,7 +527,7 @@ def build(
         top=top,
         funnel=funnel,
         sla=tile("deals.sla_attainment"),
-        sla_target=SLA_TARGET,
+        sla_target=Decimal(tenant.sla_target_percent),
         partner_count=len(rows),
     )
     if attention:

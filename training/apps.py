@@ -21,6 +21,7 @@ class TrainingConfig(AppConfig):
 
         from . import (  # noqa: F401 - they register
             capabilities,
+            enrolments_admin,  # the enrolments list behind the training metrics
             events,
             metrics,
             notifications,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.metrics.registry import Metric, Part, Ratio, Rows, Total, register
 
+from .metric_lists import COMPLETED_LIST, STARTED_LIST
 from .models import Enrolment
 
 COMPLETED = Rows(
@@ -42,6 +43,7 @@ register(
         description=_("Courses the partner's active users passed in the period."),
         rows=COMPLETED,
         value=Total(Part(1)),
+        list_url=COMPLETED_LIST,
     )
 )
 register(
@@ -55,5 +57,6 @@ register(
         ),
         rows=STARTED,
         value=Ratio(Part(1, where=Q(completed_at__isnull=False)), Part(1)),
+        list_url=STARTED_LIST,
     )
 )

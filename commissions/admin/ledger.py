@@ -14,7 +14,7 @@ from typing import Any
 from babel.dates import format_skeleton
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -102,6 +102,32 @@ class CurrencyFilter(admin.SimpleListFilter):
         return queryset.filter(currency=self.value()) if self.value() else queryset
 
 
+#: the lines `commissions.earned` counts (commissions/metrics.py, EARNED): deal commission and
+#: the clawbacks of deal commission, not a clawback of a SPIF or a bonus
+DEAL_COMMISSION = Q(source=Line.Source.DEAL) | Q(
+    source=Line.Source.CLAWBACK, reverses__source=Line.Source.DEAL
+)
+
+
+class DealCommissionFilter(admin.SimpleListFilter):
+    """Commission on deals net of its clawbacks: one choice, because the source filter takes one
+    source and a clawback's own source says nothing of what it reverses."""
+
+    title = gettext_lazy("commission on deals")
+    parameter_name = "commission"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("deals", _("Deal commission and its clawbacks"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(DEAL_COMMISSION) if self.value() == "deals" else queryset
+
+
+#: lookups on a line's statement the list takes without a filter panel of their own: the links
+#: from "commission paid" and "incentives paid" to their lines (commissions/metric_lists.py)
+STATEMENT_LOOKUPS = ("statement__paid_on", "statement__status")
+
+
 @admin.register(Line, site=tenant_admin_site)
 class LineAdmin(TenantModelAdmin):
     """Read-only: lines are written by the ledger's services, never typed in."""
@@ -121,7 +147,14 @@ class LineAdmin(TenantModelAdmin):
     ]
     key_columns = ("state_badge",)
     list_display_links = None
-    list_filter = [VisiblePartnerFilter, "source", "state", CurrencyFilter, EarnedMonthFilter]
+    list_filter = [
+        VisiblePartnerFilter,
+        "source",
+        DealCommissionFilter,
+        "state",
+        CurrencyFilter,
+        EarnedMonthFilter,
+    ]
     search_fields = ["partner__name"]
     search_help_text = gettext_lazy("Partner name, or a deal's reference: DR-000042.")
     list_per_page = 50
@@ -144,6 +177,12 @@ class LineAdmin(TenantModelAdmin):
         # The confirm page shows their count and totals before anything is approved.
         ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:500])
         return redirect(reverse("admin:commissions_lines_approve") + f"?ids={ids}")
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # Django allows lookups across a relation only when a list filter names it.
+        if any(lookup == f or lookup.startswith(f + "__") for f in STATEMENT_LOOKUPS):
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Line]:
         return adjustments.lines_visible_to(membership_of(request)).select_related(

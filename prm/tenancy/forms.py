@@ -26,6 +26,7 @@ SETTINGS_FIELDS = [
     "require_mfa_for_staff",
     "invitation_reminder_days",
     "digest_hour",
+    "sla_target_percent",
 ]
 
 

@@ -97,6 +97,15 @@ class Tenant(models.Model):
         validators=[MaxValueValidator(23)],
         help_text=_("Local hour (0-23, in the program's time zone) when daily digests go out."),
     )
+    sla_target_percent = models.PositiveSmallIntegerField(
+        _("decision SLA target (%)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "The share of deal-registration decisions that should be made within their SLA "
+            "(1-100): the dashboards' SLA gauge reads against it."
+        ),
+    )
     require_mfa_for_staff = models.BooleanField(
         _("require two-factor authentication for vendor staff"), default=False
     )

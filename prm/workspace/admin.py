@@ -48,6 +48,7 @@ class TenantSettingsAdmin(TenantModelAdmin):
         (_("Emails"), {"fields": ["email_sender_name", "email_sender"]}),
         (_("Security"), {"fields": ["require_mfa_for_staff"]}),
         (_("Notifications"), {"fields": ["invitation_reminder_days", "digest_hour"]}),
+        (_("Reporting"), {"fields": ["sla_target_percent"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TenantSettings]:

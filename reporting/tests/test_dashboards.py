@@ -87,6 +87,20 @@ def test_the_program_dashboard_shows_the_metrics_layers_figures(world, host_clie
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("page", [PROGRAM, CAM])
+def test_the_sla_gauge_reads_the_tenants_target(world, host_client, page):
+    type(world.tenant).objects.filter(pk=world.tenant.pk).update(sla_target_percent=75)
+    member = world.members[Role.PROGRAM_LEADER if page == PROGRAM else Role.CAM]
+    response = host_client(world.host, member).get(page)
+    html = body(response)
+    assert response.context_data["dashboard"].sla_target == Decimal(75)
+    sla = html[html.index('id="sla-heading"') :]
+    sla = sla[: sla.index("</section>")]
+    assert "against a target of 75" in sla
+    assert "90" not in sla  # the old constant, in the sentence or the gauge
+
+
+@pytest.mark.django_db
 def test_a_cam_sees_only_their_partners_figures(world, host_client):
     won(world.partner, "1000", days_ago=0)
     won(world.other_partner, "2500", days_ago=0)

@@ -52,7 +52,14 @@ from prm.tenancy.models import Membership, TenantSettings
 from prm.tenancy.roles import Role
 from prm.workspace.sites import tenant_admin_site
 from reporting.models import Alert, AlertRule
-from training.models import Asset, Certification, Course, LearningPath, TrainingSettings
+from training.models import (
+    Asset,
+    Certification,
+    Course,
+    Enrolment,
+    LearningPath,
+    TrainingSettings,
+)
 
 Kwargs = Callable[[Any], dict[str, Any]]
 
@@ -280,6 +287,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     RejectReason: lambda w: w.reject_reason,
     DealSettings: lambda w: w.deal_settings,
     Course: lambda w: w.course,
+    # Training: the enrolments list behind the training metrics (read-only)
+    Enrolment: lambda w: w.enrolment,
     LearningPath: lambda w: w.path,
     Certification: lambda w: w.certification,
     TrainingSettings: lambda w: w.training_settings,

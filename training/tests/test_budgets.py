@@ -35,6 +35,12 @@ PAGES = [
     # the home page with the "Continue learning" card (4 queries of its own) and the
     # "Certification expiring" card (1: the member's awards)
     ("/", Role.PARTNER_REP, 22),  # + the Funds card (mdf), the Earnings card (commissions)
+    # the enrolments list behind the training metrics, and filtered as a metric's link
+    # filters it: as the course list (the session and member, the page's keys and rows with
+    # learner, partner and course in one query, the partners of the filter panel)
+    ("/admin/training/enrolment/", Role.PROGRAM_LEADER, 8),
+    ("/admin/training/enrolment/", Role.CAM, 8),
+    ("/admin/training/enrolment/?membership__is_active=1&passed=yes", Role.PROGRAM_LEADER, 8),
     ("/admin/training/course/", Role.PROGRAM_LEADER, 8),
     ("/admin/training/course/", Role.CAM, 8),
     (f"/admin/training/course/{LONG}/change/", Role.PARTNER_OPS, 10),

@@ -126,6 +126,7 @@ def settings_form(tenant: Tenant, **overrides) -> dict:
         "fiscal_year_start": tenant.fiscal_year_start,
         "invitation_reminder_days": tenant.invitation_reminder_days,
         "digest_hour": tenant.digest_hour,
+        "sla_target_percent": tenant.sla_target_percent,
     }
     data.update(overrides)
     return data
@@ -243,3 +244,39 @@ def test_the_portal_shows_the_tenants_title_and_colours(ours, theirs, host_clien
     assert theirs.tenant.portal_title not in page
     login = host_client(ours.host).get("/accounts/login/").content.decode()
     assert ours.tenant.portal_title in login
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "greater than or equal to 1"),
+        ("101", "less than or equal to 100"),
+        ("abc", "Enter a whole number."),
+        ("", "This field is required."),
+    ],
+)
+def test_an_sla_target_outside_1_to_100_is_refused_beside_the_field(
+    ours, host_client, value, message
+):
+    client = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
+    url = f"/admin/tenancy/tenantsettings/{ours.tenant.pk}/change/"
+    form = settings_form(ours.tenant, sla_target_percent=value, portal_title="Changed title")
+    response = client.post(url, form)
+    assert response.status_code == 200
+    errors = response.context_data["adminform"].form.errors
+    assert list(errors) == ["sla_target_percent"]
+    assert message in errors["sla_target_percent"][0]
+    assert message in response.content.decode()
+    saved = Tenant.objects.get(pk=ours.tenant.pk)
+    assert saved.sla_target_percent == 90
+    assert saved.portal_title != "Changed title"  # nothing of the form was saved
+
+
+@pytest.mark.django_db
+def test_the_sla_target_is_saved_from_the_settings_page(ours, host_client):
+    client = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
+    url = f"/admin/tenancy/tenantsettings/{ours.tenant.pk}/change/"
+    response = client.post(url, settings_form(ours.tenant, sla_target_percent="75"))
+    assert response.status_code == 302
+    assert Tenant.objects.get(pk=ours.tenant.pk).sla_target_percent == 75

@@ -78,6 +78,7 @@ def test_a_logo_over_the_limit_is_not_stored_and_refused_beside_the_field(
             "fiscal_year_start": ours.tenant.fiscal_year_start,
             "invitation_reminder_days": ours.tenant.invitation_reminder_days,
             "digest_hour": ours.tenant.digest_hour,
+            "sla_target_percent": ours.tenant.sla_target_percent,
             "logo": big_file("logo.png", 3 * MB),
         },
     )
