@@ -337,7 +337,8 @@ def sweeps_report(scale: str, steady: int = 5) -> None:
     `run` scenario rolls each sweep back, so it measures only first sweeps."""
     from reporting.alerts.sweep import sweep_tenant
 
-    with scopes_disabled():  # the bench's own tenant, looked up before any request scope exists
+    # the bench's own tenant, looked up before any request scope exists
+    with scopes_disabled():
         tenant = Tenant.objects.get(slug=BENCH_SLUG)
     print(f"\nreporting sweeps, scale {scale}\n")
     with scope(tenant=tenant), transaction.atomic():

@@ -18,13 +18,33 @@ A currency without a rate on that day is left out, never guessed.
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from prm.metrics.registry import Metric, Part, Rows, Total, register
+from prm.metrics.registry import Metric, Part, Rows, Total, admin_list, register
 
-from .metric_lists import EARNED_LIST, INCENTIVES_PAID_LIST, PAID_LIST
 from .models import Line, Statement
 
 S = Line.Source
 
+
+# The commission ledger (commissions/admin/ledger.py) filtered to a metric's lines: its own
+# filters, so a CAM following a link still sees only their partners' lines.
+LEDGER = "admin:commissions_line_changelist"
+#: `commissions.earned`: deal commission and its clawbacks, by the day they were earned
+EARNED_LIST = admin_list(LEDGER, days="earned_on", commission="deals")
+#: `commissions.paid`: every line of the statements paid in the period
+PAID_LIST = admin_list(
+    LEDGER,
+    days="statement__paid_on",
+    state__exact=Line.State.PAID,
+    statement__status=Statement.Status.PAID,
+)
+#: `commissions.incentives_paid`: the SPIF and tier-bonus lines of those statements
+INCENTIVES_PAID_LIST = admin_list(
+    LEDGER,
+    days="statement__paid_on",
+    state__exact=Line.State.PAID,
+    statement__status=Statement.Status.PAID,
+    source__in=f"{Line.Source.SPIF},{Line.Source.TIER_BONUS}",
+)
 
 EARNED = Rows(
     queryset=lambda tenant: Line.objects.filter(

@@ -23,12 +23,8 @@ their close date, decisions in the period they were made in (a day of the tenant
   period, a distinct count (per partner: 1 or 0, what "no deal or login for 60 days" reads).
 """
 
-from collections.abc import Callable
-
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
@@ -43,6 +39,7 @@ from prm.metrics.registry import (
     Ratio,
     Rows,
     Total,
+    admin_list,
     in_days,
     register,
 )
@@ -53,28 +50,14 @@ from .models import Deal
 S = Deal.Status
 
 
-def _records(day_field: str, status: str = "all") -> Callable[[Period, int | None], str]:
-    """The registrations list filtered to a metric's rows: `status` (the list's own filter,
-    "all" for every status), the period's days of `day_field`, and the partner when given."""
-
-    def url(period: Period, partner_id: int | None) -> str:
-        query: dict[str, str | int] = {
-            "status": status,
-            f"{day_field}__gte": period.start.isoformat(),
-            f"{day_field}__lte": period.end.isoformat(),
-        }
-        if partner_id is not None:
-            query["partner"] = partner_id
-        return reverse("admin:deals_deal_changelist") + "?" + urlencode(query)
-
-    return url
-
-
-SUBMITTED_LIST = _records("submitted_at__date")
-CLOSED_LIST = _records("closed_on")
-WON_LIST = _records("closed_on", S.WON)
-DECIDED_LIST = _records("decided_at__date")
-APPROVED_LIST = _records("approved_at__date")
+# the registrations list filtered to a metric's rows ("status": the list's own filter, "all" for
+# every status)
+DEALS = "admin:deals_deal_changelist"
+SUBMITTED_LIST = admin_list(DEALS, days="submitted_at__date", status="all")
+CLOSED_LIST = admin_list(DEALS, days="closed_on", status="all")
+WON_LIST = admin_list(DEALS, days="closed_on", status=S.WON)
+DECIDED_LIST = admin_list(DEALS, days="decided_at__date", status="all")
+APPROVED_LIST = admin_list(DEALS, days="approved_at__date", status="all")
 
 
 SUBMITTED = Rows(

@@ -20,9 +20,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from prm.metrics.periods import Period
-from prm.metrics.registry import Metric, Part, Ratio, Rows, Total, register
+from prm.metrics.registry import Metric, Part, Ratio, Rows, Total, admin_list, register
 
-from .metric_lists import funded_list
 from .models import Allocation, MdfRequest
 from .roi import SPENT, with_roi
 
@@ -30,6 +29,18 @@ from .roi import SPENT, with_roi
 def _fund_overlaps(period: Period) -> Q:
     return Q(fund__starts_on__lte=period.end, fund__ends_on__gte=period.start)
 
+
+# `mdf.roi`'s rows in the MDF requests list: the funded campaigns (a claim approved or paid) of
+# the funds overlapping the period ("status": the list opens on the requests waiting for a
+# decision otherwise). The allocation metrics have no list: allocations are listed per fund
+# (`admin:mdf_fund_allocations`), and a period may overlap several funds (a year its four
+# quarters'), so no one list holds their rows.
+FUNDED_LIST = admin_list(
+    "admin:mdf_mdfrequest_changelist",
+    overlapping=("fund__starts_on", "fund__ends_on"),
+    status="all",
+    claim__status__in=",".join(SPENT),
+)
 
 ALLOCATIONS = Rows(
     queryset=lambda tenant: Allocation.objects.filter(tenant=tenant),
@@ -98,7 +109,7 @@ for metric in [
         value=Ratio(
             Part("roi_revenue", money=True), Part("roi_spend", money=True), scale=1, places="0.01"
         ),
-        list_url=funded_list,
+        list_url=FUNDED_LIST,
     ),
 ]:
     register(metric)

@@ -15,17 +15,26 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.accounts.models import SignInDay
 from prm.metrics.periods import Period
-from prm.metrics.registry import Median, Metric, Part, Ratio, Rows, Total, register
+from prm.metrics.registry import Median, Metric, Part, Ratio, Rows, Total, admin_list, register
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import PARTNER_ROLES
 
-from .metric_lists import active_users_list
 from .models import Partner
 
 
 def _partner_users(tenant: Tenant) -> QuerySet[Membership]:
     return Membership.objects.filter(tenant=tenant, role__in=sorted(PARTNER_ROLES))
 
+
+# `partners.active_users` in the members list: the partner users who can sign in, a state the
+# period does not narrow. `partners.monthly_active_rate` has no list: it counts the users who were
+# members at any time in the period (active now, or deactivated during it), which no filter of
+# the members list can say; `partners.months_in_program` is a median over companies.
+ACTIVE_USERS_LIST = admin_list(
+    "admin:tenancy_membership_changelist",
+    role__in=",".join(sorted(PARTNER_ROLES)),
+    is_active__exact=1,
+)
 
 CURRENT_USERS = Rows(
     queryset=lambda tenant: _partner_users(tenant).filter(is_active=True),
@@ -79,7 +88,7 @@ for metric in [
         description=_("Partner users who can sign in to the portal."),
         rows=CURRENT_USERS,
         value=Total(Part(1)),
-        list_url=active_users_list,
+        list_url=ACTIVE_USERS_LIST,
     ),
     Metric(
         name="partners.months_in_program",

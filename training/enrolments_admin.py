@@ -1,7 +1,7 @@
 """The enrolments list in the vendor admin UI, read-only: who started which course and when,
 and whether they passed it. It is the list behind the training metrics (a dashboard tile's
 "courses passed" or "training completion rate" links here filtered to the metric's rows:
-`training/metric_lists.py`).
+`training/metrics.py`).
 
 A CAM sees the enrolments of the users of the partners assigned to them, in the list and on
 every object URL (`prm.tenancy.partner_access.visible_partners`); vendor staff who may see

@@ -14,10 +14,15 @@ as they would to another company. Days are the tenant's (the period is in its ca
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from prm.metrics.registry import Metric, Part, Ratio, Rows, Total, register
+from prm.metrics.registry import Metric, Part, Ratio, Rows, Total, admin_list, register
 
-from .metric_lists import COMPLETED_LIST, STARTED_LIST
 from .models import Enrolment
+
+# The enrolments list (training/enrolments_admin.py) filtered to a metric's rows: the active users'
+# enrolments (what the metrics count) completed, or started, in the period.
+ENROLMENTS = "admin:training_enrolment_changelist"
+COMPLETED_LIST = admin_list(ENROLMENTS, days="completed_at__date", membership__is_active=1)
+STARTED_LIST = admin_list(ENROLMENTS, days="started_at__date", membership__is_active=1)
 
 COMPLETED = Rows(
     queryset=lambda tenant: Enrolment.objects.filter(tenant=tenant, membership__is_active=True),

@@ -124,7 +124,7 @@ class DealCommissionFilter(admin.SimpleListFilter):
 
 
 #: lookups on a line's statement the list takes without a filter panel of their own: the links
-#: from "commission paid" and "incentives paid" to their lines (commissions/metric_lists.py)
+#: from "commission paid" and "incentives paid" to their lines (commissions/metrics.py)
 STATEMENT_LOOKUPS = ("statement__paid_on", "statement__status")
 
 

@@ -160,7 +160,7 @@ FIELDSETS: list[Any] = [
 
 
 #: lookups across a relation the list takes without a filter panel of their own: the link from
-#: "MDF return" to its funded campaigns (mdf/metric_lists.py) names the fund's days and the
+#: "MDF return" to its funded campaigns (mdf/metrics.py) names the fund's days and the
 #: claim's status
 RELATED_LOOKUPS = ("fund__starts_on", "fund__ends_on", "claim__status")
 

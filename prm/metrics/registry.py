@@ -20,7 +20,9 @@ from typing import Any
 
 from django.db.models import Func, IntegerField, Q, QuerySet
 from django.db.models.expressions import Combinable
+from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 
 from prm.figures import format_number, format_percent
 from prm.money import format_money
@@ -33,6 +35,8 @@ from .periods import Period
 ByPeriod = Callable[[Period], Any]
 Expr = int | str | Combinable | ByPeriod
 Where = Q | Callable[[Period], Q]
+#: the list behind a figure: (period, partner id or None for all) -> the URL of an admin list
+ListUrl = Callable[[Period, int | None], str | None]
 
 
 class DaysBetween(Func):
@@ -172,7 +176,7 @@ class Metric:
     higher_is_better: bool = True
     #: the list behind the figure (an admin list filtered to the period's rows), for drilling
     #: down from a dashboard tile: (period, partner id or None for all) -> URL, or None
-    list_url: Callable[[Period, int | None], str | None] | None = None
+    list_url: ListUrl | None = None
 
     @property
     def rollup(self) -> str:
@@ -210,6 +214,36 @@ def format_value(value: Decimal | None, unit: str, *, currency: str) -> str:
     if unit == "ratio":
         return format_number(value) + "×"
     return format_number(value)
+
+
+def admin_list(
+    url_name: str,
+    *,
+    days: str = "",
+    overlapping: tuple[str, str] | None = None,
+    **fixed: str | int,
+) -> Callable[[Period, int | None], str]:
+    """A `Metric.list_url`: the admin list `url_name` filtered to a metric's rows of a period,
+    and to the partner when given (the lists' own "partner" filter, which keeps a CAM to their
+    partners). `days` is the lookup of the day the rows count on ("closed_on",
+    "submitted_at__date"); `overlapping` the (start, end) lookups of rows that span days (a
+    fund); `fixed` the list's other filters ("status": "won"). Each lookup must be one the list
+    allows (Django's `lookup_allowed`; an unknown one sends the list back with "?e=1"), which the
+    apps' tests of their links check."""
+
+    def url(period: Period, partner_id: int | None) -> str:
+        query: dict[str, str | int] = dict(fixed)
+        if days:
+            query[f"{days}__gte"] = period.start.isoformat()
+            query[f"{days}__lte"] = period.end.isoformat()
+        if overlapping:
+            query[f"{overlapping[0]}__lte"] = period.end.isoformat()
+            query[f"{overlapping[1]}__gte"] = period.start.isoformat()
+        if partner_id is not None:
+            query["partner"] = partner_id
+        return reverse(url_name) + "?" + urlencode(query)
+
+    return url
 
 
 _METRICS: dict[str, Metric] = {}

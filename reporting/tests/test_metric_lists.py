@@ -36,7 +36,7 @@ LISTED = [
     "partners.active_users",
 ]
 COUNTS = {"training.courses_passed", "partners.active_users"}
-#: metrics left without a list on purpose (see mdf/metric_lists.py, partners/metric_lists.py)
+#: metrics left without a list on purpose (see mdf/metrics.py, partners/metrics.py)
 UNLISTED = [
     "mdf.allocated",
     "mdf.committed",
@@ -50,7 +50,7 @@ def metric_rows(metric: Metric, tenant: Any, period: P.Period, partner_id: int |
     """The keys of the rows the metric's figure is made of, read from its declaration: the
     period's rows meeting the total's condition, or a ratio's denominator's."""
     rows = metric.rows
-    found = rows.queryset(tenant).filter(rows.in_period(period))
+    found = rows.queryset(tenant).filter(rows.period_q(period))
     value = metric.value
     part = value.part if isinstance(value, Total) else value.denominator
     assert isinstance(value, Total | Ratio)
