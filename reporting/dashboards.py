@@ -122,7 +122,7 @@ class DashboardFilters(QueryForm):
 
     A value a field refuses is left out (the page without that filter); a custom period whose
     end is before its start, or longer than three years, says so beside the field and the page
-    shows the current month.
+    shows the current quarter.
     """
 
     span = forms.ChoiceField(
@@ -239,7 +239,12 @@ def _period_text(period: Period) -> str:
 
 def read_filters(query: Any, tenant: Tenant, options: Options) -> Filters:
     """The filters of a query string (`request.GET`), each refused value left out."""
-    form = DashboardFilters(query)
+    # The defaults bound like a choice, so that the form shows the period the page reads (an
+    # unbound default would show the first option, "This month", over a quarter's figures).
+    data = query.copy()
+    data.setdefault("span", P.QUARTER)
+    data.setdefault("compare", PREVIOUS)
+    form = DashboardFilters(data)
     values = form.values()
     today = tenant_today(tenant)
     fiscal = tenant.fiscal_year_start or 1

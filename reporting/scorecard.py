@@ -26,7 +26,7 @@ from typing import Any
 
 from babel.dates import format_skeleton
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -212,17 +212,19 @@ def period_label(span: str, period: Period, fiscal_start: int) -> str:
     }
 
 
-def tier_peer_ids(partner: Partner) -> list[int]:
+def tier_peers(partner: Partner) -> QuerySet[Partner]:
     """The tier's partners a benchmark is worked out over: its active partners and the partner
-    itself (one query); none when the partner has no tier."""
+    itself; none when the partner has no tier."""
     if partner.tier_id is None:
-        return []
-    return list(
-        Partner.objects.filter(tenant_id=partner.tenant_id, tier_id=partner.tier_id)
-        .filter(Q(status=Partner.Status.ACTIVE) | Q(pk=partner.pk))
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        return Partner.objects.none()
+    return Partner.objects.filter(tenant_id=partner.tenant_id, tier_id=partner.tier_id).filter(
+        Q(status=Partner.Status.ACTIVE) | Q(pk=partner.pk)
     )
+
+
+def tier_peer_ids(partner: Partner) -> list[int]:
+    """`tier_peers`' ids (one query)."""
+    return list(tier_peers(partner).order_by("pk").values_list("pk", flat=True))
 
 
 def benchmark(metric: Metric, own: Decimal | None, values: list[Decimal], currency: str) -> Any:
@@ -340,8 +342,9 @@ def _company(
     peers = tier_peer_ids(partner)
     compare = len(peers) >= MIN_PEERS
     # ONE evaluation over the tier's partners (just ours without a benchmark): every partner's
-    # value of every KPI for the period, which the percentiles are taken over
-    scope = peers if compare else [partner.pk]
+    # value of every KPI for the period, which the percentiles are taken over. The tier as a
+    # subquery: its thousands of ids inlined in each row source's query cost more to send
+    scope: Any = tier_peers(partner) if compare else [partner.pk]
     table = evaluate(tenant, metrics, [period], partners=scope, by=BY_PARTNER)
     # the partner's twelve months, for the trend and the sparklines
     trend = evaluate(tenant, metrics, months, partners=[partner.pk], by=BY_PARTNER)
@@ -355,7 +358,7 @@ def _company(
             spark=[trend.get(metric, m, partner.pk) for m in months],
         )
         if compare:
-            values = [v for pk in scope if (v := table.get(metric, period, pk)) is not None]
+            values = [v for pk in peers if (v := table.get(metric, period, pk)) is not None]
             found = benchmark(metric, own, values, currency)
             if isinstance(found, Benchmark):
                 kpi.benchmark = found

@@ -89,7 +89,10 @@ class _Parts:
 
     def add_sum(self, index: int, currency: str, amount: Any) -> None:
         if amount is not None:
-            self.sums[index][currency] = self.sums[index].get(currency, ZERO) + Decimal(amount)
+            if not isinstance(amount, Decimal | int):
+                amount = Decimal(amount)
+            sums = self.sums[index]
+            sums[currency] = sums.get(currency, ZERO) + amount
 
 
 @dataclass
