@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -28,11 +27,12 @@ from django.utils.translation import gettext_lazy as _
 
 from deals.events import tenant_day
 from prm.audit.models import AuditEvent
+from prm.audit.services import audit_event
 from prm.figures import format_percent
 from prm.metrics import registry
 from prm.notifications import outbox
 from prm.notifications.categories import declare_category
-from prm.notifications.events import Event, EventType, declare, emit
+from prm.notifications.events import Event, declare, emit
 from prm.notifications.models import Delivery, Notification, NotificationPreference
 from prm.notifications.rules import Rule, register_recipients, register_rule
 from prm.tenancy.models import Membership, Tenant
@@ -309,10 +309,15 @@ def alerts_announce(
     batches = {"fired": fired, "resolved": resolved, "reminded": reminded}
     # every email links to the tenant's host: its domains read once, not 4 times per email
     prefetch_related_objects([tenant], "domains")
-    content_type = ContentType.objects.get_for_model(Alert)
     AuditEvent.objects.bulk_create(
         [
-            _audit(KINDS[kind][0], alert, content_type)
+            audit_event(
+                tenant=tenant,
+                actor=None,
+                action=KINDS[kind][0].name,
+                obj=alert,
+                after={"state": alert.state, "value": shown_value(alert, alert.value)},
+            )
             for kind, alerts in batches.items()
             for alert in alerts
         ]
@@ -328,20 +333,6 @@ def alerts_announce(
                 data = {**_group_data(rule, shared, state), "owner_ids": owners}
                 emit(several.name, tenant=tenant, subject=rule, data=data)
     queue_digest(tenant=tenant, fired=fired, since=since)
-
-
-def _audit(event: EventType, alert: Alert, content_type: ContentType) -> AuditEvent:
-    """The audit record `log_action` would write for the alert (the system acted)."""
-    return AuditEvent(
-        tenant_id=alert.tenant_id,
-        actor=None,
-        actor_label="system",
-        action=event.name,
-        object_type=content_type,
-        object_id=str(alert.pk),
-        object_repr=str(alert)[:200],
-        after={"state": alert.state, "value": shown_value(alert, alert.value)},
-    )
 
 
 def _shared_by_owners(alerts: list[Alert]) -> list[tuple[AlertRule, list[int], list[Alert]]]:

@@ -31,8 +31,35 @@ def audit_record(
     JSON-serialisable values. Call it inside the service's transaction so that the event exists
     exactly when the change does.
     """
+    event = audit_event(
+        tenant=tenant,
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        after=after,
+        reason=reason,
+        ip=ip,
+    )
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    tenant: Tenant,
+    actor: "User | None",
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    ip: str | None = None,
+) -> AuditEvent:
+    """The audit event `audit_record` appends, unsaved: for writing many in one
+    `AuditEvent.objects.bulk_create` (a sweep auditing thousands of alerts)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         tenant=tenant,
         actor=user,
         actor_label=user.email if user else "system",
