@@ -687,6 +687,11 @@ class PartnerFigure:
     denominator_value: Decimal | None = None
     raw_url: str | None = None
 
+    @property
+    def has_rows(self) -> bool:
+        """Whether records stand behind the figure: a 0% win rate has its closed deals."""
+        return bool(self.denominator_value) or bool(self.value)
+
 
 def partner_figures(
     tenant: Tenant, metric: Metric, partners: QuerySet[Any], filters: Filters

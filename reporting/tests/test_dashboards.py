@@ -357,6 +357,21 @@ def test_the_records_behind_a_partners_figure_are_the_metrics_rows(world, host_c
 
 
 @pytest.mark.django_db
+def test_a_zero_ratio_still_links_to_the_records_behind_it(world, host_client):
+    """A 0% win rate is made of closed deals: the partner's row links to them."""
+    lost = won(world.partner, "800", days_ago=0, name="Lost Customer")
+    Deal.objects.filter(pk=lost.pk).update(status=Deal.Status.LOST, won_amount=None)
+    url = get("deals.win_rate").list_url(this_month(world), world.partner.pk)
+    listed = body(
+        host_client(world.host, world.members[Role.PROGRAM_LEADER]).get(
+            METRIC.format("deals.win_rate")
+        )
+    )
+    assert "0%" in listed
+    assert url.replace("&", "&amp;") in listed
+
+
+@pytest.mark.django_db
 def test_breakdowns_are_the_engines_groups(world):
     """The breakdowns, merged from each partner's rows, read what the engine's SQL grouping by
     region and tier reads (ratios of sums, not averages of partners' ratios)."""
