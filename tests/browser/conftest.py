@@ -3,7 +3,8 @@
 import os
 
 import pytest
-from django.core.management import call_command
+
+from tests.demo_snapshot import seeded_demo
 
 # Playwright's sync API runs an event loop in this thread; Django must allow DB use beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -29,7 +30,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def demo(live_server):
     """The demo tenants and users, served by the live server; returns `url(host, path)`."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    seeded_demo()  # seeded by the process's first journey, restored from its rows after
     port = live_server.url.rsplit(":", 1)[1]
 
     def url(host: str, path: str = "/") -> str:
