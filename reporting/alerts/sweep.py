@@ -349,8 +349,6 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
                     continue
                 if alert.swept_at >= started:
                     continue  # another sweep evaluated it while this one ran: its word stands
-                # told below with the rule's other alerts, without a query per alert
-                alert.rule, alert.tenant = rule, tenant
                 before = _kept(alert)
                 alert.value, alert.threshold = finding.value, finding.threshold
                 # the owners follow the subject: the partner's CAMs of today, not of the day
@@ -364,11 +362,14 @@ def sweep_tenant(tenant: Tenant, *, today: date | None = None) -> SweepResult:
                     # a reminder is for an alert that is open now
                     if today >= real_today and _due_reminder(alert, today):
                         alert.notified_on = today
+                        # told below with the rule's other alerts, without a query per alert
+                        alert.rule, alert.tenant = rule, tenant
                         reminded.append(alert)
                 else:
                     alert.clear_streak += 1
                     if resolves(rule, finding.verdict, alert.clear_streak):
                         alert.state, alert.resolved_at = S.RESOLVED, now
+                        alert.rule, alert.tenant = rule, tenant  # told below, as above
                         resolved.append(alert)
                     else:
                         result.still_open += 1
