@@ -24,10 +24,6 @@ from prm.workspace.ui import badge, time_tag
 
 from .models import Enrolment
 
-#: lookups across a relation the list takes without a filter panel of their own: the training
-#: metrics count only active users' enrolments, and their links say so
-RELATED_LOOKUPS = ("membership__is_active",)
-
 
 class LearnerPartnerFilter(VisiblePartnerFilter):
     """The partner company of the learner (an enrolment has no partner of its own)."""
@@ -56,6 +52,8 @@ class EnrolmentAdmin(TenantModelAdmin):
     """No add, change or delete: learners enrol in the portal, passing completes them."""
 
     capabilities = {"view": "training.view"}
+    # the training metrics count only active users' enrolments, and their links say so
+    related_lookups = ("membership__is_active",)
     changelist_title = gettext_lazy("Course enrolments")
     menu_position = 30
     list_display = ["learner", "partner", "course", "started", "completed", "result"]
@@ -69,12 +67,6 @@ class EnrolmentAdmin(TenantModelAdmin):
     paginator = DeferredJoinPaginator
     show_full_result_count = False
     fields = readonly_fields = ("learner", "partner", "course", "started", "completed", "result")
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        # Django allows lookups across a relation only when a list filter names it.
-        if any(lookup == f or lookup.startswith(f + "__") for f in RELATED_LOOKUPS):
-            return True
-        return super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enrolment]:
         membership = membership_of(request)

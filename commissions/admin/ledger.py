@@ -123,16 +123,13 @@ class DealCommissionFilter(admin.SimpleListFilter):
         return queryset.filter(DEAL_COMMISSION) if self.value() == "deals" else queryset
 
 
-#: lookups on a line's statement the list takes without a filter panel of their own: the links
-#: from "commission paid" and "incentives paid" to their lines (commissions/metrics.py)
-STATEMENT_LOOKUPS = ("statement__paid_on", "statement__status")
-
-
 @admin.register(Line, site=tenant_admin_site)
 class LineAdmin(TenantModelAdmin):
     """Read-only: lines are written by the ledger's services, never typed in."""
 
     capabilities = {"view": "commissions.view"}
+    # the links from "commission paid" and "incentives paid" to their lines (commissions/metrics.py)
+    related_lookups = ("statement__paid_on", "statement__status")
     changelist_title = gettext_lazy("Commission ledger")
     menu_position = 10
     list_display = [
@@ -177,12 +174,6 @@ class LineAdmin(TenantModelAdmin):
         # The confirm page shows their count and totals before anything is approved.
         ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:500])
         return redirect(reverse("admin:commissions_lines_approve") + f"?ids={ids}")
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        # Django allows lookups across a relation only when a list filter names it.
-        if any(lookup == f or lookup.startswith(f + "__") for f in STATEMENT_LOOKUPS):
-            return True
-        return super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Line]:
         return adjustments.lines_visible_to(membership_of(request)).select_related(

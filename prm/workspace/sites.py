@@ -300,6 +300,15 @@ class TenantModelAdmin(GuardedFormsAdmin, CheckedInputAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # An empty value reads as a dash, never as "None" or Django's "-".
     empty_value_display = "—"
+    #: lookups across a relation the list takes from its query string without a filter panel
+    #: of their own, for the links to a metric's rows ("statement__paid_on"): Django allows
+    #: such a lookup only when a list filter names it
+    related_lookups: ClassVar[tuple[str, ...]] = ()
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if any(lookup == f or lookup.startswith(f + "__") for f in self.related_lookups):
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
     def _can(self, request: HttpRequest, action: str) -> bool:
         return _member_can(request, self.capabilities.get(action))
