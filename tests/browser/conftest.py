@@ -27,6 +27,17 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _pages_closed(browser, live_server):
+    """Every page a journey opened (`browser.new_page()` makes a context of its own) is closed
+    when the journey ends, before its database is flushed: a page left open goes on polling the
+    bell of the session's live server while later tests own the database, and each poll is a
+    server error in their output."""
+    yield
+    for context in list(browser.contexts):
+        context.close()
+
+
 @pytest.fixture
 def demo(live_server):
     """The demo tenants and users, served by the live server; returns `url(host, path)`."""
