@@ -6,6 +6,7 @@ link sees only their partners' rows."""
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.db.models import Q
@@ -239,3 +240,19 @@ def test_the_enrolments_list_leaves_out_what_its_filters_exclude(bench, host_cli
     )
     theirs = Enrolment.objects.filter(membership=bench.other_partner_rep).first()
     assert cam.get(f"/admin/training/enrolment/{theirs.pk}/change/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_bad_values_in_a_metrics_list_link_answer_without_a_server_error(
+    bench, period, host_client
+):
+    """The lookups the lists take across relations (`related_lookups`) with values that are no
+    date, choice or boolean: a refusal or the list, never a server error."""
+    leader = host_client(bench.host, bench.members[Role.PROGRAM_LEADER])
+    for name in LISTED:
+        url = get(name).list_url(period, bench.partner.pk)
+        path, query = urlsplit(url).path, parse_qsl(urlsplit(url).query)
+        for index, (key, _value) in enumerate(query):
+            bad = [*query[:index], (key, "not-a-value"), *query[index + 1 :]]
+            response = leader.get(f"{path}?{urlencode(bad)}")
+            assert response.status_code in (200, 302, 400), (name, key, response.status_code)
