@@ -1,0 +1,1 @@
+"""Quarterly business reviews: frozen snapshots, the editor, PDFs, bulk export, action items."""
