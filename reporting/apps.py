@@ -81,3 +81,13 @@ class ReportingConfig(AppConfig):
         from .demo import seed_history
 
         demo.register_seeder(seed_history, order=110)
+
+        # E: quarterly business reviews -- their events and notification rules, the action
+        # items' reminders, the editor and export pages (`admin`), the portal pages
+        from prm.notifications.reminders import register_reminder
+
+        from .qbrs import events as qbr_events  # noqa: F401 - declares and registers
+        from .qbrs.reminders import due_soon_actions, overdue_actions
+
+        register_reminder(due_soon_actions)
+        register_reminder(overdue_actions)

@@ -14,6 +14,13 @@ CAPABILITIES = {
     "operations: any CAM's).",
     "reporting.alerts.view": "See, acknowledge and snooze the KPI alerts addressed to them.",
     "reporting.alerts.manage": "Make and change KPI alert rules, and see every alert.",
+    "reporting.qbrs.edit": "Prepare, share and finalise the quarterly business reviews of the "
+    "partners one sees, and track their action items.",
+    "reporting.qbrs.export": "Export the quarterly business reviews of many partners at once "
+    "(a background job ending in a zip of PDFs).",
+    "portal.qbrs": "Read the company's shared and final business reviews, comment on shared "
+    "drafts, download final ones, and track every action item of the company.",
+    "portal.qbr_actions": "See and mark done the business-review action items one owns.",
     "portal.scorecard": "See the partner scorecard (partner admins: the company's figures "
     "against its tier; reps: their own).",
 }
@@ -24,14 +31,23 @@ ROLES: dict[str, list[str]] = {
         "reporting.cam.view",
         "reporting.alerts.view",
         "reporting.alerts.manage",
+        "reporting.qbrs.edit",
+        "reporting.qbrs.export",
     ],
     Role.PARTNER_OPS: [
         "reporting.program.view",
         "reporting.cam.view",
         "reporting.alerts.view",
         "reporting.alerts.manage",
+        "reporting.qbrs.edit",
+        "reporting.qbrs.export",
     ],
-    Role.CAM: ["reporting.cam.view", "reporting.alerts.view"],
-    Role.PARTNER_ADMIN: ["portal.scorecard"],
-    Role.PARTNER_REP: ["portal.scorecard"],
+    Role.CAM: [
+        "reporting.cam.view",
+        "reporting.alerts.view",
+        "reporting.qbrs.edit",
+        "reporting.qbrs.export",
+    ],
+    Role.PARTNER_ADMIN: ["portal.scorecard", "portal.qbrs", "portal.qbr_actions"],
+    Role.PARTNER_REP: ["portal.scorecard", "portal.qbr_actions"],
 }

@@ -131,7 +131,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
-                ("reminded_on", models.DateField(blank=True, null=True)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 (

@@ -151,8 +151,6 @@ class QbrActionItem(TenantOwned):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    #: the last day a reminder went out, so a daily sweep reminds once per step
-    reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
