@@ -181,7 +181,7 @@ def _trend_charts(data: dict[str, Any], palette: Palette, currency: str) -> dict
             palette=palette,
             x_title=_("Month"),
             width=640,
-            height=190,
+            height=180,
         )
     counts = [
         s
@@ -201,7 +201,7 @@ def _trend_charts(data: dict[str, Any], palette: Palette, currency: str) -> dict
             palette=palette,
             x_title=_("Month"),
             width=640,
-            height=145,
+            height=135,
         )
     return charts
 
