@@ -66,7 +66,7 @@ class ReportingConfig(AppConfig):
         from .alerts.seed import on_tenant_created
         from .beat import SWEEP_EVERY
         from .demo_alerts import seed_demo_alerts
-        from .todo import open_alerts_todo
+        from .todo import open_alerts_todo, qbrs_todo
 
         subscribe("platform.tenant.created", on_tenant_created)
         demo.register_seeder(seed_demo_alerts, order=200)
@@ -86,8 +86,25 @@ class ReportingConfig(AppConfig):
         # items' reminders, the editor and export pages (`admin`), the portal pages
         from prm.notifications.reminders import register_reminder
 
+        from .demo_qbrs import seed_demo_qbrs
         from .qbrs import events as qbr_events  # noqa: F401 - declares and registers
         from .qbrs.reminders import due_soon_actions, overdue_actions
 
         register_reminder(due_soon_actions)
         register_reminder(overdue_actions)
+        mount("reviews/", "reporting.urls_reviews")
+        demo.register_seeder(seed_demo_qbrs, order=210)  # after the history and the alerts
+        register_todo(qbrs_todo, capability="reporting.qbrs.edit", order=25)
+        nav.register(
+            nav.NavItem(
+                label=_lazy("Reviews"),
+                url_name="qbrs:reviews",
+                capability="portal.qbr_actions",
+                icon="journal-check",
+                order=27,
+            )
+        )
+        tenant_admin_site.register_menu_page(
+            "reporting", _("Prepare a business review"), "reporting_qbr_prepare",
+            "reporting.qbrs.edit", 32,
+        )  # fmt: skip

@@ -111,7 +111,8 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
-from reporting.models import Alert, AlertEvent, AlertRule
+from reporting.models import Alert, AlertEvent, AlertRule, Qbr, QbrActionItem
+from reporting.qbrs import services as qbr_services
 from tests import jobkinds  # registers the job kind `tests.count`
 from training.library.grants import grant as grant_asset
 from training.library.services import asset_search_refresh
@@ -275,6 +276,15 @@ class TenantWorld:
     alert_rule: AlertRule | None = None
     alert: Alert | None = None
     other_alert: Alert | None = None
+    #: Reporting (E: business reviews): last quarter's reviews of partner A and B, drafts shared
+    #: with their admins, each with an action item its company's rep owns and a comment; the
+    #: quarter before's reviews of A and B, final (their PDFs rendered on first download)
+    qbr: Qbr | None = None
+    other_qbr: Qbr | None = None
+    qbr_action: QbrActionItem | None = None
+    other_qbr_action: QbrActionItem | None = None
+    final_qbr: Qbr | None = None
+    other_final_qbr: Qbr | None = None
 
     @property
     def host(self) -> str:
@@ -397,7 +407,31 @@ def build_world(slug: str) -> TenantWorld:
         )
         build_jobs(world, slug)
         build_alerts(world)
+        build_qbrs(world)
     return world
+
+
+def build_qbrs(world: TenantWorld) -> None:
+    """Reporting (E): business reviews made through their services, as the CAM and a leader."""
+    leader = world.members[Role.PROGRAM_LEADER]
+    last = qbr_services.quarter_of(world.tenant, timezone.localdate()).start - timedelta(days=1)
+    before = qbr_services.quarter_of(world.tenant, last).start - timedelta(days=1)
+    for partner, rep, suffix in (
+        (world.partner, world.members[Role.PARTNER_REP], ""),
+        (world.other_partner, world.other_partner_rep, "other_"),
+    ):
+        final = qbr_services.qbr_open(actor=leader, partner=partner, day=before)
+        final = qbr_services.qbr_finalise(actor=leader, qbr=final, held_on=timezone.localdate())
+        draft = qbr_services.qbr_open(actor=leader, partner=partner, day=last)
+        item = qbr_services.action_item_add(
+            actor=leader, qbr=draft, title="Certify two reps", owner=rep,
+            due_on=timezone.localdate() + timedelta(days=30),
+        )  # fmt: skip
+        draft = qbr_services.qbr_share(actor=leader, qbr=draft)
+        qbr_services.qbr_comment_add(actor=leader, qbr=draft, body="Please check the pipeline.")
+        setattr(world, f"{suffix}final_qbr", final)
+        setattr(world, f"{suffix}qbr", draft)
+        setattr(world, f"{suffix}qbr_action", item)
 
 
 def build_alerts(world: TenantWorld) -> None:

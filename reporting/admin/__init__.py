@@ -2,5 +2,5 @@
 alert rules and alerts. Pages are listed in `reporting.admin.urls`; model admins register on
 import here."""
 
-# C: KPI threshold alerts (alert rules, alerts)
-from . import alerts  # noqa: F401 - registers
+# C: KPI threshold alerts (alert rules, alerts); E: business reviews and their action items
+from . import alerts, qbrs  # noqa: F401 - register

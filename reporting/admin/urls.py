@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import alerts, dashboards
+from . import alerts, dashboards, qbrs
 
 urlpatterns: list[URLPattern] = [
     # A: the program and CAM dashboards, the list behind each figure, their CSV files
@@ -15,4 +15,17 @@ urlpatterns: list[URLPattern] = [
     # C: KPI threshold alerts -- an alert's confirm pages
     path("alerts/<int:pk>/acknowledge/", alerts.acknowledge, name="reporting_alert_acknowledge"),
     path("alerts/<int:pk>/snooze/", alerts.snooze, name="reporting_alert_snooze"),
+    # E: quarterly business reviews -- preparing one, its editor and confirm pages, its PDF,
+    # its action items
+    path("qbrs/prepare/", qbrs.prepare, name="reporting_qbr_prepare"),
+    path("qbrs/<int:pk>/", qbrs.editor, name="reporting_qbr"),
+    path("qbrs/<int:pk>/refresh/", qbrs.refresh, name="reporting_qbr_refresh"),
+    path("qbrs/<int:pk>/share/", qbrs.share, name="reporting_qbr_share"),
+    path("qbrs/<int:pk>/finalise/", qbrs.finalise, name="reporting_qbr_finalise"),
+    path("qbrs/<int:pk>/pdf/", qbrs.pdf, name="reporting_qbr_pdf"),
+    path("qbrs/<int:pk>/comment/", qbrs.comment, name="reporting_qbr_comment"),
+    path("qbrs/<int:pk>/actions/add/", qbrs.action_add, name="reporting_qbr_action_add"),
+    path("qbrs/actions/<int:pk>/", qbrs.action, name="reporting_qbr_action"),
+    path("qbrs/actions/<int:pk>/track/", qbrs.action_track, name="reporting_qbr_action_track"),
+    path("qbrs/actions/<int:pk>/remove/", qbrs.action_remove, name="reporting_qbr_action_remove"),
 ]

@@ -19,17 +19,13 @@ Highlights, roadblocks and action items are typed by people: the template escape
 any text (a URL or a tag in them is shown, never followed).
 """
 
-import re
-import zlib
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from babel.dates import format_skeleton
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from deals.models import reference_of
 from mdf.models.requests import request_reference
@@ -43,9 +39,9 @@ from prm.money import format_money
 from prm.pdf import PdfFile, render_pdf_file
 from prm.tenancy.models import Tenant
 
-from ..dashboards import Change, change_between
 from ..models import QbrActionItem
 from ..scorecard import period_label
+from .figures import figure_text, kpi_row, number
 from .snapshot import SCHEMA
 
 TEMPLATE = "reporting/pdf/qbr.html"
@@ -67,35 +63,10 @@ HEADLINE = (
 #: the Summary's cards (the four figures a reader looks for first)
 CARDS = ("deals.revenue_won", "deals.pipeline_registered", "deals.win_rate", "deals.won")
 #: units written as a number and a word ("36 days")
-WORDED_UNITS = ("days", "hours", "months")
 
 
 class SnapshotSchemaError(ValueError):
     """The data is not a QBR snapshot of the layout this renderer reads (`SCHEMA`)."""
-
-
-@dataclass(frozen=True)
-class KpiRow:
-    """One KPI of the review as the document shows it: the quarter's figure, the previous
-    quarter's and a year earlier's, and how it moved (arrow, text, good or bad news)."""
-
-    metric: str
-    label: str
-    value: str
-    previous: str
-    year_ago: str
-    change_previous: Change | None
-    change_year: Change | None
-    missing: bool
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
 
 
 def _day(value: str | None) -> date | None:
@@ -105,40 +76,6 @@ def _day(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def figure_text(value: Any, unit: str, *, currency: str) -> str:
-    """A frozen figure as people read it: `format_value` for money, percentages, counts and
-    ratios; a number and its word for times ("36 days", "24 hours"); "—" for none."""
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    if unit in WORDED_UNITS:
-        shown = format_number(number)
-        plural = 1 if number == 1 else 2  # a fraction reads as plural ("1.5 days")
-        if unit == "days":
-            return ngettext("%(n)s day", "%(n)s days", plural) % {"n": shown}
-        if unit == "hours":
-            return ngettext("%(n)s hour", "%(n)s hours", plural) % {"n": shown}
-        return ngettext("%(n)s month", "%(n)s months", plural) % {"n": shown}
-    return format_value(number, unit, currency=currency)
-
-
-def _kpi_row(kpi: dict[str, Any], currency: str) -> KpiRow:
-    unit, better = kpi.get("unit", "count"), bool(kpi.get("higher_is_better", True))
-    value = _decimal(kpi.get("value"))
-    previous, year_ago = _decimal(kpi.get("previous")), _decimal(kpi.get("year_ago"))
-    label = str(kpi.get("label", kpi.get("metric", "")))
-    return KpiRow(
-        metric=str(kpi.get("metric", "")),
-        label=label[:1].upper() + label[1:],
-        value=figure_text(value, unit, currency=currency),
-        previous=figure_text(previous, unit, currency=currency),
-        year_ago=figure_text(year_ago, unit, currency=currency),
-        change_previous=change_between(unit, better, value, previous),
-        change_year=change_between(unit, better, value, year_ago),
-        missing=value is None,
-    )
 
 
 def _month_label(day: date) -> str:
@@ -158,7 +95,7 @@ def _trend_charts(data: dict[str, Any], palette: Palette, currency: str) -> dict
         found = series.get(metric)
         if found is None or len(found.get("values", [])) != len(labels):
             return None
-        return Series(label, [_decimal(v) for v in found["values"]], dashed=dashed)
+        return Series(label, [number(v) for v in found["values"]], dashed=dashed)
 
     charts: dict[str, Chart] = {}
     if not labels:
@@ -215,7 +152,7 @@ def _goals(plan: dict[str, Any], palette: Palette, currency: str) -> list[dict[s
     goals = []
     for goal in plan.get("goals", []):
         unit = goal.get("unit", "count")
-        target, actual = _decimal(goal.get("target")), _decimal(goal.get("actual"))
+        target, actual = number(goal.get("target")), number(goal.get("actual"))
         progress = None
         share = ""
         if target is not None and target > 0:
@@ -287,7 +224,7 @@ def _campaigns(data: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for c in data.get("campaigns", []):
         cur = c.get("currency") or data.get("currency", "")
-        spend, revenue = _decimal(c.get("spend")), _decimal(c.get("revenue"))
+        spend, revenue = number(c.get("spend")), number(c.get("revenue"))
         rows.append(
             {
                 "reference": request_reference(c["number"]) if c.get("number") else "",
@@ -295,9 +232,9 @@ def _campaigns(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "status": c.get("status", ""),
                 "starts_on": format_day(_day(c.get("starts_on"))),
                 "ends_on": format_day(_day(c.get("ends_on"))),
-                "approved": format_money(_decimal(c.get("approved")), cur),
+                "approved": format_money(number(c.get("approved")), cur),
                 "spend": format_money(spend, cur),
-                "pipeline": format_money(_decimal(c.get("pipeline")), cur),
+                "pipeline": format_money(number(c.get("pipeline")), cur),
                 "revenue": format_money(revenue, cur),
                 "leads": format_number(c.get("leads")),
                 "roi": figure_text(_roi(revenue, spend), "ratio", currency=cur),
@@ -357,7 +294,7 @@ def document_context(data: dict[str, Any], *, tenant: Tenant) -> dict[str, Any]:
     currency = data.get("currency") or tenant.default_currency
     palette = palette_for(tenant)
     kpis = {
-        section: [_kpi_row(k, currency) for k in rows]
+        section: [kpi_row(k, currency) for k in rows]
         for section, rows in (data.get("kpis") or {}).items()
     }
     by_metric = {row.metric: row for rows in kpis.values() for row in rows}
@@ -369,7 +306,7 @@ def document_context(data: dict[str, Any], *, tenant: Tenant) -> dict[str, Any]:
     raw = {
         k.get("metric"): k.get("value") for rows in (data.get("kpis") or {}).values() for k in rows
     }
-    mdf_use = _decimal(raw.get("mdf.utilisation"))
+    mdf_use = number(raw.get("mdf.utilisation"))
     return {
         "qbr": data,
         "currency": currency,
@@ -397,7 +334,7 @@ def document_context(data: dict[str, Any], *, tenant: Tenant) -> dict[str, Any]:
             {
                 "reference": reference_of(w["number"]) if w.get("number") else "",
                 "customer": w.get("customer", ""),
-                "amount": format_money(_decimal(w.get("amount")), w.get("currency") or currency),
+                "amount": format_money(number(w.get("amount")), w.get("currency") or currency),
                 "closed_on": format_day(_day(w.get("closed_on"))),
             }
             for w in data.get("wins", [])
@@ -443,29 +380,3 @@ def render_qbr_pdf(data: dict[str, Any], *, tenant: Tenant) -> bytes:
     write, nothing fetched but static files and the tenant's logo. Raises
     `SnapshotSchemaError` for data of another layout than `SCHEMA`."""
     return render_qbr(data, tenant=tenant).content
-
-
-# A page tree's node: `<</Type /Pages /Kids [...] /Count n>>` (keys in either order).
-_PAGES = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b")
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
-
-
-def page_count(content: bytes) -> int:
-    """How many pages a PDF this product rendered has, read from its page tree (the largest
-    `/Count` of a `/Pages` node: the root's). WeasyPrint may keep the tree in a compressed
-    object stream, so compressed streams are read too. No subprocess; `render_qbr` gives the
-    count from the layout when the PDF is being made. Raises ValueError for no page tree."""
-    chunks = [content]
-    for stream in _STREAM.finditer(content):
-        try:
-            chunks.append(zlib.decompress(stream.group(1)))
-        except zlib.error:
-            continue  # not a Flate stream (an image): no page tree in it
-    counts = [
-        int(found.group(1) or found.group(2))
-        for chunk in chunks
-        for found in _PAGES.finditer(chunk)
-    ]
-    if not counts:
-        raise ValueError("No page tree found: not a PDF rendered here")
-    return max(counts)

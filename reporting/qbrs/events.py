@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+import partners.notifications  # noqa: F401 - registers the "assigned_cams" recipients used below
 from partners.selectors import assigned_cams_of
 from prm.dates import format_day
 from prm.notifications.events import Event, declare
@@ -117,7 +118,7 @@ def _review_page(event: Event, recipient: Membership) -> str:
     try:
         if recipient.is_vendor_staff:
             return reverse("admin:reporting_qbr", args=[qbr_id])
-        return reverse("reporting:qbr", args=[qbr_id])
+        return reverse("qbrs:review", args=[qbr_id])
     except NoReverseMatch:
         return ""
 
@@ -125,7 +126,7 @@ def _review_page(event: Event, recipient: Membership) -> str:
 def _actions_page(event: Event, recipient: Membership) -> str:
     if recipient.is_vendor_staff:
         return _review_page(event, recipient)
-    return reverse("reporting:qbr_actions")
+    return reverse("qbrs:reviews") + "#actions"
 
 
 register_recipients("qbr_cams_if_partner_commented", _cams_if_partner_commented)

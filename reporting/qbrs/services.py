@@ -182,9 +182,10 @@ def qbr_share(*, actor: Membership, qbr: Qbr) -> Qbr:
     """Show the draft to the partner's admins in the portal, where they read and comment; they
     are told. Sharing twice changes nothing."""
     with transaction.atomic():
-        if qbr.shared_at is not None:
-            _require_edit(actor, qbr)
-            return qbr
+        row = lock_row(qbr)  # read under the lock: two clicks share (and tell) once
+        if row.shared_at is not None:
+            _require_edit(actor, row)
+            return row
         return QBRS.transition(
             qbr,
             "share",
@@ -281,19 +282,20 @@ def qbr_pdf(*, qbr: Qbr, snapshot: QbrSnapshot | None = None) -> bytes:
     """The PDF of the QBR (its newest snapshot unless one is named). A final snapshot's PDF is
     rendered once and kept: every later download, and a bulk export run again, gets those
     bytes. A draft's is rendered each time (its words change)."""
-    from .document import page_count, render_qbr_pdf
+    from .document import render_qbr
 
     snapshot = snapshot or latest_snapshot(qbr)
     if snapshot.final and snapshot.pdf:
         with snapshot.pdf.open("rb") as stored:
             return stored.read()
-    content = render_qbr_pdf(document_data(qbr, snapshot), tenant=qbr.tenant)
+    rendered = render_qbr(document_data(qbr, snapshot), tenant=qbr.tenant)
+    content = rendered.content
     if snapshot.final:
         name = f"qbrs/{qbr.tenant_id}/{qbr.pk}-v{snapshot.version}.pdf"
         saved = snapshot.pdf.storage.save(name, ContentFile(content))
         # Only the first of two concurrent renders keeps its file; the other's is removed.
         kept = QbrSnapshot.objects.filter(pk=snapshot.pk, pdf="").update(
-            pdf=saved, pdf_pages=page_count(content)
+            pdf=saved, pdf_pages=rendered.pages
         )
         if not kept:
             snapshot.pdf.storage.delete(saved)
@@ -397,7 +399,7 @@ def may_track(actor: Membership, item: QbrActionItem) -> bool:
         return True
     if actor.partner_id is not None:
         shown = item.qbr.is_final or item.qbr.shared_at is not None
-        return shown and actor.partner_id == item.partner_id and actor.can("portal.qbr_actions.all")
+        return shown and actor.partner_id == item.partner_id and actor.can("portal.qbrs")
     return may_edit(actor, item.qbr.partner)
 
 

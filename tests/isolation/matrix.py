@@ -51,7 +51,7 @@ from prm.tenancy.decorators import PUBLIC
 from prm.tenancy.models import Membership, TenantSettings
 from prm.tenancy.roles import Role
 from prm.workspace.sites import tenant_admin_site
-from reporting.models import Alert, AlertRule
+from reporting.models import Alert, AlertRule, Qbr, QbrActionItem
 from training.models import (
     Asset,
     Certification,
@@ -318,6 +318,9 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     # Reporting: C (alerts)
     AlertRule: lambda w: w.alert_rule,
     Alert: lambda w: w.alert,
+    # Reporting: E (business reviews; their change pages open the editor)
+    Qbr: lambda w: w.qbr,
+    QbrActionItem: lambda w: w.qbr_action,
 }
 
 
@@ -958,6 +961,50 @@ def _alert_case(name: str, method: str = "get") -> Case:
     )
 
 
+# Reporting: E (business reviews) -- the editor and its confirm pages (GET shows each; the
+# matrix finalises, shares and refreshes nothing: the only POSTs are an empty finalise form and
+# an empty comment, which are refused beside the field), the draft's PDF, the action items'
+# pages. A CAM sees partner A's reviews only (reporting/tests/test_qbrs.py). In the portal,
+# partner admins read their company's shared drafts and final reviews and download final PDFs;
+# B's answer 404 to A's users; reps see their own action items.
+def _qbr_case(name: str, obj: str = "qbr", method: str = "get") -> Case:
+    return Case(
+        name, ("reporting.qbrs.edit",), kwargs=_pk(lambda w: getattr(w, obj)), method=method,
+        object_url=True,
+    )  # fmt: skip
+
+
+def _review_case(name: str, capability: str, obj: str, method: str = "get") -> Case:
+    return Case(
+        name, (capability,), kwargs=_pk(lambda w: getattr(w, obj)), method=method,
+        object_url=True, other_partner_kwargs=_pk(lambda w: getattr(w, f"other_{obj}")),
+    )  # fmt: skip
+
+
+REPORTING_QBR_CASES = [
+    Case("admin:reporting_qbr_prepare", ("reporting.qbrs.edit",)),
+    Case("admin:reporting_qbr_prepare", ("reporting.qbrs.edit",), method="post"),
+    _qbr_case("admin:reporting_qbr"),
+    _qbr_case("admin:reporting_qbr", "final_qbr"),
+    _qbr_case("admin:reporting_qbr_refresh"),
+    _qbr_case("admin:reporting_qbr_share"),
+    _qbr_case("admin:reporting_qbr_finalise"),
+    _qbr_case("admin:reporting_qbr_finalise", method="post"),
+    _qbr_case("admin:reporting_qbr_pdf"),
+    _qbr_case("admin:reporting_qbr_comment", method="post"),
+    _qbr_case("admin:reporting_qbr_action_add"),
+    _qbr_case("admin:reporting_qbr_action", "qbr_action"),
+    _qbr_case("admin:reporting_qbr_action_track", "qbr_action"),
+    _qbr_case("admin:reporting_qbr_action_remove", "qbr_action"),
+    Case("qbrs:reviews", ("portal.qbr_actions",)),
+    _review_case("qbrs:review", "portal.qbrs", "qbr"),
+    _review_case("qbrs:review", "portal.qbrs", "qbr", method="post"),
+    _review_case("qbrs:review_pdf", "portal.qbrs", "final_qbr"),
+    # The world's items are owned by the reps: a partner admin tracks them too.
+    _review_case("qbrs:action_track", "portal.qbr_actions", "qbr_action"),
+]
+
+
 REPORTING_ALERT_CASES = [
     _alert_case("admin:reporting_alert_acknowledge"),
     _alert_case("admin:reporting_alert_acknowledge", "post"),
@@ -1108,6 +1155,7 @@ def all_cases() -> list[Case]:
         *JOB_CASES,
         *COMMISSION_PLAN_CASES,
         *REPORTING_ALERT_CASES,
+        *REPORTING_QBR_CASES,
         *REPORTING_SCORECARD_CASES,
         *REPORTING_DASHBOARD_CASES,
     ]
