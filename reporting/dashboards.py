@@ -71,6 +71,7 @@ SECONDARY = (
     "mdf.roi",
     "commissions.earned",
     "commissions.paid",
+    "partners.psat",
 )
 #: the funnel's steps, in order
 FUNNEL = ("deals.registered", "deals.approved", "deals.won")
