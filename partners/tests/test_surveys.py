@@ -278,7 +278,7 @@ def test_a_partner_user_answers_their_own_survey_in_the_portal_and_not_a_colleag
 
 
 @pytest.mark.parametrize(
-    "data, field, message",
+    ("data", "field", "message"),
     [
         ({}, "score", "Choose a score from 0 to 10."),
         ({"score": "11"}, "score", "Select a valid choice"),
@@ -321,10 +321,12 @@ def test_an_anonymous_answer_keeps_no_user_no_request_and_only_the_day(ours, hos
     asked = _answer_anonymously(ours, host_client, rep, 7, "Honest words")
     with scope(tenant=ours.tenant):
         answer = SurveyAnswer.objects.get(comment="Honest words")
-        assert answer.membership_id is None and answer.request_id is None
+        assert answer.membership_id is None
+        assert answer.request_id is None
         assert answer.answered_on == timezone.localdate()
         assert SurveyRequest.objects.get(pk=asked.pk).answered_on == timezone.localdate()
-        assert not hasattr(answer, "answered_at") and not hasattr(answer, "created_at")
+        assert not hasattr(answer, "answered_at")
+        assert not hasattr(answer, "created_at")
         from prm.audit.models import AuditEvent
 
         assert not AuditEvent.objects.filter(action="partners.survey.answered").exists()
@@ -336,7 +338,7 @@ def test_an_anonymous_surveys_partner_appears_only_from_five_answers_and_never_i
     with scope(tenant=ours.tenant):
         survey = _anonymous(ours)
     users = []
-    for n in range(MIN_ANONYMOUS_ANSWERS):
+    for _n in range(MIN_ANONYMOUS_ANSWERS):
         with scope(tenant=ours.tenant):
             users.append(partner_membership(ours.partner, Role.PARTNER_REP))
     leader = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
@@ -348,13 +350,15 @@ def test_an_anonymous_surveys_partner_appears_only_from_five_answers_and_never_i
     html = page.content.decode()
     assert page.context["results"].answers == 4
     assert not page.context["results"].shown
-    assert ours.partner.name not in html and "comment 0" not in html
+    assert ours.partner.name not in html
+    assert "comment 0" not in html
     assert "shown from 5 answers" in html
     rows = list(csv.reader(io.StringIO(b"".join(leader.get(csv_url).streaming_content).decode())))
     assert len(rows) == 1  # the header only
     with scope(tenant=ours.tenant):
         psat = survey_results(ours.members[Role.PROGRAM_LEADER], survey)
-        assert psat.partners == [] and psat.average is None
+        assert psat.partners == []
+        assert psat.average is None
 
     _answer_anonymously(ours, host_client, users[4], 9, "comment 4")
     page = leader.get(results_url)
@@ -362,13 +366,16 @@ def test_an_anonymous_surveys_partner_appears_only_from_five_answers_and_never_i
     results = page.context["results"]
     assert (results.answers, results.shown, str(results.average)) == (5, True, "7.2")
     assert [(p.name, p.answers) for p in results.partners] == [(ours.partner.name, 5)]
-    assert "comment 4" in html and ours.partner.name in html
+    assert "comment 4" in html
+    assert ours.partner.name in html
     text = b"".join(leader.get(csv_url).streaming_content).decode()
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert len(rows) == 6 and rows[1][1] == ours.partner.name
+    assert len(rows) == 6
+    assert rows[1][1] == ours.partner.name
     assert "Partner user" not in rows[0]
     for user in users:
-        assert user.user.email not in html and user.user.email not in text
+        assert user.user.email not in html
+        assert user.user.email not in text
         assert (user.user.full_name or user.user.email) not in text
 
 
@@ -384,10 +391,13 @@ def test_a_partner_below_five_answers_stays_unnamed_beside_its_answers(ours, hos
     leader = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
     page = leader.get(f"/admin/partners/surveys/{survey.pk}/results/")
     results = page.context["results"]
-    assert results.shown and results.partners == [] and results.partners_below == 2
+    assert results.shown
+    assert results.partners == []
+    assert results.partners_below == 2
     html = page.content.decode()
     assert "words 4" in html
-    assert ours.other_partner.name not in html and ours.partner.name not in html
+    assert ours.other_partner.name not in html
+    assert ours.partner.name not in html
 
 
 def test_a_cam_sees_only_their_partners_answers_and_a_named_surveys_users(ours, host_client):
@@ -402,10 +412,12 @@ def test_a_cam_sees_only_their_partners_answers_and_a_named_surveys_users(ours, 
     page = cam.get(f"/admin/partners/surveys/{ours.survey.pk}/results/")
     html = page.content.decode()
     assert page.context["results"].answers == 1
-    assert "B is unhappy" not in html and ours.other_partner_rep.user.email not in html
+    assert "B is unhappy" not in html
+    assert ours.other_partner_rep.user.email not in html
     leader = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
     html = leader.get(f"/admin/partners/surveys/{ours.survey.pk}/results/").content.decode()
-    assert "B is unhappy" in html and ours.other_partner_rep.user.email in html
+    assert "B is unhappy" in html
+    assert ours.other_partner_rep.user.email in html
 
 
 # -- The admin UI --------------------------------------------------------------------------------

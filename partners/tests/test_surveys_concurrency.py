@@ -68,9 +68,9 @@ def test_two_submissions_at_once_record_one_answer(ours):
 
     def submit(i: int) -> str:
         with scope(tenant=ours.tenant):
-            row = SurveyRequest.objects.select_related(
-                "survey__tenant", "membership__user"
-            ).get(pk=asked.pk)
+            row = SurveyRequest.objects.select_related("survey__tenant", "membership__user").get(
+                pk=asked.pk
+            )
             try:
                 survey_answer(survey_request=row, answer=Answer(score=5 + i))
             except AlreadyAnswered:

@@ -41,9 +41,7 @@ def test_partner_admin_answers_a_psat_survey_from_the_portal(browser: Browser, d
     page.get_by_label("What should we improve first?").fill("Faster MDF payments")
     page.get_by_role("button", name="Send my answer").click()
     expect(page.locator("#score-error")).to_have_text("Choose a score from 0 to 10.")
-    expect(page.get_by_label("What should we improve first?")).to_have_value(
-        "Faster MDF payments"
-    )
+    expect(page.get_by_label("What should we improve first?")).to_have_value("Faster MDF payments")
 
     page.locator("label[for=id_score_9]").click()
     page.get_by_label("Anything else you would like to tell us?").fill("Keep it up")
@@ -61,5 +59,6 @@ def test_partner_admin_answers_a_psat_survey_from_the_portal(browser: Browser, d
         assert answers.count() == answers_before + 1
         mine = answers.get(comment="Keep it up")
         assert (mine.score, mine.answer_1) == (9, "Faster MDF payments")
-        assert mine.membership_id is None and mine.request_id is None
+        assert mine.membership_id is None
+        assert mine.request_id is None
     page.close()
