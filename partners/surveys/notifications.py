@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from prm.notifications.categories import declare_category
 from prm.notifications.events import Event
 from prm.notifications.rules import Rule, register_recipients, register_rule
 from prm.tenancy.models import Membership
@@ -15,8 +14,6 @@ from prm.tenancy.models import Membership
 from .. import events
 from ..models import SurveyRequest
 from .tokens import survey_token
-
-declare_category("surveys", _("Surveys about the program"))
 
 
 def _asked_member(event: Event) -> Iterable[Membership]:
@@ -45,7 +42,8 @@ register_rule(
             "{survey}: one question from 0 to 10, and a few optional ones. The link answers "
             "it without signing in."
         ),
-        category="surveys",
+        # the program's own category: a member who wants the program's news by email gets these
+        category="program",
         link=_answer_link,
     )
 )
