@@ -477,3 +477,36 @@ def test_the_fatigue_days_are_a_program_setting_from_1_to_365(ours, host_client)
     assert ops.post(url, {**data, "survey_interval_days": ["14"]}).status_code == 302
     with scope(tenant=ours.tenant):
         assert partner_settings_for(ours.tenant).survey_interval_days == 14
+
+
+def test_the_list_behind_the_psat_figure_gives_no_partners_sum_or_count_below_five(
+    ours, host_client
+):
+    """The reporting page of each partner's figure shows a ratio's parts beside it: for PSAT
+    they would give a partner's average away below the minimum, so they are left out there."""
+    with scope(tenant=ours.tenant):
+        SurveyAnswer.objects.filter(tenant=ours.tenant).delete()
+        for score in (3, 4, 5):
+            SurveyAnswer.objects.create(
+                tenant=ours.tenant, survey=ours.survey, partner=ours.partner,
+                answered_on=timezone.localdate(), score=score,
+            )  # fmt: skip
+    leader = host_client(ours.host, ours.members[Role.PROGRAM_LEADER])
+
+    def partner_row():
+        response = leader.get("/admin/reporting/metrics/partners.psat.csv?span=last_30")
+        text = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows[0][3:5] == ["Points", "Answers"]
+        return next(r for r in rows if r[0] == ours.partner.name)
+
+    assert partner_row()[1:5] == ["", "", "", ""]
+    with scope(tenant=ours.tenant):
+        for score in (9, 9):
+            SurveyAnswer.objects.create(
+                tenant=ours.tenant, survey=ours.survey, partner=ours.partner,
+                answered_on=timezone.localdate(), score=score,
+            )  # fmt: skip
+    row = partner_row()
+    assert row[1] == "6.0"
+    assert row[3:5] == ["30", "5"]
