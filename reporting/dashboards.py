@@ -727,7 +727,8 @@ def partner_figures(
         )
         # A ratio with a minimum of rows (PSAT) shows no parts where it shows no figure: its
         # sum and count would give the figure away.
-        if ratio and not (value is None and getattr(metric.value, "at_least", 0)):
+        least = metric.value.at_least if isinstance(metric.value, Ratio) else 0
+        if ratio and not (value is None and least):
             figure.numerator_value = table.get(parts[0], filters.period, pk)
             figure.denominator_value = table.get(parts[1], filters.period, pk)
             figure.numerator = parts[0].format(figure.numerator_value, currency=currency)
