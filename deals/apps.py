@@ -31,6 +31,7 @@ class DealsConfig(AppConfig):
         from .overview import deals_of_partner, deals_section, leads_of_partner, leads_section
         from .services.partner_exit import deals_on_partner_status_changed
         from .setup import deal_defaults_ensure
+        from .surveys import register_survey_trigger
         from .todo import decisions_todo, leads_todo
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
@@ -44,6 +45,8 @@ class DealsConfig(AppConfig):
             link=PortalLink("deals:create", _("Register a deal"), "portal.deals"),
         )
         demo.register_seeder(seed_deals, order=70)
+        # PSAT: a survey may be sent to the owner of a decided registration.
+        register_survey_trigger()
 
         # A partner deactivated or offboarded: release or freeze its claims (the tenant's rule).
         subscribe("partners.partner.status_changed", deals_on_partner_status_changed)

@@ -34,6 +34,10 @@ class MdfConfig(AppConfig):
             requests_of_partner,
         )
 
+        # PSAT: a survey may be sent to whoever filed a claim, once it is paid.
+        from .surveys import register_survey_trigger
+
+        register_survey_trigger()
         register_beat("mdf-sweep", task="mdf.tasks.mdf_sweep_all_task", schedule=15 * 60)
         register_partner_section(mdf_section, capability="mdf.view", order=25)
         register_partner_activity(requests_of_partner)

@@ -43,11 +43,27 @@ class PartnersConfig(AppConfig):
         from .onboarding.portal import onboarding_card
         from .plans.reminders import overdue_milestones
         from .services import partner_types_ensure_defaults
+        from .surveys import notifications as survey_notifications  # noqa: F401 - its rule
+        from .surveys.demo import seed_surveys
+        from .surveys.members import register_partner_triggers
+        from .surveys.portal import surveys_card
         from .todo import applications_todo, onboarding_todo, tiers_todo
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         mount("program/", "partners.urls")
         mount("become-a-partner/", "partners.urls_recruitment")
+        mount("surveys/", "partners.urls_surveys")
+        # PSAT: the partners app's own triggers (the other apps register theirs), the results
+        # pages in the admin UI, and the quarterly survey's daily check.
+        from prm.workspace.sites import tenant_admin_site
+
+        register_partner_triggers()
+        tenant_admin_site.register_urls("partners/surveys/", "partners.admin.survey_urls")
+        register_beat(
+            "surveys-quarterly",
+            task="partners.tasks.surveys_quarterly_all_task",
+            schedule=crontab(hour=7, minute=15),
+        )
         # Nightly: propose tier promotions and demotions for the CAMs to decide.
         register_beat(
             "tiers",
@@ -62,10 +78,13 @@ class PartnersConfig(AppConfig):
         demo.register_seeder(seed_rules_and_profiles, order=52)
         demo.register_seeder(seed_onboarding, order=55)
         demo.register_seeder(seed_business_plan, order=60)
+        # after the memberships and every app's triggers (deals', mdf's) are in place
+        demo.register_seeder(seed_surveys, order=98)
         register_card(agreement_card)
         register_card(onboarding_card)
         register_card(tier_card)
         register_card(cam_card, order=600)
+        register_card(surveys_card, order=50)
         register_reminder(overdue_milestones)
         register_todo(tiers_todo, capability="partners.view", order=20)
         register_todo(onboarding_todo, capability="partners.view", order=30)
@@ -91,6 +110,15 @@ class PartnersConfig(AppConfig):
                 capability="portal.access",
                 icon="compass",
                 order=20,
+            )
+        )
+        nav.register(
+            nav.NavItem(
+                label=_("Surveys"),
+                url_name="surveys:list",
+                capability="portal.access",
+                icon="chat-heart",
+                order=90,
             )
         )
         nav.register_footer(

@@ -13,11 +13,25 @@ CAPABILITIES = {
     "partners.recruit": "Review partner applications (approve, decline) and set up recruitment.",
     "partners.plan.edit": "Create and change the joint business plans of the partners one sees.",
     "partners.onboarding.tick": "Tick onboarding steps by hand, with a reason (partners one sees).",
+    "partners.surveys.view": "See PSAT surveys and their results (a CAM: their partners' only).",
+    "partners.surveys.manage": "Create and change PSAT surveys and when they are sent.",
 }
 
 #: what every member of the vendor's staff may do with the partners they see
-_STAFF = ["partners.view", "partners.plan.edit", "partners.onboarding.tick"]
-_PROGRAM = [*_STAFF, "partners.view_all", "partners.manage", "partners.assign", "partners.recruit"]
+_STAFF = [
+    "partners.view",
+    "partners.plan.edit",
+    "partners.onboarding.tick",
+    "partners.surveys.view",
+]
+_PROGRAM = [
+    *_STAFF,
+    "partners.view_all",
+    "partners.manage",
+    "partners.assign",
+    "partners.recruit",
+    "partners.surveys.manage",
+]
 
 ROLES: dict[str, list[str]] = {
     Role.PROGRAM_LEADER: _PROGRAM,

@@ -90,3 +90,9 @@ ONBOARDING_COMPLETED = declare(
     "A partner completed every step of its onboarding plan.",
     placeholders=("partner", "plan", "days"),
 )
+SURVEY_REQUESTED = declare(
+    "partners.survey.requested",
+    "A partner user is asked a PSAT survey (a trigger fired and the fatigue rule allowed it); "
+    "the email carries a link that answers it without signing in.",
+    placeholders=("survey",),
+)

@@ -6,6 +6,11 @@
 - `partners.monthly_active_rate`: of the partner users who were members during the period, the
   percentage who signed in at least once in it (`prm.accounts.SignInDay`); a ratio of sums, so a
   tier's rate is its signed-in users over its users, not an average of companies' rates.
+- `partners.psat`: the average 0-10 score of PSAT survey answers given in the period (named and
+  anonymous alike), counted on the day answered; no figure for any scope — a partner, a tier, a
+  CAM's portfolio, the program — made of fewer than `MIN_ANONYMOUS_ANSWERS` answers
+  (`Ratio.at_least`), so no dashboard, scorecard, alert or QBR shows a handful of anonymous
+  answers. `partners.psat_answers`: how many answers.
 """
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
@@ -19,7 +24,8 @@ from prm.metrics.registry import Median, Metric, Part, Ratio, Rows, Total, admin
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.roles import PARTNER_ROLES
 
-from .models import Partner
+from .models import Partner, SurveyAnswer
+from .surveys.selectors import MIN_ANONYMOUS_ANSWERS
 
 
 def _partner_users(tenant: Tenant) -> QuerySet[Membership]:
@@ -79,7 +85,37 @@ def _months_to(period: Period) -> Greatest:
     )
 
 
+# PSAT has no list behind it: the rows are survey answers, and a list of them per partner would
+# show an anonymous survey's answers of a partner below the threshold (the survey's results page
+# in the admin UI is where answers are read, within the threshold).
+ANSWERS = Rows(
+    queryset=lambda tenant: SurveyAnswer.objects.filter(tenant=tenant),
+    day="answered_on",
+    name="PSAT survey answers",
+)
+
+
 for metric in [
+    Metric(
+        name="partners.psat",
+        label=_("PSAT"),
+        unit="score",
+        description=_(
+            "Partner satisfaction: the average 0-10 score of the survey answers given in the "
+            "period; shown only from 5 answers."
+        ),
+        rows=ANSWERS,
+        value=Ratio(Part("score"), Part(1), scale=1, at_least=MIN_ANONYMOUS_ANSWERS),
+    ),
+    Metric(
+        name="partners.psat_answers",
+        label=_("PSAT answers"),
+        label_one=_("PSAT answer"),
+        unit="count",
+        description=_("How many PSAT survey answers partner users gave in the period."),
+        rows=ANSWERS,
+        value=Total(Part(1)),
+    ),
     Metric(
         name="partners.active_users",
         label=_("active users"),

@@ -18,3 +18,18 @@ def tiers_evaluate_all_task() -> None:
     """Beat, nightly: evaluate every active tenant's partners."""
     for tenant_id in Tenant.objects.filter(is_active=True).values_list("pk", flat=True):
         tiers_evaluate_task.delay(tenant_id=tenant_id)
+
+
+@shared_task(base=TenantTask)
+def surveys_quarterly_task(*, tenant_id: int) -> int:
+    from .surveys.services import quarterly_ask
+
+    return quarterly_ask(tenant=Tenant.objects.get(pk=tenant_id))
+
+
+@shared_task
+def surveys_quarterly_all_task() -> None:
+    """Beat, daily: the quarterly relationship survey of every active tenant (it asks only on
+    the first days of a fiscal quarter, and each member once per quarter)."""
+    for tenant_id in Tenant.objects.filter(is_active=True).values_list("pk", flat=True):
+        surveys_quarterly_task.delay(tenant_id=tenant_id)

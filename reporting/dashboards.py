@@ -71,6 +71,7 @@ SECONDARY = (
     "mdf.roi",
     "commissions.earned",
     "commissions.paid",
+    "partners.psat",
 )
 #: the funnel's steps, in order
 FUNNEL = ("deals.registered", "deals.approved", "deals.won")
@@ -111,6 +112,7 @@ RATIO_PARTS = {
     "training.completion_rate": (gettext_lazy("Completed"), gettext_lazy("Started")),
     "mdf.utilisation": (gettext_lazy("Used"), gettext_lazy("Allocated")),
     "mdf.roi": (gettext_lazy("Revenue"), gettext_lazy("Spend")),
+    "partners.psat": (gettext_lazy("Points"), gettext_lazy("Answers")),
 }
 
 
@@ -730,7 +732,10 @@ def partner_figures(
             before_text=metric.format(before, currency=currency),
             change=change_of(metric, value, before),
         )
-        if ratio:
+        # A ratio with a minimum of rows (PSAT) shows no parts where it shows no figure: its
+        # sum and count would give the figure away.
+        least = metric.value.at_least if isinstance(metric.value, Ratio) else 0
+        if ratio and not (value is None and least):
             figure.numerator_value = table.get(parts[0], filters.period, pk)
             figure.denominator_value = table.get(parts[1], filters.period, pk)
             figure.numerator = parts[0].format(figure.numerator_value, currency=currency)

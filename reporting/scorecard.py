@@ -77,6 +77,7 @@ COMPANY_METRICS = (
     "mdf.utilisation",
     "mdf.roi",
     "commissions.earned",
+    "partners.psat",
 )
 #: money the company earns: shown only to members the tenant shows earnings to
 EARNINGS_METRICS = ("commissions.earned",)

@@ -37,6 +37,7 @@ from partners.models import (
     ProfileCriterion,
     RecruitmentSettings,
     Segment,
+    Survey,
     Tier,
     TierProposal,
 )
@@ -138,6 +139,7 @@ def demo_world(tenant: Tenant) -> TenantWorld:
         world.extension.deal if world.extension else _first(deals.filter(status="approved"))
     )
     world.lead = _first(Lead.objects.filter(**ours, partner=partner))
+    world.survey = _first(Survey.objects.filter(**ours))
     return world
 
 

@@ -92,10 +92,14 @@ from partners.models import (
     RecruitmentSettings,
     RulesOfEngagement,
     Segment,
+    Survey,
+    SurveyAnswer,
+    SurveyRequest,
     Tier,
     TierProposal,
 )
 from partners.selectors import partner_settings_for, rules_of_engagement_for
+from partners.surveys.tokens import new_nonce
 from partners.tests.factories import ApplicationFactory, BusinessPlanFactory, PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
@@ -285,6 +289,11 @@ class TenantWorld:
     other_qbr_action: QbrActionItem | None = None
     final_qbr: Qbr | None = None
     other_final_qbr: Qbr | None = None
+    #: PSAT: a named survey; an open request of it for partner A's admin and rep (by user id)
+    #: and for partner B's rep (`other_survey_request`); one answer of partner A's
+    survey: Survey | None = None
+    survey_requests: dict[int, SurveyRequest] = field(default_factory=dict)
+    other_survey_request: SurveyRequest | None = None
 
     @property
     def host(self) -> str:
@@ -408,6 +417,7 @@ def build_world(slug: str) -> TenantWorld:
         build_jobs(world, slug)
         build_alerts(world)
         build_qbrs(world)
+        build_surveys(world, slug)
     return world
 
 
@@ -432,6 +442,31 @@ def build_qbrs(world: TenantWorld) -> None:
         setattr(world, f"{suffix}final_qbr", final)
         setattr(world, f"{suffix}qbr", draft)
         setattr(world, f"{suffix}qbr_action", item)
+
+
+def build_surveys(world: TenantWorld, slug: str) -> None:
+    """PSAT: a named survey after deal decisions, open requests and one answer, as rows."""
+    tenant, now = world.tenant, timezone.now()
+    world.survey = Survey.objects.create(
+        tenant=tenant, name=f"{slug} deal survey", trigger="deals.decision",
+        question_1="What should we improve?", comment_prompt="Anything else?",
+    )  # fmt: skip
+
+    def ask(member: Membership) -> SurveyRequest:
+        return SurveyRequest.objects.create(
+            tenant=tenant, survey=world.survey, membership=member, partner_id=member.partner_id,
+            occasion="world", nonce=new_nonce(), asked_at=now,
+        )  # fmt: skip
+
+    for role in (Role.PARTNER_ADMIN, Role.PARTNER_REP):
+        member = world.members[role]
+        world.survey_requests[member.user_id] = ask(member)
+    assert world.other_partner_rep is not None
+    world.other_survey_request = ask(world.other_partner_rep)
+    SurveyAnswer.objects.create(
+        tenant=tenant, survey=world.survey, partner=world.partner,
+        answered_on=timezone.localdate(), score=8, comment=f"{slug} says fine",
+    )  # fmt: skip
 
 
 def build_alerts(world: TenantWorld) -> None:

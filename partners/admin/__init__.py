@@ -10,5 +10,6 @@ from . import (  # noqa: F401 - they register their model admins
     recruitment,
     segments,
     settings,
+    surveys,
     tiers,
 )

@@ -27,6 +27,7 @@ class PartnerSettingsAdmin(TenantModelAdmin):
     fieldsets = [
         (_("Tiers"), {"fields": ["tier_demotion_grace_days"]}),
         (_("Partner agreement"), {"fields": ["require_agreement"]}),
+        (_("PSAT surveys"), {"fields": ["survey_interval_days"]}),
     ]
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:

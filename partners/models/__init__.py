@@ -8,6 +8,7 @@ from .plans import BusinessPlan, PlanGoal, PlanMilestone
 from .recruitment import Application, ApplicationField, ProfileCriterion, RecruitmentSettings
 from .segments import Segment
 from .settings import PartnerSettings, RulesOfEngagement
+from .surveys import Survey, SurveyAnswer, SurveyRequest
 from .tiers import Tier, TierProposal, TierRequirement
 
 __all__ = [
@@ -29,6 +30,9 @@ __all__ = [
     "RulesOfEngagement",
     "Segment",
     "StepCompletion",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyRequest",
     "Tier",
     "TierProposal",
     "TierRequirement",

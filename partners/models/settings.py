@@ -2,7 +2,7 @@
 
 from typing import ClassVar
 
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -29,6 +29,16 @@ class PartnerSettings(TenantOwned):
         help_text=_(
             "Partners must accept the current agreement before registering deals and "
             "requesting market development funds."
+        ),
+    )
+
+    survey_interval_days = models.PositiveSmallIntegerField(
+        _("ask each partner user at most once every (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "PSAT surveys: a partner user asked within this many days is not asked again "
+            "(1-365), whatever triggers a survey."
         ),
     )
 

@@ -36,7 +36,7 @@ def test_the_settings_list_opens_the_tenants_own_settings(ours, theirs, host_cli
 def test_partner_ops_change_the_grace_period_and_the_agreement_requirement(ours, host_client):
     ops = host_client(ours.host, ours.members[Role.PARTNER_OPS])
     url = f"{SETTINGS}{ours.partner_settings.pk}/change/"
-    data = {"tier_demotion_grace_days": 45, "require_agreement": "on"}
+    data = {"tier_demotion_grace_days": 45, "require_agreement": "on", "survey_interval_days": 30}
     response = ops.post(url, data)
     assert response.status_code == 302
     assert response["Location"] == url

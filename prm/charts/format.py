@@ -21,7 +21,7 @@ from prm.metrics.registry import format_value
 
 Format = Callable[[Decimal], str]
 
-UNITS = ("count", "money", "percent", "days", "hours", "ratio")
+UNITS = ("count", "money", "percent", "days", "hours", "ratio", "score")
 #: units whose figures are bare numbers: the word goes beside the axis and in the table's head
 UNIT_WORDS = {"days": _("days"), "hours": _("hours")}
 #: from here on, a tick is written short

@@ -81,7 +81,8 @@ def by_map(name: str, keys_of: Mapping[int, Iterable[Hashable]]) -> Grouping:
 class _Parts:
     """What one metric found for one period and one group, before it is made a figure."""
 
-    sums: list[dict[str, Decimal]] = field(default_factory=lambda: [{}, {}])
+    #: a total's sum; a ratio's numerator, denominator and (with `at_least`) its row count
+    sums: list[dict[str, Decimal]] = field(default_factory=lambda: [{}, {}, {}])
     values: list[float] = field(default_factory=list)
     distinct: set[Any] = field(default_factory=set)
     #: a median or distinct count computed by SQL for the group itself
@@ -371,10 +372,16 @@ def _aggregates(
     value = metric.value
     if isinstance(value, Total | Ratio):
         parts = [value.part] if isinstance(value, Total) else [value.numerator, value.denominator]
-        return [
+        found = [
             (f"s{index}", Sum(resolved(part.expr), filter=where(part.where)), "sum", index)
             for index, part in enumerate(parts)
         ]
+        if isinstance(value, Ratio) and value.at_least:
+            # The denominator's rows, counted like a sum so that they add up wherever the sums
+            # do (months into a quarter, partners into a portfolio).
+            rows = Sum(V(1), filter=where(value.denominator.where))
+            found.append(("s2", rows, "sum", 2))
+        return found
     if isinstance(value, Median):
         expr, condition = resolved(value.expr), where(value.where)
         if merged:
@@ -450,6 +457,8 @@ def _figure(
         denominator, missing_d = _amount(parts.sums[1], value.denominator.money, rates, tenant)
         missing = tuple(sorted({*missing_n, *missing_d}))
         if not denominator:
+            return None, missing
+        if value.at_least and sum(parts.sums[2].values(), ZERO) < value.at_least:
             return None, missing
         ratio = Decimal(value.scale) * numerator / denominator
         return ratio.quantize(Decimal(value.places), ROUND_HALF_UP), missing

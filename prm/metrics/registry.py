@@ -129,12 +129,19 @@ class Total:
 @dataclass(frozen=True)
 class Ratio:
     """numerator ÷ denominator × scale (100 for a percentage). Rolls up as the ratio of the
-    sums; no value where the denominator is 0."""
+    sums; no value where the denominator is 0.
+
+    `at_least`: a figure made from fewer than this many rows of the denominator (rows of the
+    period meeting its `where`) reads None, in every group — a partner, a tier, a merged CAM
+    portfolio, the program — since the rows are counted beside the sums and added up with them.
+    For figures that must not be shown from a handful of rows (an average of anonymous survey
+    scores of 2 answers would all but name who gave them)."""
 
     numerator: Part
     denominator: Part
     scale: int = 100
     places: str = "0.1"
+    at_least: int = 0
     rollup = "ratio of sums"
 
 
@@ -166,7 +173,8 @@ Value = Total | Ratio | Median | Distinct
 class Metric:
     name: str  # "<app>.<what>", e.g. "partners.active_users"
     label: str | Promise
-    unit: str  # "count", "months", "money", "percent", "days", "hours", "ratio" (4.5×)
+    #: "count", "months", "money", "percent", "days", "hours", "ratio" (4.5×), "score" (0-10)
+    unit: str
     description: str | Promise
     rows: Rows
     value: Value

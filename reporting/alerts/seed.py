@@ -68,6 +68,18 @@ def seeded_rules() -> list[dict[str, object]]:
             "owner": R.Owner.CAMS,
             "channel": R.Channel.DIGEST,
         },
+        {
+            "seed_key": "psat_below_7",
+            "name": _("A partner's PSAT fell below 7"),
+            "metric": "partners.psat",
+            "scope": R.Scope.PARTNER,
+            "comparison": R.Comparison.BELOW,
+            "threshold": Decimal(7),
+            "window": R.Window.TRAILING,
+            "trailing_days": 180,
+            "owner": R.Owner.CAMS,
+            "channel": R.Channel.EMAIL,
+        },
     ]
 
 

@@ -322,6 +322,7 @@ def test_seeded_rules_on_a_new_tenant():
         seeded = {r.seed_key: r for r in AlertRule.objects.filter(tenant=tenant)}
     assert set(seeded) == {
         "inactive_partner", "decision_time", "mdf_utilisation", "certified_below_tier",
+        "psat_below_7",
     }  # fmt: skip
     assert seeded["mdf_utilisation"].from_week == 8
     assert seeded["certified_below_tier"].comparison == AlertRule.Comparison.BELOW_TIER

@@ -42,16 +42,16 @@ SMALL, LARGE = 2, 7
 pytestmark = pytest.mark.xdist_group("budgets-reporting-dashboards")
 
 PAGES = [
-    ("/admin/reporting/program/", Role.PROGRAM_LEADER, 31),
-    ("/admin/reporting/program/?span=year&compare=year&region=emea", Role.PARTNER_OPS, 31),
-    ("/admin/reporting/cam/", Role.CAM, 34),
-    ("/admin/reporting/cam/?cam={cam}", Role.PROGRAM_LEADER, 35),
+    ("/admin/reporting/program/", Role.PROGRAM_LEADER, 32),
+    ("/admin/reporting/program/?span=year&compare=year&region=emea", Role.PARTNER_OPS, 32),
+    ("/admin/reporting/cam/", Role.CAM, 35),
+    ("/admin/reporting/cam/?cam={cam}", Role.PROGRAM_LEADER, 36),
     ("/admin/reporting/metrics/deals.win_rate/", Role.PROGRAM_LEADER, 11),
     ("/admin/reporting/metrics/deals.revenue_won/", Role.CAM, 11),
 ]
 EXPORTS = [
-    ("/admin/reporting/program.csv?table=top", Role.PROGRAM_LEADER, 30),
-    ("/admin/reporting/cam.csv?table=tiles", Role.CAM, 33),
+    ("/admin/reporting/program.csv?table=top", Role.PROGRAM_LEADER, 31),
+    ("/admin/reporting/cam.csv?table=tiles", Role.CAM, 34),
     ("/admin/reporting/metrics/deals.revenue_won.csv", Role.PROGRAM_LEADER, 11),
 ]
 

@@ -61,14 +61,15 @@ def grow(world, n: int, start: int) -> None:
 
 PAGES = [
     # (url, role, budget)
-    # 41: the session's 4; the tier's partners (1); two evaluations, the tier's period and the
-    # company's twelve months, of one query per row source (9: deals closed twice, submitted,
-    # users, enrolments, certifications, allocations, funded requests, commission lines) and
+    # 43: the session's 4; the tier's partners (1); two evaluations, the tier's period and the
+    # company's twelve months, of one query per row source (10: deals closed twice, submitted,
+    # users, enrolments, certifications, allocations, funded requests, commission lines, PSAT
+    # survey answers) and
     # the rates (1) each; the tier path's tiers and requirements (2); the highlights: deals (the
     # home summary, its leads, the status counts), money (two sources, the next payout, the
     # settings), training (targeting 2, the counts), MDF (2); the bell (1)
-    ("/scorecard/", Role.PARTNER_ADMIN, 41),
-    ("/scorecard/?span=year", Role.PARTNER_ADMIN, 41),
+    ("/scorecard/", Role.PARTNER_ADMIN, 43),
+    ("/scorecard/?span=year", Role.PARTNER_ADMIN, 43),
     # 20: one evaluation of the rep's own rows (4 row sources and the rates); no tier path, no
     # money (the world's tenant does not show reps their earnings)
     ("/scorecard/", Role.PARTNER_REP, 20),

@@ -36,9 +36,11 @@ from partners.models import (
     RecruitmentSettings,
     RulesOfEngagement,
     Segment,
+    Survey,
     Tier,
     TierProposal,
 )
+from partners.surveys.tokens import survey_token
 from prm.accounts.models import Invitation
 from prm.accounts.tokens import invitation_token
 from prm.audit.models import AuditEvent
@@ -321,6 +323,8 @@ ADMIN_OBJECTS: dict[type, Callable[[Any], Any]] = {
     # Reporting: E (business reviews; their change pages open the editor)
     Qbr: lambda w: w.qbr,
     QbrActionItem: lambda w: w.qbr_action,
+    # PSAT surveys
+    Survey: lambda w: w.survey,
 }
 
 
@@ -1127,6 +1131,50 @@ REPORTING_DASHBOARD_CASES = [
 ]
 
 
+# PSAT surveys -- the portal's list and a member's own request (another company's request answers
+# 404; vendor staff are sent to the admin UI), the emailed link (public: its signed token names
+# the request; another tenant's or an altered token answers 404; a POST without a score shows the
+# form's error and records nothing), and a survey's results and CSV (a CAM's count only their
+# partners: partners/tests/test_surveys.py).
+def _own_survey_request(world: Any, membership: Any) -> dict[str, Any]:
+    found = world.survey_requests.get(membership.user_id)
+    return {"pk": (found or world.other_survey_request).pk}
+
+
+def _survey_token(world: Any) -> dict[str, Any]:
+    return {"token": survey_token(world.survey_requests[world.members[Role.PARTNER_REP].user_id])}
+
+
+SURVEY_CASES = [
+    Case("surveys:list", ("portal.access",)),
+    *[
+        Case(
+            "surveys:answer",
+            ("portal.access",),
+            method=method,
+            object_url=True,
+            member_kwargs=_own_survey_request,
+            other_partner_kwargs=lambda w: {"pk": w.other_survey_request.pk},
+        )
+        for method in ("get", "post")
+    ],
+    Case("surveys:answer_link", (PUBLIC,), kwargs=_survey_token, object_url=True),
+    Case("surveys:answer_link", (PUBLIC,), kwargs=_survey_token, object_url=True, method="post"),
+    Case(
+        "admin:partners_survey_results",
+        ("partners.surveys.view",),
+        kwargs=_pk(lambda w: w.survey),
+        object_url=True,
+    ),
+    Case(
+        "admin:partners_survey_answers_csv",
+        ("partners.surveys.view",),
+        kwargs=_pk(lambda w: w.survey),
+        object_url=True,
+    ),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -1158,4 +1206,5 @@ def all_cases() -> list[Case]:
         *REPORTING_QBR_CASES,
         *REPORTING_SCORECARD_CASES,
         *REPORTING_DASHBOARD_CASES,
+        *SURVEY_CASES,
     ]
