@@ -91,3 +91,13 @@ class ReportingConfig(AppConfig):
 
         register_reminder(due_soon_actions)
         register_reminder(overdue_actions)
+
+        # E: the bulk export of QBRs (a background job ending in a zip of PDFs) and its page
+        from prm.jobs.registry import register_job
+
+        from .qbrs.export import QBR_EXPORT
+
+        register_job(QBR_EXPORT)
+        tenant_admin_site.register_menu_page(
+            "reporting", _("Export QBRs"), "reporting_qbr_export", "reporting.qbrs.export", 5
+        )

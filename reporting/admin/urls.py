@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import alerts, dashboards
+from . import alerts, dashboards, qbr_export
 
 urlpatterns: list[URLPattern] = [
     # A: the program and CAM dashboards, the list behind each figure, their CSV files
@@ -15,4 +15,6 @@ urlpatterns: list[URLPattern] = [
     # C: KPI threshold alerts -- an alert's confirm pages
     path("alerts/<int:pk>/acknowledge/", alerts.acknowledge, name="reporting_alert_acknowledge"),
     path("alerts/<int:pk>/snooze/", alerts.snooze, name="reporting_alert_snooze"),
+    # E: quarterly business reviews -- the bulk export (a background job ending in a zip)
+    path("qbrs/export/", qbr_export.qbr_export, name="reporting_qbr_export"),
 ]

@@ -1080,6 +1080,15 @@ REPORTING_DASHBOARD_CASES = [
 ]
 
 
+# Reporting: E (the bulk QBR export page). GET shows the form; a POST without choices is
+# refused beside the fields and starts nothing. What a CAM exports narrows to their partners
+# (reporting/tests/test_qbr_export.py); the job's pages are the JOB_CASES'.
+REPORTING_QBR_EXPORT_CASES = [
+    Case("admin:reporting_qbr_export", ("reporting.qbrs.export",)),
+    Case("admin:reporting_qbr_export", ("reporting.qbrs.export",), method="post"),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -1110,4 +1119,5 @@ def all_cases() -> list[Case]:
         *REPORTING_ALERT_CASES,
         *REPORTING_SCORECARD_CASES,
         *REPORTING_DASHBOARD_CASES,
+        *REPORTING_QBR_EXPORT_CASES,
     ]
