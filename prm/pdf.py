@@ -24,6 +24,7 @@ import binascii
 import logging
 import mimetypes
 import posixpath
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -203,6 +204,14 @@ class PdfFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": content_type}, status=200)
 
 
+@dataclass(frozen=True)
+class PdfFile:
+    """A rendered PDF and how many pages it has (known from the layout: no PDF parsing)."""
+
+    content: bytes
+    pages: int
+
+
 def render_pdf(template: str, context: dict[str, Any], *, tenant: Tenant | None = None) -> bytes:
     """`template` rendered with `context` as the bytes of a PDF, branded for `tenant` if given.
 
@@ -212,6 +221,13 @@ def render_pdf(template: str, context: dict[str, Any], *, tenant: Tenant | None 
     (deny-by-default), so text a user typed into the context cannot make the server fetch
     anything.
     """
+    return render_pdf_file(template, context, tenant=tenant).content
+
+
+def render_pdf_file(
+    template: str, context: dict[str, Any], *, tenant: Tenant | None = None
+) -> PdfFile:
+    """`render_pdf`, with the page count of the layout (a QBR records how many pages it has)."""
     branding = branding_for(tenant) if tenant is not None else None
     pdf = {
         "tenant": tenant,
@@ -221,8 +237,8 @@ def render_pdf(template: str, context: dict[str, Any], *, tenant: Tenant | None 
         "brand_css_url": BRAND_CSS_URL,
     }
     html = render_to_string(template, {**context, "pdf": pdf})
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=PdfFetcher(tenant))
-    return document.write_pdf()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=PdfFetcher(tenant)).render()
+    return PdfFile(content=document.write_pdf(), pages=len(document.pages))
 
 
 def store_pdf(template: str, context: dict[str, Any], *, tenant: Tenant, name: str) -> str:

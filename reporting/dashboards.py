@@ -291,9 +291,16 @@ class Change:
 def change_of(metric: Metric, value: Decimal | None, before: Decimal | None) -> Change | None:
     """The change from `before` to `value`: percentage points for a percentage, else percent
     of the earlier value; None when either is missing or the earlier value is 0."""
+    return change_between(metric.unit, metric.higher_is_better, value, before)
+
+
+def change_between(
+    unit: str, higher_is_better: bool, value: Decimal | None, before: Decimal | None
+) -> Change | None:
+    """`change_of` for a figure known by its unit and direction only (a QBR's frozen KPIs)."""
     if value is None or before is None:
         return None
-    if metric.unit == "percent":
+    if unit == "percent":
         delta = value - before
         text = _("%(points)s pts") % {"points": _signed(delta)}
     else:
@@ -304,7 +311,7 @@ def change_of(metric: Metric, value: Decimal | None, before: Decimal | None) -> 
     if delta == 0:
         return Change("flat", text, None)
     up = delta > 0
-    return Change("up" if up else "down", text, up == metric.higher_is_better)
+    return Change("up" if up else "down", text, up == higher_is_better)
 
 
 #: the sign of a fall: U+2212, the typographic minus
