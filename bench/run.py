@@ -52,6 +52,7 @@ from .generate import BENCH_ADMIN, BENCH_CAM, BENCH_HOST, BENCH_REP, BENCH_SLUG,
 from .mdf import concurrent_approvals
 from .mdf import scenarios as mdf_scenarios
 from .reporting import Skipped, reporting_scenarios
+from .reporting_qbrs import qbr_bulk_export, qbr_scenarios
 from .reporting_scorecard import scorecard_scenarios
 from .training import QUIZ_COURSE
 
@@ -502,6 +503,7 @@ class Bench:
             *commission_scenarios(self),
             *reporting_scenarios(self),
             *scorecard_scenarios(self),
+            *qbr_scenarios(self),
         ]
 
     # --- measuring ------------------------------------------------------------------------------
@@ -603,6 +605,10 @@ def run(scale: str, iterations: int | None = None, only: str = "") -> list[Resul
     if not only or "close" in only:
         # Closing a period for every partner: one run, rolled back, measured apart.
         results.append(close_period(bench))
+        print(f"run: {results[-1].name}: {results[-1].note}", flush=True)
+    if not only or "qbr" in only:
+        # A bulk QBR export of 100 partners: one run of the job, rolled back, measured apart.
+        results.append(qbr_bulk_export(bench, results))
         print(f"run: {results[-1].name}: {results[-1].note}", flush=True)
     print_table(scale, results)
     # Counting the bench's rows across the whole database.

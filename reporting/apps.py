@@ -108,3 +108,13 @@ class ReportingConfig(AppConfig):
             "reporting", _("Prepare a business review"), "reporting_qbr_prepare",
             "reporting.qbrs.edit", 32,
         )  # fmt: skip
+
+        # E: the bulk export of QBRs (a background job ending in a zip of PDFs) and its page
+        from prm.jobs.registry import register_job
+
+        from .qbrs.export import QBR_EXPORT
+
+        register_job(QBR_EXPORT)
+        tenant_admin_site.register_menu_page(
+            "reporting", _("Export QBRs"), "reporting_qbr_export", "reporting.qbrs.export", 5
+        )

@@ -9,8 +9,9 @@ cancel is read from the database at most every `CANCEL_EVERY` seconds.
 import time
 import uuid
 from collections.abc import Callable
+from typing import IO
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -70,13 +71,15 @@ class Progress:
             ).exists()
         return self._cancelled
 
-    def attach(self, name: str, content: bytes) -> None:
+    def attach(self, name: str, content: bytes | IO[bytes]) -> None:
         """Store the job's result file (private storage, under the tenant); it replaces any
-        earlier one (an attempt resumed after a killed worker attaches again)."""
+        earlier one (an attempt resumed after a killed worker attaches again). `content` is
+        the bytes, or an open binary file (a large zip written to a temporary file)."""
         job = self.job
         old = job.result.name if job.result else ""
         path = f"jobs/{job.tenant_id}/{uuid.uuid4().hex}/{get_valid_filename(name) or 'result'}"
-        job.result.save(path, ContentFile(content), save=False)
+        upload = ContentFile(content) if isinstance(content, bytes) else File(content)
+        job.result.save(path, upload, save=False)
         job.result_name = name[:200]
         Job.objects.filter(pk=job.pk).update(result=job.result.name, result_name=job.result_name)
         if old:

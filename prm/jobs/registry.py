@@ -35,6 +35,11 @@ class JobKind:
     run: "Callable[[Job, Progress], None]"
     #: where the job page's "Back to …" link goes (None: back to the list of jobs)
     back_url: "Callable[[Job], str | None] | None" = None
+    #: when set, only members holding this capability see every job of the kind; the others
+    #: (holding `capability`) see the jobs they started. For kinds whose result shows what
+    #: the starter sees: a CAM's export of their partners' QBRs is not for another CAM, and an
+    #: export of the whole program is not for a CAM.
+    see_all: str | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -64,3 +69,14 @@ def kinds_for(membership: object) -> list[str]:
     """The names of the kinds whose capability `membership` holds."""
     can = getattr(membership, "can", None)
     return [k.name for k in _KINDS.values() if can is not None and can(k.capability)]
+
+
+def kinds_seen_whole(membership: object) -> list[str]:
+    """Of `kinds_for(membership)`, the kinds whose every job the member sees (the others:
+    only the jobs they started; `JobKind.see_all`)."""
+    can = getattr(membership, "can", None)
+    return [
+        name
+        for name in kinds_for(membership)
+        if _KINDS[name].see_all is None or (can is not None and can(_KINDS[name].see_all))
+    ]

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import alerts, dashboards, qbrs
+from . import alerts, dashboards, qbr_export, qbrs
 
 urlpatterns: list[URLPattern] = [
     # A: the program and CAM dashboards, the list behind each figure, their CSV files
@@ -28,4 +28,6 @@ urlpatterns: list[URLPattern] = [
     path("qbrs/actions/<int:pk>/", qbrs.action, name="reporting_qbr_action"),
     path("qbrs/actions/<int:pk>/track/", qbrs.action_track, name="reporting_qbr_action_track"),
     path("qbrs/actions/<int:pk>/remove/", qbrs.action_remove, name="reporting_qbr_action_remove"),
+    # E: quarterly business reviews -- the bulk export (a background job ending in a zip)
+    path("qbrs/export/", qbr_export.qbr_export, name="reporting_qbr_export"),
 ]

@@ -1,6 +1,8 @@
-"""Reporting's rows: KPI threshold alerts (`alerts`) and quarterly business reviews (`qbrs`)."""
+"""Reporting's rows: KPI threshold alerts (`alerts`), quarterly business reviews (`qbrs`) and
+their bulk exports (`qbr_exports`)."""
 
 from .alerts import Alert, AlertEvent, AlertRule
+from .qbr_exports import QbrExportItem
 from .qbrs import Qbr, QbrActionItem, QbrComment, QbrSnapshot
 
 __all__ = [
@@ -10,5 +12,6 @@ __all__ = [
     "Qbr",
     "QbrActionItem",
     "QbrComment",
+    "QbrExportItem",
     "QbrSnapshot",
 ]

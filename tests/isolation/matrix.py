@@ -1175,6 +1175,15 @@ SURVEY_CASES = [
 ]
 
 
+# Reporting: E (the bulk QBR export page). GET shows the form; a POST without choices is
+# refused beside the fields and starts nothing. What a CAM exports narrows to their partners
+# (reporting/tests/test_qbr_export.py); the job's pages are the JOB_CASES'.
+REPORTING_QBR_EXPORT_CASES = [
+    Case("admin:reporting_qbr_export", ("reporting.qbrs.export",)),
+    Case("admin:reporting_qbr_export", ("reporting.qbrs.export",), method="post"),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -1207,4 +1216,5 @@ def all_cases() -> list[Case]:
         *REPORTING_SCORECARD_CASES,
         *REPORTING_DASHBOARD_CASES,
         *SURVEY_CASES,
+        *REPORTING_QBR_EXPORT_CASES,
     ]
