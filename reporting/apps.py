@@ -92,6 +92,9 @@ class ReportingConfig(AppConfig):
 
         register_reminder(due_soon_actions)
         register_reminder(overdue_actions)
+        from .surveys import register_survey_trigger
+
+        register_survey_trigger()  # partner satisfaction is asked once a review is held
         mount("reviews/", "reporting.urls_reviews")
         demo.register_seeder(seed_demo_qbrs, order=210)  # after the history and the alerts
         register_todo(qbrs_todo, capability="reporting.qbrs.edit", order=25)

@@ -282,3 +282,19 @@ def test_the_editor_pages_answer_the_cam_and_refuse_others(ours, theirs, host_cl
     assert other.get(f"/admin/reporting/qbrs/{qbr.pk}/").status_code == 404
     admin = host_client(ours.host, ours.members[Role.PARTNER_ADMIN])
     assert admin.get(f"/reviews/{qbr.pk}/").status_code == 404  # not shared
+
+
+def test_holding_a_review_asks_the_partners_admins_for_their_satisfaction(world, qbr):
+    from partners.models import Survey, SurveyRequest
+
+    Survey.objects.create(
+        tenant=world.tenant, name="After our review", trigger="reporting.qbr_held"
+    )
+    admin = world.members[Role.PARTNER_ADMIN]
+    SurveyRequest.objects.filter(membership=admin).delete()  # the world's: no fatigue here
+    services.qbr_finalise(actor=world.members[Role.CAM], qbr=qbr, held_on=timezone.localdate())
+    asked = SurveyRequest.objects.filter(membership=admin, survey__trigger="reporting.qbr_held")
+    assert asked.count() == 1
+    assert not SurveyRequest.objects.filter(
+        membership=world.members[Role.PARTNER_REP], survey__trigger="reporting.qbr_held"
+    ).exists()
