@@ -30,9 +30,9 @@ PDF_RENDERS = 10
 
 
 def _quarter(tenant: Any) -> Any:
-    from reporting.qbrs.export import export_quarters
+    from reporting.qbrs.services import recent_quarters
 
-    return export_quarters(tenant, timezone.localdate())[1]
+    return recent_quarters(tenant, timezone.localdate())[1]
 
 
 def _unsaved_qbr(tenant: Any, partner: Any) -> Any:

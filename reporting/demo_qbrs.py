@@ -35,11 +35,13 @@ def seed_demo_qbrs(tenant: Tenant) -> None:
     admin = (
         Membership.objects.select_related("user")
         .filter(tenant=tenant, partner=partner, role=Role.PARTNER_ADMIN)
+        .order_by("pk")
         .first()
     )
     rep = (
         Membership.objects.select_related("user")
         .filter(tenant=tenant, partner=partner, role=Role.PARTNER_REP)
+        .order_by("pk")  # the company's own rep, made before the multi-vendor reseller
         .first()
     )
     today = tenant_today(tenant)

@@ -89,8 +89,8 @@ def assert_budget(counts: Counts, budget: int) -> None:
     for measured in (counts.small, counts.large):
         if isinstance(measured, Exception):
             raise measured
-    assert counts.small == counts.large
-    assert counts.large <= budget
+    assert counts.small == counts.large, f"{counts.small} queries small, {counts.large} large"
+    assert counts.large <= budget, f"{counts.large} queries, over the budget of {budget}"
 
 
 class Clients:

@@ -20,6 +20,7 @@ from prm.jobs.tasks import jobs_sweep_task
 from prm.tenancy.roles import Role
 from reporting.models import Qbr, QbrExportItem, QbrSnapshot
 from reporting.qbrs import export as E
+from reporting.qbrs.services import recent_quarters
 
 from . import test_celery_worker as celery_worker
 from .test_celery_worker import wait_for, worker_log
@@ -76,7 +77,7 @@ def export(ours):
 
     def start(back: int) -> Job:
         with scope(tenant=ours.tenant):
-            quarter = E.export_quarters(ours.tenant, timezone.localdate())[back]
+            quarter = recent_quarters(ours.tenant, timezone.localdate())[back]
             return E.qbr_export_start(
                 actor=ours.members[Role.PARTNER_OPS], selection=E.Selection(quarter=quarter)
             )

@@ -120,7 +120,8 @@ PAGES = [
     # (url, role, budget)
     # the home page's cards; "Continue learning" (training) reads 4 of them and
     # "Certification expiring" 1
-    ("/", Role.PARTNER_ADMIN, 26),  # + the Funds card (mdf), the Earnings card (commissions)
+    # + the Funds card (mdf), the Earnings card (commissions), the surveys waiting (partners)
+    ("/", Role.PARTNER_ADMIN, 27),
     ("/notifications/", Role.PARTNER_ADMIN, 10),
     ("/admin/notifications/", Role.PROGRAM_LEADER, 12),
     ("/admin/notifications/rulesetting/", Role.PROGRAM_LEADER, 18),
@@ -132,7 +133,7 @@ PAGES = [
     ("/program/company/", Role.PARTNER_REP, 8),
     ("/program/company/edit/", Role.PARTNER_ADMIN, 8),
     ("/program/rules-of-engagement/", Role.PARTNER_REP, 8),
-    ("/", Role.PARTNER_REP, 22),  # + the Funds card (mdf), the Earnings card (commissions)
+    ("/", Role.PARTNER_REP, 23),  # + the Funds, Earnings and surveys-waiting cards
     ("/portals/", Role.PARTNER_REP, 10),
     ("/admin/tenancy/membership/", Role.PROGRAM_LEADER, 16),
     ("/admin/accounts/invitation/", Role.PROGRAM_LEADER, 16),

@@ -128,8 +128,8 @@ PAGES = [
     # + one since partner A has a partner type (the type the commission plan pays by)
     # + the Earnings card (commissions, issue 16): the money sources and the next payout; a
     # rep: whether the tenant shows reps their earnings
-    ("/", Role.PARTNER_REP, 22),
-    ("/", Role.PARTNER_ADMIN, 26),
+    ("/", Role.PARTNER_REP, 23),
+    ("/", Role.PARTNER_ADMIN, 27),
 ]
 
 

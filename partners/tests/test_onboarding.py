@@ -29,7 +29,7 @@ from prm.tenancy.tests.factories import partner_membership
 
 AGREEMENT = "partners.agreement.accepted"
 INVITED = "accounts.invitation.sent"
-FUNDS = "reporting.qbr.finalised"  # an app not built yet (reporting)
+FUNDS = "crm.opportunity.closed"  # an app not built yet (the CRM API)
 MANUAL = "manual"
 
 pytestmark = pytest.mark.django_db

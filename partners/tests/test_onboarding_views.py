@@ -149,12 +149,12 @@ def test_the_assigned_cam_ticks_and_unticks_a_manual_step(ours, host_client):
 
 def test_the_cam_ticks_an_automatic_step_by_hand_with_a_reason(ours, host_client):
     partner, _admin, steps = started(ours)
-    funds = steps[3]  # waits for "reporting.qbr.finalised", which no app emits yet
+    funds = steps[3]  # waits for "crm.opportunity.closed", which no app emits yet
     cam = host_client(ours.host, ours.members[Role.CAM])
     confirm = cam.get(tick_url(partner, funds)).content.decode()
     assert "the reason is required" in confirm
-    assert "Qbr finalised (no app reports it yet)" in confirm  # no event code shown
-    assert "reporting.qbr.finalised" not in confirm
+    assert "Opportunity closed (no app reports it yet)" in confirm  # no event code shown
+    assert "crm.opportunity.closed" not in confirm
     refused = cam.post(tick_url(partner, funds), {"reason": "  "})
     assert refused.status_code == 200
     assert "Say why you tick this step by hand" in refused.content.decode()
@@ -384,7 +384,7 @@ def test_the_plan_form_offers_events_of_apps_not_built_yet(ours, host_client, mo
     # requests do not exist yet, will do this).
     monkeypatch.setattr(triggers, "_EVENTS", dict(triggers._EVENTS))
     monkeypatch.setattr(notification_events, "_HANDLERS", dict(notification_events._HANDLERS))
-    offer_event("reporting.qbr.finalised", "An MDF request of the partner was approved")
+    offer_event("crm.opportunity.closed", "An MDF request of the partner was approved")
     ops = host_client(ours.host, ours.members[Role.PARTNER_OPS])
     html = ops.get("/admin/partners/onboardingplan/add/").content.decode()
     assert "An MDF request of the partner was approved (not emitted yet)" in html

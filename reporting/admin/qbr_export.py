@@ -30,6 +30,7 @@ from prm.workspace.sites import tenant_admin_site
 
 from ..dashboards import cams_of, member_label
 from ..qbrs import export as E
+from ..qbrs.services import recent_quarters
 
 #: names shown under the count before "and N more"
 SHOWN_NAMES = 10
@@ -56,7 +57,7 @@ class Options:
 
 def options_for(membership: Membership) -> Options:
     tenant = membership.tenant
-    quarters = E.export_quarters(tenant, timezone.localdate())
+    quarters = recent_quarters(tenant, timezone.localdate())
     cams = cams_of(tenant) if E.may_pick_cam(membership) else []
     tiers = Tier.objects.filter(tenant=tenant).order_by("-rank", "name")
     segments = Segment.objects.filter(tenant=tenant).order_by("name")

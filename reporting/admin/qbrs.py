@@ -41,24 +41,17 @@ from ..models import Qbr, QbrActionItem
 from ..qbrs import services
 from ..qbrs.figures import sections
 from ..qbrs.selectors import action_items_visible_to, qbrs_visible_to
-from ..qbrs.services import QBRS, quarter_of
+from ..qbrs.services import QBRS, recent_quarters
 from ..scorecard import period_label
-
-#: how many quarters back a review may be prepared
-QUARTERS_BACK = 4
 
 
 def quarter_choices(membership: Membership, today: date) -> list[tuple[str, str]]:
-    """This fiscal quarter and the `QUARTERS_BACK` before it, newest first: (first day, label)."""
-    tenant = membership.tenant
-    found = []
-    quarter = quarter_of(tenant, today)
-    for _i in range(QUARTERS_BACK + 1):
-        found.append(
-            (quarter.start.isoformat(), period_label(QUARTER, quarter, tenant.fiscal_year_start))
-        )
-        quarter = quarter_of(tenant, quarter.start - timedelta(days=1))
-    return found
+    """The quarters a review may be prepared for (`recent_quarters`): (first day, label)."""
+    fiscal = membership.tenant.fiscal_year_start
+    return [
+        (q.start.isoformat(), period_label(QUARTER, q, fiscal))
+        for q in recent_quarters(membership.tenant, today)
+    ]
 
 
 def status_badge(qbr: Qbr) -> Any:
@@ -216,8 +209,8 @@ class QbrActionItemAdmin(TenantModelAdmin):
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_shown(self, obj: QbrActionItem) -> Any:
         if obj.is_overdue(timezone.localdate()):
-            return badge("danger", _("Overdue"))
-        kind = {"open": "warning", "done": "status-approved", "dropped": "muted"}[obj.status]
+            return badge("failed", _("Overdue"))
+        kind = {"open": "warning", "done": "status-approved", "dropped": "none"}[obj.status]
         return badge(kind, obj.get_status_display())
 
 

@@ -33,14 +33,12 @@ from prm.charts import Chart, Series, gauge, line_chart, palette_for
 from prm.charts.palette import Palette
 from prm.dates import babel_locale, format_day
 from prm.figures import format_number
-from prm.metrics.periods import QUARTER, fiscal_quarter_of
 from prm.metrics.registry import format_value
 from prm.money import format_money
 from prm.pdf import PdfFile, render_pdf_file
 from prm.tenancy.models import Tenant
 
 from ..models import QbrActionItem
-from ..scorecard import period_label
 from .figures import figure_text, kpi_row, number
 from .snapshot import SCHEMA
 
@@ -246,9 +244,7 @@ def _campaigns(data: dict[str, Any]) -> list[dict[str, Any]]:
 ACTION_STATUS = dict(QbrActionItem.Status.choices)
 
 
-def _action_items(
-    items: list[dict[str, Any]], data: dict[str, Any], tenant: Tenant
-) -> list[dict[str, Any]]:
+def _action_items(items: list[dict[str, Any]], data: dict[str, Any]) -> list[dict[str, Any]]:
     """Action items as the document lists them. An open item due before the snapshot was
     read is marked overdue (the snapshot's day, not today's: the PDF must not change)."""
     built_on = _day(data.get("built_on"))
@@ -258,11 +254,7 @@ def _action_items(
     for item in items:
         due = _day(item.get("due_on"))
         status = item.get("status", "")
-        start = _day(item.get("from_quarter"))
-        raised = ""
-        if start is not None:
-            quarter = fiscal_quarter_of(start, tenant.fiscal_year_start)
-            raised = period_label(QUARTER, quarter, tenant.fiscal_year_start)
+        raised = item.get("from_label", "")
         rows.append(
             {
                 "title": item.get("title", ""),
@@ -324,8 +316,8 @@ def document_context(data: dict[str, Any], *, tenant: Tenant) -> dict[str, Any]:
         "finalised_by": narrative.get("finalised_by", "") if final else "",
         "highlights": narrative.get("highlights", ""),
         "roadblocks": narrative.get("roadblocks", ""),
-        "action_items": _action_items(narrative.get("action_items") or [], data, tenant),
-        "carried": _action_items(data.get("carried") or [], data, tenant),
+        "action_items": _action_items(narrative.get("action_items") or [], data),
+        "carried": _action_items(data.get("carried") or [], data),
         "kpis": kpis,
         "cards": [by_metric[m] for m in CARDS if m in by_metric],
         "headline": [by_metric[m] for m in HEADLINE if m in by_metric],

@@ -39,7 +39,7 @@ from prm.jobs.models import Job
 from prm.jobs.progress import Progress
 from prm.jobs.registry import JobKind
 from prm.jobs.services import job_start
-from prm.metrics.periods import Period, fiscal_quarter_number, fiscal_year_name, previous
+from prm.metrics.periods import Period, fiscal_quarter_number, fiscal_year_name
 from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import assigned_partner_ids, visible_partners
 
@@ -60,8 +60,6 @@ EXPORTED_STATUSES = (
     Partner.Status.ACTIVE,
     Partner.Status.INACTIVE,
 )
-#: how many quarters back the export page offers, besides the current one
-QUARTERS_BACK = 4
 
 
 @dataclass(frozen=True)
@@ -77,15 +75,6 @@ class Selection:
     def target_id(self) -> int | None:
         target = {CAM: self.cam, TIER: self.tier, SEGMENT: self.segment}.get(self.scope)
         return target.pk if target is not None else None
-
-
-def export_quarters(tenant: Tenant, today: date) -> list[Period]:
-    """The quarters the export page offers: the current fiscal quarter and the four before,
-    newest first."""
-    quarters = [quarter_of(tenant, today)]
-    for _i in range(QUARTERS_BACK):
-        quarters.append(previous(quarters[-1], "quarter", fiscal_start=tenant.fiscal_year_start))
-    return quarters
 
 
 def quarter_label(tenant: Tenant, quarter: Period) -> str:

@@ -14,7 +14,7 @@ other side through `prm.notifications`, and finalising emits `reporting.qbr.fina
 partner-satisfaction surveys may be triggered by.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,11 +50,22 @@ QBRS: Workflow[Qbr] = Workflow(
     describe=events.qbr_data,
 )
 MAX_COMMENT = 4000
+#: how many quarters back a review may be prepared or exported, besides the current one
+QUARTERS_BACK = 4
 
 
 def quarter_of(tenant: Tenant, day: date) -> Period:
     """The tenant's fiscal quarter holding `day`."""
     return fiscal_quarter_of(day, tenant.fiscal_year_start)
+
+
+def recent_quarters(tenant: Tenant, today: date) -> list[Period]:
+    """The quarters a review is prepared or exported for: this fiscal quarter and the
+    `QUARTERS_BACK` before it, newest first."""
+    quarters = [quarter_of(tenant, today)]
+    for _i in range(QUARTERS_BACK):
+        quarters.append(quarter_of(tenant, quarters[-1].start - timedelta(days=1)))
+    return quarters
 
 
 def may_edit(actor: Membership, partner: Partner) -> bool:
@@ -257,7 +268,7 @@ def narrative(
 ) -> dict[str, Any]:
     """The words and action items of a QBR as its document shows them (a draft's: as they are
     now; the final snapshot keeps them)."""
-    items = qbr_action_items(qbr).select_related("owner__user", "qbr")
+    items = qbr_action_items(qbr).select_related("owner__user", "qbr__tenant")
     finaliser = by or qbr.finalised_by
     held = held_on or qbr.held_on
     return {

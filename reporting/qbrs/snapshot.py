@@ -382,14 +382,15 @@ def _carried(qbr: Qbr, period: Period) -> list[dict[str, Any]]:
             qbr__period_start__lt=qbr.period_start,
         )
         .filter(Q(status=QbrActionItem.Status.OPEN) | Q(done_on__range=(period.start, period.end)))
-        .select_related("owner__user", "qbr")
+        .select_related("owner__user", "qbr__tenant")
         .order_by("due_on", "pk")
     )
     return [action_item_data(item) for item in items]
 
 
 def action_item_data(item: QbrActionItem) -> dict[str, Any]:
-    """An action item as a snapshot keeps it (its QBR and owner must be loaded)."""
+    """An action item as a snapshot keeps it (its QBR with its tenant, and its owner, must be
+    loaded)."""
     return {
         "title": item.title,
         "owner": owner_label(item.owner),
@@ -398,6 +399,12 @@ def action_item_data(item: QbrActionItem) -> dict[str, Any]:
         "status": item.status,
         "done_on": _day(item.done_on),
         "from_quarter": item.qbr.period_start.isoformat(),
+        # the label as read now: a later change of the fiscal year must not reword a frozen PDF
+        "from_label": period_label(
+            QUARTER,
+            Period(item.qbr.period_start, item.qbr.period_end),
+            item.qbr.tenant.fiscal_year_start,
+        ),
     }
 
 

@@ -35,9 +35,9 @@ PAGES = [
 ]
 #: the steady sweep (every alert evaluated again, nothing fires): the rules, the shared reads,
 #: one query per scope and one evaluation per scope and window (the rules sharing them
-#: together), the locked read, one bulk update (measured: 17 for 6 rules at both sizes; 20
-#: when each rule was evaluated alone)
-SWEEP_BUDGET = 17
+#: together), the locked read, one bulk update (measured: 18 for 7 rules at both sizes, the
+#: seeded PSAT rule among them; 17 for the 6 before it, 20 when each was evaluated alone)
+SWEEP_BUDGET = 18
 
 
 def grow(world, start: int, end: int) -> None:

@@ -87,6 +87,7 @@ def narrative(**values):
                 "status": "open",
                 "done_on": None,
                 "from_quarter": "2026-07-01",
+                "from_label": "Q3 of fiscal 2026",
             }
         ],
         "held_on": "2026-10-20",
@@ -287,6 +288,7 @@ def qbr_data(**narrative_values):
                 "status": "done",
                 "done_on": "2026-07-10",
                 "from_quarter": "2026-04-01",
+                "from_label": "Q2 of fiscal 2026",
             },
         ],
         "narrative": narrative(**narrative_values),

@@ -29,9 +29,17 @@ from reporting.models import Qbr, QbrExportItem, QbrSnapshot
 from reporting.qbrs import document
 from reporting.qbrs import export as E
 from reporting.qbrs import services as qbr_services
-from reporting.qbrs.services import qbr_finalise, qbr_prepare
+from reporting.qbrs.services import qbr_finalise, qbr_prepare, recent_quarters
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_reviews(world):
+    """The shared world's reviews left out (rolled back after each test): each test exports
+    from nothing."""
+    Qbr.objects.filter(tenant=world.tenant).delete()
+
 
 S = Job.Status
 URL = reverse("admin:reporting_qbr_export", urlconf="prm.urls")
@@ -53,20 +61,20 @@ def cam(world):
 
 @pytest.fixture
 def last_quarter(world):
-    return E.export_quarters(world.tenant, timezone.localdate())[1]
+    return recent_quarters(world.tenant, timezone.localdate())[1]
 
 
 @pytest.fixture
 def renders(monkeypatch):
     """One entry per QBR PDF rendered (the real renderer still renders each)."""
     made: list[int] = []
-    real = document.render_qbr_pdf
+    real = document.render_qbr
 
     def counting(data, *, tenant):  # type: ignore[no-untyped-def]
         made.append(1)
         return real(data, tenant=tenant)
 
-    monkeypatch.setattr(document, "render_qbr_pdf", counting)
+    monkeypatch.setattr(document, "render_qbr", counting)
     return made
 
 

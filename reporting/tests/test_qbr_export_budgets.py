@@ -10,7 +10,7 @@ from guardian.shortcuts import assign_perm
 from partners.tests.factories import PartnerFactory
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
-from reporting.qbrs.export import export_quarters
+from reporting.qbrs.services import recent_quarters
 from tests.budgets import Clients, assert_budget, at_two_sizes, count_all, page_queries, rolled_back
 
 SMALL, LARGE = 5, 40
@@ -29,7 +29,7 @@ def grow(world, n: int, start: int) -> None:
 
 def pages(world) -> list[tuple[str, str]]:
     url = reverse("admin:reporting_qbr_export", urlconf="prm.urls")
-    quarter = export_quarters(world.tenant, timezone.localdate())[1].start.isoformat()
+    quarter = recent_quarters(world.tenant, timezone.localdate())[1].start.isoformat()
     counted = f"{url}?quarter={quarter}"
     return [
         (url, Role.PARTNER_OPS),

@@ -298,3 +298,40 @@ def test_holding_a_review_asks_the_partners_admins_for_their_satisfaction(world,
     assert not SurveyRequest.objects.filter(
         membership=world.members[Role.PARTNER_REP], survey__trigger="reporting.qbr_held"
     ).exists()
+
+
+def test_in_the_portal_the_admin_comments_and_the_rep_marks_their_item_done(
+    ours, theirs, host_client
+):
+    with scope(tenant=ours.tenant):
+        cam = ours.members[Role.CAM]
+        qbr = services.qbr_open(actor=cam, partner=ours.partner, day=last_quarter_day(ours.tenant))
+        rep = ours.members[Role.PARTNER_REP]
+        item = services.action_item_add(
+            actor=cam, qbr=qbr, title="Register the Contoso deal", owner=rep,
+            due_on=timezone.localdate() + timedelta(days=5),
+        )  # fmt: skip
+        services.qbr_share(actor=cam, qbr=qbr)
+    admin = host_client(ours.host, ours.members[Role.PARTNER_ADMIN])
+    assert admin.get(f"/reviews/{qbr.pk}/").status_code == 200
+    empty = admin.post(f"/reviews/{qbr.pk}/", {"body": "  "})
+    assert empty.status_code == 200
+    assert "prm-errorlist" in empty.content.decode() or "invalid-feedback" in empty.content.decode()
+    assert admin.post(f"/reviews/{qbr.pk}/", {"body": "Looks right."}).status_code == 302
+    assert admin.get(f"/reviews/{qbr.pk}/pdf/").status_code == 404  # a draft has no PDF here
+    with scope(tenant=ours.tenant):
+        assert qbr.comments.get().body == "Looks right."
+
+    rep_client = host_client(ours.host, rep)
+    assert rep_client.get(f"/reviews/{qbr.pk}/").status_code == 403
+    listed = rep_client.get("/reviews/").content.decode()
+    assert "Register the Contoso deal" in listed
+    bad = rep_client.post(f"/reviews/actions/{item.pk}/", {"status": "finished"})
+    assert bad.status_code == 200
+    done = rep_client.post(f"/reviews/actions/{item.pk}/", {"status": "done"})
+    assert done.status_code == 302
+    with scope(tenant=ours.tenant):
+        item.refresh_from_db()
+        assert item.status == "done"
+    other = host_client(theirs.host, theirs.members[Role.PARTNER_ADMIN])
+    assert other.get(f"/reviews/{qbr.pk}/").status_code == 404

@@ -34,7 +34,7 @@ PAGES = [
     (f"/learning/courses/{LONG}/modules/{FIRST}/", Role.PARTNER_REP, 13),
     # the home page with the "Continue learning" card (4 queries of its own) and the
     # "Certification expiring" card (1: the member's awards)
-    ("/", Role.PARTNER_REP, 22),  # + the Funds card (mdf), the Earnings card (commissions)
+    ("/", Role.PARTNER_REP, 23),  # + the Funds, Earnings and surveys-waiting cards
     # the enrolments list behind the training metrics, and filtered as a metric's link
     # filters it: as the course list (the session and member, the page's keys and rows with
     # learner, partner and course in one query, the partners of the filter panel)

@@ -33,7 +33,7 @@ PAGES = [
     # the path (3 with the segments), then the Learning page's reads
     (f"/learning/paths/{PATH}/", Role.PARTNER_REP, 18),
     # the "Certification expiring" card: 1 query of its own
-    ("/", Role.PARTNER_REP, 22),  # + the Funds card (mdf), the Earnings card (commissions)
+    ("/", Role.PARTNER_REP, 23),  # + the Funds, Earnings and surveys-waiting cards
     ("/admin/training/learningpath/", Role.PARTNER_OPS, 8),
     ("/admin/training/certification/", Role.PARTNER_OPS, 8),
     ("/admin/training/certification/", Role.CAM, 9),
