@@ -112,7 +112,9 @@ class PartnersConfig(AppConfig):
                 order=20,
             )
         )
-        nav.register(
+        # In the footer: a survey is answered from its notification, its email or the home
+        # card "1 survey waiting"; the page is for coming back to one.
+        nav.register_footer(
             nav.NavItem(
                 label=_("Surveys"),
                 url_name="surveys:list",
