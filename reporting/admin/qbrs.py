@@ -229,6 +229,14 @@ def _item(request: HttpRequest, pk: int) -> QbrActionItem:
     )
 
 
+def _final(request: HttpRequest, qbr: Qbr, page: str) -> HttpResponse | None:
+    """Back to the review, saying why, when it is final and the page would change it."""
+    if QBRS.allowed(qbr, "edit"):
+        return None
+    messages.info(request, _("The review is final: it no longer changes."))
+    return redirect(page)
+
+
 def _opts() -> Any:
     return Qbr._meta
 
@@ -342,9 +350,8 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_of(request)
     qbr = _qbr(request, pk)
     page = reverse("admin:reporting_qbr", args=[qbr.pk])
-    if not QBRS.allowed(qbr, "edit") and request.method == "POST":
-        messages.info(request, _("The review is final: it no longer changes."))
-        return redirect(page)
+    if request.method == "POST" and (final := _final(request, qbr, page)) is not None:
+        return final
 
     def on_valid(form: NotesForm) -> Done:
         services.qbr_notes_update(
@@ -406,9 +413,8 @@ def _confirm(
     request: HttpRequest, qbr: Qbr, on_valid: Any, action: str, title: str
 ) -> HttpResponse:
     page = reverse("admin:reporting_qbr", args=[qbr.pk])
-    if not QBRS.allowed(qbr, "edit"):
-        messages.info(request, _("The review is final: it no longer changes."))
-        return redirect(page)
+    if (final := _final(request, qbr, page)) is not None:
+        return final
     return form_page(
         request,
         form_class=ConfirmForm,
@@ -518,9 +524,8 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     membership = membership_of(request)
     qbr = _qbr(request, pk)
     page = reverse("admin:reporting_qbr", args=[qbr.pk])
-    if not QBRS.allowed(qbr, "edit"):
-        messages.info(request, _("The review is final: it no longer changes."))
-        return redirect(page)
+    if (final := _final(request, qbr, page)) is not None:
+        return final
 
     def on_valid(form: ActionItemForm) -> Done:
         services.action_item_add(actor=membership, qbr=qbr, **form.cleaned_data)
