@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from partners.models import Partner
 from partners.plans.selectors import owner_choices, owner_label
 from prm.audit.selectors import audit_events_for
+from prm.dates import format_day
 from prm.filters import parse_id
 from prm.forms import Form
 from prm.metrics.periods import QUARTER, Period
@@ -202,8 +203,6 @@ class QbrActionItemAdmin(TenantModelAdmin):
 
     @admin.display(description=gettext_lazy("due"), ordering="due_on")
     def due(self, obj: QbrActionItem) -> Any:
-        from prm.dates import format_day
-
         return format_day(obj.due_on)
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
