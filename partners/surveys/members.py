@@ -23,7 +23,7 @@ def partner_admins(event: Event) -> Iterable[Membership]:
         return []
     return Membership.objects.filter(
         tenant=event.tenant, partner_id=partner_id, role=Role.PARTNER_ADMIN, is_active=True
-    )
+    ).select_related("user")
 
 
 def register_partner_triggers() -> None:

@@ -310,7 +310,7 @@ def editor_context(request: HttpRequest, qbr: Qbr) -> dict[str, Any]:
     """What the editor shows around its forms."""
     membership = membership_of(request)
     snapshot = services.latest_snapshot(qbr)
-    data = services.document_data(qbr, snapshot)
+    data = snapshot.data  # the figures; the words and items shown are the review's own
     today = timezone.localdate()
     items = list(services.qbr_action_items(qbr).select_related("owner__user"))
     carried = list(

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 import partners.notifications  # noqa: F401 - registers the "assigned_cams" recipients used below
 from partners.selectors import assigned_cams_of
+from partners.surveys.members import partner_admins
 from prm.dates import format_day
 from prm.notifications.events import Event, declare
 from prm.notifications.rules import Rule, register_recipients, register_rule
 from prm.tenancy.models import Membership
-from prm.tenancy.roles import Role
 
 from ..models import Qbr, QbrActionItem
 from ..scorecard import period_label
@@ -99,9 +99,7 @@ def _admins_if_vendor_commented(event: Event) -> Iterable[Membership]:
     qbr = event.subject
     if event.data.get("by_partner") or not isinstance(qbr, Qbr) or qbr.shared_at is None:
         return []
-    return Membership.objects.filter(
-        tenant=event.tenant, partner_id=qbr.partner_id, role=Role.PARTNER_ADMIN, is_active=True
-    ).select_related("user")
+    return partner_admins(event)
 
 
 def _action_owner(event: Event) -> Iterable[Membership]:

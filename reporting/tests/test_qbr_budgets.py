@@ -33,11 +33,11 @@ PAGES = [
     ("/admin/reporting/qbr/", Role.PROGRAM_LEADER, 8),
     ("/admin/reporting/qbr/", Role.CAM, 8),
     ("/admin/reporting/qbractionitem/", Role.CAM, 8),
-    ("editor", Role.CAM, 13),
+    ("editor", Role.CAM, 12),
     ("/admin/reporting/qbrs/prepare/", Role.CAM, 6),
     ("/reviews/", Role.PARTNER_ADMIN, 7),
     ("/reviews/", Role.PARTNER_REP, 7),
-    ("review", Role.PARTNER_ADMIN, 10),
+    ("review", Role.PARTNER_ADMIN, 9),
 ]
 #: building one partner's snapshot: the partner, the plan with its goals and milestones, its
 #: CAMs, one query or two per row source of the metrics engine and the exchange rates, the

@@ -98,7 +98,7 @@ def review(request: TenantRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your comment is added; your account manager is told."))
             return redirect("qbrs:review", qbr.pk)
     snapshot = services.latest_snapshot(qbr)
-    data = services.document_data(qbr, snapshot)
+    data = snapshot.data  # the figures; the words and items shown are the review's own
     items = list(services.qbr_action_items(qbr).select_related("owner__user", "qbr"))
     context: dict[str, Any] = {
         "qbr": qbr,
