@@ -17,7 +17,7 @@ from prm.tenancy.partner_access import (
     visible_partners,
 )
 from prm.tenancy.requests import membership_of
-from prm.tenancy.roles import PARTNER_ROLES, Role
+from prm.tenancy.roles import PARTNER_ROLES, PEOPLE_ROLES, Role
 from prm.workspace.sites import TenantModelAdmin, tenant_admin_site
 from prm.workspace.ui import Done, form_page
 
@@ -66,7 +66,11 @@ class InvitationAdmin(TenantModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         actor = membership_of(request)
-        roles = [r.value for r in Role if actor.can("members.staff.invite") or r in PARTNER_ROLES]
+        roles = [
+            r.value
+            for r in Role
+            if r in PEOPLE_ROLES and (actor.can("members.staff.invite") or r in PARTNER_ROLES)
+        ]
 
         def invite(form: StaffInviteForm) -> Done:
             try:
@@ -146,8 +150,13 @@ class MembershipAdmin(TenantModelAdmin):
     change_form_template = "admin/tenancy/membership/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
-        # A CAM sees vendor staff and the users of the partners assigned to them.
-        return super().get_queryset(request).filter(partner_rows_visible(membership_of(request)))
+        # A CAM sees vendor staff and the users of the partners assigned to them; API keys'
+        # memberships are listed with their keys (Integrations), not among people.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(partner_rows_visible(membership_of(request)), role__in=sorted(PEOPLE_ROLES))
+        )
 
     @admin.display(description=_("email"), ordering="user__email")
     def user_email(self, obj: Membership) -> str:

@@ -40,7 +40,8 @@ class TenantMembershipBackend(AuthenticationBackend):
 
     def _member(self, request: HttpRequest | None, **credentials: Any) -> AbstractBaseUser | None:
         user = super().authenticate(request, **credentials)
-        if user is None or request is None:
+        # An API key's user has no password; refused here too, whatever is typed.
+        if user is None or request is None or user.is_service:
             return None
         tenant = getattr(request, "tenant", None)
         if tenant is None:

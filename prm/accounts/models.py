@@ -43,6 +43,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("platform operator"), default=False)
+    #: the user an API key acts as (prm.api): it has no password, never signs in, and the
+    #: audit trail names it by its key ("API key “CRM sync”") rather than its placeholder address
+    is_service = models.BooleanField(_("API key"), default=False, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()

@@ -16,7 +16,7 @@ from prm.notifications import outbox
 from prm.notifications.events import emit
 from prm.notifications.log import log_action
 from prm.tenancy.models import Membership, Tenant, TenantOwned
-from prm.tenancy.roles import PARTNER_ROLES, VENDOR_ROLES, Role, role_phrase
+from prm.tenancy.roles import PARTNER_ROLES, PEOPLE_ROLES, VENDOR_ROLES, Role, role_phrase
 from prm.tenancy.urls_for import tenant_url
 from prm.uniques import refusing_duplicates
 
@@ -330,7 +330,7 @@ def membership_change_role(
     The actor must be allowed to manage the member both in the old and in the new role, and may
     not change their own role. Raises `PermissionDenied` or `ValidationError` (by field).
     """
-    if role not in Role.values:
+    if role not in PEOPLE_ROLES or membership.role not in PEOPLE_ROLES:
         raise ValidationError({"role": _("Choose one of the offered roles.")})
     if membership.pk == actor.pk:
         raise ValidationError({"role": _("You cannot change your own role.")})

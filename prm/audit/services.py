@@ -62,7 +62,7 @@ def audit_event(
     return AuditEvent(
         tenant=tenant,
         actor=user,
-        actor_label=user.email if user else "system",
+        actor_label=(user.full_name if user.is_service else user.email) if user else "system",
         action=action,
         object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",

@@ -123,7 +123,12 @@ def _recipients(rule: Rule, event: Event) -> list[Membership]:
     seen: dict[int, Membership] = {}
     for name in rule.recipients:
         for membership in _RESOLVERS[name](event):
-            if membership.is_active and membership.tenant_id == event.tenant.pk:
+            # An API key's membership acts but is told nothing: nobody reads its notifications.
+            if (
+                membership.is_active
+                and membership.tenant_id == event.tenant.pk
+                and membership.role != Role.INTEGRATION
+            ):
                 seen.setdefault(membership.user_id, membership)
     actor_id = getattr(event.actor, "pk", None)
     return [m for uid, m in seen.items() if rule.include_actor or uid != actor_id]

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "guardian",
     "django_countries",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
     "prm.tenancy",
     "prm.accounts",
     "prm.audit",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "prm.submissions",
     "prm.exchange",
     "prm.jobs",
+    "prm.api",
     "partners",
     "deals",
     "training",
@@ -129,6 +132,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache keeps rate limits shared between processes without making a web request
 # depend on Redis (DESIGN.md §2.3). Its table is made by `manage.py createcachetable`.
+# The REST API (prm.api): keys only (no session, so no CSRF), JSON only, our pages and errors.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["prm.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["prm.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["prm.api.authentication.KeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "prm.api.pagination.SyncCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "prm.api.views.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PRM API",
+    "DESCRIPTION": (
+        "Version 1 of the partner program's REST API, for CRM sync and other integrations. "
+        "Every request carries an API key (`Authorization: Bearer prm_…`) created by a program "
+        "leader under Integrations → API keys, and is answered for the tenant of the host it is "
+        "sent to."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": False,
+}
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -105,7 +105,13 @@ class MembershipMiddleware:
                         membership.partner.tenant = tenant
                     request.membership = membership  # type: ignore[attr-defined]
         response = self.get_response(request)
-        # A login in this very request: bind the fresh session to this host.
-        if request.user.is_authenticated and SESSION_TENANT_KEY not in request.session:
+        # A login in this very request: bind the fresh session to this host. (An API request's
+        # user is its key's, set by the API's authentication: it has no session.)
+        user = request.user
+        if (
+            user.is_authenticated
+            and not getattr(user, "is_service", False)
+            and SESSION_TENANT_KEY not in request.session
+        ):
             request.session[SESSION_TENANT_KEY] = mark
         return response

@@ -227,7 +227,9 @@ class Membership(TenantOwned):
             models.CheckConstraint(
                 condition=(
                     models.Q(role__in=sorted(PARTNER_ROLES), partner__isnull=False)
-                    | models.Q(role__in=sorted(VENDOR_ROLES), partner__isnull=True)
+                    | models.Q(
+                        role__in=sorted(VENDOR_ROLES | {Role.INTEGRATION}), partner__isnull=True
+                    )
                 ),
                 name="membership_partner_iff_partner_role",
             ),

@@ -11,10 +11,15 @@ class Role(models.TextChoices):
     CAM = "cam", _("Channel account manager")
     PARTNER_ADMIN = "partner_admin", _("Partner admin")
     PARTNER_REP = "partner_rep", _("Partner rep")
+    #: the membership an API key acts through (prm.api): it never signs in, holds no partner,
+    #: and is nobody's colleague (team lists, invitations and role changes leave it out)
+    INTEGRATION = "integration", _("API key")
 
 
 VENDOR_ROLES = frozenset({Role.PROGRAM_LEADER, Role.PARTNER_OPS, Role.CAM})
 PARTNER_ROLES = frozenset({Role.PARTNER_ADMIN, Role.PARTNER_REP})
+#: roles of people: what invitations offer and team lists show
+PEOPLE_ROLES = VENDOR_ROLES | PARTNER_ROLES
 
 
 def role_phrase(role: str, partner: object | None) -> str:
