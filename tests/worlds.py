@@ -103,6 +103,10 @@ from partners.surveys.tokens import new_nonce
 from partners.tests.factories import ApplicationFactory, BusinessPlanFactory, PartnerFactory
 from prm.accounts.models import Invitation
 from prm.accounts.tests.factories import InvitationFactory
+from prm.api.models import ApiKey
+from prm.api.registry import READ, WRITE
+from prm.api.registry import resources as api_resources
+from prm.api.services import api_key_create, api_key_revoke
 from prm.audit.models import AuditEvent
 from prm.audit.services import audit_record
 from prm.exchange.models import ExchangeRate
@@ -148,6 +152,11 @@ class TenantWorld:
     tenant: Tenant
     partner: Partner  # the partner whose admin and rep are in `members`
     other_partner: Partner  # a second company of the same tenant
+
+    #: an API key with every scope (prm.api), and the whole keys of it ("all"), of a revoked
+    #: key ("revoked") and of an expired one ("expired")
+    api_key: "ApiKey | None" = None
+    api_tokens: dict[str, str] = field(default_factory=dict)
     members: dict[str, Membership] = field(default_factory=dict)
     other_partner_admin: Membership | None = None
     other_partner_rep: Membership | None = None
@@ -418,7 +427,28 @@ def build_world(slug: str) -> TenantWorld:
         build_alerts(world)
         build_qbrs(world)
         build_surveys(world, slug)
+        build_api_keys(world)
     return world
+
+
+def build_api_keys(world: TenantWorld) -> None:
+    """A key with every scope at its most (write where a resource allows it), one revoked and
+    one expired (prm.api); their whole keys are kept in `api_tokens` by name."""
+    leader = world.members[Role.PROGRAM_LEADER]
+    every = {r.name: READ if r.read_only else WRITE for r in api_resources()}
+    if not every:  # TODO(i19): remove once the apps register their resources
+        return
+    made = {
+        "all": api_key_create(actor=leader, name="CRM sync", scopes=every),
+        "revoked": api_key_create(actor=leader, name="Old sync", scopes=every),
+        "expired": api_key_create(actor=leader, name="Trial sync", scopes=every),
+    }
+    api_key_revoke(actor=leader, key=made["revoked"].key)
+    ApiKey.objects.filter(pk=made["expired"].key.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+    world.api_key = made["all"].key
+    world.api_tokens = {name: new.token for name, new in made.items()}
 
 
 def build_qbrs(world: TenantWorld) -> None:
@@ -1039,6 +1069,12 @@ class HostClient(Client):
     def __init__(self, host: str, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(HTTP_HOST=host, **kwargs)
         self.host = host
+
+
+def api_client_for(world: TenantWorld, token: str | None = None) -> HostClient:
+    """A client on the world's host that sends `token` (the world's all-scopes key by default)
+    as its API key."""
+    return HostClient(world.host, HTTP_AUTHORIZATION=f"Bearer {token or world.api_tokens['all']}")
 
 
 def host_client_for(host: str, membership: Membership | None = None) -> HostClient:
