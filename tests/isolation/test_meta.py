@@ -23,7 +23,8 @@ def test_declared_capabilities_exist():
 
 
 def test_every_tenant_url_is_in_the_isolation_matrix():
-    names = {name for name, _pattern in walk() if name}
+    # The REST API's URLs have their own matrix, with keys instead of members (test_api.py).
+    names = {name for name, _pattern in walk() if name and not name.startswith("api:")}
     unnamed = [str(p.pattern) for name, p in walk() if not name]
     in_matrix = {case.name for case in all_cases()}
     assert names - in_matrix == set(), "add these URLs to tests/isolation/matrix.py"
