@@ -76,6 +76,8 @@ PRM_ORDER = [
     "accounts",
     # the operator's admin on the platform host
     "platform",
+    # the REST API: keys (users and memberships of their own), scopes, the registry apps fill
+    "api",
     # wiring: settings, URL confs, the Celery app
     "urls",
     "urls_platform",

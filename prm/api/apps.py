@@ -10,8 +10,13 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from prm.celery import register_beat
         from prm.portal.mounts import mount
+        from prm.tenancy import demo
         from prm.tenancy.capabilities import register_capabilities
         from prm.tenancy.roles import Role
+        from prm.workspace.sites import tenant_admin_site
+
+        from . import phrases  # noqa: F401 - it registers
+        from .demo import seed_api_key
 
         register_capabilities(
             {
@@ -23,6 +28,11 @@ class ApiConfig(AppConfig):
             roles={Role.PROGRAM_LEADER: ["integrations.manage"], Role.INTEGRATION: ["api.access"]},
         )
         mount("api/v1/", "prm.api.urls")
+        tenant_admin_site.register_urls("integrations/", "prm.api.admin_urls")
+        tenant_admin_site.register_menu_page(
+            "api", _("API keys"), "api_keys", "integrations.manage", position=10
+        )
+        demo.register_seeder(seed_api_key, order=300)  # after every app registered its resources
         # Answers kept for idempotent retries live a day.
         register_beat(
             "api-idempotency-forget",

@@ -67,12 +67,19 @@ class ApiKey(TenantOwned):
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
-    def status(self) -> str:
+    @property
+    def state(self) -> str:
+        """ "active", "expired" or "revoked"."""
         if self.revoked_at is not None:
-            return str(_("Revoked"))
+            return "revoked"
         if self.expires_at is not None and self.expires_at <= timezone.now():
-            return str(_("Expired"))
-        return str(_("Active"))
+            return "expired"
+        return "active"
+
+    def state_label(self) -> str:
+        return str(
+            {"active": _("Active"), "expired": _("Expired"), "revoked": _("Revoked")}[self.state]
+        )
 
     def level(self, resource: str) -> str | None:
         """ "read", "write" or None: what the key may do with `resource`."""

@@ -124,3 +124,83 @@ def docs(request: HttpRequest) -> HttpResponse:
             "base": request.build_absolute_uri("/api/v1/"),
         },
     )
+
+
+# The answers every operation may give besides its own, added to the schema once here so that
+# clients (and schemathesis) know them: a refused key, a missing scope, the rate limit, and for
+# the operations that take them, bad input, a missing object, a stale If-Match and a reused
+# Idempotency-Key.
+_ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+_FIELD_ERRORS = {
+    "type": "object",
+    "description": "Messages by field (a list of strings, or nested for lists of rows).",
+    "additionalProperties": True,
+}
+
+
+def _answer(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": description}
+    if schema is not None:
+        answer["content"] = {"application/json": {"schema": schema}}
+    return answer
+
+
+def add_common_answers(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the shared answers, and the headers they carry."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Error", _ERROR)
+    components.setdefault("FieldErrors", _FIELD_ERRORS)
+    error = {"$ref": "#/components/schemas/Error"}
+    field_errors = {"$ref": "#/components/schemas/FieldErrors"}
+    for path, item in result.get("paths", {}).items():
+        for method in METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            answers = op.setdefault("responses", {})
+            answers.setdefault(
+                "401", _answer("No API key, or one unknown here, revoked or expired.", error)
+            )
+            answers.setdefault(
+                "403", _answer("The key lacks the scope this operation needs.", error)
+            )
+            throttled = _answer(
+                "Over the key's requests per minute: retry after Retry-After.", error
+            )
+            throttled["headers"] = {
+                "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
+            }
+            answers.setdefault("429", throttled)
+            if op.get("parameters") or method in ("post", "put", "patch"):
+                answers.setdefault("400", _answer("Bad input: messages by field.", field_errors))
+            if "{" in path:
+                answers.setdefault("404", _answer("No such object for this key.", error))
+            if method == "get":
+                answers.setdefault("304", _answer("Unchanged since the ETag in If-None-Match."))
+            if method in ("put", "patch"):
+                answers.setdefault(
+                    "412", _answer("The object changed since the If-Match ETag.", error)
+                )
+            if method == "post":
+                answers.setdefault(
+                    "422", _answer("The Idempotency-Key was used for another request.", error)
+                )
+                params = op.setdefault("parameters", [])
+                if not any(p.get("name") == "Idempotency-Key" for p in params):
+                    params.append(
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
+                            "description": (
+                                "Any unique string (a UUID): a retry with the same key gets "
+                                "the first answer, and the request runs once."
+                            ),
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        }
+                    )
+    return result

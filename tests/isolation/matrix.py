@@ -1184,6 +1184,28 @@ REPORTING_QBR_EXPORT_CASES = [
 ]
 
 
+# API keys (prm.api): program leaders manage them in the admin UI
+def _key_case(name: str, method: str = "get") -> Case:
+    return Case(
+        name,
+        ("integrations.manage",),
+        kwargs=_pk(lambda w: w.api_key),
+        object_url=True,
+        method=method,
+    )
+
+
+API_KEY_CASES = [
+    Case("admin:api_keys", ("integrations.manage",)),
+    Case("admin:api_key_create", ("integrations.manage",)),
+    # An empty form: its errors are shown, nothing is created.
+    Case("admin:api_key_create", ("integrations.manage",), method="post"),
+    _key_case("admin:api_key"),
+    _key_case("admin:api_key_revoke"),
+    _key_case("admin:api_key_revoke", method="post"),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -1217,4 +1239,5 @@ def all_cases() -> list[Case]:
         *REPORTING_DASHBOARD_CASES,
         *SURVEY_CASES,
         *REPORTING_QBR_EXPORT_CASES,
+        *API_KEY_CASES,
     ]
