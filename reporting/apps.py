@@ -16,6 +16,19 @@ class ReportingConfig(AppConfig):
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
 
+        # The CRM API: the KPIs a dashboard shows, for a period and a scope (read only).
+        from prm.api.registry import register_resource, register_viewset
+
+        from .api.kpis import KpiViewSet
+
+        register_resource(
+            "kpis",
+            _("KPIs"),
+            _("Read the program's KPIs for a period and a scope, as the dashboards show them."),
+            read_only=True,
+        )
+        register_viewset("kpis", KpiViewSet)
+
         # A: dashboards (program and CAM), drill-downs and CSV exports
         from prm.workspace.sites import tenant_admin_site
 

@@ -113,11 +113,19 @@ def key_detail(request: HttpRequest, pk: str) -> HttpResponse:
                 (event, describe(event))
                 for event in audit_events_for(tenant=key.tenant, obj=key, limit=20)
             ],
-            "api_base": request.build_absolute_uri("/api/v1/"),
+            "example_url": _example_url(request, key),
         },
     )
     add_never_cache_headers(response)  # the page may hold the secret
     return response
+
+
+def _example_url(request: HttpRequest, key: ApiKey) -> str:
+    """A list the key may read, for the "Try it" line under a new key."""
+    prefix = next(
+        (route.prefix for route in registry.routes() if key.level(route.viewset.resource)), ""
+    )
+    return request.build_absolute_uri(f"/api/v1/{prefix}/" if prefix else "/api/v1/docs/")
 
 
 @requires(CAPABILITY)

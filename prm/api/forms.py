@@ -54,7 +54,11 @@ class ApiKeyForm(Form):
         return [self[name] for name in self.fields if name.startswith(SCOPE_PREFIX)]
 
     def other_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if not name.startswith(SCOPE_PREFIX)]
+        return [
+            self[name]
+            for name in self.fields
+            if not name.startswith(SCOPE_PREFIX) and not self[name].is_hidden
+        ]
 
     def scopes(self) -> dict[str, str]:
         return {

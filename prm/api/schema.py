@@ -18,6 +18,8 @@ from rest_framework.permissions import AllowAny
 
 from prm.tenancy.decorators import public
 
+from . import registry
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -108,7 +110,14 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
                     "codes": sorted(op.get("responses", {})),
                 }
             )
-    return [{"tag": tag, "operations": ops} for tag, ops in sorted(groups.items())]
+    labels = {
+        route.prefix.split("/")[0]: registry.resource(route.viewset.resource).label
+        for route in registry.routes()
+    }
+    return [
+        {"tag": tag, "label": labels.get(tag, tag), "operations": ops}
+        for tag, ops in sorted(groups.items())
+    ]
 
 
 @public
