@@ -45,6 +45,7 @@ from training.reports.selectors import course_completion
 from training.services import course_start
 
 from . import names, variants
+from .api import api_bulk_upsert, api_scenarios
 from .commissions import money_scenarios
 from .commissions_statements import close_period
 from .commissions_statements import scenarios as commission_scenarios
@@ -504,6 +505,7 @@ class Bench:
             *reporting_scenarios(self),
             *scorecard_scenarios(self),
             *qbr_scenarios(self),
+            *api_scenarios(self),
         ]
 
     # --- measuring ------------------------------------------------------------------------------
@@ -609,6 +611,10 @@ def run(scale: str, iterations: int | None = None, only: str = "") -> list[Resul
     if not only or "qbr" in only:
         # A bulk QBR export of 100 partners: one run of the job, rolled back, measured apart.
         results.append(qbr_bulk_export(bench, results))
+        print(f"run: {results[-1].name}: {results[-1].note}", flush=True)
+    if not only or "api" in only:
+        # A bulk upsert of 10,000 protected accounts: one POST each way, rolled back.
+        results.append(api_bulk_upsert(bench, results))
         print(f"run: {results[-1].name}: {results[-1].note}", flush=True)
     print_table(scale, results)
     # Counting the bench's rows across the whole database.
