@@ -1,5 +1,6 @@
 """A real HTTP receiver for the webhook tests: a `http.server` in a thread on 127.0.0.1."""
 
+import contextlib
 import http.server
 import threading
 import time
@@ -58,10 +59,9 @@ class Receiver:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(receiver.reply)))
                 self.end_headers()
-                try:
+                # The sender may read what it wants and hang up.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(receiver.reply)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the sender read what it wanted and hung up
 
             def log_message(self, *args: Any) -> None:
                 pass
