@@ -1,11 +1,6 @@
 """Events of the webhooks (emitted by prm.webhooks.sending)."""
 
-from django.utils.translation import gettext_lazy as _
-
-from prm.notifications.categories import declare_category
 from prm.notifications.events import declare
-
-declare_category("integrations", _("Integrations (API keys and webhooks)"))
 
 ENDPOINT_DISABLED = declare(
     "webhooks.endpoint.disabled",

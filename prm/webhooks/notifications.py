@@ -27,7 +27,8 @@ register_rule(
             "Every delivery to {url} has failed since {since}, so it was disabled. Its "
             "deliveries wait: fix the receiver, then enable the endpoint again from its page."
         ),
-        category="integrations",
+        # the program leaders' "Your partner program" category: no new one for one rule
+        category="program",
         link=_endpoint_page,
     )
 )

@@ -22,8 +22,10 @@ from .tasks import webhook_deliver_task
 
 def on_event(event: Event) -> None:
     """Write a delivery for each active endpoint of the event's tenant subscribed to it."""
+    # The base manager, filtered on the event's tenant: an event may be emitted outside a tenant
+    # scope (the operator creating a tenant), and the listener must not refuse it.
     endpoint_ids = list(
-        WebhookEndpoint.objects.filter(
+        WebhookEndpoint._base_manager.filter(
             tenant_id=event.tenant.pk, is_active=True, events__contains=[event.name]
         ).values_list("pk", flat=True)
     )
