@@ -76,8 +76,10 @@ PRM_ORDER = [
     "accounts",
     # the operator's admin on the platform host
     "platform",
-    # the REST API: keys (users and memberships of their own), scopes, the registry apps fill
+    # the REST API: keys, scopes, the registry of what apps serve and how they represent it
     "api",
+    # signed webhooks from an outbox: listens to every event, sends the API's representations
+    "webhooks",
     # wiring: settings, URL confs, the Celery app
     "urls",
     "urls_platform",

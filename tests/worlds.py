@@ -119,6 +119,9 @@ from prm.tenancy.models import Membership, Tenant
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
 from prm.tenancy.tests.factories import MembershipFactory, TenantFactory, partner_membership
+from prm.webhooks import payloads as webhook_payloads
+from prm.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from prm.webhooks.services import endpoint_create as webhook_endpoint_create
 from reporting.models import Alert, AlertEvent, AlertRule, Qbr, QbrActionItem
 from reporting.qbrs import services as qbr_services
 from tests import jobkinds  # registers the job kind `tests.count`
@@ -303,6 +306,10 @@ class TenantWorld:
     survey: Survey | None = None
     survey_requests: dict[int, SurveyRequest] = field(default_factory=dict)
     other_survey_request: SurveyRequest | None = None
+    #: Webhooks: an endpoint (subscribed only to `webhooks.endpoint.disabled`, which tests do
+    #: not emit: no other test's event reaches it) and a delivered test event with its attempt
+    webhook_endpoint: WebhookEndpoint | None = None
+    webhook_delivery: WebhookDelivery | None = None
 
     @property
     def host(self) -> str:
@@ -428,6 +435,7 @@ def build_world(slug: str) -> TenantWorld:
         build_qbrs(world)
         build_surveys(world, slug)
         build_api_keys(world)
+        build_webhooks(world)
     return world
 
 
@@ -449,6 +457,59 @@ def build_api_keys(world: TenantWorld) -> None:
     )
     world.api_key = made["all"].key
     world.api_tokens = {name: new.token for name, new in made.items()}
+
+
+def build_webhooks(world: TenantWorld) -> None:
+    """Webhooks: an endpoint added through its service by the program leader, and a delivered
+    `webhooks.ping` written as rows (the world sends nothing over the network)."""
+    leader = world.members[Role.PROGRAM_LEADER]
+    last_notification = Notification.objects.aggregate(n=Max("pk"))["n"] or 0
+    last_email = EmailOutbox.objects.aggregate(n=Max("pk"))["n"] or 0
+    slug = world.tenant.slug
+    endpoint = webhook_endpoint_create(
+        actor=leader,
+        url=f"https://hooks.{slug}.example/prm",
+        description=f"{slug} CRM",
+        events=["webhooks.endpoint.disabled"],
+    )
+    now = timezone.now()
+    delivery_id = uuid.uuid4()
+    delivery = WebhookDelivery.objects.create(
+        id=delivery_id,
+        tenant=world.tenant,
+        endpoint=endpoint,
+        event="webhooks.ping",
+        body=webhook_payloads.body(
+            delivery_id=delivery_id,
+            event="webhooks.ping",
+            created=now,
+            tenant=slug,
+            data=webhook_payloads.subject_data(None, {"message": f"Hello {slug}"}),
+        ),
+        status=WebhookDelivery.Status.DELIVERED,
+        created_at=now,
+        attempts=1,
+        last_attempt_at=now,
+        last_status_code=200,
+        delivered_at=now,
+    )
+    WebhookAttempt.objects.create(
+        tenant=world.tenant,
+        delivery=delivery,
+        at=now,
+        request_headers={"PRM-Event": "webhooks.ping", "PRM-Delivery": str(delivery_id)},
+        request_body=delivery.body,
+        response_status=200,
+        response_headers={"Content-Type": "text/plain"},
+        response_body=f"ok {slug}",
+        duration_ms=12,
+        ok=True,
+    )
+    world.webhook_endpoint = endpoint
+    world.webhook_delivery = delivery
+    # Nothing above tells anyone; kept in step with the other builders should that change.
+    Notification.objects.filter(tenant=world.tenant, pk__gt=last_notification).delete()
+    EmailOutbox.objects.filter(tenant=world.tenant, pk__gt=last_email).delete()
 
 
 def build_qbrs(world: TenantWorld) -> None:

@@ -3,7 +3,9 @@
 Each app lists its events in its own `events.py` with `declare(...)`; `all_event_types()` is the
 product's complete list. Higher apps `subscribe` in-process handlers (a won deal accrues a
 commission), which run in the emitting transaction, so a lower app never imports a higher one.
-After the handlers, the tenant's notification rules for the event run (`rules.apply`).
+A listener of every event (`listen_all`: the webhooks' outbox, prm.webhooks) runs after the
+subscribed handlers, also in the emitting transaction. Then the tenant's notification rules for
+the event run (`rules.apply`).
 """
 
 from collections.abc import Callable
@@ -44,6 +46,7 @@ Handler = Callable[[Event], None]
 
 _TYPES: dict[str, EventType] = {}
 _HANDLERS: dict[str, list[Handler]] = {}
+_ALL_HANDLERS: list[Handler] = []
 
 
 def declare(name: str, description: str, placeholders: tuple[str, ...] = ()) -> EventType:
@@ -82,6 +85,17 @@ def subscribe_ahead(name: str, handler: Handler) -> None:
         _HANDLERS[name].append(handler)
 
 
+def listen_all(handler: Handler) -> None:
+    """Run `handler(event)` for every event emitted, in the emitting transaction, after the
+    handlers subscribed to that event and before the notification rules.
+
+    For the core's mechanisms that follow every event alike (the webhooks' outbox writes a
+    delivery per subscribed endpoint). Keep it cheap: it runs on every emit of every app.
+    """
+    if handler not in _ALL_HANDLERS:
+        _ALL_HANDLERS.append(handler)
+
+
 def emit(
     name: str,
     *,
@@ -92,7 +106,8 @@ def emit(
 ) -> Event:
     """Emit an event. Call it inside the service's transaction.
 
-    Subscribed handlers run first, then the notification rules, which write notifications and
+    Subscribed handlers run first, then the listeners of every event (`listen_all`), then the
+    notification rules, which write notifications and
     outbox rows in this same transaction: if it rolls back, nothing of the event remains. The
     emails themselves are handed to Celery only after commit.
     """
@@ -104,6 +119,8 @@ def emit(
         type=event_type(name), tenant=tenant, actor=actor, subject=subject, data=data or {}
     )
     for handler in _HANDLERS.get(name, []):
+        handler(event)
+    for handler in _ALL_HANDLERS:
         handler(event)
     with tenant_urlconf():  # rules link to tenant pages, whichever host emitted the event
         rules.apply(event)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "prm.exchange",
     "prm.jobs",
     "prm.api",
+    "prm.webhooks",
     "partners",
     "deals",
     "training",
@@ -313,6 +314,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 NOTIFICATION_POLL_SECONDS = env.int("NOTIFICATION_POLL_SECONDS", default=20)
 # First wait before an email that failed transiently is tried again; it doubles each time.
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+# Webhooks go only to public addresses (prm/webhooks/addresses.py); development and the demo let
+# 127.0.0.0/8 and ::1 through, for a receiver on the developer's machine.
+WEBHOOKS_ALLOW_LOOPBACK = False
 
 LOGGING = {
     "version": 1,

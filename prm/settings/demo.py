@@ -11,3 +11,4 @@ from .dev import *  # noqa: F403
 from .dev import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+WEBHOOKS_ALLOW_LOOPBACK = True  # a receiver on this machine, for trying webhooks out

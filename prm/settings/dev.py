@@ -4,3 +4,5 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A webhook receiver on this machine (127.0.0.1, ::1) may be the target of an endpoint.
+WEBHOOKS_ALLOW_LOOPBACK = True

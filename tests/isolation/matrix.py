@@ -1206,6 +1206,52 @@ API_KEY_CASES = [
 ]
 
 
+# Webhooks (prm/webhooks): the endpoints and deliveries of the tenant, for whoever may manage
+# integrations (program leaders). A POST without data shows the form's errors (add, edit,
+# disable: a reason is needed) or does what the confirmation says to the world's endpoint
+# (rotate, enable: already active, nothing; a test event: queued) and its delivery (redeliver).
+def _webhook_case(name: str, method: str = "get") -> Case:
+    return Case(
+        name,
+        ("integrations.manage",),
+        kwargs=_pk(lambda w: w.webhook_endpoint),
+        object_url=True,
+        method=method,
+    )
+
+
+def _delivery_case(name: str, method: str = "get") -> Case:
+    return Case(
+        name,
+        ("integrations.manage",),
+        kwargs=lambda w: {"pk": str(w.webhook_delivery.pk)},
+        object_url=True,
+        method=method,
+    )
+
+
+WEBHOOK_CASES = [
+    Case("admin:webhooks", ("integrations.manage",)),
+    Case("admin:webhook_add", ("integrations.manage",)),
+    Case("admin:webhook_add", ("integrations.manage",), method="post"),
+    *[
+        _webhook_case(name, method)
+        for name in (
+            "admin:webhook_edit",
+            "admin:webhook_rotate",
+            "admin:webhook_disable",
+            "admin:webhook_enable",
+            "admin:webhook_ping",
+        )
+        for method in ("get", "post")
+    ],
+    _webhook_case("admin:webhook"),
+    _delivery_case("admin:webhook_delivery"),
+    _delivery_case("admin:webhook_redeliver"),
+    _delivery_case("admin:webhook_redeliver", method="post"),
+]
+
+
 def all_cases() -> list[Case]:
     return [
         *PORTAL_CASES,
@@ -1240,4 +1286,5 @@ def all_cases() -> list[Case]:
         *SURVEY_CASES,
         *REPORTING_QBR_EXPORT_CASES,
         *API_KEY_CASES,
+        *WEBHOOK_CASES,
     ]
