@@ -4,6 +4,7 @@ import zoneinfo
 from typing import Any, ClassVar, cast
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -111,6 +112,12 @@ class Tenant(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: the events an active webhook endpoint of the tenant subscribes to, kept by the webhooks'
+    #: services (prm.webhooks.subscriptions): emitting any other event costs no query, and the
+    #: tenant is read with every request and task anyway
+    webhook_events = ArrayField(
+        models.CharField(max_length=100), default=list, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("tenant")

@@ -1,7 +1,9 @@
 """The outbox: a delivery row per subscribed endpoint, written in the event's transaction.
 
-`on_event` listens to every event (`prm.notifications.events.listen_all`). An event of a tenant
-without an active endpoint subscribed to it costs one indexed query and writes nothing. Each row
+`on_event` listens to every event (`prm.notifications.events.listen_all`). An event no active
+endpoint of its tenant subscribes to costs nothing: the tenant row it came with lists the
+subscribed events (`subscriptions.py`); a subscribed one costs one indexed query for the
+endpoints. Each row
 is handed to Celery after commit; if the broker is away, the sweep sends it (tasks.py).
 """
 
@@ -17,11 +19,14 @@ from prm.tenancy.models import Tenant
 
 from . import payloads
 from .models import WebhookDelivery, WebhookEndpoint
+from .subscriptions import subscribed
 from .tasks import webhook_deliver_task
 
 
 def on_event(event: Event) -> None:
     """Write a delivery for each active endpoint of the event's tenant subscribed to it."""
+    if not subscribed(event.tenant, event.name):
+        return
     # The base manager, filtered on the event's tenant: an event may be emitted outside a tenant
     # scope (the operator creating a tenant), and the listener must not refuse it.
     endpoint_ids = list(

@@ -33,6 +33,7 @@ from prm.notifications.events import emit
 from . import transport
 from .events import ENDPOINT_DISABLED
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .subscriptions import subscriptions_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,7 @@ def _endpoint_health(endpoint_id: int, *, ok: bool, at: datetime) -> None:
             "Every delivery failed for 24 hours (since %(since)s): disabled automatically."
         ) % {"since": since}
         endpoint.save(update_fields=["is_active", "disabled_at", "disabled_by", "disabled_reason"])
+        subscriptions_refresh(endpoint.tenant)
         audit_record(
             tenant=endpoint.tenant,
             actor=None,

@@ -19,6 +19,7 @@ from . import outbox, payloads
 from .addresses import validate_url
 from .events import PING
 from .models import WebhookDelivery, WebhookEndpoint
+from .subscriptions import subscriptions_refresh
 from .tasks import webhook_deliver_task, webhook_sweep_task
 
 SECRET_PREFIX = "whsec_"
@@ -83,6 +84,7 @@ def endpoint_create(
             secret=new_secret(),
             created_by=actor.user,
         )
+        subscriptions_refresh(actor.tenant)
         audit_record(
             tenant=actor.tenant,
             actor=actor.user,
@@ -119,6 +121,7 @@ def endpoint_update(
             return endpoint
         endpoint.url, endpoint.description, endpoint.events = url, description, chosen
         endpoint.save(update_fields=["url", "description", "events"])
+        subscriptions_refresh(actor.tenant)
         audit_record(
             tenant=actor.tenant,
             actor=actor.user,
@@ -166,6 +169,7 @@ def endpoint_disable(
         endpoint.disabled_by = actor.user
         endpoint.disabled_reason = reason
         endpoint.save(update_fields=["is_active", "disabled_at", "disabled_by", "disabled_reason"])
+        subscriptions_refresh(actor.tenant)
         audit_record(
             tenant=actor.tenant,
             actor=actor.user,
@@ -197,6 +201,7 @@ def endpoint_enable(*, actor: Membership, endpoint: WebhookEndpoint) -> WebhookE
                 "is_active", "failing_since", "disabled_at", "disabled_by", "disabled_reason",
             ]
         )  # fmt: skip
+        subscriptions_refresh(actor.tenant)
         WebhookDelivery.objects.filter(
             tenant_id=endpoint.tenant_id,
             endpoint=endpoint,

@@ -5,6 +5,7 @@ from django_scopes import scope
 
 from prm.tenancy.roles import Role
 from prm.webhooks.models import WebhookEndpoint
+from prm.webhooks.subscriptions import subscriptions_refresh
 
 from .receiver import Receiver
 
@@ -36,11 +37,14 @@ def loopback(settings):
 
 
 def make_endpoint(world, url: str, events=("deals.deal.won",), **fields) -> WebhookEndpoint:
-    """An endpoint written as a row: URLs the form would refuse are the send-time check's."""
-    return WebhookEndpoint.objects.create(
+    """An endpoint written as a row: URLs the form would refuse are the send-time check's. The
+    tenant's subscribed events are refreshed, as the services do."""
+    endpoint = WebhookEndpoint.objects.create(
         tenant=world.tenant,
         url=url,
         events=list(events),
         secret="whsec_test-secret-of-" + world.tenant.slug,
         **fields,
     )
+    subscriptions_refresh(world.tenant)
+    return endpoint
