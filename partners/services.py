@@ -3,11 +3,11 @@ status and assigned CAMs."""
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,6 +81,10 @@ DETAIL_FIELDS = (
 )
 
 
+def _field(name: str) -> "models.Field[Any, Any]":
+    return cast("models.Field[Any, Any]", Partner._meta.get_field(name))
+
+
 def _clean_details(*, tenant_id: int, values: dict[str, Any], partner_pk: int | None) -> None:
     """Check `values` (some of DETAIL_FIELDS) in place, normalising text; raises one
     `ValidationError` naming every field that is wrong."""
@@ -96,18 +100,19 @@ def _clean_details(*, tenant_id: int, values: dict[str, Any], partner_pk: int | 
             value = value.strip()
         if name == "crm_id":
             value = value or None  # "not linked" is NULL: the uniqueness holds among set ids
+        if name == "name" and not value:
+            errors[name] = [_("Give the partner a name.")]
+            continue
         try:
-            values[name] = Partner._meta.get_field(name).clean(value, None)
+            values[name] = _field(name).clean(value, None)
         except ValidationError as exc:
             errors[name] = exc.messages
-    others = Partner.objects.filter(tenant_id=tenant_id).exclude(pk=partner_pk)
-    if "name" not in errors and values.get("name") is not None:
-        if not values["name"]:
-            errors["name"] = [_("Give the partner a name.")]
-        elif others.filter(name__iexact=values["name"]).exists():
-            errors["name"] = [
-                _("A partner named “%(name)s” already exists.") % {"name": values["name"]}
-            ]
+    others = Partner.objects.filter(tenant_id=tenant_id)
+    if partner_pk is not None:
+        others = others.exclude(pk=partner_pk)
+    wanted = values.get("name")
+    if "name" not in errors and wanted and others.filter(name__iexact=wanted).exists():
+        errors["name"] = [_("A partner named “%(name)s” already exists.") % {"name": wanted}]
     crm_id = values.get("crm_id")
     if "crm_id" not in errors and crm_id and others.filter(crm_id=crm_id).exists():
         errors["crm_id"] = [_("Another partner has this CRM id.")]
@@ -258,7 +263,7 @@ def partner_update(
             data={
                 "partner": partner.name,
                 "partner_id": partner.pk,
-                "changes": ", ".join(str(Partner._meta.get_field(n).verbose_name) for n in changed),
+                "changes": ", ".join(str(_field(n).verbose_name) for n in changed),
             },
         )
     return changed
