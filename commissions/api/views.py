@@ -15,11 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partners.api.common import (
-    LIST_ERRORS,
-    READ_ERRORS,
     ReadViewSet,
     choice_param,
-    errors,
     id_param,
     query_choice,
     query_id,
@@ -62,14 +59,14 @@ class LineViewSet(ReadViewSet):
             choice_param("source", Line.Source.values, "Only lines of this source."),
             choice_param("state", Line.State.values, "Only lines in this state."),
         ],
-        responses={200: LineSerializer(many=True), **errors(*LIST_ERRORS)},
+        responses={200: LineSerializer(many=True)},
     )
     def list(self, request: Request) -> Response:
         return super().list(request)
 
     @extend_schema(
         summary="Read a commission ledger line",
-        responses={200: LineSerializer, **errors(*READ_ERRORS)},
+        responses={200: LineSerializer},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return super().retrieve(request, pk)
@@ -102,14 +99,14 @@ class StatementViewSet(ReadViewSet):
             choice_param("status", Statement.Status.values, "Only statements in this status."),
             id_param("partner", "Only the statements of this partner (its id)."),
         ],
-        responses={200: StatementSerializer(many=True), **errors(*LIST_ERRORS)},
+        responses={200: StatementSerializer(many=True)},
     )
     def list(self, request: Request) -> Response:
         return super().list(request)
 
     @extend_schema(
         summary="Read a commission statement",
-        responses={200: StatementSerializer, **errors(*READ_ERRORS)},
+        responses={200: StatementSerializer},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return super().retrieve(request, pk)

@@ -12,11 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partners.api.common import (
-    LIST_ERRORS,
-    READ_ERRORS,
     ReadViewSet,
     choice_param,
-    errors,
     id_param,
     query_choice,
     query_id,
@@ -63,14 +60,14 @@ class MdfRequestViewSet(_Filtered):
         summary="List MDF requests",
         description="Pages in the order the requests last changed (`updated_since` for sync).",
         parameters=_filters(MdfRequest.Status.values, "requests"),
-        responses={200: MdfRequestSerializer(many=True), **errors(*LIST_ERRORS)},
+        responses={200: MdfRequestSerializer(many=True)},
     )
     def list(self, request: Request) -> Response:
         return super().list(request)
 
     @extend_schema(
         summary="Read an MDF request",
-        responses={200: MdfRequestSerializer, **errors(*READ_ERRORS)},
+        responses={200: MdfRequestSerializer},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return super().retrieve(request, pk)
@@ -88,14 +85,14 @@ class ClaimViewSet(_Filtered):
         summary="List MDF claims",
         description="Pages in the order the claims last changed (`updated_since` for sync).",
         parameters=_filters(Claim.Status.values, "claims"),
-        responses={200: ClaimSerializer(many=True), **errors(*LIST_ERRORS)},
+        responses={200: ClaimSerializer(many=True)},
     )
     def list(self, request: Request) -> Response:
         return super().list(request)
 
     @extend_schema(
         summary="Read an MDF claim",
-        responses={200: ClaimSerializer, **errors(*READ_ERRORS)},
+        responses={200: ClaimSerializer},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return super().retrieve(request, pk)

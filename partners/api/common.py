@@ -1,5 +1,5 @@
-"""What the partners, MDF and commissions API viewsets share: filters read from the query string,
-the error answers every operation declares, and a partner as `{id, name}`.
+"""What the partners, MDF and commissions API viewsets share: filters read from the query
+string, a list-and-read base, and a related row as `{id, name}`.
 
 MDF and commissions import these from here (partners is below them); they would sit as well
 in `prm.api`, which the apps build on.
@@ -30,72 +30,16 @@ class IdNameSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(
-        read_only=True, help_text=gettext_lazy("What went wrong, for a person.")
-    )
+#: what a write answers when its body is not JSON (the answers every operation shares, from a
+#: refused key to a stale If-Match, are added to the schema by `prm.api.schema`)
+NOT_JSON = {415: OpenApiResponse(description=gettext_lazy("The body is not application/json."))}
 
-
-#: 400: the fields in error, each with its messages (`{"name": ["This field is required."]}`);
-#: a body that is not JSON answers `{"detail": "..."}`
-FIELD_ERRORS = OpenApiResponse(
-    response={
-        "type": "object",
-        "additionalProperties": True,
-        "description": gettext_lazy(
-            "Each field in error with its messages, such as "
-            '`{"name": ["This field is required."]}`; a body that is not JSON gives `detail`.'
-        ),
-    },
-    description=gettext_lazy("The request is not valid; nothing was written."),
-)
-
-_DESCRIPTIONS = {
-    304: gettext_lazy("Not modified: the `If-None-Match` ETag is current."),
-    401: gettext_lazy("No API key, or one that is unknown, revoked or expired here."),
-    403: gettext_lazy("The key's scopes or role do not allow this."),
-    404: gettext_lazy("No such object among the ones the key may see."),
-    412: gettext_lazy("The object changed since the `If-Match` ETag was read."),
-    415: gettext_lazy("The body is not `application/json`."),
-    422: gettext_lazy("This `Idempotency-Key` was used with a different request."),
-    429: gettext_lazy(
-        "Too many requests this minute for the key: retry after `Retry-After` seconds."
-    ),
-}
-
-
-def errors(*codes: int) -> dict[int, Any]:
-    """The error answers of an operation, for `extend_schema(responses=...)`."""
-    answers: dict[int, Any] = {}
-    for code in (401, 403, 429, *codes):
-        if code == 400:
-            answers[code] = FIELD_ERRORS
-        elif code == 304:
-            answers[code] = OpenApiResponse(description=_DESCRIPTIONS[code])
-        else:
-            answers[code] = OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[code])
-    return answers
-
-
-#: what a list answers besides its page, and a read besides its row
-LIST_ERRORS = (304, 400)
-READ_ERRORS = (304, 404)
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description=gettext_lazy(
-        "Any unique string up to 255 printable ASCII characters: a retry with the same key "
-        "gets the first answer (with `Idempotent-Replayed: true`) and creates nothing again."
-    ),
-)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description=gettext_lazy(
-        "The ETag of the object as last read: the change is refused (412) if it moved."
+        "The ETag of the object as last read: the change is refused (412) if it moved since."
     ),
 )
 
