@@ -115,7 +115,7 @@ def test_the_list_filters_by_status_type_tier_and_crm_id(ours):
 
 
 @pytest.mark.parametrize(
-    "query, field",
+    ("query", "field"),
     [
         ("status=bogus", "status"),
         ("tier=abc", "tier"),
@@ -231,7 +231,7 @@ def test_the_admin_ui_creates_a_partner_through_the_same_service(ours, emitted, 
 
 
 @pytest.mark.parametrize(
-    "body, field",
+    ("body", "field"),
     [
         ({}, "name"),
         ({"name": ""}, "name"),
