@@ -15,6 +15,23 @@ class CommissionsConfig(AppConfig):
         from .setup import commissions_defaults_ensure
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        # The REST API's ledger and statements (prm.api), read only; what webhooks send.
+        from prm.api.registry import register_representation, register_resource, register_viewset
+
+        from .api.serializers import LineSerializer, StatementSerializer
+        from .api.views import LineViewSet, StatementViewSet
+        from .models import Line, Statement
+
+        register_resource(
+            "commissions",
+            _("Commission ledger and statements"),
+            _("Read the commission ledger's lines and the partners' statements."),
+            read_only=True,
+        )
+        register_viewset("commissions/ledger", LineViewSet)
+        register_viewset("commissions/statements", StatementViewSet)
+        register_representation(Line, LineSerializer)
+        register_representation(Statement, StatementSerializer)
         # The demo: the plans before the deals demo (its wins accrue as they happen), the
         # statements, the SPIF, a dispute and rewards after the MDF demo.
         from prm.tenancy import demo

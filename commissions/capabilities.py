@@ -36,4 +36,6 @@ ROLES: dict[str, list[str]] = {
     Role.CAM: ["commissions.view"],
     Role.PARTNER_ADMIN: ["portal.earnings", "portal.earnings.company"],
     Role.PARTNER_REP: ["portal.earnings"],
+    # An API key's membership (prm.api) reads every partner's ledger and statements.
+    Role.INTEGRATION: ["commissions.view"],
 }

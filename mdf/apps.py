@@ -14,6 +14,23 @@ class MdfConfig(AppConfig):
         from .setup import mdf_defaults_ensure
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        # The REST API's MDF requests and claims (prm.api), read only; what webhooks send.
+        from prm.api.registry import register_representation, register_resource, register_viewset
+
+        from .api.serializers import ClaimSerializer, MdfRequestSerializer
+        from .api.views import ClaimViewSet, MdfRequestViewSet
+        from .models import Claim, MdfRequest
+
+        register_resource(
+            "mdf",
+            _("MDF requests and claims"),
+            _("Read MDF requests and claims, their amounts and decisions."),
+            read_only=True,
+        )
+        register_viewset("mdf/requests", MdfRequestViewSet)
+        register_viewset("mdf/claims", ClaimViewSet)
+        register_representation(MdfRequest, MdfRequestSerializer)
+        register_representation(Claim, ClaimSerializer)
         # The demo's funds, requests, claims and payment (after deals: a campaign's won deal).
         from prm.tenancy import demo
 

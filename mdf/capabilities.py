@@ -31,4 +31,6 @@ ROLES: dict[str, list[str]] = {
     Role.CAM: ["mdf.view", "mdf.approve"],
     Role.PARTNER_ADMIN: ["portal.mdf", "portal.mdf.company"],
     Role.PARTNER_REP: ["portal.mdf"],
+    # An API key's membership (prm.api) reads every partner's requests and claims.
+    Role.INTEGRATION: ["mdf.view"],
 }

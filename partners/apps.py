@@ -50,6 +50,21 @@ class PartnersConfig(AppConfig):
         from .todo import applications_todo, onboarding_todo, tiers_todo
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
+        # The REST API's partner companies (prm.api): the scope, the viewset, and what webhooks
+        # send of a partner.
+        from prm.api.registry import register_representation, register_resource, register_viewset
+
+        from .api.serializers import PartnerSerializer
+        from .api.views import PartnerViewSet
+        from .models import Partner
+
+        register_resource(
+            "partners",
+            _("Partner companies"),
+            _("Read partner companies; with write, create them and change their details."),
+        )
+        register_viewset("partners", PartnerViewSet)
+        register_representation(Partner, PartnerSerializer)
         mount("program/", "partners.urls")
         mount("become-a-partner/", "partners.urls_recruitment")
         mount("surveys/", "partners.urls_surveys")

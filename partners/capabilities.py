@@ -38,4 +38,7 @@ ROLES: dict[str, list[str]] = {
     Role.PARTNER_OPS: _PROGRAM,
     Role.CAM: _STAFF,
     Role.PARTNER_ADMIN: ["portal.agreement.accept", "portal.plan.edit", "portal.company.edit"],
+    # An API key's membership (prm.api): every partner, and creating and changing their
+    # details; the key's scopes narrow it per resource.
+    Role.INTEGRATION: ["partners.view", "partners.view_all", "partners.manage"],
 }

@@ -7,6 +7,18 @@ from prm.notifications.events import declare
 
 declare_category("program", _("Your partner program"))
 
+PARTNER_CREATED = declare(
+    "partners.partner.created",
+    "A partner company was created (by vendor staff, through the API or by approving an "
+    "application).",
+    placeholders=("partner",),
+)
+PARTNER_CHANGED = declare(
+    "partners.partner.changed",
+    "Vendor staff or an integration changed a partner company's details (name, type, website, "
+    "country, region, industry, size, joined date, CRM id).",
+    placeholders=("partner", "changes"),
+)
 PARTNER_STATUS_CHANGED = declare(
     "partners.partner.status_changed",
     "A partner company moved in its lifecycle (onboarding, active, inactive, offboarded).",

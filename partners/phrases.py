@@ -9,6 +9,7 @@ register_phrases(
     {
         # Companies
         "partners.partner.created": Phrase(_("Partner created"), _("{actor} created {object}")),
+        "partners.partner.changed": Phrase(_("Partner changed"), _("{actor} changed {object}")),
         "partners.partner.status_changed": Phrase(
             _("Partner status changed"),
             _("{actor} moved {object} from {old_status} to {status}"),

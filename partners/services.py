@@ -1,10 +1,13 @@
-"""Changing partner companies: their type list, lifecycle status and assigned CAMs."""
+"""Changing partner companies: creating them and their details, their type list, lifecycle
+status and assigned CAMs."""
 
-from typing import Any
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,6 +64,209 @@ def partner_types_ensure_defaults(*, tenant: Tenant) -> None:
             [PartnerType(tenant=tenant, name=str(name)) for name in DEFAULT_TYPES],
             ignore_conflicts=True,
         )
+
+
+#: what vendor staff (and integrations) set on a partner company by `partner_create` and
+#: `partner_update`; its status, tier and CAMs have their own workflows below
+DETAIL_FIELDS = (
+    "name",
+    "partner_type",
+    "website",
+    "country",
+    "region",
+    "industry",
+    "size_band",
+    "joined_on",
+    "crm_id",
+)
+
+
+def _field(name: str) -> "models.Field[Any, Any]":
+    return cast("models.Field[Any, Any]", Partner._meta.get_field(name))
+
+
+def _clean_details(*, tenant_id: int, values: dict[str, Any], partner_pk: int | None) -> None:
+    """Check `values` (some of DETAIL_FIELDS) in place, normalising text; raises one
+    `ValidationError` naming every field that is wrong."""
+    errors: dict[str, list[str]] = {}
+    for name, value in list(values.items()):
+        if name == "partner_type":
+            if value is not None and (
+                not isinstance(value, PartnerType) or value.tenant_id != tenant_id
+            ):
+                errors[name] = [_("Choose one of this program's partner types.")]
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "crm_id":
+            value = value or None  # "not linked" is NULL: the uniqueness holds among set ids
+        if name == "name" and not value:
+            errors[name] = [_("Give the partner a name.")]
+            continue
+        try:
+            values[name] = _field(name).clean(value, None)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    others = Partner.objects.filter(tenant_id=tenant_id)
+    if partner_pk is not None:
+        others = others.exclude(pk=partner_pk)
+    wanted = values.get("name")
+    if "name" not in errors and wanted and others.filter(name__iexact=wanted).exists():
+        errors["name"] = [_("A partner named “%(name)s” already exists.") % {"name": wanted}]
+    crm_id = values.get("crm_id")
+    if "crm_id" not in errors and crm_id and others.filter(crm_id=crm_id).exists():
+        errors["crm_id"] = [_("Another partner has this CRM id.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_manager(actor: Membership) -> None:
+    if not actor.can("partners.manage"):
+        raise PermissionDenied(_("You may not create or change partner companies."))
+
+
+def _audited(name: str, value: Any) -> Any:
+    """A detail as the audit trail keeps it: a type by its name, a day as ISO text."""
+    if isinstance(value, PartnerType):
+        return value.name
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _saved(write: Any, values: Mapping[str, Any]) -> Any:
+    """Run `write` in a savepoint; a name or CRM id another request took at this very moment
+    is refused beside its field like one found before writing."""
+    try:
+        with transaction.atomic():
+            return write()
+    except IntegrityError as exc:
+        field = "crm_id" if "crm_id" in str(exc) else "name"
+        if field == "name":
+            message = _("A partner named “%(name)s” already exists.") % {"name": values["name"]}
+        else:
+            message = _("Another partner has this CRM id.")
+        raise ValidationError({field: message}) from exc
+
+
+def partner_create(
+    *,
+    actor: Membership,
+    name: str,
+    partner_type: PartnerType | None = None,
+    website: str = "",
+    country: str = "",
+    region: str = "",
+    industry: str = "",
+    size_band: str = "",
+    joined_on: date | None = None,
+    crm_id: str | None = None,
+    status: str = Partner.Status.ONBOARDING,
+    ip: str | None = None,
+) -> Partner:
+    """Create a partner company in the actor's tenant (the admin UI's "Add partner", the API's
+    POST /partners/).
+
+    The name is unique in the program (whatever its case), and so is a CRM id when given; the
+    type must be one of the tenant's. Audited as `partners.partner.created` and announced
+    (PARTNER_CREATED, which webhooks carry). Raises `PermissionDenied` unless the actor may
+    manage partners, `ValidationError` by field (nothing written) for bad details.
+    """
+    _require_manager(actor)
+    if status not in Partner.Status.values:
+        raise ValidationError({"status": _("Choose one of the statuses.")})
+    values: dict[str, Any] = {
+        "name": name,
+        "partner_type": partner_type,
+        "website": website,
+        "country": country,
+        "region": region,
+        "industry": industry,
+        "size_band": size_band,
+        "joined_on": joined_on,
+        "crm_id": crm_id,
+    }
+    with transaction.atomic():
+        _clean_details(tenant_id=actor.tenant_id, values=values, partner_pk=None)
+        partner = _saved(
+            lambda: Partner.objects.create(tenant_id=actor.tenant_id, status=status, **values),
+            values,
+        )
+        partner.tenant = actor.tenant
+        log_action(
+            event=events.PARTNER_CREATED,
+            tenant=actor.tenant,
+            actor=actor.user,
+            obj=partner,
+            after={
+                "name": partner.name,
+                "status": partner.status,
+                **{
+                    key: _audited(key, value)
+                    for key, value in values.items()
+                    if key != "name" and value not in (None, "")
+                },
+            },
+            ip=ip,
+            data={"partner": partner.name, "partner_id": partner.pk},
+        )
+    return partner
+
+
+def partner_update(
+    *,
+    actor: Membership,
+    partner: Partner,
+    changes: Mapping[str, Any],
+    ip: str | None = None,
+) -> list[str]:
+    """Change some details of a partner company (`changes`: a subset of DETAIL_FIELDS, as
+    `partner_create` takes them); returns the names of the fields that changed (none: nothing
+    is written, audited or told).
+
+    The same checks as `partner_create`, on the row locked. Audited with the values before and
+    after and announced (PARTNER_CHANGED). Raises `PermissionDenied` unless the actor may
+    manage partners, `ValidationError` by field (nothing written) for an unknown field or a
+    bad value.
+    """
+    _require_manager(actor)
+    if partner.tenant_id != actor.tenant_id:
+        raise PermissionDenied(_("Choose a partner company of this program."))
+    unknown = sorted(set(changes) - set(DETAIL_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    values = dict(changes)
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        _clean_details(tenant_id=partner.tenant_id, values=values, partner_pk=partner.pk)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for name in DETAIL_FIELDS:
+            if name not in values:
+                continue
+            old = getattr(partner, name)
+            if old != values[name]:
+                before[name], after[name] = _audited(name, old), _audited(name, values[name])
+                setattr(partner, name, values[name])
+        changed = [name for name in DETAIL_FIELDS if name in after]
+        if not changed:
+            return []
+        _saved(lambda: partner.save(update_fields=changed), values)  # save() keeps the domain
+        log_action(
+            event=events.PARTNER_CHANGED,
+            tenant=actor.tenant,
+            actor=actor.user,
+            obj=partner,
+            before=before,
+            after=after,
+            ip=ip,
+            data={
+                "partner": partner.name,
+                "partner_id": partner.pk,
+                "changes": ", ".join(str(_field(n).verbose_name) for n in changed),
+            },
+        )
+    return changed
 
 
 def partner_status_change(

@@ -14,6 +14,7 @@ from django_scopes import ScopedManager
 
 from deals.models import Deal
 from partners.models import Partner, PartnerType, Tier
+from prm.api import sync
 from prm.money import format_money
 from prm.tenancy.models import CURRENCIES, Membership, TenantOwned
 
@@ -81,6 +82,10 @@ class Line(TenantOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    #: kept by a database trigger on every write (prm.api.sync). A line's money never changes,
+    #: but its state and statement do (approved, on a statement, paid): the API's sync pages
+    #: follow this, so a CRM sees a line become paid without reading the whole ledger again.
+    updated_at = sync.updated_at_field()
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -121,6 +126,8 @@ class Line(TenantOwned):
             models.Index(fields=["tenant", "deal"], name="commissionline_deal_idx"),
             models.Index(fields=["tenant", "statement"], name="commissionline_statement_idx"),
             models.Index(fields=["tenant", "earned_on"], name="commissionline_earned_idx"),
+            # The API's sync pages: (updated_at, id) > cursor, within the tenant.
+            models.Index(fields=["tenant", "updated_at", "id"], name="commissionline_sync_idx"),
         ]
 
     def __str__(self) -> str:

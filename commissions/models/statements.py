@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from partners.models import Partner
+from prm.api import sync
 from prm.tenancy.models import CURRENCIES, TenantOwned
 from prm.uploads.private import private_storage
 
@@ -81,6 +82,8 @@ class Statement(TenantOwned):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: kept by a database trigger on every write (prm.api.sync): what the API's sync pages follow
+    updated_at = sync.updated_at_field()
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -118,6 +121,8 @@ class Statement(TenantOwned):
         indexes = [
             models.Index(fields=["tenant", "status", "period_end"], name="statement_status_idx"),
             models.Index(fields=["tenant", "partner", "period_end"], name="statement_partner_idx"),
+            # The API's sync pages: (updated_at, id) > cursor, within the tenant.
+            models.Index(fields=["tenant", "updated_at", "id"], name="statement_sync_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from partners.models import Partner
+from prm.api import sync
 from prm.tenancy.models import CURRENCIES, Membership, TenantOwned
 from prm.uploads.private import private_storage
 
@@ -87,7 +88,8 @@ class Claim(TenantOwned):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    #: kept by a database trigger on every write (prm.api.sync): what the API's sync pages follow
+    updated_at = sync.updated_at_field()
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     sla_due_at = models.DateTimeField(_("decision due"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
@@ -133,6 +135,8 @@ class Claim(TenantOwned):
             ),
         ]
         indexes = [
+            # The API's sync pages: (updated_at, id) > cursor, within the tenant.
+            models.Index(fields=["tenant", "updated_at", "id"], name="mdf_claim_sync_idx"),
             models.Index(fields=["tenant", "partner", "-created_at"], name="mdf_claim_partner_idx"),
             models.Index(
                 fields=["tenant", "status", "partner"],

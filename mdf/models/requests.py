@@ -11,6 +11,7 @@ from django_scopes import ScopedManager
 
 from deals.models import Deal
 from partners.models import Partner
+from prm.api import sync
 from prm.tenancy.models import CURRENCIES, Membership, TenantOwned
 
 from .funds import Allocation, Fund, FundQuestion
@@ -99,7 +100,8 @@ class MdfRequest(TenantOwned):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    #: kept by a database trigger on every write (prm.api.sync): what the API's sync pages follow
+    updated_at = sync.updated_at_field()
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     #: when the CAM's decision is due (the SLA clock; for a request collected ahead, counted
     #: from the day its fund's period starts)
@@ -151,6 +153,8 @@ class MdfRequest(TenantOwned):
             ),
         ]
         indexes = [
+            # The API's sync pages: (updated_at, id) > cursor, within the tenant.
+            models.Index(fields=["tenant", "updated_at", "id"], name="mdf_request_sync_idx"),
             models.Index(
                 fields=["tenant", "partner", "-created_at"], name="mdf_request_partner_idx"
             ),

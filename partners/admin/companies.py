@@ -70,6 +70,7 @@ class PartnerAdminForm(ModelForm):
             "size_band",
             "status",
             "joined_on",
+            "crm_id",
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -168,7 +169,16 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
         )
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        profile = ["name", "partner_type", "website", "domain", "country", "region", "industry"]
+        profile = [
+            "name",
+            "partner_type",
+            "website",
+            "domain",
+            "country",
+            "region",
+            "industry",
+            "crm_id",
+        ]
         program = ["size_band", "status", "status_reason", "joined_on"]
         if not self.has_change_permission(request, obj):
             program.remove("status_reason")  # a form field: nothing to show on a read-only page
@@ -196,16 +206,37 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
         return BoundForm
 
     def save_model(self, request: HttpRequest, obj: Partner, form: Any, change: bool) -> None:
-        new_status = obj.status
-        if change and "status" in form.changed_data:
-            obj.status = form.initial["status"]  # the service moves it, with the reason
-        super().save_model(request, obj, form, change)
+        # Through the services, as the API does: they check, write, audit and announce. The
+        # status moves by its own service, with the reason; a service's ValidationError comes
+        # back as the form with the error beside its field (prm.admin_forms).
         ip = client_ip(request)
+        details = {
+            name: form.cleaned_data[name]
+            for name in services.DETAIL_FIELDS
+            if name in form.cleaned_data
+        }
+        if not change:
+            created = services.partner_create(
+                actor=membership_of(request),
+                status=form.cleaned_data["status"],
+                ip=ip,
+                **details,
+            )
+            obj.pk, obj.created_at = created.pk, created.created_at
+        else:
+            services.partner_update(
+                actor=membership_of(request),
+                partner=obj,
+                changes={
+                    name: value for name, value in details.items() if name in form.changed_data
+                },
+                ip=ip,
+            )
         if change and "status" in form.changed_data:
             services.partner_status_change(
                 actor=request.user,
                 partner=obj,
-                status=new_status,
+                status=form.cleaned_data["status"],
                 reason=form.cleaned_data["status_reason"],
                 ip=ip,
             )
@@ -220,6 +251,13 @@ class PartnerAdmin(CsvExportMixin, CsvImportMixin, TenantModelAdmin):
                 )
             except (PermissionDenied, ValidationError) as exc:
                 raise PermissionDenied(str(exc)) from exc
+
+    # The services audit what they do (created, changed, status, CAMs).
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> None:  # type: ignore[override]
+        pass
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> None:  # type: ignore[override]
+        pass
 
     def get_csv_importer(self, request: HttpRequest) -> CsvImporter:
         return imports.partner_importer(actor=membership_of(request), ip=client_ip(request))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_scopes import ScopedManager
 
+from prm.api import sync
 from prm.normalize import registered_domain
 from prm.tenancy.models import TenantOwned
 from prm.uploads.private import private_storage
@@ -96,6 +97,17 @@ class Partner(TenantOwned):
     #: first evaluation that found the partner below its tier's requirements (demotion grace)
     below_tier_since = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: kept by a database trigger on every write (prm.api.sync): what the API's sync pages follow
+    updated_at = sync.updated_at_field()
+    #: the company's id in the vendor's CRM, so a CRM sync finds its own records (unique in the
+    #: tenant when set; None when not linked)
+    crm_id = models.CharField(
+        _("CRM id"),
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text=_("The company's id in your CRM, for integrations that sync by it."),
+    )
     # The company's own profile, which its partner admins keep up to date in the portal.
     #: set only by `partner_profile_update`, which stores the upload checked and re-encoded
     logo = models.ImageField(
@@ -127,9 +139,20 @@ class Partner(TenantOwned):
         # Per-object only (a CAM's assignment): never granted model-wide.
         permissions = [("manage_partner", "Manage this partner company (assigned CAM)")]
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "name"], name="partner_name_unique_in_tenant")
+            models.UniqueConstraint(
+                fields=["tenant", "name"], name="partner_name_unique_in_tenant"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "crm_id"],
+                condition=models.Q(crm_id__isnull=False),
+                name="partner_crm_id_unique_in_tenant",
+            ),
         ]
-        indexes = [models.Index(fields=["tenant", "domain"])]
+        indexes = [
+            models.Index(fields=["tenant", "domain"]),
+            # The API's sync pages: (updated_at, id) > cursor, within the tenant.
+            models.Index(fields=["tenant", "updated_at", "id"], name="partner_sync_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -209,14 +209,16 @@ def application_approve(
         application.decided_by = actor.user
         application.partner = partner
         application.save(update_fields=["status", "decided_at", "decided_by", "partner"])
-        # Audited only: the application's approval below is what people are told.
-        audit_record(
+        # Announced like a partner created in the admin UI or through the API (webhooks carry
+        # it); the application's approval below is what people are told.
+        log_action(
+            event=events.PARTNER_CREATED,
             tenant=tenant,
             actor=actor.user,
-            action="partners.partner.created",
             obj=partner,
             after={"name": partner.name, "status": partner.status, "from": "application"},
             ip=ip,
+            data={"partner": partner.name, "partner_id": partner.pk},
         )
         log_action(
             event=events.APPLICATION_APPROVED,
