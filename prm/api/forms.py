@@ -1,6 +1,6 @@
 """The API keys' forms: a new key (name, scopes, expiry, rate limit) and the revoke confirmation."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
@@ -59,6 +59,19 @@ class ApiKeyForm(Form):
             for name in self.fields
             if not name.startswith(SCOPE_PREFIX) and not self[name].is_hidden
         ]
+
+    def clean_expires_on(self) -> date | None:
+        day = self.cleaned_data.get("expires_on")
+        if day is not None and day <= timezone.localdate():
+            raise forms.ValidationError(_("Choose a day after today."))
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(v for k, v in data.items() if k.startswith(SCOPE_PREFIX)):
+            # Shown above the scopes (the form's own errors, not the page's).
+            raise forms.ValidationError(_("Give the key at least one scope."), code="no_scope")
+        return data
 
     def scopes(self) -> dict[str, str]:
         return {

@@ -10,7 +10,7 @@ only what changed since.
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
@@ -38,7 +38,7 @@ def parse_instant(value: str, param: str) -> datetime:
             {param: [_("Give a date and time in ISO 8601, such as 2026-01-31T09:00:00Z.")]}
         )
     if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.UTC)
+        parsed = timezone.make_aware(parsed, UTC)
     return parsed
 
 
