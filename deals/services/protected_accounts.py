@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -228,14 +228,10 @@ def protected_accounts_upsert(
                 )
             }
             changed = [_apply(by_domain[r.values["domain"]], r.values, now) for r in plan.updated]
-            ProtectedAccount.objects.bulk_update(
-                changed,
-                ["name", "name_core", "name_key", "owner", "kind", "imported_at"],
-                batch_size=1000,
-            )
-            ProtectedAccount.objects.bulk_create(
+            _update_all(tenant, changed, now)
+            _insert_all(
+                tenant,
                 [_apply(ProtectedAccount(tenant=tenant), r.values, now) for r in plan.created],
-                batch_size=1000,
             )
             audit_record(
                 tenant=tenant,
@@ -267,9 +263,17 @@ def account_rows_clean(rows: Sequence[Row]) -> list[Row]:
     """Each row through `ProtectedAccountRowForm`: the cleaned rows, or `RowErrors` naming every
     row's problems (by row number and column label)."""
     kinds = (choice_lookup(ProtectedAccount.Kind), choices_hint(ProtectedAccount.Kind))
-    clean, errors = validate_rows(
-        rows, lambda data: ProtectedAccountRowForm(data, kinds=kinds), COLUMNS
-    )
+    # One form, bound to each row in turn: a form copies its fields when it is made, which was
+    # half the time of a 10,000-row upsert. Its fields keep no state between cleans, and each
+    # `is_valid()` after `_errors` is reset cleans the new data afresh.
+    form = ProtectedAccountRowForm({}, kinds=kinds)
+
+    def bound_to(data: dict[str, str]) -> ProtectedAccountRowForm:
+        form.data = data
+        form._errors = None
+        return form
+
+    clean, errors = validate_rows(rows, bound_to, COLUMNS)
     if errors:
         raise RowErrors(errors)
     return clean
@@ -371,6 +375,63 @@ def _plan(*, tenant: Tenant, rows: Sequence[Row]) -> ImportPlan:
     for row in rows:
         (plan.updated if row.values["domain"] in existing else plan.created).append(row)
     return plan
+
+
+# One statement for all new accounts and one for all changed ones, their values sent as arrays:
+# `bulk_update` writes a CASE per field and row, which Django takes seconds to build and
+# PostgreSQL to evaluate for thousands of rows (40 s for 10,000 in a profile), and `bulk_create`
+# spent more time compiling its INSERTs than PostgreSQL running them.
+_INSERT = """
+INSERT INTO deals_protectedaccount
+       (tenant_id, domain, name, name_core, name_key, owner, kind, imported_at)
+SELECT %(tenant)s, v.domain, v.name, v.name_core, v.name_key, v.owner, v.kind, %(now)s
+  FROM unnest(%(domains)s::text[], %(names)s::text[], %(cores)s::text[], %(keys)s::text[],
+              %(owners)s::text[], %(kinds)s::text[])
+       AS v(domain, name, name_core, name_key, owner, kind)
+"""
+_UPDATE = """
+UPDATE deals_protectedaccount AS a
+   SET name = v.name, name_core = v.name_core, name_key = v.name_key, owner = v.owner,
+       kind = v.kind, imported_at = %(now)s
+  FROM unnest(%(ids)s::bigint[], %(names)s::text[], %(cores)s::text[], %(keys)s::text[],
+              %(owners)s::text[], %(kinds)s::text[])
+       AS v(id, name, name_core, name_key, owner, kind)
+ WHERE a.id = v.id AND a.tenant_id = %(tenant)s
+"""
+
+
+def _columns(accounts: list[ProtectedAccount]) -> dict[str, list[Any]]:
+    return {
+        "names": [a.name for a in accounts],
+        "cores": [a.name_core for a in accounts],
+        "keys": [a.name_key for a in accounts],
+        "owners": [a.owner for a in accounts],
+        "kinds": [a.kind for a in accounts],
+    }
+
+
+def _insert_all(tenant: Tenant, accounts: list[ProtectedAccount]) -> None:
+    if accounts:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _INSERT,
+                {
+                    "tenant": tenant.pk,
+                    "now": accounts[0].imported_at,
+                    "domains": [a.domain for a in accounts],
+                    **_columns(accounts),
+                },
+            )
+
+
+def _update_all(tenant: Tenant, accounts: list[ProtectedAccount], now: Any) -> None:
+    if accounts:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _UPDATE,
+                {"tenant": tenant.pk, "now": now, "ids": [a.pk for a in accounts],
+                 **_columns(accounts)},
+            )  # fmt: skip
 
 
 def _apply(account: ProtectedAccount, values: dict[str, Any], now: Any) -> ProtectedAccount:
