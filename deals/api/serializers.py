@@ -6,9 +6,9 @@ only: what a value means (a partner the key sees, a close date not in the future
 the services' to decide, exactly as for the admin UI.
 """
 
+import re
 from typing import Any
 
-from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
@@ -21,6 +21,54 @@ from prm.tenancy.models import CURRENCIES
 
 from ..models import Deal, Lead, ProtectedAccount
 from ..services.protected_accounts import COLUMNS, MAX_ROWS
+
+# Inputs take the JSON types the schema names, and only those: DRF would read 42 as the text
+# "42" and "1e5" as an amount, which the schema (and a client reading it) does not allow.
+
+
+class _JsonTypes:
+    json_types: tuple[type, ...] = (str,)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, self.json_types):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class TextField(_JsonTypes, serializers.CharField):
+    pass
+
+
+class EmailAddressField(_JsonTypes, serializers.EmailField):
+    pass
+
+
+class IdField(_JsonTypes, serializers.IntegerField):
+    json_types = (int,)
+
+
+#: an amount as the API writes it: digits, and at most two decimals
+AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+
+
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": AMOUNT_PATTERN, "example": "12500.00"}
+)
+class AmountField(serializers.DecimalField):
+    """A sum of money as a string ("12500.00"), never a JSON number (no float on the way)."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Give the amount as a string such as “12500.00”.")
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=14, decimal_places=2, min_value=0, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or not re.fullmatch(AMOUNT_PATTERN, data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
 
 # Representations
 
@@ -98,9 +146,9 @@ class DealSerializer(serializers.Serializer):
 class LeadContactSerializer(serializers.Serializer):
     """The prospect's contact person."""
 
-    name = serializers.CharField(source="contact_name", max_length=150)
-    email = serializers.EmailField(source="contact_email", max_length=254)
-    role = serializers.CharField(
+    name = TextField(source="contact_name", max_length=150)
+    email = EmailAddressField(source="contact_email", max_length=254)
+    role = TextField(
         source="contact_role", max_length=120, required=False, allow_blank=True, default=""
     )
 
@@ -153,34 +201,31 @@ class ProtectedAccountSerializer(serializers.Serializer):
 
 
 class DealWonSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        help_text=gettext_lazy("The final amount, in the registration's currency."),
+    amount = AmountField(
+        help_text=gettext_lazy("The final amount, in the registration's currency.")
     )
     closed_on = serializers.DateField(help_text=gettext_lazy("Not in the future."))
 
 
 class DealLostSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = TextField(
         max_length=4000, help_text=gettext_lazy("Why it was lost: the partner sees it.")
     )
 
 
 class LeadCreateSerializer(serializers.Serializer):
-    customer = serializers.CharField(max_length=200)
-    website = serializers.CharField(max_length=253, required=False, allow_blank=True, default="")
+    customer = TextField(max_length=200)
+    website = TextField(max_length=253, required=False, allow_blank=True, default="")
     country = serializers.ChoiceField(
         choices=[code for code, _name in countries],
         help_text=gettext_lazy("ISO 3166-1 alpha-2."),
     )
     contact = LeadContactSerializer()
-    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    notes = TextField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class LeadAssignSerializer(serializers.Serializer):
-    partner = serializers.IntegerField(
+    partner = IdField(
         min_value=1,
         max_value=BIGINT_MAX,
         help_text=gettext_lazy("The id of a partner company of the program."),
@@ -189,33 +234,43 @@ class LeadAssignSerializer(serializers.Serializer):
 
 #: the keys of an upserted account, in the order the CSV import's columns have them
 ROW_KEYS = tuple(column.key for column in COLUMNS)
+#: what `type` may be: the codes (a CSV file may name the types by their labels too)
+TYPES = tuple(ProtectedAccount.Kind.values)
 
 
-class AccountRowSerializer(serializers.Serializer):
-    """One account of a bulk upsert (what the CSV import's row has)."""
+#: one account of a bulk upsert, as the schema describes it (what the CSV import's row has)
+ACCOUNT_ROW = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["domain", "name"],
+    "properties": {
+        "domain": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 253,
+            "description": (
+                "The company's website or domain (https://www.acme.com, acme.com); stored as "
+                "its registered domain, which identifies the account: once per request."
+            ),
+        },
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "owner": {
+            "type": "string",
+            "nullable": True,
+            "maxLength": 200,
+            "description": "Who owns the account in the CRM (a name or an email address).",
+        },
+        "type": {
+            "type": "string",
+            "nullable": True,
+            "enum": [*ProtectedAccount.Kind.values, None],
+            "description": "`direct` (absent or null: direct) or `customer`.",
+        },
+    },
+}
 
-    domain = serializers.CharField(
-        max_length=253,
-        help_text=gettext_lazy(
-            "The company's website or domain (https://www.acme.com, acme.com); stored as its "
-            "registered domain, which identifies the account: once per request."
-        ),
-    )
-    name = serializers.CharField(max_length=200)
-    owner = serializers.CharField(
-        max_length=200,
-        required=False,
-        allow_blank=True,
-        help_text=gettext_lazy("Who owns the account in the CRM (a name or an email address)."),
-    )
-    type = serializers.ChoiceField(
-        choices=ProtectedAccount.Kind.choices,
-        required=False,
-        help_text=gettext_lazy("Absent: direct."),
-    )
 
-
-@extend_schema_field(AccountRowSerializer(many=True))
+@extend_schema_field({"type": "array", "minItems": 1, "maxItems": MAX_ROWS, "items": ACCOUNT_ROW})
 class AccountRowsField(serializers.Field):
     """The accounts of a bulk upsert, checked for shape only (a list of objects with text
     values, known keys) and handed on as rows numbered by index. What each value means is the
@@ -251,6 +306,8 @@ class AccountRowsField(serializers.Field):
                     ]
                 elif value is not None and not isinstance(value, str):
                     problems[key] = [_("Send text.")]
+                elif key == "type" and value is not None and value not in TYPES:
+                    problems[key] = [_("Use one of: %(values)s.") % {"values": ", ".join(TYPES)}]
             if problems:
                 errors[str(index)] = problems
                 continue
@@ -264,8 +321,7 @@ class AccountRowsField(serializers.Field):
 
 
 class AccountsUpsertSerializer(serializers.Serializer):
-    # The validators say the bounds in the schema (minItems, maxItems); the field checks them.
-    accounts = AccountRowsField(validators=[MinLengthValidator(1), MaxLengthValidator(MAX_ROWS)])
+    accounts = AccountRowsField()
 
 
 class AccountsUpsertedSerializer(serializers.Serializer):
@@ -275,7 +331,7 @@ class AccountsUpsertedSerializer(serializers.Serializer):
 
 class AccountsDeleteSerializer(serializers.Serializer):
     domains = serializers.ListField(
-        child=serializers.CharField(max_length=253),
+        child=TextField(max_length=253),
         min_length=1,
         max_length=MAX_ROWS,
         help_text=gettext_lazy(
@@ -289,8 +345,8 @@ class AccountsDeletedSerializer(serializers.Serializer):
     deleted = serializers.IntegerField(read_only=True)
 
 
-@extend_schema_serializer(component_name="Problem")
+@extend_schema_serializer(component_name="Error")
 class ProblemSerializer(serializers.Serializer):
-    """Why a request was refused."""
+    """Why a request was refused (the core's `Error`, prm.api.schema)."""
 
-    detail = serializers.CharField(read_only=True)
+    detail = serializers.CharField()

@@ -37,7 +37,7 @@ from ..services import (
 )
 from ..services.protected_accounts import LABELS
 from . import serializers as s
-from .schema import IDEMPOTENCY_KEY, IF_MATCH, answers
+from .schema import IF_MATCH, answers
 
 
 class Conflict(exceptions.APIException):
@@ -95,11 +95,11 @@ def _status_param(choices: list[tuple[str, Any]], description: str) -> OpenApiPa
                 "partner", OpenApiTypes.INT, description="Only this partner company's (its id)."
             ),
         ],
-        responses=answers({200: s.DealSerializer(many=True)}, 400),
+        responses=answers({200: s.DealSerializer(many=True)}),
     ),
     retrieve=extend_schema(
         summary="Read a deal registration",
-        responses=answers({200: s.DealSerializer}, 304, 404),
+        responses=answers({200: s.DealSerializer}),
     ),
 )
 class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -128,9 +128,9 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
             "partner is told, the audit log names the key). Answers the registration as it is "
             "now; 409 when its status does not allow it (not approved, already won...)."
         ),
-        parameters=[IDEMPOTENCY_KEY, IF_MATCH],
+        parameters=[IF_MATCH],
         request=s.DealWonSerializer,
-        responses=answers({200: s.DealSerializer}, 400, 404, 409, 412, 422),
+        responses=answers({200: s.DealSerializer}, 409, 412),
     )
     @action(detail=True, methods=["post"])
     def won(self, request: Request, pk: str | None = None) -> Response:
@@ -156,9 +156,9 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
             "same step as the admin UI's “Mark lost” (a won deal's commission is reversed). "
             "Answers the registration as it is now; 409 when its status does not allow it."
         ),
-        parameters=[IDEMPOTENCY_KEY, IF_MATCH],
+        parameters=[IF_MATCH],
         request=s.DealLostSerializer,
-        responses=answers({200: s.DealSerializer}, 400, 404, 409, 412, 422),
+        responses=answers({200: s.DealSerializer}, 409, 412),
     )
     @action(detail=True, methods=["post"])
     def lost(self, request: Request, pk: str | None = None) -> Response:
@@ -209,11 +209,11 @@ def _by_index(errors: RowErrors, field: str) -> dict[str, Any]:
                 description="Only accounts of this type.",
             )
         ],
-        responses=answers({200: s.ProtectedAccountSerializer(many=True)}, 400),
+        responses=answers({200: s.ProtectedAccountSerializer(many=True)}),
     ),
     retrieve=extend_schema(
         summary="Read a protected account",
-        responses=answers({200: s.ProtectedAccountSerializer}, 304, 404),
+        responses=answers({200: s.ProtectedAccountSerializer}),
     ),
     destroy=extend_schema(
         summary="Delete a protected account",
@@ -222,7 +222,7 @@ def _by_index(errors: RowErrors, field: str) -> dict[str, Any]:
             "goes from their decision screens."
         ),
         parameters=[IF_MATCH],
-        responses=answers({204: None}, 404, 412),
+        responses=answers({204: None}, 412),
     ),
 )
 class ProtectedAccountViewSet(
@@ -252,9 +252,8 @@ class ProtectedAccountViewSet(
             'the account\'s index, `{"accounts": {"12": {"domain": ["..."]}}}`, and '
             "nothing is written. The same rules as the admin UI's CSV import."
         ),
-        parameters=[IDEMPOTENCY_KEY],
         request=s.AccountsUpsertSerializer,
-        responses=answers({200: s.AccountsUpsertedSerializer}, 400, 409, 422),
+        responses=answers({200: s.AccountsUpsertedSerializer}, 409),
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
@@ -276,9 +275,8 @@ class ProtectedAccountViewSet(
             "Up to 10,000 websites or domains, read as the upsert reads them; those the "
             "program does not have are skipped. Answers how many accounts were deleted."
         ),
-        parameters=[IDEMPOTENCY_KEY],
         request=s.AccountsDeleteSerializer,
-        responses=answers({200: s.AccountsDeletedSerializer}, 400, 422),
+        responses=answers({200: s.AccountsDeletedSerializer}),
     )
     @action(detail=False, methods=["post"], url_path="delete")
     def delete_by_domain(self, request: Request) -> Response:
@@ -303,18 +301,17 @@ class ProtectedAccountViewSet(
         summary="List leads",
         description="Leads in the queue and those handed to partners, by when they last changed.",
         parameters=[_status_param(Lead.Status.choices, "Only leads in this status.")],
-        responses=answers({200: s.LeadSerializer(many=True)}, 400),
+        responses=answers({200: s.LeadSerializer(many=True)}),
     ),
     retrieve=extend_schema(
         summary="Read a lead",
-        responses=answers({200: s.LeadSerializer}, 304, 404),
+        responses=answers({200: s.LeadSerializer}),
     ),
     create=extend_schema(
         summary="Create a lead",
         description="A new lead waits in the queue until it is assigned to a partner.",
-        parameters=[IDEMPOTENCY_KEY],
         request=s.LeadCreateSerializer,
-        responses=answers({201: s.LeadSerializer}, 400, 422),
+        responses=answers({201: s.LeadSerializer}),
     ),
 )
 class LeadViewSet(
@@ -359,9 +356,9 @@ class LeadViewSet(
             "whose users are told and have the program's response days to answer. 409 when the "
             "lead's status does not allow it."
         ),
-        parameters=[IDEMPOTENCY_KEY, IF_MATCH],
+        parameters=[IF_MATCH],
         request=s.LeadAssignSerializer,
-        responses=answers({200: s.LeadSerializer}, 400, 404, 409, 412, 422),
+        responses=answers({200: s.LeadSerializer}, 409, 412),
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str | None = None) -> Response:

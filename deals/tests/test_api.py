@@ -177,6 +177,8 @@ def test_a_deal_not_approved_cannot_be_won_or_lost(ours, api):
         ({"amount": "10.001", "closed_on": "2026-01-01"}, "amount"),
         ({"amount": "10", "closed_on": "31/12/2026"}, "closed_on"),
         ({"amount": ["10"], "closed_on": "2026-01-01"}, "amount"),
+        ({"amount": 10, "closed_on": "2026-01-01"}, "amount"),  # money as a string only
+        ({"amount": "1e5", "closed_on": "2026-01-01"}, "amount"),
         ({"closed_on": "2026-01-01"}, "amount"),
     ],
 )
@@ -268,6 +270,7 @@ def test_a_lead_is_created_in_the_queue_and_audited_with_the_key(ours, api):
         ({"country": "XX"}, "country"),
         ({"contact": {"name": "N", "email": "not-an-email"}}, "contact"),
         ({"contact": "Nancy"}, "contact"),
+        ({"customer": 42}, "customer"),
         ({"notes": "x" * 4001}, "notes"),
         ({"customer": "---", "website": ""}, "customer_name"),  # the service's rule
     ],
@@ -298,7 +301,7 @@ def test_a_lead_is_assigned_to_a_partner_of_the_program(ours, api):
     assert again.status_code == 409  # assigned: waiting for the partner's answer
 
 
-@pytest.mark.parametrize("partner", ["theirs", 99999999, 2**63, "abc", None, -1])
+@pytest.mark.parametrize("partner", ["theirs", 99999999, 2**63, "abc", None, -1, "1", True])
 def test_another_tenants_or_an_unknown_partner_is_a_400_beside_the_field(
     ours, theirs, api, partner
 ):

@@ -93,6 +93,7 @@ def test_bad_rows_are_named_by_index_and_field_and_nothing_is_written(ours, exis
     assert response.status_code == 400
     errors = response.json()["accounts"]
     assert {index: sorted(fields) for index, fields in errors.items()} == {
+        "3": ["type"],
         "5": ["nmae"],
         "6": ["domain"],
         "7": ["non_field_errors"],
@@ -101,9 +102,8 @@ def test_bad_rows_are_named_by_index_and_field_and_nothing_is_written(ours, exis
         {"domain": "fabrikam.example", "name": "Fabrikam"},
         {"domain": "not a domain", "name": "Nowhere Inc"},
         {"domain": "tailspin.example", "name": ""},
-        {"domain": "litware.example", "name": "Litware", "type": "partner"},
         {"domain": "punct.example", "name": "---"},
-        {"domain": "contoso.example", "name": "Contoso Limited"},
+        {"domain": "contoso.example", "name": "Contoso Limited", "owner": "x" * 201},
     ]
     response = post(api, BULK, {"accounts": fixed})
     assert response.status_code == 400
@@ -111,8 +111,8 @@ def test_bad_rows_are_named_by_index_and_field_and_nothing_is_written(ours, exis
     assert {index: sorted(fields) for index, fields in errors.items()} == {
         "1": ["domain"],
         "2": ["name"],
-        "3": ["type"],
-        "4": ["name"],
+        "3": ["name"],
+        "4": ["owner"],
     }
     assert "is not a domain" in errors["1"]["domain"][0]
     assert accounts(ours) == {"contoso.example": ("Contoso Ltd", "Old Owner", "direct")}
