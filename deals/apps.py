@@ -26,6 +26,7 @@ class DealsConfig(AppConfig):
             notifications,
             phrases,
         )
+        from .api import register as register_api
         from .demo import seed_deals
         from .home import deals_card
         from .overview import deals_of_partner, deals_section, leads_of_partner, leads_section
@@ -36,6 +37,8 @@ class DealsConfig(AppConfig):
 
         register_capabilities(capabilities.CAPABILITIES, roles=capabilities.ROLES)
         mount("deals/", "deals.urls")
+        # /api/v1/deals/, /protected-accounts/, /leads/ (the scopes keys are given)
+        register_api()
         # Overdue registration decisions, expiring protection, unanswered leads.
         register_beat("deals-sweep", task="deals.tasks.deals_sweep_all_task", schedule=15 * 60)
         # Onboarding steps may wait for a partner's first registration.

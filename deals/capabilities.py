@@ -20,4 +20,8 @@ ROLES: dict[str, list[str]] = {
     Role.CAM: _DECIDERS,
     Role.PARTNER_ADMIN: ["portal.deals", "portal.deals.company"],
     Role.PARTNER_REP: ["portal.deals"],
+    # An API key (prm.api): what the CRM sync does through the same services, over every partner
+    # (`partners.view_all` is the partners app's, registered before this one); the key's scopes
+    # narrow it per resource.
+    Role.INTEGRATION: [*_DECIDERS, "deals.manage", "partners.view_all"],
 }

@@ -85,5 +85,12 @@ register_phrases(
             _("Protected accounts imported"),
             _("{actor} imported protected accounts from {file}: {created} new, {updated} updated"),
         ),
+        "deals.protectedaccount.deleted": Phrase(
+            _("Protected accounts deleted"),
+            _("{actor} deleted {deleted} protected accounts through {source}"),
+        ),
+        "deals.protectedaccount.removed": Phrase(
+            _("Protected account deleted"), _("{actor} deleted the protected account {object}")
+        ),
     }
 )

@@ -42,6 +42,7 @@ from .models import (
     DealSettings,
     Lead,
     Product,
+    ProtectedAccount,
     RejectReason,
     number_in,
 )
@@ -136,6 +137,15 @@ def leads_for(*, membership: Membership) -> QuerySet[Lead]:
     if membership.can("partners.view_all"):
         return leads
     return leads.filter(Q(partner__isnull=True) | Q(partner__in=visible_partners(membership)))
+
+
+def protected_accounts_for(*, membership: Membership) -> QuerySet[ProtectedAccount]:
+    """The tenant's protected accounts, for vendor staff who manage deal registration (nobody
+    else sees the vendor's direct accounts and customers)."""
+    accounts = ProtectedAccount.objects.filter(tenant_id=membership.tenant_id)
+    if membership.is_partner_user or not membership.can("deals.manage"):
+        return accounts.none()
+    return accounts
 
 
 def reject_reasons_for(tenant: Tenant) -> QuerySet[RejectReason]:

@@ -6,7 +6,7 @@
 - `protection`: a partner asks for more time, a CAM decides;
 - `beat`: expire registrations, warn before expiry, escalate overdue decisions;
 - `leads`: leads the vendor hands to partners;
-- `protected_accounts`: the vendor's direct accounts and customers, imported from the CRM;
+- `protected_accounts`: the vendor's direct accounts and customers, from the CRM (CSV, API);
 - `attachments`: the files a partner attaches to a registration (a quote, a PO);
 - `comments`: the thread between the partner and the vendor on a registration;
 - `access`: who may act on a registration or a lead; `locks`: the tenant's claim lock.
@@ -39,7 +39,13 @@ from .leads import (
     lead_open,
     leads_expire,
 )
-from .protected_accounts import ImportPlan, protected_accounts_import
+from .protected_accounts import (
+    ImportPlan,
+    protected_account_delete,
+    protected_accounts_delete,
+    protected_accounts_import,
+    protected_accounts_upsert,
+)
 from .protection import extension_decide, extension_request
 from .registration import DealInput, deal_save, deal_submit, deal_withdraw
 
@@ -71,5 +77,8 @@ __all__ = [
     "lead_decline",
     "lead_open",
     "leads_expire",
+    "protected_account_delete",
+    "protected_accounts_delete",
     "protected_accounts_import",
+    "protected_accounts_upsert",
 ]
