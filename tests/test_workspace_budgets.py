@@ -104,7 +104,9 @@ PAGES = [
     # + the SPIF sign-off card (1 query, commissions.approve)
     # + the statements to approve and to pay (1 query each): 27 for leaders
     # + the open KPI alerts addressed to the member (1 query, reporting.alerts.view): 28
-    *[("/admin/", role, 30) for role in STAFF],  # with the business reviews card (2)
+    # + the business reviews card (2): 30
+    # + the webhooks card for who manages integrations (1 query, program leaders): 31
+    *[("/admin/", role, 31 if role == Role.PROGRAM_LEADER else 30) for role in STAFF],
     # 32: ten sections from three apps, measured December 2026; 36 for a CAM once the Training
     # section lists each learner with their courses and certifications (4 queries of its own);
     # 43 with the MDF section (7 of its own: balances, request counts, open requests, unclaimed

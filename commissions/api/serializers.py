@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from partners.api.common import IdNameSerializer
+from prm.api.common import IdNameSerializer
 
 from ..models import Line, Statement
 

@@ -8,8 +8,7 @@ refusal (409) and a stale `If-Match` (412).
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse
 
 from .serializers import ProblemSerializer
 
@@ -27,11 +26,3 @@ def answers(ok: dict[int, Any], *refusals: int) -> dict[int, Any]:
         for code in refusals
     }
     return {**ok, **own}
-
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="The ETag a GET gave: the change is made only if the object is still so (412).",
-)

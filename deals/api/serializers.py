@@ -15,6 +15,7 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from prm.api.common import IdNameSerializer
 from prm.csvio.importing import Row
 from prm.filters import BIGINT_MAX
 from prm.tenancy.models import CURRENCIES
@@ -73,13 +74,6 @@ class AmountField(serializers.DecimalField):
 # Representations
 
 
-class AssignedPartnerSerializer(serializers.Serializer):
-    """The partner company a registration or lead belongs to."""
-
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-
-
 class ContactSerializer(serializers.Serializer):
     """The customer's contact person."""
 
@@ -102,7 +96,7 @@ class DealSerializer(serializers.Serializer):
     number = serializers.CharField(
         source="reference", read_only=True, help_text=gettext_lazy("As people name it: DR-000042.")
     )
-    partner = AssignedPartnerSerializer(read_only=True)
+    partner = IdNameSerializer(read_only=True)
     owner_email = serializers.EmailField(
         source="owner.user.email",
         read_only=True,
@@ -165,7 +159,7 @@ class LeadSerializer(serializers.Serializer):
     )
     contact = LeadContactSerializer(source="*", read_only=True)
     notes = serializers.CharField(read_only=True)
-    partner = AssignedPartnerSerializer(read_only=True, allow_null=True)
+    partner = IdNameSerializer(read_only=True, allow_null=True)
     assigned_at = serializers.DateTimeField(read_only=True, allow_null=True)
     respond_by = serializers.DateTimeField(read_only=True, allow_null=True)
     decline_reason = serializers.ChoiceField(

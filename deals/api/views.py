@@ -17,9 +17,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from prm.api.common import IF_MATCH, query_choice, query_id
 from prm.api.views import ApiViewSet
 from prm.csvio.importing import RowErrors
-from prm.filters import parse_id
 from prm.tenancy.partner_access import visible_partners
 from prm.workflow import TransitionError
 
@@ -37,7 +37,7 @@ from ..services import (
 )
 from ..services.protected_accounts import LABELS
 from . import serializers as s
-from .schema import IF_MATCH, answers
+from .schema import answers
 
 
 class Conflict(exceptions.APIException):
@@ -49,27 +49,6 @@ class Conflict(exceptions.APIException):
 def _refused(error: TransitionError) -> Conflict:
     """The workflow's sentence ("A registration that is won cannot be marked won.") as a 409."""
     return Conflict(" ".join(error.messages))
-
-
-def _choice(request: Request, param: str, choices: list[str]) -> str | None:
-    value = request.query_params.get(param)
-    if not value:
-        return None
-    if value not in choices:
-        raise exceptions.ValidationError(
-            {param: [_("Use one of: %(values)s.") % {"values": ", ".join(choices)}]}
-        )
-    return value
-
-
-def _id(request: Request, param: str) -> int | None:
-    value = request.query_params.get(param)
-    if not value:
-        return None
-    found = parse_id(value)
-    if found is None:
-        raise exceptions.ValidationError({param: [_("Give the id of a partner company.")]})
-    return found
 
 
 def _status_param(choices: list[tuple[str, Any]], description: str) -> OpenApiParameter:
@@ -109,10 +88,10 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     def get_queryset(self) -> QuerySet[Deal]:
         deals = vendor_deals_for(membership=self.membership).prefetch_related("products")
         if self.action == "list":
-            wanted = _choice(self.request, "status", Deal.Status.values)
+            wanted = query_choice(self.request, "status", Deal.Status.values)
             if wanted:
                 deals = deals.filter(status=wanted)
-            partner = _id(self.request, "partner")
+            partner = query_id(self.request, "partner")
             if partner:
                 deals = deals.filter(partner_id=partner)
         return deals
@@ -234,7 +213,7 @@ class ProtectedAccountViewSet(
     def get_queryset(self) -> QuerySet[ProtectedAccount]:
         accounts = protected_accounts_for(membership=self.membership)
         if self.action == "list":
-            wanted = _choice(self.request, "type", ProtectedAccount.Kind.values)
+            wanted = query_choice(self.request, "type", ProtectedAccount.Kind.values)
             if wanted:
                 accounts = accounts.filter(kind=wanted)
         return accounts
@@ -323,7 +302,7 @@ class LeadViewSet(
     def get_queryset(self) -> QuerySet[Lead]:
         leads = leads_for(membership=self.membership)
         if self.action == "list":
-            wanted = _choice(self.request, "status", Lead.Status.values)
+            wanted = query_choice(self.request, "status", Lead.Status.values)
             if wanted:
                 leads = leads.filter(status=wanted)
         return leads

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from partners.api.common import IdNameSerializer
+from prm.api.common import IdNameSerializer
 
 from ..models import Claim, MdfRequest
 

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partners.api.common import (
+from prm.api.common import (
     ReadViewSet,
     choice_param,
     id_param,

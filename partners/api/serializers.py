@@ -8,11 +8,11 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from prm.api.common import IdNameSerializer
 from prm.filters import BIGINT_MAX
 
 from ..models import Partner, PartnerType
 from ..selectors import assigned_cams
-from .common import IdNameSerializer
 
 
 def country_codes() -> list[str]:

@@ -15,12 +15,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from prm.security.client_ip import client_ip
-
-from .. import services
-from ..models import Partner
-from ..selectors import partners_for
-from .common import (
+from prm.api.common import (
     IF_MATCH,
     NOT_JSON,
     ReadViewSet,
@@ -29,6 +24,11 @@ from .common import (
     query_choice,
     query_id,
 )
+from prm.security.client_ip import client_ip
+
+from .. import services
+from ..models import Partner
+from ..selectors import partners_for
 from .serializers import PartnerSerializer, PartnerWriteSerializer
 
 

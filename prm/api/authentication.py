@@ -46,8 +46,8 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise AuthenticationFailed(REFUSED)
         key.tenant = tenant
         key.membership.tenant = tenant
-        request._request.membership = key.membership  # type: ignore[attr-defined]
-        request._request.api_key = key  # type: ignore[attr-defined]
+        request._request.membership = key.membership
+        request._request.api_key = key
         return key.membership.user, key
 
     def authenticate_header(self, request: Request) -> str:

@@ -43,11 +43,11 @@ class ApiKeyForm(Form):
             if not resource.read_only:
                 choices.append((registry.WRITE, _("Read and write")))
             self.fields[SCOPE_PREFIX + resource.name] = forms.ChoiceField(
-                label=resource.label,
+                label=str(resource.label),
                 choices=choices,
                 required=False,
                 widget=forms.RadioSelect,
-                help_text=resource.help,
+                help_text=str(resource.help),
             )
 
     def scope_fields(self) -> list[forms.BoundField]:

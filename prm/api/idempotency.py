@@ -7,7 +7,7 @@ error rolls everything back, the row included, so a retry runs again.
 """
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -88,7 +88,7 @@ def replayed(record: IdempotentRequest) -> HttpResponse:
     return response
 
 
-def forget_old(*, now: timezone.datetime | None = None) -> int:
+def forget_old(*, now: datetime | None = None) -> int:
     """Delete answers older than a day (beat). Returns how many."""
     cutoff = (now or timezone.now()) - KEPT_FOR
     deleted, _rows = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()

@@ -1,5 +1,6 @@
 """API keys and the answers kept for idempotent retries."""
 
+from datetime import datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -63,7 +64,7 @@ class ApiKey(TenantOwned):
         """What a user sees of the key after it was shown once: `prm_<public_id>_…`."""
         return f"prm_{self.public_id}_…"
 
-    def is_usable(self, now: "timezone.datetime | None" = None) -> bool:
+    def is_usable(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 

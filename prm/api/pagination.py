@@ -31,14 +31,17 @@ def parse_instant(value: str, param: str) -> datetime:
     """An ISO 8601 date-time from a query parameter; without an offset it is read as UTC."""
     try:
         parsed = parse_datetime(value)
-    except ValueError:
+        if parsed is not None:
+            if timezone.is_naive(parsed):
+                parsed = timezone.make_aware(parsed, UTC)
+            # In UTC: PostgreSQL refuses offsets past 15:59, which ISO 8601 allows.
+            parsed = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         parsed = None
-    if parsed is None:
+    if parsed is None or not 1970 <= parsed.year <= 9999:
         raise ValidationError(
             {param: [_("Give a date and time in ISO 8601, such as 2026-01-31T09:00:00Z.")]}
         )
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, UTC)
     return parsed
 
 
@@ -55,7 +58,17 @@ def _decode(cursor: str) -> tuple[datetime, int]:
         pk = int(keys["i"])
         if at is None or timezone.is_naive(at) or not 0 < pk < 2**63:
             raise ValueError
-    except (ValueError, TypeError, KeyError, binascii.Error, json.JSONDecodeError) as error:
+        at = at.astimezone(UTC)
+        if not 1970 <= at.year <= 9999:
+            raise ValueError
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        OverflowError,
+        binascii.Error,
+        json.JSONDecodeError,
+    ) as error:
         raise ValidationError({"cursor": [_("This cursor is not one the API gave.")]}) from error
     return at, pk
 
@@ -68,17 +81,17 @@ class SyncCursorPagination(BasePagination):
         params = request.query_params
         self.request = request
         self.limit = DEFAULT_LIMIT
-        if params.get("limit"):
+        if "limit" in params:
             raw = params["limit"]
             if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
                 raise ValidationError(
                     {"limit": [_("Give a number from 1 to %(max)d.") % {"max": MAX_LIMIT}]}
                 )
             self.limit = int(raw)
-        if params.get("updated_since"):
+        if "updated_since" in params:
             since = parse_instant(params["updated_since"], "updated_since")
             queryset = queryset.filter(**{f"{field}__gte": since})
-        if params.get("cursor"):
+        if "cursor" in params:
             at, pk = _decode(params["cursor"])
             queryset = queryset.filter(Q(**{f"{field}__gt": at}) | Q(**{field: at, "pk__gt": pk}))
         rows = list(queryset.order_by(field, "pk")[: self.limit + 1])

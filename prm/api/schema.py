@@ -92,7 +92,7 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
             if op is None:
                 continue
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-            answer = next(
+            answer: dict[str, Any] = next(
                 (r for code, r in op.get("responses", {}).items() if code.startswith("2")), {}
             )
             answer_schema = answer.get("content", {}).get("application/json", {}).get("schema")

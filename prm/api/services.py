@@ -5,6 +5,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -84,7 +85,7 @@ def api_key_create(
     """
     if not actor.can("integrations.manage"):
         raise PermissionDenied
-    errors = {}
+    errors: dict[str, Any] = {}
     name = name.strip()
     if not name:
         errors["name"] = _("Name the key after what uses it, such as “Salesforce sync”.")

@@ -1,12 +1,13 @@
 """/api/v1/ on a tenant host: the viewsets the apps registered, the schema and its page."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from prm.tenancy.decorators import PUBLIC
 
 from . import registry
 from .schema import SchemaView, docs
+from .views import not_found
 
 app_name = "api"
 
@@ -19,13 +20,14 @@ for route in registry.routes():
     router.register(route.prefix, route.viewset, basename=route.basename)
 
 schema = SchemaView.as_view()
-schema.required_capability = PUBLIC  # type: ignore[attr-defined]
+schema.required_capability = PUBLIC
 
 urlpatterns = [
     path("schema/", schema, name="schema"),
     path("docs/", docs, name="docs"),
     *router.urls,
+    re_path(r"^.*$", not_found, name="not_found"),
 ]
 
 for pattern in router.urls:
-    pattern.callback.required_capability = API_CAPABILITY  # type: ignore[attr-defined]
+    pattern.callback.required_capability = API_CAPABILITY

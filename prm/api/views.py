@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -20,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.viewsets import GenericViewSet
 
+from prm.filters import parse_id
+from prm.tenancy.decorators import public
 from prm.tenancy.models import Membership
 
 from . import idempotency
@@ -43,16 +45,18 @@ class ApiViewSet(GenericViewSet):
     permission_classes = [HasScope]
     throttle_classes = [KeyRateThrottle]
     pagination_class = SyncCursorPagination
-    lookup_value_regex = "[0-9]{1,18}"
+    # Any segment reaches the view, so that a malformed id answers a JSON 404 like a missing
+    # one (`initial`) rather than the site's HTML page.
+    lookup_value_regex = "[^/]+"
     renderer_classes = [JSONRenderer]
 
     @property
     def membership(self) -> Membership:
-        return self.request.auth.membership  # type: ignore[union-attr]
+        return self.request.auth.membership
 
     @property
     def api_key(self) -> ApiKey:
-        return self.request.auth  # type: ignore[return-value]
+        return self.request.auth
 
     # Idempotent POSTs run in one transaction with their kept answer (prm.api.idempotency).
 
@@ -65,6 +69,11 @@ class ApiViewSet(GenericViewSet):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self._idempotent = None
         super().initial(request, *args, **kwargs)
+        if "pk" in kwargs:
+            pk = parse_id(kwargs["pk"])
+            if pk is None:
+                raise exceptions.NotFound(_("Not found."))
+            kwargs["pk"] = self.kwargs["pk"] = pk
         if request.method == "POST":
             key = idempotency.key_of(request)
             if key is not None:
@@ -72,7 +81,7 @@ class ApiViewSet(GenericViewSet):
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, idempotency.Replay):
-            return idempotency.replayed(exc.record)  # type: ignore[return-value]
+            return idempotency.replayed(exc.record)
         return super().handle_exception(exc)
 
     def finalize_response(
@@ -112,6 +121,12 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
     default_detail = _("The object changed since you read it: read it again, then retry.")
+
+
+@public
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any other URL under /api/v1/: a JSON 404, as clients of the API read answers."""
+    return JsonResponse({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

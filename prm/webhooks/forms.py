@@ -36,13 +36,16 @@ class EndpointForm(Form):
         label=_("URL"),
         max_length=2000,
         help_text=_("Where the events are POSTed: https://… on the internet (http:// also works)."),
-        widget=forms.URLInput(attrs={"placeholder": "https://crm.example.com/prm/webhooks"}),
+        widget=forms.URLInput(
+            attrs={"placeholder": "https://crm.example.com/prm/webhooks", "class": "vURLField"}
+        ),
     )
     description = forms.CharField(
         label=_("Description"),
         max_length=200,
         required=False,
         help_text=_("What receives them, for whoever reads this list later."),
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
     )
     events = forms.MultipleChoiceField(
         label=_("Events"),
@@ -60,6 +63,14 @@ class EndpointForm(Form):
 
     def clean_url(self) -> str:
         return validate_url(self.cleaned_data["url"])
+
+    def grouped_choices(self) -> list[tuple[str, list[tuple[str, str]], int]]:
+        """The groups of events, each with how many of its events are ticked."""
+        chosen = self.chosen()
+        return [
+            (group, events, sum(1 for name, _d in events if name in chosen))
+            for group, events in self.groups
+        ]
 
     def chosen(self) -> set[str]:
         """The events ticked (as posted, or as initially given) for the template."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -129,9 +130,17 @@ class KpiAnswer(serializers.Serializer):
     results = KpiFigure(many=True)
 
 
+class _OneAnswer(AutoSchema):
+    """The KPIs answer one object, not a list, though they are the resource's `list`."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
 class KpiViewSet(ApiViewSet):
     resource = "kpis"
-    pagination_class = None
+    pagination_class = None  # type: ignore[assignment]
+    schema = _OneAnswer()
 
     @extend_schema(
         summary="KPIs for a period and a scope",

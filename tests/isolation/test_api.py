@@ -24,6 +24,7 @@ from tests.isolation.urls import walk
 from tests.worlds import api_client_for
 
 MISSING = 987654321
+PUBLIC_NAMES = ("api:schema", "api:docs", "api:not_found")
 SAFE = {"get", "head", "options"}
 
 
@@ -42,7 +43,7 @@ class ApiCase:
 def _cases() -> list[ApiCase]:
     cases = []
     for name, pattern in walk():
-        if not name or not name.startswith("api:") or name in ("api:schema", "api:docs"):
+        if not name or not name.startswith("api:") or name in PUBLIC_NAMES:
             continue
         assert isinstance(pattern, URLPattern)
         viewset = pattern.callback.cls  # type: ignore[attr-defined]
@@ -141,3 +142,11 @@ def test_the_right_key_is_served(case, ours):
 def test_the_schema_and_its_page_are_public(name, ours, host_client):
     response = host_client(ours.host).get(reverse(name))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["nothing/", "deals/x1/", "partners/%C2%84/", "deals/1/nope/"])
+def test_unknown_api_urls_and_malformed_ids_answer_a_json_404(path, ours):
+    response = api_client_for(ours).get(f"/api/v1/{path}")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

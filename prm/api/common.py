@@ -1,8 +1,8 @@
-"""What the partners, MDF and commissions API viewsets share: filters read from the query
-string, a list-and-read base, and a related row as `{id, name}`.
+"""What the apps' API viewsets share: filters read from the query string (with their OpenAPI
+parameters), a list-and-read base, the `If-Match` parameter, and a related row as `{id, name}`.
 
-MDF and commissions import these from here (partners is below them); they would sit as well
-in `prm.api`, which the apps build on.
+A query parameter that is given must be right: an empty `?status=` answers 400 like a wrong one
+(a client's bug is told, not read as "no filter").
 """
 
 from collections.abc import Iterable
@@ -19,8 +19,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from prm.api.views import ApiViewSet
 from prm.filters import BIGINT_MAX, parse_id
+
+from .views import ApiViewSet
 
 
 class IdNameSerializer(serializers.Serializer):
@@ -62,7 +63,7 @@ def choice_param(name: str, choices: Iterable[str], description: str) -> OpenApi
 def query_id(request: Request, name: str) -> int | None:
     """The id in query parameter `name`, None when absent; a 400 by name for anything else."""
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return None
     number = parse_id(raw)
     if number is None:
@@ -74,7 +75,7 @@ def query_choice(request: Request, name: str, choices: Iterable[str]) -> str | N
     """The value of query parameter `name`, None when absent; a 400 by name when it is not one
     of `choices`."""
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return None
     allowed = list(choices)
     if raw not in allowed:
