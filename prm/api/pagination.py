@@ -13,7 +13,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Model, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -73,6 +75,18 @@ def _decode(cursor: str) -> tuple[datetime, int]:
     return at, pk
 
 
+def _after(model: type[Model], field: str, at: datetime, pk: int) -> RawSQL:
+    """`(field, id) > (at, pk)` as one row comparison, which PostgreSQL answers from the
+    `(tenant, field, id)` index (the same test written with OR reads every tie)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.get_field(field).column)
+    key = connection.ops.quote_name(model._meta.pk.column)
+    # The names are the model's own, quoted; the values are parameters.
+    return RawSQL(  # noqa: S611
+        f"({table}.{column}, {table}.{key}) > (%s, %s)", (at, pk), output_field=BooleanField()
+    )
+
+
 class SyncCursorPagination(BasePagination):
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: Any = None
@@ -93,7 +107,7 @@ class SyncCursorPagination(BasePagination):
             queryset = queryset.filter(**{f"{field}__gte": since})
         if "cursor" in params:
             at, pk = _decode(params["cursor"])
-            queryset = queryset.filter(Q(**{f"{field}__gt": at}) | Q(**{field: at, "pk__gt": pk}))
+            queryset = queryset.filter(_after(queryset.model, field, at, pk))
         rows = list(queryset.order_by(field, "pk")[: self.limit + 1])
         self.next_cursor = _encode(rows[self.limit - 1], field) if len(rows) > self.limit else None
         return rows[: self.limit]
