@@ -1,10 +1,12 @@
 """A real Celery worker over real Redis delivers the outbox: once, with retries, after outages;
-and renders a PDF into the private storage (prm.pdf, a task only CELERY_IMPORTS registers).
+renders a PDF into the private storage (prm.pdf, a task only CELERY_IMPORTS registers); and
+sends a webhook from its outbox to a real receiver, signed.
 
 The worker is a separate process on the test database (transaction=True tests commit); the
 emails go to a small real SMTP server in this process (tests/smtp_server.py).
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django_scopes import scope
 
 from prm import celery_app
@@ -211,3 +213,39 @@ def test_a_request_succeeds_with_redis_down_and_the_email_follows_when_it_return
         tmp_path
     )
     assert any("To: outage@example.test" in m for m in smtp.mailbox.messages)
+
+
+def test_a_worker_delivers_a_webhook_from_the_outbox_signed(ours, start_worker, tmp_path):
+    # The worker runs the development settings, which let webhooks reach this machine.
+    from prm.notifications.events import emit
+    from prm.webhooks.models import WebhookDelivery, WebhookEndpoint
+    from prm.webhooks.subscriptions import subscriptions_refresh
+    from prm.webhooks.tests.receiver import Receiver
+    from prm.webhooks.transport import verify
+
+    receiver = Receiver().start()
+    try:
+        start_worker()
+        with scope(tenant=ours.tenant):
+            endpoint = WebhookEndpoint.objects.create(
+                tenant=ours.tenant,
+                url=receiver.url,
+                events=["partners.partner.changed"],
+                secret="whsec_worker-test",
+            )
+            subscriptions_refresh(ours.tenant)
+            with transaction.atomic():
+                emit("partners.partner.changed", tenant=ours.tenant, subject=ours.partner)
+
+        def delivered() -> bool:
+            with scope(tenant=ours.tenant):
+                row = WebhookDelivery.objects.get(endpoint=endpoint)
+            return row.status == WebhookDelivery.Status.DELIVERED
+
+        assert wait_for(delivered), worker_log(tmp_path)
+        (request,) = receiver.requests
+        assert request.headers["PRM-Event"] == "partners.partner.changed"
+        assert verify("whsec_worker-test", request.headers["PRM-Signature"], request.body)
+        assert json.loads(request.body)["data"]["object"]["name"] == ours.partner.name
+    finally:
+        receiver.stop()

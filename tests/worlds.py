@@ -1136,6 +1136,15 @@ def api_client_for(world: TenantWorld, token: str | None = None) -> HostClient:
     return HostClient(world.host, HTTP_AUTHORIZATION=f"Bearer {token or world.api_tokens['all']}")
 
 
+def api_token_with(world: TenantWorld, scopes: dict[str, str]) -> str:
+    """The whole key of a new key of the world's with these scopes ({"deals": "read"})."""
+    with scope(tenant=world.tenant):
+        made = api_key_create(
+            actor=world.members[Role.PROGRAM_LEADER], name=f"Key {sorted(scopes)}", scopes=scopes
+        )
+    return made.token
+
+
 def host_client_for(host: str, membership: Membership | None = None) -> HostClient:
     """A client on `host`, logged in as `membership`'s user when one is given."""
     client = HostClient(host)

@@ -13,22 +13,12 @@ from django_scopes import scope
 from commissions import ledger
 from commissions.models import Line, Statement
 from commissions.tests import factories as commission_rows
-from prm.api.services import api_key_create
 from prm.metrics.periods import month_of
-from prm.tenancy.roles import Role
-from tests.worlds import api_client_for
+from tests.worlds import api_client_for, api_token_with
 
 LEDGER = "/api/v1/commissions/ledger/"
 STATEMENTS = "/api/v1/commissions/statements/"
 pytestmark = pytest.mark.django_db
-
-
-def token_with(world: Any, scopes: dict[str, str]) -> str:
-    with scope(tenant=world.tenant):
-        made = api_key_create(
-            actor=world.members[Role.PROGRAM_LEADER], name=f"Key {sorted(scopes)}", scopes=scopes
-        )
-    return made.token
 
 
 def ids(client: Any, url: str, **query: Any) -> list[int]:
@@ -139,7 +129,7 @@ def test_a_bad_ledger_filter_is_refused_beside_its_name(ours, query, field):
 
 
 def test_a_key_without_the_commissions_scope_is_refused_and_no_key_writes(ours):
-    no_scope = api_client_for(ours, token_with(ours, {"mdf": "read"}))
+    no_scope = api_client_for(ours, api_token_with(ours, {"mdf": "read"}))
     assert no_scope.get(LEDGER).status_code == 403
     assert no_scope.get(f"{STATEMENTS}{ours.statement.pk}/").status_code == 403
     client = api_client_for(ours)

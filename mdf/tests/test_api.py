@@ -11,21 +11,12 @@ from django_scopes import scope
 
 from mdf.models import Claim, MdfRequest
 from mdf.tests import factories as mdf_rows
-from prm.api.services import api_key_create
 from prm.tenancy.roles import Role
-from tests.worlds import api_client_for
+from tests.worlds import api_client_for, api_token_with
 
 REQUESTS = "/api/v1/mdf/requests/"
 CLAIMS = "/api/v1/mdf/claims/"
 pytestmark = pytest.mark.django_db
-
-
-def token_with(world: Any, scopes: dict[str, str]) -> str:
-    with scope(tenant=world.tenant):
-        made = api_key_create(
-            actor=world.members[Role.PROGRAM_LEADER], name=f"Key {sorted(scopes)}", scopes=scopes
-        )
-    return made.token
 
 
 def ids(client: Any, url: str, **query: Any) -> list[int]:
@@ -112,7 +103,7 @@ def test_a_bad_filter_is_refused_beside_its_name(ours, url, query, field):
 
 
 def test_a_key_without_the_mdf_scope_is_refused_and_no_key_writes(ours):
-    no_mdf = api_client_for(ours, token_with(ours, {"partners": "write"}))
+    no_mdf = api_client_for(ours, api_token_with(ours, {"partners": "write"}))
     assert no_mdf.get(REQUESTS).status_code == 403
     assert no_mdf.get(f"{CLAIMS}{ours.claim.pk}/").status_code == 403
     # MDF can only be read: even the all-scopes key (mdf: read) cannot write.

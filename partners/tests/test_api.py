@@ -12,24 +12,15 @@ from guardian.shortcuts import assign_perm
 
 from partners.models import Partner
 from partners.tests.factories import PartnerFactory
-from prm.api.services import api_key_create
 from prm.audit.models import AuditEvent
 from prm.audit.sentences import describe
 from prm.notifications import log as notifications_log
 from prm.tenancy.partner_access import MANAGE_PARTNER
 from prm.tenancy.roles import Role
-from tests.worlds import api_client_for
+from tests.worlds import api_client_for, api_token_with
 
 URL = "/api/v1/partners/"
 pytestmark = pytest.mark.django_db
-
-
-def token_with(world: Any, scopes: dict[str, str]) -> str:
-    with scope(tenant=world.tenant):
-        made = api_key_create(
-            actor=world.members[Role.PROGRAM_LEADER], name=f"Key {sorted(scopes)}", scopes=scopes
-        )
-    return made.token
 
 
 def post(client: Any, url: str, body: Any, **headers: str) -> Any:
@@ -155,7 +146,7 @@ def test_a_read_answers_304_while_its_etag_is_current(ours):
 
 
 def test_keys_without_the_scope_revoked_or_expired_or_of_another_tenant_are_refused(ours, theirs):
-    mdf_only = token_with(ours, {"mdf": "read"})
+    mdf_only = api_token_with(ours, {"mdf": "read"})
     assert api_client_for(ours, mdf_only).get(URL).status_code == 403
     for name in ("revoked", "expired"):
         assert api_client_for(ours, ours.api_tokens[name]).get(URL).status_code == 401
@@ -163,7 +154,7 @@ def test_keys_without_the_scope_revoked_or_expired_or_of_another_tenant_are_refu
 
 
 def test_a_read_only_key_cannot_create_or_change_a_partner(ours):
-    client = api_client_for(ours, token_with(ours, {"partners": "read"}))
+    client = api_client_for(ours, api_token_with(ours, {"partners": "read"}))
     before = partner_count(ours)
     assert client.get(URL).status_code == 200
     assert post(client, URL, {"name": "Read Only Ltd"}).status_code == 403

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Model, QuerySet
+from django.db.models import BooleanField, Field, Model, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -79,7 +79,10 @@ def _after(model: type[Model], field: str, at: datetime, pk: int) -> RawSQL:
     """`(field, id) > (at, pk)` as one row comparison, which PostgreSQL answers from the
     `(tenant, field, id)` index (the same test written with OR reads every tie)."""
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.get_field(field).column)
+    sync_field = model._meta.get_field(field)
+    if not isinstance(sync_field, Field) or not sync_field.column:
+        raise TypeError(f"{model.__name__}.{field} is not a column to sync over")
+    column = connection.ops.quote_name(sync_field.column)
     key = connection.ops.quote_name(model._meta.pk.column)
     # The names are the model's own, quoted; the values are parameters.
     return RawSQL(  # noqa: S611

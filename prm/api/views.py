@@ -6,6 +6,7 @@ selectors, as its pages do) and calls its services for writes. Everything else i
 """
 
 import hashlib
+from contextlib import ExitStack
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -59,12 +60,12 @@ class ApiViewSet(GenericViewSet):
         return self.request.auth
 
     # Idempotent POSTs run in one transaction with their kept answer (prm.api.idempotency).
+    # It opens only once the key is checked and counted (`initial`), each in a statement of its
+    # own, so that a long request never holds the key's row while the key's other requests wait.
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method == "POST" and idempotency.HEADER in request.META:
-            with transaction.atomic():
-                return super().dispatch(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
+        with ExitStack() as self._transaction:
+            return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self._idempotent = None
@@ -77,6 +78,8 @@ class ApiViewSet(GenericViewSet):
         if request.method == "POST":
             key = idempotency.key_of(request)
             if key is not None:
+                # Committed with the answer as `dispatch` returns; rolled back by a server error.
+                self._transaction.enter_context(transaction.atomic())
                 self._idempotent = idempotency.begin(request, self.api_key, key)
 
     def handle_exception(self, exc: Exception) -> Response:

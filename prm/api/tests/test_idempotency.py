@@ -143,3 +143,47 @@ def test_concurrent_retries_on_real_connections_create_one_object(world_store):
         with scope(tenant=ours.tenant):
             made = Partner.objects.filter(tenant=ours.tenant, name=name).count()
         assert made == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_idempotent_post_in_progress_does_not_hold_up_the_keys_other_requests(
+    world_store, monkeypatch
+):
+    """The key is counted (its row updated) before the POST's transaction opens: while a POST
+    is still inside its transaction, another request with the same key is answered."""
+    from prm.api import idempotency
+
+    ours = world_store.world("ours")
+    post_inside = threading.Event()
+    other_answered = threading.Event()
+    seen: dict[str, object] = {}
+    real_keep = idempotency.keep
+
+    def keep_after_the_other(record, response):
+        post_inside.set()
+        # The other request must finish while this transaction is still open.
+        seen["answered_meanwhile"] = other_answered.wait(timeout=20)
+        real_keep(record, response)
+
+    monkeypatch.setattr(idempotency, "keep", keep_after_the_other)
+
+    def slow_post() -> None:
+        try:
+            seen["post"] = post(api_client_for(ours), body("Held Ltd"), "held-1").status_code
+        finally:
+            connection.close()
+
+    def other_get() -> None:
+        try:
+            post_inside.wait(timeout=20)
+            seen["get"] = api_client_for(ours).get(URL).status_code
+            other_answered.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=slow_post), threading.Thread(target=other_get)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert seen == {"answered_meanwhile": True, "post": 201, "get": 200}
