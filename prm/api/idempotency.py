@@ -59,16 +59,16 @@ def fingerprint(request: Request) -> str:
 def begin(request: Request, api_key: ApiKey, key: str) -> IdempotentRequest:
     """Claim `key` for this request, inside the request's transaction. Raises `Replay` with the
     kept answer for a repeat, or `KeyReused` for the same key on another request."""
-    print_ = fingerprint(request)
+    digest = fingerprint(request)
     try:
         with transaction.atomic():
             return IdempotentRequest.objects.create(
-                tenant_id=api_key.tenant_id, api_key=api_key, key=key, fingerprint=print_
+                tenant_id=api_key.tenant_id, api_key=api_key, key=key, fingerprint=digest
             )
     except IntegrityError:
         pass
     record = IdempotentRequest.objects.get(tenant_id=api_key.tenant_id, api_key=api_key, key=key)
-    if record.fingerprint != print_:
+    if record.fingerprint != digest:
         raise KeyReused
     raise Replay(record)
 
