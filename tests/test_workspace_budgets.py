@@ -105,8 +105,9 @@ PAGES = [
     # + the statements to approve and to pay (1 query each): 27 for leaders
     # + the open KPI alerts addressed to the member (1 query, reporting.alerts.view): 28
     # + the business reviews card (2): 30
-    # + the webhooks card for who manages integrations (1 query, program leaders): 31
-    *[("/admin/", role, 31 if role == Role.PROGRAM_LEADER else 30) for role in STAFF],
+    # + the webhooks and API keys cards for who manages integrations (1 query each, program
+    #   leaders): 32
+    *[("/admin/", role, 32 if role == Role.PROGRAM_LEADER else 30) for role in STAFF],
     # 32: ten sections from three apps, measured December 2026; 36 for a CAM once the Training
     # section lists each learner with their courses and certifications (4 queries of its own);
     # 43 with the MDF section (7 of its own: balances, request counts, open requests, unclaimed

@@ -14,9 +14,11 @@ class ApiConfig(AppConfig):
         from prm.tenancy.capabilities import register_capabilities
         from prm.tenancy.roles import Role
         from prm.workspace.sites import tenant_admin_site
+        from prm.workspace.todo import register_todo
 
         from . import phrases  # noqa: F401 - it registers
         from .demo import seed_api_key
+        from .todo import api_keys_todo
 
         register_capabilities(
             {
@@ -32,6 +34,7 @@ class ApiConfig(AppConfig):
         tenant_admin_site.register_menu_page(
             "api", _("API keys"), "api_keys", "integrations.manage", position=10
         )
+        register_todo(api_keys_todo, capability="integrations.manage", order=61)
         demo.register_seeder(seed_api_key, order=300)  # after every app registered its resources
         # Answers kept for idempotent retries live a day.
         register_beat(

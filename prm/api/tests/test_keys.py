@@ -165,3 +165,27 @@ def test_the_key_list_says_what_each_key_may_do(ours, host_client):
     assert "Expired" in page
     assert "Active" in page
     assert ours.api_tokens["all"] not in page
+
+
+def test_the_staff_home_says_which_keys_expire_soon(ours, host_client):
+    from prm.api.todo import api_keys_todo
+
+    leader = ours.members[Role.PROGRAM_LEADER]
+    assert api_keys_todo(leader) is None  # the world's keys: no expiry, revoked, expired
+    api_key_create(
+        actor=leader,
+        name="Expiring",
+        scopes={"partners": "read"},
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    api_key_create(
+        actor=leader,
+        name="Later",
+        scopes={"partners": "read"},
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    card = api_keys_todo(leader)
+    assert card is not None
+    assert [(line.count, line.url) for line in card.lines] == [(1, reverse("admin:api_keys"))]
+    page = host_client(ours.host, leader).get(reverse("admin:index")).content.decode()
+    assert "create its successor" in page
