@@ -150,6 +150,11 @@ class KpiViewSet(ApiViewSet):
     )
     def list(self, request: Request) -> Response:
         query = KpiQuery(data=request.query_params)
+        # A parameter that is given must be right (prm.api.common): DRF reads an empty one
+        # as left out.
+        blank = [name for name in query.fields if request.query_params.get(name) == ""]
+        if blank:
+            raise ValidationError({name: [_("Give a value, or leave it out.")] for name in blank})
         query.is_valid(raise_exception=True)
         data = query.validated_data
         tenant = self.membership.tenant

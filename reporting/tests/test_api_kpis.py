@@ -65,6 +65,8 @@ def test_one_partner_and_chosen_kpis_for_custom_dates(ours):
         ({"partner": "abc"}, "partner"),
         ({"partner": "0"}, "partner"),
         ({"compare": "tomorrow"}, "compare"),
+        ({"start": ""}, "start"),
+        ({"partner": ""}, "partner"),
     ],
 )
 def test_bad_parameters_answer_400_beside_the_parameter(ours, query, field):
@@ -92,3 +94,23 @@ def test_the_win_rate_is_a_ratio_and_money_is_in_the_tenants_currency(ours):
     body = api_client_for(ours).get(URL, {"metrics": "deals.win_rate"}).json()
     (row,) = body["results"]
     assert row["unit"] == get("deals.win_rate").unit
+
+
+def test_kpis_cost_the_same_queries_whatever_the_number_of_partners(ours):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partners.tests.factories import PartnerFactory
+
+    client = api_client_for(ours)
+
+    def count() -> int:
+        client.get(URL)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    small = count()
+    with scope(tenant=ours.tenant):
+        PartnerFactory.create_batch(15, tenant=ours.tenant)
+    assert count() == small

@@ -189,3 +189,24 @@ def test_the_staff_home_says_which_keys_expire_soon(ours, host_client):
     assert [(line.count, line.url) for line in card.lines] == [(1, reverse("admin:api_keys"))]
     page = host_client(ours.host, leader).get(reverse("admin:index")).content.decode()
     assert "create its successor" in page
+
+
+def test_the_key_list_costs_the_same_queries_at_two_sizes(ours, host_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    leader = ours.members[Role.PROGRAM_LEADER]
+    client = host_client(ours.host, leader)
+
+    def count() -> int:
+        client.get(reverse("admin:api_keys"))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("admin:api_keys")).status_code == 200
+        return len(queries)
+
+    small = count()  # the world's three keys
+    for i in range(12):
+        api_key_create(actor=leader, name=f"Sync {i}", scopes={"partners": "read"})
+    large = count()
+    assert small == large, (small, large)
+    assert large <= 8, large  # session, membership, menu, the page and its count
